@@ -1,0 +1,23 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { baseProperties } from './base.js';
+import { Site } from './site.entity.js';
+
+/** Steps of a custom-domain verification. */
+export const DOMAIN_STATUSES = ['pending', 'txt_verified', 'verified', 'failed', 'expired'] as const;
+
+/** A custom domain being proven (TXT token, then CNAME/A) before the site is served on it. */
+export const DomainVerificationRecord = defineEntity({
+  name: 'DomainVerificationRecord',
+  tableName: 'domain_verification_records',
+  properties: {
+    ...baseProperties,
+    site: () => p.manyToOne(Site),
+    domain: p.string().index(),
+    token: p.string(),
+    status: p.enum(DOMAIN_STATUSES).default('pending'),
+    checkedAt: p.datetime().nullable(),
+    verifiedAt: p.datetime().nullable(),
+    expiresAt: p.datetime(),
+  },
+});
+export type IDomainVerificationRecord = InferEntity<typeof DomainVerificationRecord>;

@@ -1,0 +1,33 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { appendOnlyProperties } from './base.js';
+import { Site } from './site.entity.js';
+
+/** Who produced a site version. */
+export const VERSION_AUTHORS = ['system', 'ai', 'customer', 'admin'] as const;
+
+/** Structured page content rendered by the hosting template. */
+export interface SiteContent {
+  headline: string;
+  tagline: string;
+  about: string;
+  services: string[];
+  callToAction: string;
+  theme: { primaryColor: string; accentColor: string };
+}
+
+/** One immutable revision of a site's content; publishing an older one is a rollback. */
+export const SiteVersion = defineEntity({
+  name: 'SiteVersion',
+  tableName: 'site_versions',
+  uniques: [{ properties: ['site', 'versionNumber'] }],
+  properties: {
+    ...appendOnlyProperties,
+    site: () => p.manyToOne(Site).deleteRule('cascade'),
+    versionNumber: p.integer(),
+    content: p.json<SiteContent>(),
+    changeSummary: p.string().nullable(),
+    createdBy: p.enum(VERSION_AUTHORS),
+    publishedAt: p.datetime().nullable(),
+  },
+});
+export type ISiteVersion = InferEntity<typeof SiteVersion>;

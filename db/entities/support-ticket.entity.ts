@@ -1,0 +1,34 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { baseProperties } from './base.js';
+import { CustomerUser } from './customer-user.entity.js';
+import { Site } from './site.entity.js';
+
+/** Triage categories of a ticket. */
+export const TICKET_CATEGORIES = ['content_edit', 'billing', 'domain', 'technical', 'cancellation', 'general'] as const;
+/** Ticket priorities; each has its own SLA. */
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+/** Where a ticket stands. */
+export const TICKET_STATUSES = ['open', 'awaiting_agent', 'awaiting_customer', 'resolved', 'closed'] as const;
+
+/** A support request raised by an owner about one of their sites. */
+export const SupportTicket = defineEntity({
+  name: 'SupportTicket',
+  tableName: 'support_tickets',
+  properties: {
+    ...baseProperties,
+    site: () => p.manyToOne(Site),
+    customer: () => p.manyToOne(CustomerUser),
+    subject: p.string(),
+    description: p.text(),
+    category: p.enum(TICKET_CATEGORIES).nullable(),
+    priority: p.enum(TICKET_PRIORITIES).default('normal'),
+    status: p.enum(TICKET_STATUSES).default('open'),
+    aiConfidence: p.double().nullable(),
+    slaDueAt: p.datetime().nullable(),
+    escalatedAt: p.datetime().nullable(),
+    assignedTo: p.string().nullable(),
+    csatRating: p.smallint().nullable(),
+    closedAt: p.datetime().nullable(),
+  },
+});
+export type ISupportTicket = InferEntity<typeof SupportTicket>;

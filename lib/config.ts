@@ -1,0 +1,129 @@
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+const Duration = Type.String({ pattern: '^[0-9]+(ms|s|m|h|d)$' });
+const Url = Type.String({ pattern: '^[a-z][a-z0-9+.-]*://' });
+
+/** Development-only fallbacks; production refuses to start without real values. */
+const DEV_SECRETS = {
+  JWT_SECRET: 'dev-only-jwt-secret-change-me-0123456789',
+  ADMIN_API_TOKEN: 'dev-admin-token',
+  RECURRENTE_WEBHOOK_SECRET: 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==',
+} as const;
+
+/** The embedded PostgreSQL the run command starts when DATABASE_URL is not set. */
+export const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:5433/webmagic';
+
+/** Every setting the API and the worker read, with its default. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Type.Intersect([Port], { default: 3000 }),
+  PUBLIC_BASE_URL: Type.Intersect([Url], { default: 'http://localhost:3000' }),
+  DATABASE_URL: Type.Intersect([Url], { default: EMBEDDED_DATABASE_URL }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  TEMPORAL_ADDRESS: Type.String({ default: '127.0.0.1:7233' }),
+  TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
+  TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'webmagic' }),
+  JWT_SECRET: Type.String({ minLength: 32, default: DEV_SECRETS.JWT_SECRET }),
+  ADMIN_API_TOKEN: Type.String({ minLength: 12, default: DEV_SECRETS.ADMIN_API_TOKEN }),
+  PURCHASE_AMOUNT_CENTS: Type.Integer({ minimum: 1, default: 49500 }),
+  MONTHLY_AMOUNT_CENTS: Type.Integer({ minimum: 1, default: 9500 }),
+  CURRENCY: Type.Union([Type.Literal('USD'), Type.Literal('GTQ')], { default: 'USD' }),
+  CHECKOUT_EXPIRY: Type.Intersect([Duration], { default: '24h' }),
+  GRACE_PERIOD: Type.Intersect([Duration], { default: '7d' }),
+  BILLING_PERIOD: Type.Intersect([Duration], { default: '30d' }),
+  RECURRENTE_API_URL: Type.Intersect([Url], { default: 'http://127.0.0.1:3001/api' }),
+  RECURRENTE_PUBLIC_KEY: Type.String({ default: 'pk_test_local' }),
+  RECURRENTE_SECRET_KEY: Type.String({ default: 'sk_test_local' }),
+  RECURRENTE_WEBHOOK_SECRET: Type.String({ pattern: '^whsec_', default: DEV_SECRETS.RECURRENTE_WEBHOOK_SECRET }),
+  POSTMARK_SERVER_TOKEN: Type.String({ default: 'POSTMARK_API_TEST' }),
+  POSTMARK_API_HOST: Type.String({ default: '127.0.0.1:3002' }),
+  POSTMARK_USE_HTTPS: Type.Boolean({ default: false }),
+  EMAIL_FROM: Type.String({ default: 'WebMagic <hello@webmagic.local>' }),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+/** The validated configuration shared by the API, the worker and the tools. */
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  database: { url: string; poolMax: number; connectTimeoutMs: number };
+  temporal: { address: string; namespace: string; taskQueue: string };
+  auth: { jwtSecret: string; adminApiToken: string };
+  pricing: { purchaseAmountCents: number; monthlyAmountCents: number; currency: 'USD' | 'GTQ' };
+  durations: { checkoutExpiryMs: number; gracePeriodMs: number; billingPeriodMs: number };
+  recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
+  postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
+}
+
+/** Thrown at start-up when a setting is missing or invalid; its message names every bad setting. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** Parses durations such as `90s`, `24h` or `7d` into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^([0-9]+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) throw new ConfigError(`invalid duration "${text}"`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** Reads, converts and validates the environment once; throws a ConfigError naming each bad setting. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const known = Object.keys(EnvSchema.properties);
+  const raw: Record<string, string> = {};
+  for (const key of known) {
+    const value = source[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const errors = Value.Errors(EnvSchema, converted);
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const key = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '');
+      return `  ${key}: ${e.message} (got ${JSON.stringify(raw[key] ?? null)})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
+  const env = converted as Env;
+  if (env.NODE_ENV === 'production') {
+    const defaulted = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
+    if (!source.DATABASE_URL) defaulted.push('DATABASE_URL' as never);
+    if (defaulted.length > 0) {
+      throw new ConfigError(`Invalid configuration:\n${defaulted.map((k) => `  ${k}: must be set explicitly when NODE_ENV=production`).join('\n')}`);
+    }
+  }
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    host: env.HOST,
+    port: env.PORT,
+    publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    database: { url: env.DATABASE_URL, poolMax: env.DB_POOL_MAX, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS },
+    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    auth: { jwtSecret: env.JWT_SECRET, adminApiToken: env.ADMIN_API_TOKEN },
+    pricing: { purchaseAmountCents: env.PURCHASE_AMOUNT_CENTS, monthlyAmountCents: env.MONTHLY_AMOUNT_CENTS, currency: env.CURRENCY },
+    durations: {
+      checkoutExpiryMs: parseDuration(env.CHECKOUT_EXPIRY),
+      gracePeriodMs: parseDuration(env.GRACE_PERIOD),
+      billingPeriodMs: parseDuration(env.BILLING_PERIOD),
+    },
+    recurrente: {
+      apiUrl: env.RECURRENTE_API_URL.replace(/\/$/, ''),
+      publicKey: env.RECURRENTE_PUBLIC_KEY,
+      secretKey: env.RECURRENTE_SECRET_KEY,
+      webhookSecret: env.RECURRENTE_WEBHOOK_SECRET,
+    },
+    postmark: { serverToken: env.POSTMARK_SERVER_TOKEN, apiHost: env.POSTMARK_API_HOST, useHttps: env.POSTMARK_USE_HTTPS, from: env.EMAIL_FROM },
+  };
+}
