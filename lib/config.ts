@@ -28,6 +28,7 @@ export const EnvSchema = Type.Object({
   TEMPORAL_ADDRESS: Type.String({ default: '127.0.0.1:7233' }),
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'webmagic' }),
+  TEMPORAL_UI_PORT: Type.Intersect([Port], { default: 8233 }),
   JWT_SECRET: Type.String({ minLength: 32, default: DEV_SECRETS.JWT_SECRET }),
   ADMIN_API_TOKEN: Type.String({ minLength: 12, default: DEV_SECRETS.ADMIN_API_TOKEN }),
   PURCHASE_AMOUNT_CENTS: Type.Integer({ minimum: 1, default: 49500 }),
@@ -55,8 +56,10 @@ export interface AppConfig {
   host: string;
   port: number;
   publicBaseUrl: string;
-  database: { url: string; poolMax: number; connectTimeoutMs: number };
-  temporal: { address: string; namespace: string; taskQueue: string };
+  /** `embedded`: DATABASE_URL was not given, so the run command starts embedded PostgreSQL. */
+  database: { url: string; poolMax: number; connectTimeoutMs: number; embedded: boolean };
+  /** `external`: TEMPORAL_ADDRESS was given, so the run command does not start a dev server. */
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; external: boolean };
   auth: { jwtSecret: string; adminApiToken: string };
   pricing: { purchaseAmountCents: number; monthlyAmountCents: number; currency: 'USD' | 'GTQ' };
   durations: { checkoutExpiryMs: number; gracePeriodMs: number; billingPeriodMs: number };
@@ -97,8 +100,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = converted as Env;
   if (env.NODE_ENV === 'production') {
-    const defaulted = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
-    if (!source.DATABASE_URL) defaulted.push('DATABASE_URL' as never);
+    const defaulted: string[] = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
+    if (raw.DATABASE_URL === undefined) defaulted.push('DATABASE_URL');
     if (defaulted.length > 0) {
       throw new ConfigError(`Invalid configuration:\n${defaulted.map((k) => `  ${k}: must be set explicitly when NODE_ENV=production`).join('\n')}`);
     }
@@ -109,8 +112,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     port: env.PORT,
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
-    database: { url: env.DATABASE_URL, poolMax: env.DB_POOL_MAX, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS },
-    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    database: { url: env.DATABASE_URL, poolMax: env.DB_POOL_MAX, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS, embedded: raw.DATABASE_URL === undefined },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      uiPort: env.TEMPORAL_UI_PORT,
+      external: raw.TEMPORAL_ADDRESS !== undefined,
+    },
     auth: { jwtSecret: env.JWT_SECRET, adminApiToken: env.ADMIN_API_TOKEN },
     pricing: { purchaseAmountCents: env.PURCHASE_AMOUNT_CENTS, monthlyAmountCents: env.MONTHLY_AMOUNT_CENTS, currency: env.CURRENCY },
     durations: {

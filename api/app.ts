@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ApiDeps } from './deps.js';
+import { contextPlugin } from './plugins/context.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { swaggerPlugin } from './plugins/swagger.js';
+import { healthRoutes } from './routes/health.js';
+import { hostingRoutes } from './routes/hosting.js';
+import { siteRoutes } from './routes/sites.js';
+import { validatorCompiler } from './validation.js';
+
+/** Options that differ between the server and tests. */
+export interface BuildAppOptions {
+  logger?: boolean;
+}
+
+/** Builds the Fastify application with every plugin and route; does not listen. */
+export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : {
+      level: deps.config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-secret-key"]', '*.password', '*.token'],
+    },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(errorHandlerPlugin);
+  await app.register(contextPlugin, deps);
+  await app.register(swaggerPlugin);
+  await app.register(hostingRoutes);
+  await app.register(async (api) => {
+    await api.register(healthRoutes);
+    await api.register(siteRoutes);
+  }, { prefix: '/api/v1' });
+
+  return app;
+}

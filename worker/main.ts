@@ -1,0 +1,17 @@
+import { NativeConnection } from '@temporalio/worker';
+import { openOrm } from '../db/orm.js';
+import { loadConfig } from '../lib/config.js';
+import { createActivityDeps, createWorker } from './worker.js';
+
+const config = loadConfig();
+const orm = await openOrm(config.database);
+const connection = await NativeConnection.connect({ address: config.temporal.address });
+try {
+  const worker = await createWorker(createActivityDeps(config, orm), connection);
+  console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+  // Runs until SIGINT/SIGTERM, which the Temporal runtime turns into a graceful shutdown.
+  await worker.run();
+} finally {
+  await connection.close();
+  await orm.close();
+}

@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createEmailActivities } from '../activities/email.js';
+import { createMailer, type Mailer } from '../activities/email/mailer.js';
+import type { AppConfig } from '../lib/config.js';
+
+/** The workflow code the worker bundles. */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/** Everything the activities talk to. */
+export interface ActivityDeps {
+  config: AppConfig;
+  orm: MikroORM;
+  mailer: Mailer;
+}
+
+/** Builds the real dependencies of the activities from the configuration. */
+export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
+  return { config, orm, mailer: createMailer(config.postmark) };
+}
+
+/** All activities, built from their factories. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createEmailActivities(deps),
+  };
+}
+
+/** Creates a worker on the configured task queue; tests pass a prebuilt bundle and their own queue. */
+export async function createWorker(
+  deps: ActivityDeps,
+  connection: NativeConnection,
+  overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'activities'>> = {},
+): Promise<Worker> {
+  const { workflowBundle, ...rest } = overrides;
+  return Worker.create({
+    connection,
+    namespace: deps.config.temporal.namespace,
+    taskQueue: deps.config.temporal.taskQueue,
+    activities: createActivities(deps),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...rest,
+  });
+}

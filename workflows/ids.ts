@@ -1,0 +1,9 @@
+/** Workflow ids are business keys, so a second start for the same business object finds the first. */
+export const workflowIds = {
+  claim: (siteId: string) => `claim:${siteId}`,
+  subscription: (siteId: string) => `subscription:${siteId}`,
+  ticket: (ticketId: string) => `ticket:${ticketId}`,
+  siteEdit: (editRequestId: string) => `edit:${editRequestId}`,
+  customDomain: (siteId: string) => `domain:${siteId}`,
+  email: (idempotencyKey: string) => `email:${idempotencyKey}`,
+} as const;

@@ -1,0 +1,11 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** The site's slug, so an operator can find its workflows in the Temporal UI. */
+export const SITE_SLUG = defineSearchAttributeKey('SiteSlug', SearchAttributeType.KEYWORD);
+/** The customer's email (lower-cased). */
+export const CUSTOMER_EMAIL = defineSearchAttributeKey('CustomerEmail', SearchAttributeType.KEYWORD);
+/** The business state of the process (e.g. awaiting_payment, owned, past_due). */
+export const BUSINESS_STATUS = defineSearchAttributeKey('BusinessStatus', SearchAttributeType.KEYWORD);
+
+/** Every custom search attribute, as `--search-attribute Name=Type` flags for the Temporal CLI dev server. */
+export const SEARCH_ATTRIBUTE_FLAGS = [SITE_SLUG, CUSTOMER_EMAIL, BUSINESS_STATUS].flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
