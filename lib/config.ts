@@ -89,7 +89,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     const value = source[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, { ...raw }));
   const errors = Value.Errors(EnvSchema, converted);
   if (errors.length > 0) {
     const lines = errors.map((e) => {

@@ -26,10 +26,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (_request, reply) => {
     const { orm, temporal } = app.deps;
     const [database, temporalCheck] = await Promise.all([
-      probe(async () => {
-        const result = await orm.checkConnection();
-        if (!result.ok) throw new Error(result.reason ?? 'database unreachable');
-      }),
+      probe(() => orm.em.getConnection().execute('select 1')),
       probe(() => temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
     ]);
     const ready = database.ok && temporalCheck.ok;

@@ -1,0 +1,274 @@
+import { Type, type Static, type TObject, type TProperties } from 'typebox';
+import { Value } from 'typebox/value';
+
+/** Names of the transactional emails the platform sends. */
+export const EMAIL_TEMPLATES = [
+  'welcome_set_password',
+  'verify_email',
+  'password_reset',
+  'purchase_confirmation',
+  'subscription_activated',
+  'payment_failed',
+  'subscription_cancelled',
+  'site_suspended',
+] as const;
+
+/** One of the transactional email names. */
+export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
+
+const Text = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' });
+const Link = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
+const When = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })]);
+
+function model<P extends TProperties>(properties: P): TObject<P> {
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+/** The model schema of each template; amounts arrive formatted (see formatMoney), dates as ISO 8601 strings. */
+export const EmailModelSchemas = {
+  welcome_set_password: model({ name: Text, siteTitle: Text, setPasswordUrl: Link }),
+  verify_email: model({ name: Text, verifyUrl: Link }),
+  password_reset: model({ name: Text, resetUrl: Link, expiresInMinutes: Type.Integer({ minimum: 1, maximum: 10_080 }) }),
+  purchase_confirmation: model({ name: Text, siteTitle: Text, siteUrl: Link, amount: Text, paidAt: When }),
+  subscription_activated: model({ name: Text, siteTitle: Text, amount: Text, nextBillingDate: When }),
+  payment_failed: model({ name: Text, siteTitle: Text, amount: Text, graceEndsAt: When, updatePaymentUrl: Link }),
+  subscription_cancelled: model({ name: Text, siteTitle: Text, endsAt: When }),
+  site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
+} satisfies { [K in EmailTemplate]: TObject };
+
+/** The model a given template is rendered from. */
+export type EmailModel<T extends EmailTemplate> = Static<(typeof EmailModelSchemas)[T]>;
+
+function request<K extends EmailTemplate>(template: K) {
+  return Type.Object({ template: Type.Literal(template), model: EmailModelSchemas[template] }, { additionalProperties: false });
+}
+
+/** A (template, model) pair as the email activity receives it. */
+export const EmailRequestSchema = Type.Union([
+  request('welcome_set_password'),
+  request('verify_email'),
+  request('password_reset'),
+  request('purchase_confirmation'),
+  request('subscription_activated'),
+  request('payment_failed'),
+  request('subscription_cancelled'),
+  request('site_suspended'),
+]);
+
+/** A validated (template, model) pair. */
+export type EmailRequest = Static<typeof EmailRequestSchema>;
+
+/** True when the value is a known template with a model that matches it. */
+export function isEmailRequest(value: unknown): value is EmailRequest {
+  return Value.Check(EmailRequestSchema, value);
+}
+
+/** Thrown by renderEmail when the template is unknown or the model does not match its schema. */
+export class InvalidEmailModelError extends Error {
+  override readonly name = 'InvalidEmailModelError';
+
+  constructor(
+    readonly template: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid model for email template "${template}": ${problems.join('; ')}`);
+  }
+}
+
+/** The three parts of a rendered email. */
+export interface RenderedEmail {
+  subject: string;
+  htmlBody: string;
+  textBody: string;
+}
+
+interface EmailContent {
+  subject: string;
+  preheader: string;
+  heading: string;
+  paragraphs: string[];
+  details?: [label: string, value: string][];
+  action?: { label: string; url: string };
+  footnote?: string;
+}
+
+const DATE_FORMAT = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+
+function formatDate(iso: string): string {
+  return DATE_FORMAT.format(new Date(iso));
+}
+
+function formatMinutes(minutes: number): string {
+  if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
+  welcome_set_password: (m) => ({
+    subject: `Welcome to WebMagic: ${m.siteTitle} is yours`,
+    preheader: 'Set your password to manage your new website.',
+    heading: `Welcome to WebMagic, ${m.name}`,
+    paragraphs: [
+      `Thank you for claiming ${m.siteTitle}. Your payment went through and the website now belongs to you.`,
+      'Set a password to sign in to your dashboard, where you manage your site, your subscription and your support requests.',
+    ],
+    action: { label: 'Set your password', url: m.setPasswordUrl },
+    footnote: 'If you did not make this purchase, reply to this email and we will sort it out.',
+  }),
+  verify_email: (m) => ({
+    subject: 'Confirm your email address',
+    preheader: 'One click to confirm your WebMagic account.',
+    heading: 'Confirm your email address',
+    paragraphs: [`Hi ${m.name}, please confirm that this is your email address so we can keep your WebMagic account secure.`],
+    action: { label: 'Confirm email address', url: m.verifyUrl },
+    footnote: 'If you did not create a WebMagic account, you can ignore this email.',
+  }),
+  password_reset: (m) => ({
+    subject: 'Reset your WebMagic password',
+    preheader: `This link expires in ${formatMinutes(m.expiresInMinutes)}.`,
+    heading: 'Reset your password',
+    paragraphs: [
+      `Hi ${m.name}, we received a request to reset the password of your WebMagic account.`,
+      `The link below works once and expires in ${formatMinutes(m.expiresInMinutes)}.`,
+    ],
+    action: { label: 'Choose a new password', url: m.resetUrl },
+    footnote: 'If you did not ask for this, ignore this email: your password stays as it is.',
+  }),
+  purchase_confirmation: (m) => ({
+    subject: `Your receipt for ${m.siteTitle}`,
+    preheader: `We received your payment of ${m.amount}.`,
+    heading: 'Thank you for your purchase',
+    paragraphs: [`Hi ${m.name}, we received your payment for ${m.siteTitle}. Keep this email for your records.`],
+    details: [
+      ['Website', m.siteTitle],
+      ['Address', m.siteUrl],
+      ['Amount paid', m.amount],
+      ['Date', formatDate(m.paidAt)],
+    ],
+    action: { label: 'Visit your website', url: m.siteUrl },
+  }),
+  subscription_activated: (m) => ({
+    subject: `Your subscription for ${m.siteTitle} is active`,
+    preheader: `Next billing date: ${formatDate(m.nextBillingDate)}.`,
+    heading: 'Your subscription is active',
+    paragraphs: [`Hi ${m.name}, the monthly subscription for ${m.siteTitle} is active. Your website stays online for as long as the subscription is paid.`],
+    details: [
+      ['Website', m.siteTitle],
+      ['Monthly amount', m.amount],
+      ['Next billing date', formatDate(m.nextBillingDate)],
+    ],
+  }),
+  payment_failed: (m) => ({
+    subject: `Action needed: payment failed for ${m.siteTitle}`,
+    preheader: `Update your payment method before ${formatDate(m.graceEndsAt)}.`,
+    heading: 'We could not process your payment',
+    paragraphs: [
+      `Hi ${m.name}, the subscription payment of ${m.amount} for ${m.siteTitle} did not go through.`,
+      `Your website stays online until ${formatDate(m.graceEndsAt)}. Update your payment method before then to keep it running without interruption.`,
+    ],
+    action: { label: 'Update payment method', url: m.updatePaymentUrl },
+  }),
+  subscription_cancelled: (m) => ({
+    subject: `Your subscription for ${m.siteTitle} has been cancelled`,
+    preheader: `Your website stays online until ${formatDate(m.endsAt)}.`,
+    heading: 'Your subscription has been cancelled',
+    paragraphs: [
+      `Hi ${m.name}, the subscription for ${m.siteTitle} has been cancelled.`,
+      `Your website stays online until ${formatDate(m.endsAt)}. You can reactivate the subscription from your dashboard at any time.`,
+    ],
+  }),
+  site_suspended: (m) => ({
+    subject: `${m.siteTitle} has been suspended`,
+    preheader: 'Reactivate your subscription to bring your website back.',
+    heading: 'Your website has been suspended',
+    paragraphs: [
+      `Hi ${m.name}, we did not receive the subscription payment for ${m.siteTitle} within the grace period, so visitors now see a "temporarily unavailable" page.`,
+      'Your content is safe. Reactivate your subscription to bring the website back online right away.',
+    ],
+    action: { label: 'Reactivate your website', url: m.reactivateUrl },
+  }),
+};
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for use in HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
+const BRAND_COLOR = '#4f46e5';
+
+function renderHtml(c: EmailContent): string {
+  const e = escapeHtml;
+  const paragraphs = c.paragraphs.map((p) => `<p style="margin:0 0 16px;font-size:16px;line-height:24px;color:#374151;">${e(p)}</p>`);
+  const details = c.details
+    ? `<table role="presentation" cellpadding="0" cellspacing="0" width="100%" style="margin:8px 0 24px;border-collapse:collapse;">${c.details
+        .map(
+          ([label, value]) =>
+            `<tr><td style="padding:8px 0;border-bottom:1px solid #e5e7eb;font-size:14px;color:#6b7280;">${e(label)}</td>` +
+            `<td align="right" style="padding:8px 0;border-bottom:1px solid #e5e7eb;font-size:14px;color:#111827;font-weight:600;">${e(value)}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '';
+  const action = c.action
+    ? `<p style="margin:8px 0 24px;"><a href="${e(c.action.url)}" style="display:inline-block;padding:12px 24px;border-radius:6px;background:${BRAND_COLOR};color:#ffffff;font-size:16px;font-weight:600;text-decoration:none;">${e(c.action.label)}</a></p>` +
+      `<p style="margin:0 0 16px;font-size:13px;line-height:20px;color:#6b7280;">If the button does not work, copy this link into your browser:<br><a href="${e(c.action.url)}" style="color:${BRAND_COLOR};word-break:break-all;">${e(c.action.url)}</a></p>`
+    : '';
+  const footnote = c.footnote ? `<p style="margin:16px 0 0;font-size:13px;line-height:20px;color:#6b7280;">${e(c.footnote)}</p>` : '';
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    `<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${e(c.subject)}</title></head>`,
+    `<body style="margin:0;padding:0;background:#f3f4f6;${FONT};">`,
+    `<div style="display:none;max-height:0;overflow:hidden;">${e(c.preheader)}</div>`,
+    '<table role="presentation" cellpadding="0" cellspacing="0" width="100%" style="background:#f3f4f6;"><tr><td align="center" style="padding:24px 12px;">',
+    '<table role="presentation" cellpadding="0" cellspacing="0" width="100%" style="max-width:560px;background:#ffffff;border-radius:8px;">',
+    `<tr><td style="padding:20px 32px;border-bottom:1px solid #e5e7eb;font-size:20px;font-weight:700;color:${BRAND_COLOR};">WebMagic</td></tr>`,
+    `<tr><td style="padding:32px;"><h1 style="margin:0 0 16px;font-size:22px;line-height:30px;color:#111827;">${e(c.heading)}</h1>`,
+    ...paragraphs,
+    details,
+    action,
+    footnote,
+    '</td></tr></table>',
+    '<p style="margin:16px 0 0;font-size:12px;color:#9ca3af;">WebMagic · Websites for local businesses</p>',
+    '</td></tr></table>',
+    '</body>',
+    '</html>',
+  ]
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+function renderText(c: EmailContent): string {
+  const blocks = [c.heading, ...c.paragraphs];
+  if (c.details) blocks.push(c.details.map(([label, value]) => `${label}: ${value}`).join('\n'));
+  if (c.action) blocks.push(`${c.action.label}: ${c.action.url}`);
+  if (c.footnote) blocks.push(c.footnote);
+  blocks.push('-- \nWebMagic · Websites for local businesses');
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** Renders a template's subject, HTML body (values escaped, inline CSS) and plain-text body; throws InvalidEmailModelError on a bad model. */
+export function renderEmail(request: EmailRequest): RenderedEmail;
+export function renderEmail<T extends EmailTemplate>(template: T, model: EmailModel<T>): RenderedEmail;
+export function renderEmail(requestOrTemplate: EmailRequest | EmailTemplate, modelArgument?: unknown): RenderedEmail {
+  const [template, model] =
+    typeof requestOrTemplate === 'string' ? [requestOrTemplate, modelArgument] : [requestOrTemplate.template, requestOrTemplate.model];
+  if (!Object.hasOwn(EmailModelSchemas, template)) throw new InvalidEmailModelError(template, ['unknown template']);
+  const schema = EmailModelSchemas[template];
+  if (!Value.Check(schema, model)) {
+    const problems = Value.Errors(schema, model).map((error) => `${error.instancePath || '/'} ${error.message}`);
+    throw new InvalidEmailModelError(template, problems);
+  }
+  const content = (CONTENT[template] as (m: unknown) => EmailContent)(model);
+  return { subject: content.subject, htmlBody: renderHtml(content), textBody: renderText(content) };
+}
+
+/** Formats an amount given in the currency's minor unit (cents for USD and GTQ), e.g. formatMoney(49500, 'USD') → "$495.00". */
+export function formatMoney(cents: number, currency: string): string {
+  if (!Number.isSafeInteger(cents)) throw new RangeError(`amount must be an integer number of minor units, got ${cents}`);
+  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+  const fractionDigits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(cents / 10 ** fractionDigits);
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import {
+  EMAIL_TEMPLATES,
+  InvalidEmailModelError,
+  formatMoney,
+  isEmailRequest,
+  renderEmail,
+  type EmailRequest,
+} from '../../../activities/email/templates.js';
+
+const samples: EmailRequest[] = [
+  { template: 'welcome_set_password', model: { name: 'Ana López', siteTitle: 'Plomería Ana', setPasswordUrl: 'https://app.webmagic.test/set-password?token=abc' } },
+  { template: 'verify_email', model: { name: 'Ana López', verifyUrl: 'https://app.webmagic.test/verify?token=def' } },
+  { template: 'password_reset', model: { name: 'Ana López', resetUrl: 'https://app.webmagic.test/reset?token=ghi', expiresInMinutes: 30 } },
+  {
+    template: 'purchase_confirmation',
+    model: { name: 'Ana López', siteTitle: 'Plomería Ana', siteUrl: 'https://sites.webmagic.test/plomeria-ana', amount: '$495.00', paidAt: '2026-03-14T15:30:00Z' },
+  },
+  { template: 'subscription_activated', model: { name: 'Ana López', siteTitle: 'Plomería Ana', amount: '$95.00', nextBillingDate: '2026-04-14' } },
+  {
+    template: 'payment_failed',
+    model: { name: 'Ana López', siteTitle: 'Plomería Ana', amount: '$95.00', graceEndsAt: '2026-04-21T00:00:00Z', updatePaymentUrl: 'https://app.webmagic.test/billing' },
+  },
+  { template: 'subscription_cancelled', model: { name: 'Ana López', siteTitle: 'Plomería Ana', endsAt: '2026-05-14' } },
+  { template: 'site_suspended', model: { name: 'Ana López', siteTitle: 'Plomería Ana', reactivateUrl: 'https://app.webmagic.test/reactivate' } },
+];
+
+const expectedDates: Partial<Record<string, string>> = {
+  paidAt: 'March 14, 2026',
+  nextBillingDate: 'April 14, 2026',
+  graceEndsAt: 'April 21, 2026',
+  endsAt: 'May 14, 2026',
+};
+
+describe('renderEmail', () => {
+  it('has a sample for every template', () => {
+    expect(samples.map((s) => s.template).sort()).toEqual([...EMAIL_TEMPLATES].sort());
+  });
+
+  it.each(samples.map((s) => [s.template, s] as const))('renders %s with every model value in HTML and text', (_name, request) => {
+    const { subject, htmlBody, textBody } = renderEmail(request);
+    expect(subject.length).toBeGreaterThan(0);
+    expect(subject).not.toMatch(/[\r\n]/);
+    expect(htmlBody).toMatch(/^<!DOCTYPE html>/);
+    expect(htmlBody).toContain('WebMagic');
+    expect(htmlBody).not.toMatch(/<style|<link/);
+
+    for (const [key, value] of Object.entries(request.model)) {
+      const shown = expectedDates[key] ?? (key === 'expiresInMinutes' ? '30 minutes' : String(value));
+      expect(textBody, key).toContain(shown);
+      expect(htmlBody, key).toContain(shown.replaceAll('&', '&amp;'));
+    }
+    if ('siteTitle' in request.model) expect(subject).toContain(request.model.siteTitle);
+  });
+
+  it('puts action links in an href and in the text version', () => {
+    const { htmlBody, textBody } = renderEmail('welcome_set_password', {
+      name: 'Ana',
+      siteTitle: 'Site',
+      setPasswordUrl: 'https://app.webmagic.test/set-password?token=abc&next=%2Fsites',
+    });
+    expect(htmlBody).toContain('href="https://app.webmagic.test/set-password?token=abc&amp;next=%2Fsites"');
+    expect(textBody).toContain('Set your password: https://app.webmagic.test/set-password?token=abc&next=%2Fsites');
+  });
+
+  it('escapes every interpolated value in the HTML body', () => {
+    const hostile = '<script>alert("x")</script> & \'quotes\'';
+    const { subject, htmlBody, textBody } = renderEmail('subscription_cancelled', { name: hostile, siteTitle: hostile, endsAt: '2026-05-14' });
+    expect(htmlBody).not.toContain('<script>');
+    expect(htmlBody).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;');
+    expect(textBody).toContain(hostile);
+    expect(subject).toContain(hostile);
+  });
+
+  it('words the reset link lifetime in hours when it is a whole number of hours', () => {
+    const { textBody } = renderEmail('password_reset', { name: 'Ana', resetUrl: 'https://app.webmagic.test/r', expiresInMinutes: 120 });
+    expect(textBody).toContain('expires in 2 hours');
+  });
+
+  it('refuses a model that does not match the template', () => {
+    const call = () =>
+      renderEmail('site_suspended', { name: 'Ana', siteTitle: 'Site', reactivateUrl: 'javascript:alert(1)' });
+    expect(call).toThrow(InvalidEmailModelError);
+    expect(call).toThrow(/reactivateUrl/);
+    expect(() => renderEmail('verify_email', { name: '', verifyUrl: 'https://x.test/v' })).toThrow(InvalidEmailModelError);
+    expect(() => renderEmail('unknown' as 'verify_email', { name: 'Ana', verifyUrl: 'https://x.test/v' })).toThrow(/unknown template/);
+  });
+});
+
+describe('isEmailRequest', () => {
+  it('accepts every sample', () => {
+    for (const sample of samples) expect(isEmailRequest(sample), sample.template).toBe(true);
+  });
+
+  it('rejects unknown templates, mismatched models, extra fields and bad dates', () => {
+    expect(isEmailRequest({ template: 'nope', model: {} })).toBe(false);
+    expect(isEmailRequest({ template: 'verify_email', model: { name: 'Ana', resetUrl: 'https://x.test' } })).toBe(false);
+    expect(isEmailRequest({ template: 'verify_email', model: { name: 'Ana', verifyUrl: 'https://x.test', extra: 1 } })).toBe(false);
+    expect(isEmailRequest({ template: 'subscription_cancelled', model: { name: 'Ana', siteTitle: 'S', endsAt: 'next week' } })).toBe(false);
+    expect(isEmailRequest({ template: 'verify_email', model: { name: 'Ana\r\nBcc: x@y.z', verifyUrl: 'https://x.test' } })).toBe(false);
+  });
+});
+
+describe('formatMoney', () => {
+  it('formats minor units in the currency', () => {
+    expect(formatMoney(49_500, 'USD')).toBe('$495.00');
+    expect(formatMoney(9_505, 'USD')).toBe('$95.05');
+    expect(formatMoney(49_500, 'GTQ')).toBe('GTQ\u00a0495.00');
+    expect(formatMoney(500, 'JPY')).toBe('¥500');
+  });
+
+  it('refuses fractional cents and unknown currencies', () => {
+    expect(() => formatMoney(1.5, 'USD')).toThrow(RangeError);
+    expect(() => formatMoney(100, 'XXXX')).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,33 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/app.js';
+import { openOrm } from '../../db/orm.js';
+import type { AppConfig } from '../../lib/config.js';
+import { createTemporalClient } from '../../lib/temporal.js';
+import { testConfig } from './env.js';
+
+/** A real API on the test database and Temporal server, driven through `app.inject()`. */
+export interface TestApi {
+  config: AppConfig;
+  orm: MikroORM;
+  temporal: Client;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Builds the API as production does, with test configuration. */
+export async function createTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+  const config = testConfig(overrides);
+  const orm = await openOrm(config.database);
+  const temporal = createTemporalClient(config.temporal);
+  const app = await buildApp({ config, orm, temporal }, { logger: false });
+  return {
+    config, orm, temporal, app,
+    async close() {
+      await app.close();
+      await temporal.connection.close();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, EMBEDDED_DATABASE_URL, loadConfig, parseDuration } from '../../lib/config.js';
+
+describe('loadConfig', () => {
+  it('fills every setting with its development default', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ url: EMBEDDED_DATABASE_URL, embedded: true });
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', external: false, uiPort: 8233 });
+    expect(config.pricing).toEqual({ purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
+    expect(config.durations.gracePeriodMs).toBe(7 * 86_400_000);
+  });
+
+  it('converts values given as text and notes which services are external', () => {
+    const config = loadConfig({ PORT: '4010', POSTMARK_USE_HTTPS: 'true', DATABASE_URL: 'postgres://u@db:5432/x', TEMPORAL_ADDRESS: 'temporal:7233', GRACE_PERIOD: '90s' });
+    expect(config.port).toBe(4010);
+    expect(config.postmark.useHttps).toBe(true);
+    expect(config.database.embedded).toBe(false);
+    expect(config.temporal.external).toBe(true);
+    expect(config.durations.gracePeriodMs).toBe(90_000);
+  });
+
+  it('names the bad setting when a value is invalid', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+    expect(() => loadConfig({ GRACE_PERIOD: 'a week' })).toThrow(/GRACE_PERIOD/);
+    expect(() => loadConfig({ CURRENCY: 'EUR' })).toThrow(/CURRENCY/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+  });
+
+  it('refuses development secrets and the embedded database in production', () => {
+    let message = '';
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_WEBHOOK_SECRET', 'DATABASE_URL']) expect(message).toContain(key);
+
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app@db:5432/webmagic',
+      JWT_SECRET: 'x'.repeat(40),
+      ADMIN_API_TOKEN: 'admin-token-from-vault',
+      RECURRENTE_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi1zZWNyZXQ=',
+    });
+    expect(config.env).toBe('production');
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads each unit', () => {
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('30s')).toBe(30_000);
+    expect(parseDuration('5m')).toBe(300_000);
+    expect(parseDuration('24h')).toBe(86_400_000);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    expect(() => parseDuration('7 days')).toThrow(ConfigError);
+  });
+});
