@@ -7,5 +7,8 @@ export const CUSTOMER_EMAIL = defineSearchAttributeKey('CustomerEmail', SearchAt
 /** The business state of the process (e.g. awaiting_payment, owned, past_due). */
 export const BUSINESS_STATUS = defineSearchAttributeKey('BusinessStatus', SearchAttributeType.KEYWORD);
 
-/** Every custom search attribute, as `--search-attribute Name=Type` flags for the Temporal CLI dev server. */
-export const SEARCH_ATTRIBUTE_FLAGS = [SITE_SLUG, CUSTOMER_EMAIL, BUSINESS_STATUS].flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
+/** Every custom search attribute the workflows set; servers must register them. */
+export const SEARCH_ATTRIBUTES = [SITE_SLUG, CUSTOMER_EMAIL, BUSINESS_STATUS];
+
+/** The same list as `--search-attribute Name=Keyword` flags for the Temporal CLI dev server. */
+export const SEARCH_ATTRIBUTE_FLAGS = SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
