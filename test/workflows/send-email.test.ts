@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queueEmail } from '../../api/email.js';
+import type { SendEmailInput } from '../../activities/email.js';
+import { EmailMessage } from '../../db/entities/index.js';
+import { workflowIds } from '../../workflows/ids.js';
+import { createTestApi, type TestApi } from '../helpers/api.js';
+import { resetDatabase } from '../helpers/env.js';
+import { startTestWorker, type TestWorker } from '../helpers/worker.js';
+
+let api: TestApi;
+let worker: TestWorker;
+
+beforeAll(async () => {
+  api = await createTestApi();
+  worker = await startTestWorker(api.config, api.orm);
+});
+afterAll(async () => {
+  await worker.stop();
+  await api.close();
+});
+beforeEach(async () => {
+  await resetDatabase(api.orm);
+  worker.postmark.reset();
+});
+
+function verifyEmail(to = 'owner@example.com'): SendEmailInput {
+  return { idempotencyKey: `verify:${randomUUID()}`, to, template: 'verify_email', model: { name: 'Ana', verifyUrl: 'http://webmagic.test/verify?token=abc' } };
+}
+
+async function sendAndWait(input: SendEmailInput) {
+  await queueEmail(api, input);
+  return api.temporal.workflow.getHandle(workflowIds.email(input.idempotencyKey)).result();
+}
+
+describe('sendEmailWorkflow', () => {
+  it('sends through Postmark and records the message once', async () => {
+    const input = verifyEmail();
+    const result = await sendAndWait(input);
+    expect(result.status).toBe('sent');
+
+    const sent = worker.postmark.sent();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ To: 'owner@example.com', MessageID: result.messageId, Metadata: { idempotency_key: input.idempotencyKey } });
+    const log = await api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: input.idempotencyKey });
+    expect(log).toMatchObject({ status: 'sent', providerMessageId: result.messageId, template: 'verify_email', attempts: 1, toAddress: 'owner@example.com' });
+    expect(log.model).toEqual(input.model);
+  });
+
+  it('queuing the same key again sends nothing more', async () => {
+    const input = verifyEmail();
+    await sendAndWait(input);
+    await queueEmail(api, input);
+    await queueEmail(api, input);
+    expect(worker.postmark.sent()).toHaveLength(1);
+    expect(await api.orm.em.fork().count(EmailMessage)).toBe(1);
+  });
+
+  it('retries through Postmark outages and ends with exactly one email sent', async () => {
+    worker.postmark.failNext(2, 500);
+    const input = verifyEmail();
+    const result = await sendAndWait(input);
+    expect(result.status).toBe('sent');
+    expect(worker.postmark.sent()).toHaveLength(1);
+    const log = await api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: input.idempotencyKey });
+    expect(log).toMatchObject({ status: 'sent', attempts: 3, error: null });
+  });
+
+  it('does not retry a rejected recipient and records the failure', async () => {
+    worker.postmark.markInactive('bounced@example.com');
+    const input = verifyEmail('bounced@example.com');
+    const error = await sendAndWait(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(((error as WorkflowFailedError).cause?.cause as { type?: string } | undefined)?.type).toBe('EmailRejected');
+    const log = await api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: input.idempotencyKey });
+    expect(log.status).toBe('failed');
+    expect(log.attempts).toBe(1);
+    expect(log.error).toMatch(/inactive/i);
+    expect(worker.postmark.sent()).toHaveLength(0);
+  });
+});
