@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queueEmail } from '../../api/email.js';
-import type { SendEmailInput } from '../../activities/email.js';
+import type { SendEmailInput, SendEmailResult } from '../../activities/email.js';
 import { EmailMessage } from '../../db/entities/index.js';
 import { workflowIds } from '../../workflows/ids.js';
+import type { sendEmailWorkflow } from '../../workflows/send-email.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 import { startTestWorker, type TestWorker } from '../helpers/worker.js';
@@ -29,9 +30,9 @@ function verifyEmail(to = 'owner@example.com'): SendEmailInput {
   return { idempotencyKey: `verify:${randomUUID()}`, to, template: 'verify_email', model: { name: 'Ana', verifyUrl: 'http://webmagic.test/verify?token=abc' } };
 }
 
-async function sendAndWait(input: SendEmailInput) {
+async function sendAndWait(input: SendEmailInput): Promise<SendEmailResult> {
   await queueEmail(api, input);
-  return api.temporal.workflow.getHandle(workflowIds.email(input.idempotencyKey)).result();
+  return api.temporal.workflow.getHandle<typeof sendEmailWorkflow>(workflowIds.email(input.idempotencyKey)).result();
 }
 
 describe('sendEmailWorkflow', () => {
