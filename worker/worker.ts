@@ -5,8 +5,8 @@ import { createEmailActivities } from '../activities/email.js';
 import { createMailer, type Mailer } from '../activities/email/mailer.js';
 import type { AppConfig } from '../lib/config.js';
 
-/** The workflow code the worker bundles. */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 /** Everything the activities talk to. */
 export interface ActivityDeps {
