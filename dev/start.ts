@@ -1,25 +1,34 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
+import pg from 'pg';
 import { openOrm } from '../db/orm.js';
 import { migrateAndSeed } from '../db/migrate-and-seed.js';
 import { loadConfig, type AppConfig } from '../lib/config.js';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/search-attributes.js';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { startFakePostmark } from './fake-postmark.js';
 import { startFakeRecurrente } from './fake-recurrente.js';
 import { temporalCliPath } from './temporal-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const stops: (() => Promise<unknown>)[] = [];
+const children = new Set<ChildProcess>();
+// Last resort if the launcher dies without its orderly shutdown: leave no orphans behind.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 function isLocal(host: string): boolean {
   return /^(127\.0\.0\.1|localhost)(:|$)/.test(host);
 }
 
 function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Its own process group, so a terminal's Ctrl-C reaches only the launcher, which then stops children in order.
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   child.on('exit', (code, signal) => {
     if (!shuttingDown) {
       console.error(`${name} exited (${signal ?? code}); stopping everything`);
@@ -48,23 +57,28 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   throw new Error(`${what} did not come up within ${timeoutMs / 1000}s`);
 }
 
-async function startTemporal(config: AppConfig): Promise<void> {
-  if (config.temporal.external) return;
-  const [ip, port = '7233'] = config.temporal.address.split(':');
-  mkdirSync(`${ROOT}/.data/temporal`, { recursive: true });
+async function temporalAnswers(address: string): Promise<boolean> {
+  const connection = await Connection.connect({ address, connectTimeout: 1000 });
+  await connection.close();
+  return true;
+}
+
+/** Starts the Temporal dev server (SQLite file under the data dir, so workflows survive a restart) unless one already answers. */
+async function startTemporal(config: AppConfig, dataDir: string): Promise<'started' | 'existing'> {
+  if (await temporalAnswers(config.temporal.address).catch(() => false)) return 'existing';
+  const [ip = '127.0.0.1', port = '7233'] = config.temporal.address.split(':');
+  if (!isLocal(ip)) throw new Error(`Temporal at ${config.temporal.address} does not answer`);
+  mkdirSync(`${dataDir}/temporal`, { recursive: true });
   spawnChild('temporal', temporalCliPath(), [
     'server', 'start-dev',
-    '--ip', ip ?? '127.0.0.1', '--port', port, '--ui-port', String(config.temporal.uiPort),
-    '--db-filename', `${ROOT}/.data/temporal/dev.sqlite`,
+    '--ip', ip, '--port', port, '--ui-port', String(config.temporal.uiPort),
+    '--db-filename', `${dataDir}/temporal/dev.sqlite`,
     '--namespace', config.temporal.namespace,
     '--log-level', 'warn',
     ...SEARCH_ATTRIBUTE_FLAGS,
   ]);
-  await waitFor('Temporal', async () => {
-    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 1000 });
-    await connection.close();
-    return true;
-  });
+  await waitFor('Temporal', () => temporalAnswers(config.temporal.address));
+  return 'started';
 }
 
 async function startFakes(config: AppConfig): Promise<void> {
@@ -101,18 +115,22 @@ process.once('SIGTERM', () => void shutdown(0));
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const dataDir = resolve(ROOT, config.dataDir);
   if (config.database.embedded) {
-    console.log('starting embedded PostgreSQL (.data/postgres)…');
-    const db = await startEmbeddedPostgres(config.database.url);
-    stops.unshift(() => db.stop());
+    spawnChild('postgres', process.execPath, ['--import', 'tsx', 'dev/postgres-server.ts']);
+    await waitFor('embedded PostgreSQL', async () => {
+      const client = new pg.Client({ connectionString: config.database.url, connectionTimeoutMillis: 1000 });
+      await client.connect();
+      await client.end();
+      return true;
+    }, 120_000);
   }
   const orm = await openOrm(config.database);
   const { applied, seeded } = await migrateAndSeed(orm, config.pricing);
   await orm.close();
   console.log(`database ready (migrations applied: ${applied.length}, demo sites created: ${seeded.length})`);
 
-  console.log('starting Temporal dev server…');
-  await startTemporal(config);
+  const temporal = await startTemporal(config, dataDir);
   await startFakes(config);
 
   const env = { ...process.env, DATABASE_URL: config.database.url };
@@ -125,7 +143,7 @@ async function main(): Promise<void> {
 WebMagic is running — Ctrl-C stops everything.
   API            ${config.publicBaseUrl}/api/v1  (docs: ${config.publicBaseUrl}/api/docs)
   Demo sites     ${config.publicBaseUrl}/sites/plumber-joe  ·  /sites/la-plumbing-pros  ·  /sites/roofer-bob
-  Temporal UI    ${config.temporal.external ? '(external Temporal)' : `http://127.0.0.1:${config.temporal.uiPort}`}
+  Temporal UI    ${temporal === 'started' ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the already running Temporal server\'s own UI)'}
   Temporal gRPC  ${config.temporal.address}
   Recurrente sim ${config.recurrente.apiUrl}
   Postmark fake  http://${config.postmark.apiHost}/messages/outbound  (header X-Postmark-Server-Token: ${config.postmark.serverToken === 'POSTMARK_API_TEST' ? 'POSTMARK_API_TEST' : '<your token>'})

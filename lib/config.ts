@@ -29,8 +29,17 @@ export const EnvSchema = Type.Object({
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'webmagic' }),
   TEMPORAL_UI_PORT: Type.Intersect([Port], { default: 8233 }),
+  DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
   JWT_SECRET: Type.String({ minLength: 32, default: DEV_SECRETS.JWT_SECRET }),
   ADMIN_API_TOKEN: Type.String({ minLength: 12, default: DEV_SECRETS.ADMIN_API_TOKEN }),
+  ACCESS_TOKEN_TTL: Type.Intersect([Duration], { default: '15m' }),
+  REFRESH_TOKEN_TTL: Type.Intersect([Duration], { default: '30d' }),
+  LOGIN_RATE_WINDOW: Type.Intersect([Duration], { default: '15m' }),
+  LOGIN_MAX_PER_IP: Type.Integer({ minimum: 1, default: 30 }),
+  LOGIN_MAX_PER_EMAIL: Type.Integer({ minimum: 1, default: 10 }),
+  AUTH_EMAIL_RATE_WINDOW: Type.Intersect([Duration], { default: '1h' }),
+  AUTH_EMAIL_MAX_PER_IP: Type.Integer({ minimum: 1, default: 20 }),
+  AUTH_EMAIL_MAX_PER_EMAIL: Type.Integer({ minimum: 1, default: 5 }),
   PURCHASE_AMOUNT_CENTS: Type.Integer({ minimum: 1, default: 49500 }),
   MONTHLY_AMOUNT_CENTS: Type.Integer({ minimum: 1, default: 9500 }),
   CURRENCY: Type.Union([Type.Literal('USD'), Type.Literal('GTQ')], { default: 'USD' }),
@@ -58,13 +67,28 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** `embedded`: DATABASE_URL was not given, so the run command starts embedded PostgreSQL. */
   database: { url: string; poolMax: number; connectTimeoutMs: number; embedded: boolean };
-  /** `external`: TEMPORAL_ADDRESS was given, so the run command does not start a dev server. */
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; external: boolean };
-  auth: { jwtSecret: string; adminApiToken: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  /** Where the run command keeps embedded PostgreSQL and the Temporal dev server's SQLite file. */
+  dataDir: string;
+  auth: {
+    jwtSecret: string;
+    adminApiToken: string;
+    accessTokenTtlMs: number;
+    refreshTokenTtlMs: number;
+    /** Attempts per window on login, and on the endpoints that email a link (register, resend-verification, forgot-password). */
+    rateLimits: { login: RateLimit; authEmail: RateLimit };
+  };
   pricing: { purchaseAmountCents: number; monthlyAmountCents: number; currency: 'USD' | 'GTQ' };
   durations: { checkoutExpiryMs: number; gracePeriodMs: number; billingPeriodMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
+}
+
+/** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
+export interface RateLimit {
+  windowMs: number;
+  perIp: number;
+  perEmail: number;
 }
 
 /** Thrown at start-up when a setting is missing or invalid; its message names every bad setting. */
@@ -118,9 +142,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
-      external: raw.TEMPORAL_ADDRESS !== undefined,
     },
-    auth: { jwtSecret: env.JWT_SECRET, adminApiToken: env.ADMIN_API_TOKEN },
+    dataDir: env.DATA_DIR,
+    auth: {
+      jwtSecret: env.JWT_SECRET,
+      adminApiToken: env.ADMIN_API_TOKEN,
+      accessTokenTtlMs: parseDuration(env.ACCESS_TOKEN_TTL),
+      refreshTokenTtlMs: parseDuration(env.REFRESH_TOKEN_TTL),
+      rateLimits: {
+        login: { windowMs: parseDuration(env.LOGIN_RATE_WINDOW), perIp: env.LOGIN_MAX_PER_IP, perEmail: env.LOGIN_MAX_PER_EMAIL },
+        authEmail: { windowMs: parseDuration(env.AUTH_EMAIL_RATE_WINDOW), perIp: env.AUTH_EMAIL_MAX_PER_IP, perEmail: env.AUTH_EMAIL_MAX_PER_EMAIL },
+      },
+    },
     pricing: { purchaseAmountCents: env.PURCHASE_AMOUNT_CENTS, monthlyAmountCents: env.MONTHLY_AMOUNT_CENTS, currency: env.CURRENCY },
     durations: {
       checkoutExpiryMs: parseDuration(env.CHECKOUT_EXPIRY),

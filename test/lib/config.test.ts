@@ -6,17 +6,18 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.database).toMatchObject({ url: EMBEDDED_DATABASE_URL, embedded: true });
-    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', external: false, uiPort: 8233 });
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', uiPort: 8233 });
+    expect(config.dataDir).toBe('.data');
     expect(config.pricing).toEqual({ purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
     expect(config.durations.gracePeriodMs).toBe(7 * 86_400_000);
   });
 
-  it('converts values given as text and notes which services are external', () => {
+  it('converts values given as text and notes whether the database is embedded', () => {
     const config = loadConfig({ PORT: '4010', POSTMARK_USE_HTTPS: 'true', DATABASE_URL: 'postgres://u@db:5432/x', TEMPORAL_ADDRESS: 'temporal:7233', GRACE_PERIOD: '90s' });
     expect(config.port).toBe(4010);
     expect(config.postmark.useHttps).toBe(true);
     expect(config.database.embedded).toBe(false);
-    expect(config.temporal.external).toBe(true);
+    expect(config.temporal.address).toBe('temporal:7233');
     expect(config.durations.gracePeriodMs).toBe(90_000);
   });
 
