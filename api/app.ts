@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.js';
 import { contextPlugin } from './plugins/context.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
+import { customerRoutes } from './routes/customer.js';
 import { healthRoutes } from './routes/health.js';
 import { hostingRoutes } from './routes/hosting.js';
 import { siteRoutes } from './routes/sites.js';
@@ -38,10 +40,13 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(errorHandlerPlugin);
   await app.register(contextPlugin, deps);
   await app.register(swaggerPlugin);
+  // Limits are applied per route (e.g. login and forgot-password), not to every request.
+  await app.register(rateLimit, { global: false });
   await app.register(hostingRoutes);
   await app.register(async (api) => {
     await api.register(healthRoutes);
     await api.register(siteRoutes);
+    await api.register(customerRoutes, { prefix: '/customer' });
   }, { prefix: '/api/v1' });
 
   return app;

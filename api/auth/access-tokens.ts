@@ -1,0 +1,50 @@
+import { errors, jwtVerify, SignJWT } from 'jose';
+import type { AppConfig } from '../../lib/config.js';
+import { AuthError } from '../../lib/errors.js';
+
+const ISSUER = 'webmagic';
+const AUDIENCE = 'webmagic:customer';
+const ALGORITHM = 'HS256';
+
+/** What a verified customer access token says: who (`sub`) and which login session (`sid`, the refresh-token family). */
+export interface AccessClaims {
+  customerId: string;
+  sessionId: string;
+}
+
+const keys = new Map<string, Uint8Array>();
+
+function signingKey(secret: string): Uint8Array {
+  let key = keys.get(secret);
+  if (!key) {
+    key = new TextEncoder().encode(secret);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/** Signs a short-lived HS256 access token for the customer's session. */
+export async function signAccessToken(auth: AppConfig['auth'], claims: AccessClaims, now = new Date()): Promise<string> {
+  const issuedAt = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ typ: 'access', sid: claims.sessionId })
+    .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+    .setSubject(claims.customerId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + Math.floor(auth.accessTokenTtlMs / 1000))
+    .sign(signingKey(auth.jwtSecret));
+}
+
+/** Verifies signature, algorithm, issuer, audience, expiry and token type; any failure is a 401. */
+export async function verifyAccessToken(auth: AppConfig['auth'], token: string): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(token, signingKey(auth.jwtSecret), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'sid'] });
+    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new AuthError('invalid_access_token', 'The access token is not valid');
+    return { customerId: payload.sub, sessionId: payload.sid };
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    if (error instanceof errors.JWTExpired) throw new AuthError('access_token_expired', 'The access token has expired; refresh it');
+    throw new AuthError('invalid_access_token', 'The access token is not valid');
+  }
+}

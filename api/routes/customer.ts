@@ -1,0 +1,345 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CustomerSiteOwnership, CustomerUser } from '../../db/entities/index.js';
+import type { ICustomerUser } from '../../db/entities/customer-user.entity.js';
+import type { OneTimeTokenPurpose } from '../../db/entities/one-time-token.entity.js';
+import {
+  consumeOneTimeToken,
+  issueOneTimeToken,
+  passwordResetMessage,
+  verifyEmailMessage,
+  voidOneTimeTokens,
+} from '../../lib/auth/one-time-tokens.js';
+import {
+  describePasswordProblems,
+  hashPassword,
+  needsRehash,
+  passwordProblems,
+  verifyAgainstNothing,
+  verifyPassword,
+} from '../../lib/auth/passwords.js';
+import type { AppConfig } from '../../lib/config.js';
+import { AuthError, ForbiddenError, ValidationError } from '../../lib/errors.js';
+import { authenticate } from '../auth/authenticate.js';
+import { createAttemptLimiter } from '../auth/rate-limit.js';
+import { endSession, revokeCustomerSessions, rotateSession, startSession, type SessionTokens } from '../auth/sessions.js';
+import { queueEmail } from '../email.js';
+import {
+  AcceptedResponse,
+  ChangePasswordBody,
+  CustomerProfile,
+  DoneResponse,
+  EmailBody,
+  LoginBody,
+  NoContent,
+  ProfileBody,
+  RefreshBody,
+  RegisterBody,
+  SessionResponse,
+  TokenBody,
+  TokenPasswordBody,
+  type CustomerProfileDto,
+} from '../schemas/customer.js';
+import { errorResponses } from '../schemas/common.js';
+
+const LINK_SENT = 'If the address can receive our email, a message with a link is on its way. Check your inbox.';
+
+function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function assertStrongPassword(password: string, email: string): void {
+  const problems = passwordProblems(password, email);
+  if (problems.length > 0) throw new ValidationError('weak_password', describePasswordProblems(problems), { problems });
+}
+
+async function profileOf(config: AppConfig, em: EntityManager, customer: ICustomerUser): Promise<CustomerProfileDto> {
+  const ownedSites = await em.count(CustomerSiteOwnership, { customer: customer.id, role: 'owner' });
+  const primary = await em.findOne(CustomerSiteOwnership, { customer: customer.id, isPrimary: true }, { populate: ['site'] });
+  return {
+    id: customer.id,
+    email: customer.email,
+    full_name: customer.fullName,
+    phone: customer.phone ?? null,
+    email_verified: customer.emailVerifiedAt != null,
+    email_verified_at: customer.emailVerifiedAt?.toISOString() ?? null,
+    has_password: customer.passwordHash != null,
+    created_at: customer.createdAt.toISOString(),
+    last_login_at: customer.lastLoginAt?.toISOString() ?? null,
+    owned_sites_count: ownedSites,
+    primary_site: primary
+      ? {
+          site_id: primary.site.id,
+          slug: primary.site.slug,
+          site_title: primary.site.title,
+          site_url: `${config.publicBaseUrl}/sites/${primary.site.slug}`,
+          status: primary.site.status,
+        }
+      : null,
+  };
+}
+
+async function sessionAnswer(config: AppConfig, em: EntityManager, customer: ICustomerUser, tokens: SessionTokens) {
+  return {
+    access_token: tokens.accessToken,
+    refresh_token: tokens.refreshToken,
+    token_type: 'bearer' as const,
+    expires_in: tokens.expiresIn,
+    user: await profileOf(config, em, customer),
+  };
+}
+
+/**
+ * Spends a reset or set-password link and stores the new password, in one transaction: a weak password or a
+ * spent link leaves everything as it was. Proves control of the inbox, so the email counts as verified; every
+ * session and every other password link of the account ends.
+ */
+async function setPasswordWithToken(em: EntityManager, token: string, purpose: OneTimeTokenPurpose, password: string): Promise<ICustomerUser> {
+  // Hashed up front so the transaction (which holds the token row) stays short.
+  const passwordHash = await hashPassword(password);
+  return em.transactional(async (tx) => {
+    const customer = await consumeOneTimeToken(tx, token, purpose);
+    if (!customer.isActive) throw new ValidationError('invalid_token', 'This link is not valid. Request a new one.');
+    assertStrongPassword(password, customer.email);
+    const now = new Date();
+    customer.passwordHash = passwordHash;
+    customer.emailVerifiedAt ??= now;
+    customer.lastLoginAt = now;
+    await voidOneTimeTokens(tx, customer.id, ['reset_password', 'set_password'], now);
+    await revokeCustomerSessions(tx, customer.id, { now });
+    return customer;
+  });
+}
+
+/** Customer accounts: registration, sessions, emailed links, passwords and the profile. */
+export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app.deps;
+  const loginLimiter = createAttemptLimiter(app, config.auth.rateLimits.login);
+  const changePasswordLimiter = createAttemptLimiter(app, config.auth.rateLimits.login);
+  const registerLimiter = createAttemptLimiter(app, config.auth.rateLimits.authEmail);
+  const resendLimiter = createAttemptLimiter(app, config.auth.rateLimits.authEmail);
+  const forgotLimiter = createAttemptLimiter(app, config.auth.rateLimits.authEmail);
+  const tags = ['customer'];
+
+  app.post('/register', {
+    schema: {
+      tags,
+      summary: 'Create an account; a link to confirm the email address is emailed',
+      description: 'Answers 202 whether or not the address already has an account; an existing owner is emailed a sign-in (password reset) link instead.',
+      body: RegisterBody,
+      response: { 202: AcceptedResponse, ...errorResponses(400, 429) },
+    },
+  }, async (request, reply) => {
+    const email = normalizeEmail(request.body.email);
+    await registerLimiter.check(request, reply, email);
+    assertStrongPassword(request.body.password, email);
+    // Hash before looking the address up, so a taken address answers as slowly as a new one.
+    const passwordHash = await hashPassword(request.body.password);
+    const em = request.em;
+
+    let existing = await em.findOne(CustomerUser, { email });
+    if (!existing) {
+      try {
+        const customer = em.create(CustomerUser, { email, passwordHash, fullName: request.body.full_name.trim(), phone: request.body.phone ?? null });
+        const issued = await issueOneTimeToken(em, customer, 'verify_email');
+        await queueEmail(app.deps, verifyEmailMessage(config, customer, issued));
+        return reply.status(202).send({ message: LINK_SENT });
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        em.clear();
+        existing = await em.findOneOrFail(CustomerUser, { email });
+      }
+    }
+    // The address is taken. Saying so would tell anyone which addresses have accounts, so the answer is the same
+    // 202 and the owner hears about it by email instead. The email is a password-reset link, not a verification
+    // link: confirming an unverified account someone else registered would hand them the owner's address.
+    if (existing.isActive) {
+      const issued = await issueOneTimeToken(em, existing, 'reset_password');
+      await queueEmail(app.deps, passwordResetMessage(config, existing, issued));
+    }
+    return reply.status(202).send({ message: LINK_SENT });
+  });
+
+  app.post('/login', {
+    schema: {
+      tags,
+      summary: 'Log in with email and password',
+      body: LoginBody,
+      response: { 200: SessionResponse, ...errorResponses(400, 401, 403, 429) },
+    },
+  }, async (request, reply) => {
+    const email = normalizeEmail(request.body.email);
+    await loginLimiter.check(request, reply, email);
+    const em = request.em;
+    const customer = await em.findOne(CustomerUser, { email });
+    const hash = customer?.passwordHash;
+    const matches = hash ? await verifyPassword(hash, request.body.password) : await verifyAgainstNothing(request.body.password);
+    // Unknown address, no password yet, wrong password and deactivated account all look the same from outside.
+    if (!customer || !matches || !customer.isActive) throw new AuthError('invalid_credentials', 'The email address or password is incorrect');
+    // Purchases attach sites to the account with the buyer's email, so an account nobody has proven the inbox of
+    // must not be usable: whoever registered it first could otherwise see the real owner's sites later.
+    if (!customer.emailVerifiedAt) {
+      throw new ForbiddenError('email_not_verified', 'Confirm your email address first: use the link we emailed you, or ask for a new one');
+    }
+    if (hash && needsRehash(hash)) customer.passwordHash = await hashPassword(request.body.password);
+    customer.lastLoginAt = new Date();
+    const tokens = await startSession(em, config.auth, customer);
+    return sessionAnswer(config, em, customer, tokens);
+  });
+
+  app.post('/refresh', {
+    schema: {
+      tags,
+      summary: 'Trade a refresh token for a new access and refresh token',
+      description: 'Each refresh token works once. Presenting a used one ends its whole session (401 refresh_token_reused).',
+      body: RefreshBody,
+      response: { 200: SessionResponse, ...errorResponses(400, 401) },
+    },
+  }, async (request) => {
+    const { tokens, customer } = await rotateSession(request.em, config.auth, request.body.refresh_token);
+    return sessionAnswer(config, request.em, customer, tokens);
+  });
+
+  app.post('/logout', {
+    schema: {
+      tags,
+      summary: 'End the session of a refresh token',
+      description: 'Works without an access token (it may have expired); an unknown or already revoked token also answers 204.',
+      body: RefreshBody,
+      response: { 204: NoContent, ...errorResponses(400) },
+    },
+  }, async (request, reply) => {
+    await endSession(request.em, request.body.refresh_token);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/verify-email', {
+    schema: {
+      tags,
+      summary: 'Confirm the email address with the emailed link',
+      body: TokenBody,
+      response: { 200: DoneResponse, ...errorResponses(400) },
+    },
+  }, async (request) => {
+    await request.em.transactional(async (tx) => {
+      const customer = await consumeOneTimeToken(tx, request.body.token, 'verify_email');
+      customer.emailVerifiedAt ??= new Date();
+      await voidOneTimeTokens(tx, customer.id, ['verify_email']);
+    });
+    return { status: 'email_verified', message: 'Your email address is confirmed. You can log in now.' };
+  });
+
+  app.post('/resend-verification', {
+    schema: {
+      tags,
+      summary: 'Email a new confirmation link',
+      description: 'Answers 202 whatever the address: unknown, already confirmed or pending.',
+      body: EmailBody,
+      response: { 202: AcceptedResponse, ...errorResponses(400, 429) },
+    },
+  }, async (request, reply) => {
+    const email = normalizeEmail(request.body.email);
+    await resendLimiter.check(request, reply, email);
+    const customer = await request.em.findOne(CustomerUser, { email });
+    if (customer?.isActive && !customer.emailVerifiedAt) {
+      const issued = await issueOneTimeToken(request.em, customer, 'verify_email');
+      await queueEmail(app.deps, verifyEmailMessage(config, customer, issued));
+    }
+    return reply.status(202).send({ message: LINK_SENT });
+  });
+
+  app.post('/forgot-password', {
+    schema: {
+      tags,
+      summary: 'Email a link to choose a new password (valid 1 hour)',
+      description: 'Answers 202 whether or not the address has an account.',
+      body: EmailBody,
+      response: { 202: AcceptedResponse, ...errorResponses(400, 429) },
+    },
+  }, async (request, reply) => {
+    const email = normalizeEmail(request.body.email);
+    await forgotLimiter.check(request, reply, email);
+    const customer = await request.em.findOne(CustomerUser, { email });
+    if (customer?.isActive) {
+      const issued = await issueOneTimeToken(request.em, customer, 'reset_password');
+      await queueEmail(app.deps, passwordResetMessage(config, customer, issued));
+    }
+    return reply.status(202).send({ message: LINK_SENT });
+  });
+
+  app.post('/reset-password', {
+    schema: {
+      tags,
+      summary: 'Choose a new password with the emailed reset link; logs in',
+      description: 'Ends every other session of the account.',
+      body: TokenPasswordBody,
+      response: { 200: SessionResponse, ...errorResponses(400) },
+    },
+  }, async (request) => {
+    const customer = await setPasswordWithToken(request.em, request.body.token, 'reset_password', request.body.password);
+    return sessionAnswer(config, request.em, customer, await startSession(request.em, config.auth, customer));
+  });
+
+  app.post('/set-password', {
+    schema: {
+      tags,
+      summary: 'Set the first password with the link emailed after a purchase (valid 7 days); logs in',
+      body: TokenPasswordBody,
+      response: { 200: SessionResponse, ...errorResponses(400) },
+    },
+  }, async (request) => {
+    const customer = await setPasswordWithToken(request.em, request.body.token, 'set_password', request.body.password);
+    return sessionAnswer(config, request.em, customer, await startSession(request.em, config.auth, customer));
+  });
+
+  const signedInRoutes: FastifyPluginAsyncTypebox = async (signedIn) => {
+    signedIn.addHook('preHandler', authenticate);
+    const security = [{ bearer: [] }];
+
+    signedIn.post('/change-password', {
+      schema: {
+        tags,
+        security,
+        summary: 'Change the password; every other session ends',
+        body: ChangePasswordBody,
+        response: { 200: DoneResponse, ...errorResponses(400, 401, 429) },
+      },
+    }, async (request, reply) => {
+      const customer = request.customer;
+      await changePasswordLimiter.check(request, reply, customer.email);
+      const matches = customer.passwordHash ? await verifyPassword(customer.passwordHash, request.body.current_password) : false;
+      if (!matches) throw new ValidationError('wrong_password', 'The current password is not correct');
+      assertStrongPassword(request.body.new_password, customer.email);
+      const now = new Date();
+      customer.passwordHash = await hashPassword(request.body.new_password);
+      await request.em.transactional(async (tx) => {
+        tx.persist(customer);
+        await voidOneTimeTokens(tx, customer.id, ['reset_password', 'set_password'], now);
+        await revokeCustomerSessions(tx, customer.id, { except: request.sessionId, now });
+      });
+      return { status: 'password_changed', message: 'Your password has been changed and your other sessions have been signed out.' };
+    });
+
+    signedIn.get('/me', {
+      schema: { tags, security, summary: 'The signed-in customer, with owned-site count and primary site', response: { 200: CustomerProfile, ...errorResponses(401) } },
+    }, async (request) => profileOf(config, request.em, request.customer));
+
+    signedIn.put('/profile', {
+      schema: {
+        tags,
+        security,
+        summary: 'Change name or phone number',
+        body: ProfileBody,
+        response: { 200: CustomerProfile, ...errorResponses(400, 401) },
+      },
+    }, async (request) => {
+      const customer = request.customer;
+      if (request.body.full_name !== undefined) customer.fullName = request.body.full_name.trim();
+      if (request.body.phone !== undefined) customer.phone = request.body.phone;
+      await request.em.flush();
+      return profileOf(config, request.em, customer);
+    });
+  };
+  await app.register(signedInRoutes);
+};

@@ -1,0 +1,92 @@
+import { Type, type Static } from 'typebox';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../lib/auth/passwords.js';
+
+/** An email address as customers type it; compared lower-cased. */
+export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address (case-insensitive)' });
+
+/** A password being checked (login, current password): any non-empty text, the policy is not revealed here. */
+export const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
+
+/** A password being chosen; the policy is checked in code so the answer can say exactly what to fix. */
+export const NewPassword = Type.String({
+  maxLength: MAX_PASSWORD_LENGTH,
+  description: `At least ${MIN_PASSWORD_LENGTH} characters, at least two kinds of characters (lower-case, upper-case, digits, symbols), not containing the email address`,
+});
+
+/** A person's name: printable text, no line breaks (it goes into email subjects and greetings). */
+export const FullName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+
+/** A phone number as written by people: digits with optional +, spaces, dots, dashes and parentheses. */
+export const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 ().-]{4,28}[0-9]$' });
+
+/** A secret from an emailed link or a refresh token, checked against its stored hash. */
+export const OpaqueToken = Type.String({ minLength: 1, maxLength: 512 });
+
+function body<P extends Parameters<typeof Type.Object>[0]>(properties: P) {
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+/** POST /customer/register */
+export const RegisterBody = body({ email: Email, password: NewPassword, full_name: FullName, phone: Type.Optional(Phone) });
+/** POST /customer/login */
+export const LoginBody = body({ email: Email, password: Password });
+/** POST /customer/refresh and /customer/logout */
+export const RefreshBody = body({ refresh_token: OpaqueToken });
+/** POST /customer/verify-email */
+export const TokenBody = body({ token: OpaqueToken });
+/** POST /customer/reset-password and /customer/set-password */
+export const TokenPasswordBody = body({ token: OpaqueToken, password: NewPassword });
+/** POST /customer/resend-verification and /customer/forgot-password */
+export const EmailBody = body({ email: Email });
+/** POST /customer/change-password */
+export const ChangePasswordBody = body({ current_password: Password, new_password: NewPassword });
+/** PUT /customer/profile: the fields to change; `phone: null` removes the phone number. */
+export const ProfileBody = Type.Object(
+  { full_name: Type.Optional(FullName), phone: Type.Optional(Type.Union([Phone, Type.Null()])) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const DateTime = Type.String({ format: 'date-time' });
+
+/** The customer's primary site, as site lists name its fields. */
+export const PrimarySite = Type.Object({
+  site_id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  site_title: Type.String(),
+  site_url: Type.String(),
+  status: Type.String(),
+});
+
+/** The signed-in customer's profile. */
+export const CustomerProfile = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  full_name: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  email_verified: Type.Boolean(),
+  email_verified_at: Type.Union([DateTime, Type.Null()]),
+  has_password: Type.Boolean(),
+  created_at: DateTime,
+  last_login_at: Type.Union([DateTime, Type.Null()]),
+  owned_sites_count: Type.Integer({ minimum: 0 }),
+  primary_site: Type.Union([PrimarySite, Type.Null()]),
+});
+export type CustomerProfileDto = Static<typeof CustomerProfile>;
+
+/** Answer of login, refresh, reset-password and set-password. */
+export const SessionResponse = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  token_type: Type.Literal('bearer'),
+  expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
+  user: CustomerProfile,
+});
+
+/** Answer of the endpoints that email a link: the same whether or not the address has an account. */
+export const AcceptedResponse = Type.Object({ message: Type.String() });
+
+/** Answer of an action that has no other result. */
+export const DoneResponse = Type.Object({ status: Type.String(), message: Type.String() });
+
+/** Answer of an action that returns nothing (204). */
+export const NoContent = Type.Null({ description: 'No content' });
