@@ -10,6 +10,7 @@ import { customerRoutes } from './routes/customer.js';
 import { healthRoutes } from './routes/health.js';
 import { hostingRoutes } from './routes/hosting.js';
 import { siteRoutes } from './routes/sites.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { validatorCompiler } from './validation.js';
 
 /** Options that differ between the server and tests. */
@@ -46,6 +47,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(async (api) => {
     await api.register(healthRoutes);
     await api.register(siteRoutes);
+    await api.register(webhookRoutes, { prefix: '/webhooks' });
     await api.register(customerRoutes, { prefix: '/customer' });
   }, { prefix: '/api/v1' });
 

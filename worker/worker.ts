@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createClaimActivities } from '../activities/claims.js';
 import { createEmailActivities } from '../activities/email.js';
 import { createMailer, type Mailer } from '../activities/email/mailer.js';
+import type { PaymentGateway } from '../activities/gateways/payment-gateway.js';
+import { RecurrenteGateway } from '../activities/gateways/recurrente.js';
+import { createPaymentActivities } from '../activities/payments.js';
 import type { AppConfig } from '../lib/config.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
@@ -13,17 +17,20 @@ export interface ActivityDeps {
   config: AppConfig;
   orm: MikroORM;
   mailer: Mailer;
+  gateway: PaymentGateway;
 }
 
 /** Builds the real dependencies of the activities from the configuration. */
 export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
-  return { config, orm, mailer: createMailer(config.postmark) };
+  return { config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente) };
 }
 
 /** All activities, built from their factories. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createEmailActivities(deps),
+    ...createClaimActivities(deps),
+    ...createPaymentActivities(deps),
   };
 }
 

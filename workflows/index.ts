@@ -1,1 +1,2 @@
+export { claimSiteWorkflow } from './claim-site.js';
 export { sendEmailWorkflow } from './send-email.js';

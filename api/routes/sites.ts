@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findSiteBySlug } from '../../db/sites.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
 import { errorResponses, Slug } from '../schemas/common.js';
+import { requestClaimCheckout } from '../services/claims.js';
 
 const PublicSite = Type.Object({
   site_id: Type.String({ format: 'uuid' }),
@@ -20,7 +21,18 @@ const PublicSite = Type.Object({
   available_for_claim: Type.Boolean(),
 });
 
-/** Public, unauthenticated site information. */
+const PurchaseRequest = Type.Object({
+  email: Type.String({ format: 'email', maxLength: 254 }),
+  name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
+}, { additionalProperties: false });
+
+const PurchaseResponse = Type.Object({
+  checkout_url: Type.String({ format: 'uri' }),
+  workflow_id: Type.String(),
+  expires_at: Type.String({ format: 'date-time' }),
+});
+
+/** Public, unauthenticated site information and the claim (purchase) entry point. */
 export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/sites/:slug', {
     schema: {
@@ -46,5 +58,23 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       site_url: `${app.deps.config.publicBaseUrl}/sites/${site.slug}`,
       available_for_claim: site.status === 'preview',
     };
+  });
+
+  app.post('/sites/:slug/purchase', {
+    schema: {
+      tags: ['sites'],
+      summary: 'Claim a preview site: opens (or reopens) the claimant\'s checkout',
+      description: 'Starts or joins the site\'s claim workflow. The same claimant gets the same checkout again; another claimant gets 409 site_being_claimed while a checkout is open.',
+      params: Type.Object({ slug: Slug }),
+      body: PurchaseRequest,
+      response: { 200: PurchaseResponse, ...errorResponses(400, 404, 409, 503) },
+    },
+  }, async (request) => {
+    const site = await findSiteBySlug(request.em, request.params.slug);
+    if (!site) throw new NotFoundError('site_not_found', `No site with slug "${request.params.slug}"`);
+    if (site.status !== 'preview') throw new ConflictError('site_not_available', 'This site has already been claimed.');
+    const claimant = { email: request.body.email.trim().toLowerCase(), name: request.body.name.trim() };
+    const checkout = await requestClaimCheckout(app.deps, site, claimant);
+    return { checkout_url: checkout.checkoutUrl, workflow_id: checkout.workflowId, expires_at: checkout.expiresAt };
   });
 };

@@ -6,24 +6,20 @@ import type { SendEmailInput, SendEmailResult } from '../../activities/email.js'
 import { EmailMessage } from '../../db/entities/index.js';
 import { workflowIds } from '../../workflows/ids.js';
 import type { sendEmailWorkflow } from '../../workflows/send-email.js';
-import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
-import { startTestWorker, type TestWorker } from '../helpers/worker.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-let api: TestApi;
-let worker: TestWorker;
+let stack: TestStack;
+let api: TestStack['api'];
 
 beforeAll(async () => {
-  api = await createTestApi();
-  worker = await startTestWorker(api.config, api.orm);
+  stack = await startTestStack();
+  api = stack.api;
 });
-afterAll(async () => {
-  await worker.stop();
-  await api.close();
-});
+afterAll(() => stack.stop());
 beforeEach(async () => {
   await resetDatabase(api.orm);
-  worker.postmark.reset();
+  stack.postmark.reset();
 });
 
 function verifyEmail(to = 'owner@example.com'): SendEmailInput {
@@ -41,7 +37,7 @@ describe('sendEmailWorkflow', () => {
     const result = await sendAndWait(input);
     expect(result.status).toBe('sent');
 
-    const sent = worker.postmark.sent();
+    const sent = stack.postmark.sent();
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ To: 'owner@example.com', MessageID: result.messageId, Metadata: { idempotency_key: input.idempotencyKey } });
     const log = await api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: input.idempotencyKey });
@@ -54,22 +50,22 @@ describe('sendEmailWorkflow', () => {
     await sendAndWait(input);
     await queueEmail(api, input);
     await queueEmail(api, input);
-    expect(worker.postmark.sent()).toHaveLength(1);
+    expect(stack.postmark.sent()).toHaveLength(1);
     expect(await api.orm.em.fork().count(EmailMessage)).toBe(1);
   });
 
   it('retries through Postmark outages and ends with exactly one email sent', async () => {
-    worker.postmark.failNext(2, 500);
+    stack.postmark.failNext(2, 500);
     const input = verifyEmail();
     const result = await sendAndWait(input);
     expect(result.status).toBe('sent');
-    expect(worker.postmark.sent()).toHaveLength(1);
+    expect(stack.postmark.sent()).toHaveLength(1);
     const log = await api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: input.idempotencyKey });
     expect(log).toMatchObject({ status: 'sent', attempts: 3, error: null });
   });
 
   it('does not retry a rejected recipient and records the failure', async () => {
-    worker.postmark.markInactive('bounced@example.com');
+    stack.postmark.markInactive('bounced@example.com');
     const input = verifyEmail('bounced@example.com');
     const error = await sendAndWait(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -78,6 +74,6 @@ describe('sendEmailWorkflow', () => {
     expect(log.status).toBe('failed');
     expect(log.attempts).toBe(1);
     expect(log.error).toMatch(/inactive/i);
-    expect(worker.postmark.sent()).toHaveLength(0);
+    expect(stack.postmark.sent()).toHaveLength(0);
   });
 });

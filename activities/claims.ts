@@ -1,0 +1,130 @@
+import { LockMode } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../db/entities/index.js';
+import { prepareWelcomeSetPasswordEmail } from '../lib/auth/one-time-tokens.js';
+import type { AppConfig } from '../lib/config.js';
+import type { SendEmailInput } from './email.js';
+
+/** What the claim workflow needs to know about its site. */
+export interface ClaimSite {
+  siteId: string;
+  slug: string;
+  title: string;
+  businessId: string;
+  status: string;
+  purchaseAmountCents: number;
+  currency: 'USD' | 'GTQ';
+  /** Email of the current owner, when the site has one. */
+  ownerEmail: string | null;
+}
+
+/** A successful payment as the provider reported it. */
+export interface PaymentRecordInput {
+  providerPaymentId: string;
+  providerCheckoutId: string | null;
+  siteId: string;
+  kind: 'purchase' | 'subscription';
+  amountCents: number;
+  currency: string;
+  paidAt: string;
+}
+
+/**
+ * The database steps of a purchase. Each is idempotent on a business key (provider payment id,
+ * email, customer + site), so an activity re-run after a crash finds its own earlier work.
+ */
+export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }) {
+  return {
+    /** Loads the site being claimed, with its owner's email if it already has one. */
+    async loadClaimSite(siteId: string): Promise<ClaimSite> {
+      const em = deps.orm.em.fork();
+      const site = await em.findOneOrFail(Site, siteId, { populate: ['business'] });
+      const owner = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'] });
+      return {
+        siteId: site.id,
+        slug: site.slug,
+        title: site.title,
+        businessId: site.business.id,
+        status: site.status,
+        purchaseAmountCents: site.purchaseAmountCents,
+        currency: site.currency as 'USD' | 'GTQ',
+        ownerEmail: owner?.customer.email ?? null,
+      };
+    },
+
+    /** Records a payment once per provider payment id; returns the row's id either way. */
+    async recordPayment(input: PaymentRecordInput): Promise<{ paymentId: string }> {
+      const em = deps.orm.em.fork();
+      await em.upsert(Payment, {
+        provider: 'recurrente',
+        providerPaymentId: input.providerPaymentId,
+        providerCheckoutId: input.providerCheckoutId,
+        site: input.siteId,
+        kind: input.kind,
+        amountCents: input.amountCents,
+        currency: input.currency,
+        status: 'succeeded',
+        paidAt: new Date(input.paidAt),
+      }, { onConflictFields: ['providerPaymentId'], onConflictAction: 'ignore' });
+      const payment = await em.findOneOrFail(Payment, { providerPaymentId: input.providerPaymentId });
+      return { paymentId: payment.id };
+    },
+
+    /** Marks a payment refunded after the money went back. */
+    async markPaymentRefunded(paymentId: string): Promise<void> {
+      await deps.orm.em.fork().nativeUpdate(Payment, { id: paymentId }, { status: 'refunded' });
+    },
+
+    /** Finds the customer by (case-folded) email or creates one without a password. */
+    async findOrCreateCustomer(input: { email: string; name: string }): Promise<{ customerId: string; hasPassword: boolean }> {
+      const em = deps.orm.em.fork();
+      const email = input.email.trim().toLowerCase();
+      await em.upsert(CustomerUser, { email, fullName: input.name }, { onConflictFields: ['email'], onConflictAction: 'ignore' });
+      const customer = await em.findOneOrFail(CustomerUser, { email });
+      return { customerId: customer.id, hasPassword: customer.passwordHash != null };
+    },
+
+    /**
+     * Makes the customer an owner of the site (primary when it is their first) and ties the payment
+     * to them, in one transaction that holds the customer's row so two purchases cannot both be primary.
+     */
+    async addOwnership(input: { customerId: string; siteId: string; paymentId: string; acquiredAt: string }): Promise<{ isPrimary: boolean }> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const customer = await em.findOneOrFail(CustomerUser, input.customerId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        await em.nativeUpdate(Payment, { id: input.paymentId }, { customer: input.customerId });
+        const existing = await em.findOne(CustomerSiteOwnership, { customer: input.customerId, site: input.siteId });
+        if (existing) return { isPrimary: existing.isPrimary };
+        const isPrimary = (await em.count(CustomerSiteOwnership, { customer: input.customerId, isPrimary: true })) === 0;
+        em.create(CustomerSiteOwnership, {
+          customer, site: input.siteId, role: 'owner', isPrimary, acquiredAt: new Date(input.acquiredAt),
+        });
+        if (isPrimary) customer.primarySite = em.getReference(Site, input.siteId);
+        return { isPrimary };
+      });
+    },
+
+    /** Moves the site from preview to owned (once) and opens a subscription awaiting activation. */
+    async markSiteOwned(input: { siteId: string; customerId: string; purchasedAt: string }): Promise<void> {
+      await deps.orm.em.fork().transactional(async (em) => {
+        const site = await em.findOneOrFail(Site, input.siteId, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (site.status === 'preview') {
+          site.status = 'owned';
+          site.purchasedAt = new Date(input.purchasedAt);
+          site.subscriptionStatus = 'pending_activation';
+        }
+        await em.upsert(Subscription, {
+          site: input.siteId,
+          customer: input.customerId,
+          status: 'pending_activation',
+          amountCents: site.monthlyAmountCents,
+          currency: site.currency,
+        }, { onConflictFields: ['site'], onConflictAction: 'ignore' });
+      });
+    },
+
+    /** Issues a new owner's set-password link (the same one on a retry) and returns the welcome email carrying it. */
+    async prepareWelcomeEmail(input: { customerId: string; siteTitle: string; idempotencyKey: string }): Promise<SendEmailInput> {
+      return prepareWelcomeSetPasswordEmail(deps.orm.em.fork(), deps.config, input);
+    },
+  };
+}

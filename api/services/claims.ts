@@ -1,0 +1,68 @@
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ISite } from '../../db/entities/site.entity.js';
+import { ConflictError, UnavailableError } from '../../lib/errors.js';
+import {
+  CLAIM_FAILURES,
+  claimSiteWorkflow,
+  paymentFailedSignal,
+  paymentSucceededSignal,
+  requestCheckoutUpdate,
+  type ClaimCheckout,
+  type Claimant,
+  type ClaimPayment,
+  type ClaimPaymentFailure,
+} from '../../workflows/claim-site.js';
+import { workflowIds } from '../../workflows/ids.js';
+import { SITE_SLUG } from '../../workflows/search-attributes.js';
+import type { ApiDeps } from '../deps.js';
+
+type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
+
+function claimStart(deps: Deps, site: Pick<ISite, 'id' | 'slug'>) {
+  return {
+    workflowId: workflowIds.claim(site.id),
+    taskQueue: deps.config.temporal.taskQueue,
+    args: [{ siteId: site.id, checkoutExpiryMs: deps.config.durations.checkoutExpiryMs, publicBaseUrl: deps.config.publicBaseUrl }] as const,
+    typedSearchAttributes: [{ key: SITE_SLUG, value: site.slug }],
+  };
+}
+
+/** Starts the site's claim workflow or joins the running one, and returns the claimant's checkout (update-with-start). */
+export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 'slug'>, claimant: Claimant): Promise<ClaimCheckout & { workflowId: string }> {
+  const start = claimStart(deps, site);
+  const startWorkflowOperation = new WithStartWorkflowOperation(claimSiteWorkflow, { ...start, args: [...start.args], workflowIdConflictPolicy: 'USE_EXISTING' });
+  try {
+    const checkout = await deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation });
+    return { ...checkout, workflowId: start.workflowId };
+  } catch (error) {
+    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.beingClaimed) {
+      throw new ConflictError('site_being_claimed', 'Someone else is checking out this site right now. Try again later.');
+    }
+    if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.notAvailable) {
+      throw new ConflictError('site_not_available', 'This site has already been claimed.');
+    }
+    if (failure) throw new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.');
+    throw error;
+  }
+}
+
+/** Delivers a confirmed payment to the site's claim workflow, starting a run when none is open (signal-with-start). */
+export async function deliverClaimPayment(deps: Deps, site: Pick<ISite, 'id' | 'slug'>, payment: ClaimPayment): Promise<string> {
+  const start = claimStart(deps, site);
+  await deps.temporal.workflow.signalWithStart(claimSiteWorkflow, { ...start, args: [...start.args], signal: paymentSucceededSignal, signalArgs: [payment] });
+  return start.workflowId;
+}
+
+/** Tells a running claim that a payment was declined; with no claim running there is nothing to tell. */
+export async function deliverClaimPaymentFailure(deps: Deps, siteId: string, failure: ClaimPaymentFailure): Promise<string | null> {
+  const workflowId = workflowIds.claim(siteId);
+  try {
+    await deps.temporal.workflow.getHandle(workflowId).signal(paymentFailedSignal, failure);
+    return workflowId;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,56 @@
+import { startFakePostmark, type FakePostmark } from '../../dev/fake-postmark.js';
+import { startFakeRecurrente, type FakeRecurrente } from '../../dev/fake-recurrente.js';
+import type { AppConfig } from '../../lib/config.js';
+import { createTestApi, type TestApi } from './api.js';
+import { startTestWorker, type Activities, type TestWorker } from './worker.js';
+
+/** The whole platform for a test: a listening API, a worker, the simulated Recurrente and fake Postmark. */
+export interface TestStack {
+  api: TestApi;
+  /** Base URL of the listening API. */
+  baseUrl: string;
+  /** Configuration the worker runs with (pointing at the fakes). */
+  config: AppConfig;
+  recurrente: FakeRecurrente;
+  postmark: FakePostmark;
+  worker: TestWorker;
+  /** Replaces the running worker (after stopping it) with a new one, optionally with wrapped activities. */
+  restartWorker(wrap?: (activities: Activities) => Activities): Promise<TestWorker>;
+  stop(): Promise<void>;
+}
+
+/** Starts the stack; webhooks from the simulated provider reach the API over real HTTP, signed. */
+export async function startTestStack(overrides: Record<string, string> = {}, wrap?: (activities: Activities) => Activities): Promise<TestStack> {
+  const api = await createTestApi(overrides);
+  const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
+  const postmark = await startFakePostmark({ port: 0, serverToken: api.config.postmark.serverToken });
+  const recurrente = await startFakeRecurrente({
+    port: 0,
+    webhookUrl: `${baseUrl}/api/v1/webhooks/recurrente`,
+    webhookSecret: api.config.recurrente.webhookSecret,
+    publicKey: api.config.recurrente.publicKey,
+    secretKey: api.config.recurrente.secretKey,
+    retryDelaysMs: [0, 200, 500, 1000, 2000, 4000],
+  });
+  const config: AppConfig = {
+    ...api.config,
+    recurrente: { ...api.config.recurrente, apiUrl: recurrente.apiUrl },
+    postmark: { ...api.config.postmark, apiHost: postmark.host, useHttps: false },
+  };
+  const stack: TestStack = {
+    api, baseUrl, config, recurrente, postmark,
+    worker: await startTestWorker(config, api.orm, wrap),
+    async restartWorker(nextWrap) {
+      await stack.worker.stop();
+      stack.worker = await startTestWorker(config, api.orm, nextWrap);
+      return stack.worker;
+    },
+    async stop() {
+      await stack.worker.stop();
+      await recurrente.close();
+      await postmark.close();
+      await api.close();
+    },
+  };
+  return stack;
+}
