@@ -61,10 +61,11 @@ export interface ClaimState {
   customerId: string | null;
 }
 
-/** How a claim workflow run ended. */
+/** How a claim workflow run ended; `refunds` counts payments given back because the site had gone to someone else. */
 export interface ClaimOutcome {
   status: Extract<ClaimStatus, 'completed' | 'expired' | 'unavailable' | 'refunded'>;
   customerId: string | null;
+  refunds: number;
 }
 
 /** Start arguments: the site and the configured checkout lifetime. */
@@ -113,6 +114,7 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   let claimant: Claimant | null = null;
   let site: ClaimSite | null = null;
   let checkoutFailed = false;
+  let refunds = 0;
 
   const setStatus = (status: ClaimStatus) => {
     state.status = status;
@@ -193,9 +195,10 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
     await settlePayment(pending.shift()!);
   }
   await condition(allHandlersFinished);
-  return { status: state.status as ClaimOutcome['status'], customerId: state.customerId };
+  return { status: state.status as ClaimOutcome['status'], customerId: state.customerId, refunds };
 
   async function settlePayment(payment: ClaimPayment): Promise<void> {
+    const before = state.status;
     setStatus('processing_payment');
     const payer = { email: payment.claimant.email.toLowerCase(), name: payment.claimant.name };
     const { paymentId } = await db.recordPayment({
@@ -212,7 +215,8 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
       // Paid for a site that went to someone else first: give the money back.
       await payments.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}` });
       await db.markPaymentRefunded(paymentId);
-      setStatus('refunded');
+      refunds += 1;
+      setStatus(before === 'completed' ? 'completed' : 'refunded');
       return;
     }
     const { customerId, hasPassword } = await db.findOrCreateCustomer(payer);

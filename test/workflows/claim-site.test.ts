@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription, WebhookEvent } from '../../db/entities/index.js';
+import { seedDemoSites } from '../../db/seed.js';
+import { workflowIds } from '../../workflows/ids.js';
+import { claimStateQuery } from '../../workflows/claim-site.js';
+import { claimResult, openCheckout, pressCheckoutButton, purchase, purchaseCounts, siteIdOf } from '../helpers/claims.js';
+import { resetDatabase } from '../helpers/env.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+let stack: TestStack;
+const ana = { email: 'Ana@Example.com', name: 'Ana Owner' };
+const bob = { email: 'bob@example.com', name: 'Bob Rival' };
+
+beforeAll(async () => {
+  stack = await startTestStack({ CHECKOUT_EXPIRY: '4s' });
+});
+afterAll(() => stack.stop());
+beforeEach(async () => {
+  await resetDatabase(stack.api.orm);
+  await seedDemoSites(stack.api.orm.em.fork(), stack.api.config.pricing);
+  stack.postmark.reset();
+  stack.recurrente.setDeliveryMode({});
+});
+
+describe('claim → pay → own', () => {
+  it('makes the payer the owner of the site, with one payment, a pending subscription and both emails', async () => {
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    const checkoutUrl = await openCheckout(stack, 'plumber-joe', ana);
+    const page = await (await fetch(checkoutUrl)).text();
+    expect(page).toContain('Website: Plumber Joe');
+    expect(await pressCheckoutButton(checkoutUrl, 'pay')).toBe(303);
+
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
+    const em = stack.api.orm.em.fork();
+    const site = await em.findOneOrFail(Site, { slug: 'plumber-joe' });
+    expect(site.status).toBe('owned');
+    expect(site.subscriptionStatus).toBe('pending_activation');
+    expect(site.purchasedAt).toBeInstanceOf(Date);
+
+    const customer = await em.findOneOrFail(CustomerUser, { email: 'ana@example.com' }, { populate: ['primarySite'] });
+    expect(customer.passwordHash).toBeNull();
+    expect(customer.primarySite?.id).toBe(siteId);
+    const ownership = await em.findOneOrFail(CustomerSiteOwnership, { customer, site: siteId });
+    expect(ownership).toMatchObject({ role: 'owner', isPrimary: true });
+
+    const payment = await em.findOneOrFail(Payment, { site: siteId });
+    expect(payment).toMatchObject({ kind: 'purchase', amountCents: 49500, currency: 'USD', status: 'succeeded' });
+    expect(payment.customer?.id).toBe(customer.id);
+    expect(await em.findOneOrFail(Subscription, { site: siteId })).toMatchObject({ status: 'pending_activation', amountCents: 9500 });
+
+    const emails = await em.find(EmailMessage, {}, { orderBy: { template: 'asc' } });
+    expect(emails.map((e) => [e.template, e.toAddress, e.status])).toEqual([
+      ['purchase_confirmation', 'ana@example.com', 'sent'],
+      ['welcome_set_password', 'ana@example.com', 'sent'],
+    ]);
+    expect(await purchaseCounts(stack)).toEqual({ payments: 1, customers: 1, ownerships: 1, subscriptions: 1, emails: 2, postmarkSends: 2 });
+  });
+
+  it('gives the same claimant the same checkout and refuses a second claimant with 409 while it is open', async () => {
+    const first = await openCheckout(stack, 'roofer-bob', ana);
+    expect(await openCheckout(stack, 'roofer-bob', { ...ana, email: 'ana@example.com' })).toBe(first);
+
+    const rival = await purchase(stack, 'roofer-bob', bob);
+    expect(rival.statusCode).toBe(409);
+    expect(rival.json()).toMatchObject({ error: 'site_being_claimed' });
+    expect(stack.recurrente.checkouts().filter((c) => c.metadata.slug === 'roofer-bob')).toHaveLength(1);
+  });
+
+  it('answers 409 site_not_available once the site is owned', async () => {
+    const siteId = await siteIdOf(stack, 'roofer-bob');
+    await pressCheckoutButton(await openCheckout(stack, 'roofer-bob', ana), 'pay');
+    await claimResult(stack, siteId);
+
+    for (const claimant of [bob, ana]) {
+      const res = await purchase(stack, 'roofer-bob', claimant);
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ error: 'site_not_available' });
+    }
+  });
+
+  it('lets the claimant try again after a declined payment', async () => {
+    const siteId = await siteIdOf(stack, 'la-plumbing-pros');
+    const checkoutUrl = await openCheckout(stack, 'la-plumbing-pros', ana);
+    await pressCheckoutButton(checkoutUrl, 'decline');
+    await stack.recurrente.flush();
+    const handle = stack.api.temporal.workflow.getHandle(workflowIds.claim(siteId));
+    await expect.poll(async () => (await handle.query(claimStateQuery)).lastPaymentFailure).toBeTruthy();
+    expect((await handle.query(claimStateQuery)).status).toBe('awaiting_payment');
+
+    expect(await openCheckout(stack, 'la-plumbing-pros', ana)).toBe(checkoutUrl);
+    await pressCheckoutButton(checkoutUrl, 'pay');
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
+    expect(await stack.api.orm.em.fork().count(Payment)).toBe(1);
+  });
+
+  it('releases the site when the checkout expires, so someone else can claim it', async () => {
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    await openCheckout(stack, 'plumber-joe', ana);
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'expired' });
+    expect((await stack.api.orm.em.fork().findOneOrFail(Site, siteId)).status).toBe('preview');
+
+    const bobsCheckout = await openCheckout(stack, 'plumber-joe', bob);
+    await pressCheckoutButton(bobsCheckout, 'pay');
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
+    const owner = await stack.api.orm.em.fork().findOneOrFail(CustomerSiteOwnership, { site: siteId }, { populate: ['customer'] });
+    expect(owner.customer.email).toBe('bob@example.com');
+  });
+
+  it('processes a webhook delivered five times exactly once', async () => {
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    stack.recurrente.setDeliveryMode({ duplicate: 5 });
+    await pressCheckoutButton(await openCheckout(stack, 'plumber-joe', ana), 'pay');
+    await claimResult(stack, siteId);
+    await stack.recurrente.flush();
+
+    const succeeded = stack.recurrente.deliveries().filter((d) => d.eventType === 'payment_intent.succeeded' && d.status === 200);
+    expect(succeeded.length).toBeGreaterThanOrEqual(5);
+    expect(await stack.api.orm.em.fork().count(WebhookEvent, { type: 'payment_intent.succeeded' })).toBe(1);
+    expect(await purchaseCounts(stack)).toEqual({ payments: 1, customers: 1, ownerships: 1, subscriptions: 1, emails: 2, postmarkSends: 2 });
+  });
+
+  it('copes with deliveries out of order (the decline arriving after the payment)', async () => {
+    const siteId = await siteIdOf(stack, 'roofer-bob');
+    stack.recurrente.setDeliveryMode({ reorder: true });
+    const checkoutUrl = await openCheckout(stack, 'roofer-bob', ana);
+    await pressCheckoutButton(checkoutUrl, 'decline');
+    await pressCheckoutButton(checkoutUrl, 'pay');
+    await stack.recurrente.flush();
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
+    expect(await purchaseCounts(stack)).toEqual({ payments: 1, customers: 1, ownerships: 1, subscriptions: 1, emails: 2, postmarkSends: 2 });
+  });
+
+  it('lets exactly one of two racing claimants through', async () => {
+    const siteId = await siteIdOf(stack, 'la-plumbing-pros');
+    const [a, b] = await Promise.all([purchase(stack, 'la-plumbing-pros', ana), purchase(stack, 'la-plumbing-pros', bob)]);
+    const codes = [a.statusCode, b.statusCode].sort();
+    expect(codes).toEqual([200, 409]);
+    const winner = a.statusCode === 200 ? a : b;
+    await pressCheckoutButton(winner.json<{ checkout_url: string }>().checkout_url, 'pay');
+    await claimResult(stack, siteId);
+    expect(await stack.api.orm.em.fork().count(CustomerSiteOwnership, { site: siteId })).toBe(1);
+  });
+
+  it('adds a second, non-primary site when the same email buys again, without a second welcome link once a password is set', async () => {
+    const joe = await siteIdOf(stack, 'plumber-joe');
+    const bobSite = await siteIdOf(stack, 'roofer-bob');
+    await pressCheckoutButton(await openCheckout(stack, 'plumber-joe', ana), 'pay');
+    await claimResult(stack, joe);
+    await stack.api.orm.em.fork().nativeUpdate(CustomerUser, { email: 'ana@example.com' }, { passwordHash: '$argon2id$set-by-the-owner' });
+
+    await pressCheckoutButton(await openCheckout(stack, 'roofer-bob', ana), 'pay');
+    await claimResult(stack, bobSite);
+
+    const em = stack.api.orm.em.fork();
+    const owned = await em.find(CustomerSiteOwnership, {}, { populate: ['site'], orderBy: { acquiredAt: 'asc' } });
+    expect(owned.map((o) => [o.site.slug, o.isPrimary])).toEqual([['plumber-joe', true], ['roofer-bob', false]]);
+    expect(await em.count(CustomerUser)).toBe(1);
+    expect(await em.count(EmailMessage, { template: 'welcome_set_password' })).toBe(1);
+    expect(await em.count(EmailMessage, { template: 'purchase_confirmation' })).toBe(2);
+  });
+
+  it('refunds a late payment for a site that someone else bought in the meantime', async () => {
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    // Deliveries are held (as when our endpoint was down and the provider retries later), then sent newest first.
+    stack.recurrente.setDeliveryMode({ reorder: true });
+    expect(await pressCheckoutButton(await openCheckout(stack, 'plumber-joe', ana), 'pay')).toBe(303);
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'expired' });
+    expect(await pressCheckoutButton(await openCheckout(stack, 'plumber-joe', bob), 'pay')).toBe(303);
+    await stack.recurrente.flush();
+
+    const em = stack.api.orm.em.fork();
+    await expect.poll(async () => (await em.fork().find(Payment, {}, { orderBy: { createdAt: 'asc' } })).map((p) => p.status)).toEqual(['succeeded', 'refunded']);
+    const owners = await em.find(CustomerSiteOwnership, { site: siteId }, { populate: ['customer'] });
+    expect(owners.map((o) => o.customer.email)).toEqual(['bob@example.com']);
+    expect(await em.count(EmailMessage, { toAddress: 'ana@example.com' })).toBe(0);
+  });
+});
