@@ -10,7 +10,8 @@ const Ack = Type.Object({ received: Type.Literal(true), duplicate: Type.Boolean(
 
 /** Payment-provider webhooks: verified over the raw body, stored in the inbox, routed to workflows. */
 export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // The signature covers the exact bytes sent, so this scope keeps JSON bodies as raw text.
+  // The signature covers the exact bytes sent, so this scope keeps JSON bodies as raw text and accepts nothing else.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post('/recurrente', {
