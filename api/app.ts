@@ -9,6 +9,7 @@ import { swaggerPlugin } from './plugins/swagger.js';
 import { customerRoutes } from './routes/customer.js';
 import { healthRoutes } from './routes/health.js';
 import { hostingRoutes } from './routes/hosting.js';
+import { mySitesRoutes } from './routes/my-sites.js';
 import { siteRoutes } from './routes/sites.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { validatorCompiler } from './validation.js';
@@ -49,6 +50,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(siteRoutes);
     await api.register(webhookRoutes, { prefix: '/webhooks' });
     await api.register(customerRoutes, { prefix: '/customer' });
+    await api.register(mySitesRoutes, { prefix: '/customer' });
   }, { prefix: '/api/v1' });
 
   return app;
