@@ -10,7 +10,7 @@ export type Activities = ReturnType<typeof createActivities>;
 /** A real worker on the test's task queue. */
 export interface TestWorker {
   worker: Worker;
-  /** Stops the worker, waiting for in-flight tasks. */
+  /** Stops the worker, waiting for in-flight tasks; calling it again waits for the same stop. */
   stop(): Promise<void>;
 }
 
@@ -20,12 +20,16 @@ export async function startTestWorker(config: AppConfig, orm: MikroORM, wrap: (a
   const activities = wrap(createActivities(createActivityDeps(config, orm)));
   const worker = await createWorker(createActivityDeps(config, orm), connection, { workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   const running = worker.run();
+  let stopped: Promise<void> | undefined;
   return {
     worker,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
+    stop() {
+      stopped ??= (async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connection.close();
+      })();
+      return stopped;
     },
   };
 }
