@@ -66,6 +66,17 @@ describe('claim → pay → own', () => {
     expect(stack.recurrente.checkouts().filter((c) => c.metadata.slug === 'roofer-bob')).toHaveLength(1);
   });
 
+  it('lets an operator find the claim by site slug, customer email and status (Temporal search attributes)', async () => {
+    const siteId = await siteIdOf(stack, 'roofer-bob');
+    await openCheckout(stack, 'roofer-bob', ana);
+    const find = async (query: string) => {
+      const ids: string[] = [];
+      for await (const wf of stack.api.temporal.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids;
+    };
+    await expect.poll(() => find(`SiteSlug = "roofer-bob" AND CustomerEmail = "ana@example.com" AND BusinessStatus = "awaiting_payment"`)).toContain(workflowIds.claim(siteId));
+  });
+
   it('answers 409 site_not_available once the site is owned', async () => {
     const siteId = await siteIdOf(stack, 'roofer-bob');
     await pressCheckoutButton(await openCheckout(stack, 'roofer-bob', ana), 'pay');
