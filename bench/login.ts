@@ -15,15 +15,11 @@ import { openOrm } from '../db/orm.js';
 import { hashPassword, verifyPassword } from '../lib/auth/passwords.js';
 import { loadConfig, type AppConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal.js';
+import { ms, summarize } from './stats.js';
 
 const EMAIL = 'bench-login@webmagic.invalid';
 const PASSWORD = 'Bench-password-2024';
 const WARMUP = 20;
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] ?? Number.NaN;
-}
 
 async function timeOne(app: FastifyInstance, url: string): Promise<number> {
   const started = performance.now();
@@ -70,13 +66,8 @@ try {
       samples.login.push(loginMs);
     }
   }
-  const stats = (xs: number[]) => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return { p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
-  };
-  const login = stats(samples.login);
-  const baseline = stats(samples.bare);
-  const ms = (n: number) => `${n.toFixed(1)} ms`;
+  const login = summarize(samples.login);
+  const baseline = summarize(samples.bare);
   console.log(`POST /api/v1/customer/login, ${iterations} sequential requests after ${WARMUP} warm-up, argon2id hash verify as baseline`);
   console.log(`  login     p50 ${ms(login.p50)}   p95 ${ms(login.p95)}`);
   console.log(`  baseline  p50 ${ms(baseline.p50)}   p95 ${ms(baseline.p95)}`);

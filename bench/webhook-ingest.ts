@@ -1,0 +1,109 @@
+/**
+ * Webhook ingest throughput: POST /api/v1/webhooks/recurrente (Svix signature check over the raw body, inbox
+ * insert, routing, signal-with-start of the claim workflow on a real Temporal dev server) against a bare Fastify
+ * route in the same process that does one `pg` insert of the same payload. Both run through `app.inject()` with the
+ * same concurrency, so the ratio is what verification, the inbox and the signal cost over a plain insert.
+ *
+ * Usage (creates and drops its own database on the machine's PostgreSQL and starts its own Temporal dev server):
+ *   npx tsx bench/webhook-ingest.ts [events=1000] [concurrency=8]
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../api/app.js';
+import { openOrm } from '../db/orm.js';
+import { seedDemoSites } from '../db/seed.js';
+import { Site } from '../db/entities/index.js';
+import { temporalCliPath } from '../dev/temporal-binaries.js';
+import { loadConfig } from '../lib/config.js';
+import { createTemporalClient } from '../lib/temporal.js';
+import { signWebhook } from '../lib/webhook-signature.js';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { ms, summarize } from './stats.js';
+
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const events = Number(process.argv[2] ?? 1000);
+const concurrency = Number(process.argv[3] ?? 8);
+if (!Number.isInteger(events) || events < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new Error('usage: webhook-ingest.ts [events] [concurrency]');
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+/** Sends `count` requests, `concurrency` at a time; returns wall time and per-request latencies. */
+async function drive(app: FastifyInstance, url: string, makeRequest: (i: number) => { headers: Record<string, string>; payload: string }, count: number) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const { headers, payload } = makeRequest(next++);
+      const t0 = performance.now();
+      const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload });
+      latencies.push(performance.now() - t0);
+      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
+    }
+  }));
+  return { seconds: (performance.now() - started) / 1000, ...summarize(latencies) };
+}
+
+const dbName = `webmagic_bench_${randomBytes(4).toString('hex')}`;
+await admin(`create database ${dbName}`);
+const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+const temporalServer = await TestWorkflowEnvironment.createLocal({
+  server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+});
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: 'bench' });
+const orm = await openOrm(config.database);
+const temporal = createTemporalClient(config.temporal);
+const bare = Fastify({ logger: false });
+const pool = new pg.Pool({ connectionString: databaseUrl, max: config.database.poolMax });
+
+try {
+  await orm.migrator.up();
+  await seedDemoSites(orm.em.fork(), config.pricing);
+  await pool.query('create table bench_inbox (id text primary key, body jsonb not null, received_at timestamptz not null default now())');
+  const sites = await orm.em.fork().find(Site, {});
+  const app = await buildApp({ config, orm, temporal }, { logger: false });
+  bare.post('/insert', async (request) => {
+    await pool.query('insert into bench_inbox (id, body) values ($1, $2)', [randomUUID(), request.body]);
+    return { received: true };
+  });
+  await Promise.all([app.ready(), bare.ready()]);
+
+  const payload = (i: number) => JSON.stringify({
+    id: `pa_${i}`,
+    event_type: 'payment_intent.succeeded',
+    api_version: '2024-04-24',
+    checkout: { id: `ch_${i}`, status: 'paid', metadata: { purpose: 'claim', site_id: sites[i % sites.length]!.id, claim_email: `buyer${i}@example.com`, claim_name: 'Bench Buyer' } },
+    amount_in_cents: 49500,
+    currency: 'USD',
+    created_at: new Date().toISOString(),
+  });
+  const signed = (i: number) => {
+    const body = payload(i);
+    return { headers: signWebhook(config.recurrente.webhookSecret, `msg_${i}_${randomUUID()}`, new Date(), body), payload: body };
+  };
+
+  await drive(app, '/api/v1/webhooks/recurrente', signed, 50);
+  await drive(bare, '/insert', (i) => ({ headers: {}, payload: payload(i) }), 50);
+  const ours = await drive(app, '/api/v1/webhooks/recurrente', signed, events);
+  const baseline = await drive(bare, '/insert', (i) => ({ headers: {}, payload: payload(i) }), events);
+
+  const rate = (r: { seconds: number }) => events / r.seconds;
+  console.log(`webhook ingest, ${events} events, concurrency ${concurrency} (after 50 warm-up each)`);
+  console.log(`  webhook route   ${rate(ours).toFixed(0)} events/s   p50 ${ms(ours.p50)}   p95 ${ms(ours.p95)}   (verify + inbox + signal-with-start)`);
+  console.log(`  bare pg insert  ${rate(baseline).toFixed(0)} events/s   p50 ${ms(baseline.p50)}   p95 ${ms(baseline.p95)}`);
+  console.log(`  throughput ratio (webhook / bare) ${(rate(ours) / rate(baseline)).toFixed(2)}x   p50 latency ratio ${(ours.p50 / baseline.p50).toFixed(2)}x`);
+  await app.close();
+} finally {
+  await bare.close();
+  await pool.end();
+  await temporal.connection.close();
+  await orm.close();
+  await temporalServer.teardown();
+  await admin(`drop database if exists ${dbName} with (force)`);
+}
