@@ -22,6 +22,7 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Type.Intersect([Port], { default: 3000 }),
   PUBLIC_BASE_URL: Type.Intersect([Url], { default: 'http://localhost:3000' }),
+  TRUST_PROXY: Type.String({ pattern: '^(true|false|[0-9]+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$', default: 'false' }),
   DATABASE_URL: Type.Intersect([Url], { default: EMBEDDED_DATABASE_URL }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
@@ -64,6 +65,8 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   host: string;
   port: number;
+  /** Which proxies' X-Forwarded-For to believe (client IPs drive rate limits): false, true, a hop count or addresses. */
+  trustProxy: boolean | number | string;
   publicBaseUrl: string;
   /** `embedded`: DATABASE_URL was not given, so the run command starts embedded PostgreSQL. */
   database: { url: string; poolMax: number; connectTimeoutMs: number; embedded: boolean };
@@ -105,6 +108,11 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
+function parseTrustProxy(text: string): boolean | number | string {
+  if (text === 'true' || text === 'false') return text === 'true';
+  return /^[0-9]+$/.test(text) ? Number(text) : text;
+}
+
 /** Reads, converts and validates the environment once; throws a ConfigError naming each bad setting. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const known = Object.keys(EnvSchema.properties);
@@ -135,6 +143,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     host: env.HOST,
     port: env.PORT,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
     database: { url: env.DATABASE_URL, poolMax: env.DB_POOL_MAX, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS, embedded: raw.DATABASE_URL === undefined },
     temporal: {

@@ -3,7 +3,9 @@ import { OneTimeToken } from '../../../db/entities/index.js';
 import { call, createCustomer, failure, PASSWORD, useCustomerApi } from './support.js';
 
 // Each test uses its own addresses and client IPs: the counters live in the app, which the whole file shares.
+// Requests come from the trusted proxy at 127.0.0.1, which names the client in X-Forwarded-For.
 const ctx = useCustomerApi({
+  TRUST_PROXY: '127.0.0.1',
   LOGIN_MAX_PER_IP: '5',
   LOGIN_MAX_PER_EMAIL: '3',
   LOGIN_RATE_WINDOW: '15m',
