@@ -22,7 +22,7 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Type.Intersect([Port], { default: 3000 }),
   PUBLIC_BASE_URL: Type.Intersect([Url], { default: 'http://localhost:3000' }),
-  TRUST_PROXY: Type.String({ pattern: '^(true|false|[0-9]+|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$', default: 'false' }),
+  TRUST_PROXY: Type.String({ pattern: '^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$', default: 'false' }),
   DATABASE_URL: Type.Intersect([Url], { default: EMBEDDED_DATABASE_URL }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
@@ -47,6 +47,7 @@ export const EnvSchema = Type.Object({
   CHECKOUT_EXPIRY: Type.Intersect([Duration], { default: '24h' }),
   GRACE_PERIOD: Type.Intersect([Duration], { default: '7d' }),
   BILLING_PERIOD: Type.Intersect([Duration], { default: '30d' }),
+  RENEWAL_SLACK: Type.Intersect([Duration], { default: '2d' }),
   RECURRENTE_API_URL: Type.Intersect([Url], { default: 'http://127.0.0.1:3001/api' }),
   RECURRENTE_PUBLIC_KEY: Type.String({ default: 'pk_test_local' }),
   RECURRENTE_SECRET_KEY: Type.String({ default: 'sk_test_local' }),
@@ -65,8 +66,8 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   host: string;
   port: number;
-  /** Which proxies' X-Forwarded-For to believe (client IPs drive rate limits): false, true, a hop count or addresses. */
-  trustProxy: boolean | number | string;
+  /** Which proxies' X-Forwarded-For to believe (client IPs drive rate limits): none, any, or these addresses/CIDRs. */
+  trustProxy: boolean | string[];
   publicBaseUrl: string;
   /** `embedded`: DATABASE_URL was not given, so the run command starts embedded PostgreSQL. */
   database: { url: string; poolMax: number; connectTimeoutMs: number; embedded: boolean };
@@ -82,7 +83,8 @@ export interface AppConfig {
     rateLimits: { login: RateLimit; authEmail: RateLimit };
   };
   pricing: { purchaseAmountCents: number; monthlyAmountCents: number; currency: 'USD' | 'GTQ' };
-  durations: { checkoutExpiryMs: number; gracePeriodMs: number; billingPeriodMs: number };
+  /** `renewalSlackMs`: how long after a period ends a renewal payment may still arrive before it counts as failed. */
+  durations: { checkoutExpiryMs: number; gracePeriodMs: number; billingPeriodMs: number; renewalSlackMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
 }
@@ -108,9 +110,9 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
-function parseTrustProxy(text: string): boolean | number | string {
+function parseTrustProxy(text: string): boolean | string[] {
   if (text === 'true' || text === 'false') return text === 'true';
-  return /^[0-9]+$/.test(text) ? Number(text) : text;
+  return text.split(',');
 }
 
 /** Reads, converts and validates the environment once; throws a ConfigError naming each bad setting. */
@@ -168,6 +170,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       checkoutExpiryMs: parseDuration(env.CHECKOUT_EXPIRY),
       gracePeriodMs: parseDuration(env.GRACE_PERIOD),
       billingPeriodMs: parseDuration(env.BILLING_PERIOD),
+      renewalSlackMs: parseDuration(env.RENEWAL_SLACK),
     },
     recurrente: {
       apiUrl: env.RECURRENTE_API_URL.replace(/\/$/, ''),

@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import { Value } from 'typebox/value';
+import { escapeHtml } from '../../lib/html.js';
 
 /** Names of the transactional emails the platform sends. */
 export const EMAIL_TEMPLATES = [
@@ -189,13 +190,6 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
   }),
 };
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for use in HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
-
 const FONT = "font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
 const BRAND_COLOR = '#4f46e5';
 
@@ -265,10 +259,3 @@ export function renderEmail(requestOrTemplate: EmailRequest | EmailTemplate, mod
   return { subject: content.subject, htmlBody: renderHtml(content), textBody: renderText(content) };
 }
 
-/** Formats an amount given in the currency's minor unit (cents for USD and GTQ), e.g. formatMoney(49500, 'USD') → "$495.00". */
-export function formatMoney(cents: number, currency: string): string {
-  if (!Number.isSafeInteger(cents)) throw new RangeError(`amount must be an integer number of minor units, got ${cents}`);
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-  const fractionDigits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(cents / 10 ** fractionDigits);
-}

@@ -1,6 +1,7 @@
 import type { IBusiness } from '../../db/entities/business.entity.js';
 import type { SiteContent } from '../../db/entities/site-version.entity.js';
-import { escapeHtml, htmlDocument } from './html.js';
+import { escapeHtml } from '../../lib/html.js';
+import { htmlDocument } from './html.js';
 
 /** What the claim bar on a preview needs. */
 export interface ClaimOffer {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   EMAIL_TEMPLATES,
   InvalidEmailModelError,
-  formatMoney,
   isEmailRequest,
   renderEmail,
   type EmailRequest,
@@ -98,19 +97,5 @@ describe('isEmailRequest', () => {
     expect(isEmailRequest({ template: 'verify_email', model: { name: 'Ana', verifyUrl: 'https://x.test', extra: 1 } })).toBe(false);
     expect(isEmailRequest({ template: 'subscription_cancelled', model: { name: 'Ana', siteTitle: 'S', endsAt: 'next week' } })).toBe(false);
     expect(isEmailRequest({ template: 'verify_email', model: { name: 'Ana\r\nBcc: x@y.z', verifyUrl: 'https://x.test' } })).toBe(false);
-  });
-});
-
-describe('formatMoney', () => {
-  it('formats minor units in the currency', () => {
-    expect(formatMoney(49_500, 'USD')).toBe('$495.00');
-    expect(formatMoney(9_505, 'USD')).toBe('$95.05');
-    expect(formatMoney(49_500, 'GTQ')).toBe('GTQ\u00a0495.00');
-    expect(formatMoney(500, 'JPY')).toBe('¥500');
-  });
-
-  it('refuses fractional cents and unknown currencies', () => {
-    expect(() => formatMoney(1.5, 'USD')).toThrow(RangeError);
-    expect(() => formatMoney(100, 'XXXX')).toThrow(RangeError);
   });
 });
