@@ -26,11 +26,11 @@ const STEPS = ['recordPayment', 'findOrCreateCustomer', 'addOwnership', 'markSit
 function crashAfter(step: (typeof STEPS)[number], onCrash: () => void) {
   return (activities: Activities): Activities => {
     let crashed = false;
-    const real = activities[step] as (...args: unknown[]) => Promise<unknown>;
+    const byName = activities as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     return {
       ...activities,
       [step]: async (...args: unknown[]) => {
-        const result = await real(...args);
+        const result = await byName[step]!(...args);
         if (!crashed) {
           crashed = true;
           onCrash();
