@@ -9,7 +9,7 @@ const config = loadConfig();
 const crashAfter = process.env.CRASH_AFTER;
 const orm = await openOrm(config.database);
 const deps = createActivityDeps(config, orm);
-const activities: Record<string, (...args: unknown[]) => Promise<unknown>> = { ...createActivities(deps) };
+const activities = { ...createActivities(deps) } as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
 const target = crashAfter ? activities[crashAfter] : undefined;
 if (crashAfter && target) {
   activities[crashAfter] = async (...args: unknown[]) => {
