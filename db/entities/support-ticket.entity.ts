@@ -9,6 +9,9 @@ export const TICKET_CATEGORIES = ['content_edit', 'billing', 'domain', 'technica
 export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 /** Where a ticket stands. */
 export const TICKET_STATUSES = ['open', 'awaiting_agent', 'awaiting_customer', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+/** Why a ticket ended: the customer closed it, an agent resolved it, or nobody replied for too long. */
+export const TICKET_CLOSE_REASONS = ['customer', 'agent', 'inactivity'] as const;
 
 /** A support request raised by an owner about one of their sites. */
 export const SupportTicket = defineEntity({
@@ -27,8 +30,10 @@ export const SupportTicket = defineEntity({
     slaDueAt: p.datetime().nullable(),
     escalatedAt: p.datetime().nullable(),
     assignedTo: p.string().nullable(),
+    csatRequestedAt: p.datetime().nullable(),
     csatRating: p.smallint().nullable(),
     closedAt: p.datetime().nullable(),
+    closeReason: p.enum(TICKET_CLOSE_REASONS).nullable(),
   },
 });
 export type ISupportTicket = InferEntity<typeof SupportTicket>;
