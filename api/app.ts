@@ -11,6 +11,7 @@ import { healthRoutes } from './routes/health.js';
 import { hostingRoutes } from './routes/hosting.js';
 import { mySitesRoutes } from './routes/my-sites.js';
 import { siteRoutes } from './routes/sites.js';
+import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { validatorCompiler } from './validation.js';
 
@@ -51,6 +52,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(webhookRoutes, { prefix: '/webhooks' });
     await api.register(customerRoutes, { prefix: '/customer' });
     await api.register(mySitesRoutes, { prefix: '/customer' });
+    await api.register(ticketRoutes, { prefix: '/tickets' });
+    await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
   }, { prefix: '/api/v1' });
 
   return app;

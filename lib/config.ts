@@ -48,6 +48,18 @@ export const EnvSchema = Type.Object({
   GRACE_PERIOD: Type.Intersect([Duration], { default: '7d' }),
   BILLING_PERIOD: Type.Intersect([Duration], { default: '30d' }),
   RENEWAL_SLACK: Type.Intersect([Duration], { default: '2d' }),
+  TICKET_SLA_URGENT: Type.Intersect([Duration], { default: '1h' }),
+  TICKET_SLA_HIGH: Type.Intersect([Duration], { default: '4h' }),
+  TICKET_SLA_NORMAL: Type.Intersect([Duration], { default: '24h' }),
+  TICKET_SLA_LOW: Type.Intersect([Duration], { default: '72h' }),
+  TICKET_AUTO_CLOSE: Type.Intersect([Duration], { default: '7d' }),
+  AI_CONFIDENCE_THRESHOLD: Type.Number({ minimum: 0, maximum: 1, default: 0.75 }),
+  SUPPORT_AGENT_EMAIL: Type.String({ format: 'email', default: 'support@webmagic.local' }),
+  ASSISTANT: Type.Union([Type.Literal('local'), Type.Literal('openai')], { default: 'local' }),
+  OPENAI_BASE_URL: Type.Intersect([Url], { default: 'https://api.openai.com/v1' }),
+  OPENAI_API_KEY: Type.String({ default: '' }),
+  OPENAI_MODEL: Type.String({ minLength: 1, default: 'gpt-4o-mini' }),
+  OPENAI_TIMEOUT: Type.Intersect([Duration], { default: '20s' }),
   RECURRENTE_API_URL: Type.Intersect([Url], { default: 'http://127.0.0.1:3001/api' }),
   RECURRENTE_PUBLIC_KEY: Type.String({ default: 'pk_test_local' }),
   RECURRENTE_SECRET_KEY: Type.String({ default: 'sk_test_local' }),
@@ -85,6 +97,14 @@ export interface AppConfig {
   pricing: { purchaseAmountCents: number; monthlyAmountCents: number; currency: 'USD' | 'GTQ' };
   /** `renewalSlackMs`: how long after a period ends a renewal payment may still arrive before it counts as failed. */
   durations: { checkoutExpiryMs: number; gracePeriodMs: number; billingPeriodMs: number; renewalSlackMs: number };
+  support: {
+    slaMs: Record<'low' | 'normal' | 'high' | 'urgent', number>;
+    autoCloseMs: number;
+    confidenceThreshold: number;
+    agentEmail: string;
+  };
+  /** `local`: the embedded classifier + knowledge base; `openai`: an OpenAI-compatible chat API. */
+  assistant: { kind: 'local' | 'openai'; baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
 }
@@ -133,6 +153,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(`Invalid configuration:\n${[...new Set(lines)].join('\n')}`);
   }
   const env = converted as Env;
+  if (env.ASSISTANT === 'openai' && env.OPENAI_API_KEY === '') {
+    throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: must be set when ASSISTANT=openai');
+  }
   if (env.NODE_ENV === 'production') {
     const defaulted: string[] = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
     if (raw.DATABASE_URL === undefined) defaulted.push('DATABASE_URL');
@@ -172,6 +195,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       billingPeriodMs: parseDuration(env.BILLING_PERIOD),
       renewalSlackMs: parseDuration(env.RENEWAL_SLACK),
     },
+    support: {
+      slaMs: {
+        urgent: parseDuration(env.TICKET_SLA_URGENT),
+        high: parseDuration(env.TICKET_SLA_HIGH),
+        normal: parseDuration(env.TICKET_SLA_NORMAL),
+        low: parseDuration(env.TICKET_SLA_LOW),
+      },
+      autoCloseMs: parseDuration(env.TICKET_AUTO_CLOSE),
+      confidenceThreshold: env.AI_CONFIDENCE_THRESHOLD,
+      agentEmail: env.SUPPORT_AGENT_EMAIL,
+    },
+    assistant: { kind: env.ASSISTANT, baseUrl: env.OPENAI_BASE_URL.replace(/\/$/, ''), apiKey: env.OPENAI_API_KEY, model: env.OPENAI_MODEL, timeoutMs: parseDuration(env.OPENAI_TIMEOUT) },
     recurrente: {
       apiUrl: env.RECURRENTE_API_URL.replace(/\/$/, ''),
       publicKey: env.RECURRENTE_PUBLIC_KEY,

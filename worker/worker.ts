@@ -1,12 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { sharedLocalAssistant } from '../activities/assistant/local-assistant.js';
+import { OpenAiCompatibleAssistant } from '../activities/assistant/openai-assistant.js';
+import type { TicketAssistant } from '../activities/assistant/ticket-assistant.js';
 import { createClaimActivities } from '../activities/claims.js';
 import { createEmailActivities } from '../activities/email.js';
 import { createMailer, type Mailer } from '../activities/email/mailer.js';
 import type { PaymentGateway } from '../activities/gateways/payment-gateway.js';
 import { RecurrenteGateway } from '../activities/gateways/recurrente.js';
 import { createPaymentActivities } from '../activities/payments.js';
+import { createTicketActivities } from '../activities/tickets.js';
 import type { AppConfig } from '../lib/config.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
@@ -18,11 +22,18 @@ export interface ActivityDeps {
   orm: MikroORM;
   mailer: Mailer;
   gateway: PaymentGateway;
+  assistant: TicketAssistant;
+}
+
+/** The configured ticket assistant: the embedded model, or an OpenAI-compatible API. */
+export function createAssistant(assistant: AppConfig['assistant']): TicketAssistant {
+  if (assistant.kind === 'local') return sharedLocalAssistant();
+  return new OpenAiCompatibleAssistant({ baseUrl: assistant.baseUrl, apiKey: assistant.apiKey, model: assistant.model, timeoutMs: assistant.timeoutMs });
 }
 
 /** Builds the real dependencies of the activities from the configuration. */
 export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
-  return { config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente) };
+  return { config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant) };
 }
 
 /** All activities, built from their factories. */
@@ -31,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailActivities(deps),
     ...createClaimActivities(deps),
     ...createPaymentActivities(deps),
+    ...createTicketActivities(deps),
   };
 }
 

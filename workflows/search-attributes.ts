@@ -7,8 +7,11 @@ export const CUSTOMER_EMAIL = defineSearchAttributeKey('CustomerEmail', SearchAt
 /** The business state of the process (e.g. awaiting_payment, owned, past_due). */
 export const BUSINESS_STATUS = defineSearchAttributeKey('BusinessStatus', SearchAttributeType.KEYWORD);
 
+/** A support ticket's triage category. */
+export const TICKET_CATEGORY = defineSearchAttributeKey('TicketCategory', SearchAttributeType.KEYWORD);
+
 /** Every custom search attribute the workflows set; servers must register them. */
-export const SEARCH_ATTRIBUTES = [SITE_SLUG, CUSTOMER_EMAIL, BUSINESS_STATUS];
+export const SEARCH_ATTRIBUTES = [SITE_SLUG, CUSTOMER_EMAIL, BUSINESS_STATUS, TICKET_CATEGORY];
 
 /** The same list as `--search-attribute Name=Keyword` flags for the Temporal CLI dev server. */
 export const SEARCH_ATTRIBUTE_FLAGS = SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);

@@ -12,6 +12,7 @@ export const EMAIL_TEMPLATES = [
   'payment_failed',
   'subscription_cancelled',
   'site_suspended',
+  'ticket_escalated',
 ] as const;
 
 /** One of the transactional email names. */
@@ -35,6 +36,7 @@ export const EmailModelSchemas = {
   payment_failed: model({ name: Text, siteTitle: Text, amount: Text, graceEndsAt: When, updatePaymentUrl: Link }),
   subscription_cancelled: model({ name: Text, siteTitle: Text, endsAt: When }),
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
+  ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -54,6 +56,7 @@ export const EmailRequestSchema = Type.Union([
   request('payment_failed'),
   request('subscription_cancelled'),
   request('site_suspended'),
+  request('ticket_escalated'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -187,6 +190,15 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       'Your content is safe. Reactivate your subscription to bring the website back online right away.',
     ],
     action: { label: 'Reactivate your website', url: m.reactivateUrl },
+  }),
+  ticket_escalated: (m) => ({
+    subject: `[${m.priority}] Ticket past its SLA: ${m.ticketSubject} (${m.siteTitle})`,
+    preheader: `A ${m.priority} ticket for ${m.siteTitle} is waiting for an agent.`,
+    heading: 'A ticket is waiting past its SLA',
+    paragraphs: [
+      `The ${m.priority}-priority ticket "${m.ticketSubject}" about ${m.siteTitle} was due for a first answer by ${formatDate(m.dueAt)} and has not had one.`,
+    ],
+    action: { label: 'Open the ticket', url: m.ticketUrl },
   }),
 };
 

@@ -15,6 +15,7 @@ const samples: EmailRequest[] = [
     template: 'purchase_confirmation',
     model: { name: 'Ana López', siteTitle: 'Plomería Ana', siteUrl: 'https://sites.webmagic.test/plomeria-ana', amount: '$495.00', paidAt: '2026-03-14T15:30:00Z' },
   },
+  { template: 'ticket_escalated', model: { ticketSubject: 'Booking form broken', siteTitle: 'Plomería Ana', priority: 'high', dueAt: '2026-03-14T19:30:00Z', ticketUrl: 'https://app.webmagic.test/admin/tickets/123' } },
   { template: 'subscription_activated', model: { name: 'Ana López', siteTitle: 'Plomería Ana', amount: '$95.00', nextBillingDate: '2026-04-14' } },
   {
     template: 'payment_failed',
@@ -29,6 +30,7 @@ const expectedDates: Partial<Record<string, string>> = {
   nextBillingDate: 'April 14, 2026',
   graceEndsAt: 'April 21, 2026',
   endsAt: 'May 14, 2026',
+  dueAt: 'March 14, 2026',
 };
 
 describe('renderEmail', () => {

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { SupportTicket, TicketMessage } from '../../db/entities/index.js';
+import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { workflowIds } from '../../workflows/ids.js';
+import {
+  agentRepliedSignal,
+  closeTicketSignal,
+  customerRepliedSignal,
+  resolveTicketSignal,
+  supportTicketWorkflow,
+} from '../../workflows/support-ticket.js';
+import { TICKET_CATEGORY } from '../../workflows/search-attributes.js';
+import type { ApiDeps } from '../deps.js';
+
+type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
+
+/** A ticket message as the API shows it. */
+export interface TicketMessageDto {
+  id: string;
+  author_type: string;
+  body: string;
+  created_at: string;
+}
+
+/** A ticket as the API shows it. */
+export interface TicketDto {
+  id: string;
+  site_id: string;
+  site_slug: string;
+  subject: string;
+  description: string;
+  category: string | null;
+  priority: string;
+  status: string;
+  ai_confidence: number | null;
+  sla_due_at: string | null;
+  escalated_at: string | null;
+  assigned_to: string | null;
+  csat_requested: boolean;
+  csat_rating: number | null;
+  close_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  messages?: TicketMessageDto[];
+}
+
+const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+
+/** Shapes a ticket (loaded with its site) for the API. */
+export function ticketDto(ticket: ISupportTicket, messages?: TicketMessageDto[]): TicketDto {
+  return {
+    id: ticket.id,
+    site_id: ticket.site.id,
+    site_slug: ticket.site.slug,
+    subject: ticket.subject,
+    description: ticket.description,
+    category: ticket.category ?? null,
+    priority: ticket.priority,
+    status: ticket.status,
+    ai_confidence: ticket.aiConfidence == null ? null : Number(ticket.aiConfidence),
+    sla_due_at: iso(ticket.slaDueAt),
+    escalated_at: iso(ticket.escalatedAt),
+    assigned_to: ticket.assignedTo ?? null,
+    csat_requested: ticket.csatRequestedAt != null,
+    csat_rating: ticket.csatRating ?? null,
+    close_reason: ticket.closeReason ?? null,
+    created_at: ticket.createdAt.toISOString(),
+    updated_at: ticket.updatedAt.toISOString(),
+    closed_at: iso(ticket.closedAt),
+    ...(messages ? { messages } : {}),
+  };
+}
+
+/** The ticket with its messages, oldest first. */
+export async function ticketWithMessages(em: EntityManager, ticket: ISupportTicket): Promise<TicketDto> {
+  const messages = await em.find(TicketMessage, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return ticketDto(ticket, messages.map((m) => ({ id: m.id, author_type: m.authorType, body: m.body, created_at: m.createdAt.toISOString() })));
+}
+
+/** Stores a new ticket with the customer's first message and starts its workflow; if the workflow cannot start, nothing is kept. */
+export async function openTicket(deps: Deps, em: EntityManager, input: { customerId: string; siteId: string; siteSlug: string; subject: string; description: string }): Promise<ISupportTicket> {
+  const ticket = await em.transactional(async (tx) => {
+    const created = tx.create(SupportTicket, { site: input.siteId, customer: input.customerId, subject: input.subject, description: input.description });
+    tx.create(TicketMessage, { ticket: created, authorType: 'customer', body: input.description, idempotencyKey: `ticket:${created.id}:opening` });
+    return created;
+  });
+  const { support, publicBaseUrl, temporal } = deps.config;
+  try {
+    await deps.temporal.workflow.start(supportTicketWorkflow, {
+      workflowId: workflowIds.ticket(ticket.id),
+      taskQueue: temporal.taskQueue,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [{ key: TICKET_CATEGORY, value: 'untriaged' }],
+      args: [{
+        ticketId: ticket.id,
+        siteSlug: input.siteSlug,
+        slaMs: support.slaMs,
+        autoCloseMs: support.autoCloseMs,
+        confidenceThreshold: support.confidenceThreshold,
+        agentEmail: support.agentEmail,
+        publicBaseUrl,
+      }],
+    });
+  } catch (error) {
+    await em.fork().nativeDelete(SupportTicket, { id: ticket.id });
+    throw error;
+  }
+  return em.findOneOrFail(SupportTicket, ticket.id, { populate: ['site'], refresh: true });
+}
+
+/** Loads a ticket the customer may see; someone else's ticket is "not found". */
+export async function customerTicket(em: EntityManager, customerId: string, ticketId: string): Promise<ISupportTicket> {
+  const ticket = await em.findOne(SupportTicket, { id: ticketId, customer: customerId }, { populate: ['site'] });
+  if (!ticket) throw new NotFoundError('ticket_not_found', 'No such ticket');
+  return ticket;
+}
+
+/** Loads any ticket, for agents. */
+export async function agentTicket(em: EntityManager, ticketId: string): Promise<ISupportTicket> {
+  const ticket = await em.findOne(SupportTicket, { id: ticketId }, { populate: ['site'] });
+  if (!ticket) throw new NotFoundError('ticket_not_found', 'No such ticket');
+  return ticket;
+}
+
+function assertOpen(ticket: ISupportTicket): void {
+  const ended: TicketStatus[] = ['resolved', 'closed'];
+  if (ended.includes(ticket.status)) throw new ConflictError('ticket_closed', 'This ticket is closed; open a new one');
+}
+
+/** Stores a reply and tells the ticket's workflow who wrote it. */
+export async function addReply(deps: Deps, em: EntityManager, ticket: ISupportTicket, author: 'customer' | 'agent', body: string): Promise<void> {
+  assertOpen(ticket);
+  const messageId = randomUUID();
+  await em.fork().insert(TicketMessage, { id: messageId, ticket: ticket.id, authorType: author, body, idempotencyKey: `reply:${messageId}`, createdAt: new Date() });
+  const handle = deps.temporal.workflow.getHandle(workflowIds.ticket(ticket.id));
+  await handle.signal(author === 'customer' ? customerRepliedSignal : agentRepliedSignal, { messageId });
+}
+
+/** Ends the ticket: closed by its customer or resolved by an agent. */
+export async function endTicket(deps: Deps, ticket: ISupportTicket, by: 'customer' | 'agent'): Promise<void> {
+  assertOpen(ticket);
+  await deps.temporal.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(by === 'customer' ? closeTicketSignal : resolveTicketSignal);
+}
+
+/** Records the customer's 1–5 rating, once, where one was asked for. */
+export async function rateTicket(em: EntityManager, ticket: ISupportTicket, rating: number): Promise<void> {
+  if (!ticket.csatRequestedAt) throw new ConflictError('rating_not_requested', 'This ticket has not been answered and closed yet');
+  const updated = await em.nativeUpdate(SupportTicket, { id: ticket.id, csatRating: null }, { csatRating: rating });
+  if (updated === 0) throw new ConflictError('already_rated', 'This ticket has already been rated');
+}
