@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiDeps } from './deps.js';
 import { contextPlugin } from './plugins/context.js';
+import { accountPageRoutes } from './routes/account-pages.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { customerRoutes } from './routes/customer.js';
@@ -46,6 +47,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   // Limits are applied per route (e.g. login and forgot-password), not to every request.
   await app.register(rateLimit, { global: false });
   await app.register(hostingRoutes);
+  await app.register(accountPageRoutes);
   await app.register(async (api) => {
     await api.register(healthRoutes);
     await api.register(siteRoutes);

@@ -90,3 +90,17 @@ describe('GET /api/v1/sites/:slug', () => {
     expect(bad.json()).toMatchObject({ error: 'validation_failed' });
   });
 });
+
+describe('GET /account/:page (pages behind emailed links)', () => {
+  it('serves the set-password, reset-password and verify-email pages, uncached, each posting to its endpoint', async () => {
+    for (const [page, endpoint] of [['set-password', '/api/v1/customer/set-password'], ['reset-password', '/api/v1/customer/reset-password'], ['verify-email', '/api/v1/customer/verify-email']]) {
+      const res = await api.app.inject({ method: 'GET', url: `/account/${page}?token=abc` });
+      expect(res.statusCode, page).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.body).toContain(endpoint);
+    }
+    expect((await api.app.inject({ method: 'GET', url: '/account/anything-else' })).statusCode).toBe(400);
+  });
+});
