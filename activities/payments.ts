@@ -18,7 +18,7 @@ export interface ClaimCheckoutInput {
 }
 
 /** Turns a gateway failure into a retry (outage) or a typed, non-retryable failure (refused request). */
-async function callGateway<T>(fn: () => Promise<T>): Promise<T> {
+export async function callGateway<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

@@ -7,12 +7,14 @@ import { contextPlugin } from './plugins/context.js';
 import { accountPageRoutes } from './routes/account-pages.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
+import { adminRoutes } from './routes/admin.js';
 import { customerRoutes } from './routes/customer.js';
 import { healthRoutes } from './routes/health.js';
 import { hostingRoutes } from './routes/hosting.js';
 import { mySitesRoutes } from './routes/my-sites.js';
 import { siteRoutes } from './routes/sites.js';
 import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { validatorCompiler } from './validation.js';
 
@@ -56,6 +58,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(mySitesRoutes, { prefix: '/customer' });
     await api.register(ticketRoutes, { prefix: '/tickets' });
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
+    await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
+    await api.register(adminRoutes, { prefix: '/admin' });
   }, { prefix: '/api/v1' });
 
   return app;

@@ -10,6 +10,8 @@ import { createMailer, type Mailer } from '../activities/email/mailer.js';
 import type { PaymentGateway } from '../activities/gateways/payment-gateway.js';
 import { RecurrenteGateway } from '../activities/gateways/recurrente.js';
 import { createPaymentActivities } from '../activities/payments.js';
+import { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
+import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
 import type { AppConfig } from '../lib/config.js';
 
@@ -42,6 +44,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createEmailActivities(deps),
     ...createClaimActivities(deps),
     ...createPaymentActivities(deps),
+    ...createSubscriptionActivities(deps),
+    ...createSubscriptionPaymentActivities(deps),
     ...createTicketActivities(deps),
   };
 }

@@ -1,3 +1,4 @@
 export { claimSiteWorkflow } from './claim-site.js';
 export { sendEmailWorkflow } from './send-email.js';
+export { subscriptionWorkflow } from './subscription.js';
 export { supportTicketWorkflow } from './support-ticket.js';

@@ -4,6 +4,7 @@ import { Site, WebhookEvent } from '../../db/entities/index.js';
 import type { RecurrenteEvent } from '../../lib/recurrente-events.js';
 import type { ApiDeps } from '../deps.js';
 import { deliverClaimPayment, deliverClaimPaymentFailure } from './claims.js';
+import { dispatchSubscriptionEvent } from './subscriptions.js';
 
 /** What happened to a delivery: routed to a workflow, stored only, or a redelivery of one already handled. */
 export type IngestResult = { outcome: 'processed'; workflowId: string | null } | { outcome: 'duplicate' };
@@ -14,7 +15,8 @@ type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 async function dispatch(deps: Deps, em: EntityManager, event: RecurrenteEvent, log: FastifyBaseLogger): Promise<string | null> {
   // The provider sends the unified intent.* family in addition to the legacy events; we act on the legacy family only.
   if (event.family === 'intent') return null;
-  if (event.metadata.purpose !== 'claim' || !event.metadata.site_id) return null;
+  if (event.metadata.purpose !== 'claim') return dispatchSubscriptionEvent(deps, em, event, log);
+  if (!event.metadata.site_id) return null;
   const site = await em.findOne(Site, { id: event.metadata.site_id });
   if (!site) {
     log.warn({ eventId: event.eventId, siteId: event.metadata.site_id }, 'webhook names an unknown site');
