@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../db/entities/index.js';
+import { recordPaymentOnce } from '../db/payments.js';
 import { prepareWelcomeSetPasswordEmail } from '../lib/auth/one-time-tokens.js';
 import type { AppConfig } from '../lib/config.js';
 import type { SendEmailInput } from './email.js';
@@ -54,9 +55,7 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
 
     /** Records a payment once per provider payment id; returns the row's id either way. */
     async recordPayment(input: PaymentRecordInput): Promise<{ paymentId: string }> {
-      const em = deps.orm.em.fork();
-      await em.upsert(Payment, {
-        provider: 'recurrente',
+      const paymentId = await recordPaymentOnce(deps.orm.em.fork(), {
         providerPaymentId: input.providerPaymentId,
         providerCheckoutId: input.providerCheckoutId,
         site: input.siteId,
@@ -65,9 +64,8 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
         currency: input.currency,
         status: 'succeeded',
         paidAt: new Date(input.paidAt),
-      }, { onConflictFields: ['providerPaymentId'], onConflictAction: 'ignore' });
-      const payment = await em.findOneOrFail(Payment, { providerPaymentId: input.providerPaymentId });
-      return { paymentId: payment.id };
+      });
+      return { paymentId };
     },
 
     /** Marks a payment refunded after the money went back. */

@@ -1,9 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/activity';
-import { CustomerSiteOwnership, Payment, Site, Subscription } from '../db/entities/index.js';
+import { CustomerSiteOwnership, Site, Subscription } from '../db/entities/index.js';
 import type { SiteStatus } from '../db/entities/site.entity.js';
 import type { SubscriptionStatus } from '../db/entities/subscription.entity.js';
+import { recordPaymentOnce } from '../db/payments.js';
 
 /** The billing state the subscription workflow owns and mirrors onto the `subscriptions` and `sites` rows. */
 export interface SubscriptionSnapshot {
@@ -92,9 +93,7 @@ export function createSubscriptionActivities(deps: { orm: MikroORM }) {
 
     /** Records a subscription charge once per provider payment id; returns the row's id either way. */
     async recordSubscriptionPayment(input: SubscriptionPaymentRecord): Promise<{ paymentId: string }> {
-      const em = deps.orm.em.fork();
-      await em.upsert(Payment, {
-        provider: 'recurrente',
+      const paymentId = await recordPaymentOnce(deps.orm.em.fork(), {
         providerPaymentId: input.providerPaymentId,
         providerCheckoutId: input.providerCheckoutId,
         providerSubscriptionId: input.providerSubscriptionId,
@@ -106,9 +105,8 @@ export function createSubscriptionActivities(deps: { orm: MikroORM }) {
         status: input.status,
         failureReason: input.failureReason?.slice(0, 255) ?? null,
         paidAt: input.status === 'succeeded' ? new Date(input.at) : null,
-      }, { onConflictFields: ['providerPaymentId'], onConflictAction: 'ignore' });
-      const payment = await em.findOneOrFail(Payment, { providerPaymentId: input.providerPaymentId });
-      return { paymentId: payment.id };
+      });
+      return { paymentId };
     },
 
     /** Writes the workflow's view of the subscription to the subscription and site rows, together. */
