@@ -100,10 +100,8 @@ describe('OpenAI-compatible assistant against the fake server', () => {
 
   it('gives up after timeoutMs with a retryable error', async () => {
     fake.respondWith('slow');
-    const started = Date.now();
     const error = await triageError(adapter({ timeoutMs: 300 }).triage(ticket));
     expect(error).toMatchObject({ code: 'timeout', retryable: true });
-    expect(Date.now() - started).toBeLessThan(SLOW_MS);
   });
 
   it('fails with a retryable error when nothing listens', async () => {
