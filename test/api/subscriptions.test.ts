@@ -291,7 +291,8 @@ describe('admin statistics', () => {
     expect((await admin('/purchase-statistics?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z')).statusCode).toBe(400);
     expect((await admin('/purchase-statistics?from=yesterday')).statusCode).toBe(400);
 
-    const subscriptions = await admin('/subscription-statistics');
+    // The workflow takes the cancellation at once; the row the statistics read is written by its next activity.
+    const subscriptions = await eventually(() => admin('/subscription-statistics'), (res) => res.json<{ cancelling: number }>().cancelling === 1);
     expect(subscriptions.statusCode, subscriptions.body).toBe(200);
     expect(subscriptions.json()).toEqual({
       total: 2,
