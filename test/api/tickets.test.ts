@@ -27,9 +27,11 @@ const admin = () => stack.api.config.auth.adminApiToken;
 const counts = async () => ({ tickets: await stack.api.orm.em.fork().count(SupportTicket), messages: await stack.api.orm.em.fork().count(TicketMessage) });
 const siteId = async (slug: string) => (await stack.api.orm.em.fork().findOneOrFail(Site, { slug })).id;
 
+/** Waits until the workflow has moved the ticket to the status and its activity has written it to the row the API reads. */
 async function waitForStatus(ticketId: string, status: string): Promise<void> {
   const handle = stack.api.temporal.workflow.getHandle(workflowIds.ticket(ticketId));
   await expect.poll(async () => (await handle.query(ticketStateQuery)).status, { timeout: 15_000 }).toBe(status);
+  await expect.poll(async () => (await stack.api.orm.em.fork().findOneOrFail(SupportTicket, ticketId)).status, { timeout: 15_000 }).toBe(status);
 }
 
 describe('POST /api/v1/tickets — which site a ticket is about', () => {

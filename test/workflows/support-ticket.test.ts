@@ -137,7 +137,7 @@ describe('support ticket workflow', () => {
     const waiting = await until(handle, (s) => s.status === 'awaiting_agent');
     expect(waiting.answeredBy).toBeNull();
     const sla = SLA[waiting.priority ?? 'normal'];
-    expect((await row(id)).slaDueAt).toBeInstanceOf(Date);
+    await expect.poll(async () => (await row(id)).slaDueAt).toBeInstanceOf(Date);
 
     await env.sleep(sla + HOUR);
     await until(handle, (s) => s.escalated);
