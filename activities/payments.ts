@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
+import { siteUrl } from '../lib/slug.js';
 import { GatewayError, type CheckoutSession, type PaymentGateway } from './gateways/payment-gateway.js';
 
 /** What a claim checkout is created for. */
@@ -31,15 +32,14 @@ export async function callGateway<T>(fn: () => Promise<T>): Promise<T> {
 
 /** Activities that talk to the payment provider. */
 export function createPaymentActivities(deps: { gateway: PaymentGateway; config: AppConfig }) {
-  const siteUrl = (slug: string) => `${deps.config.publicBaseUrl}/sites/${slug}`;
   return {
     /** Opens the hosted checkout for a claim; the same idempotency key yields the same checkout. */
     async createClaimCheckout(input: ClaimCheckoutInput): Promise<CheckoutSession> {
       return callGateway(() => deps.gateway.createCheckout({
         idempotencyKey: input.idempotencyKey,
         items: [{ name: `Website: ${input.siteTitle}`, amountCents: input.amountCents, currency: input.currency, quantity: 1 }],
-        successUrl: `${siteUrl(input.slug)}?claimed=1`,
-        cancelUrl: siteUrl(input.slug),
+        successUrl: `${siteUrl(deps.config, input.slug)}?claimed=1`,
+        cancelUrl: siteUrl(deps.config, input.slug),
         expiresAt: new Date(input.expiresAt),
         metadata: {
           purpose: 'claim',

@@ -21,6 +21,7 @@ import {
 } from '../../lib/auth/passwords.js';
 import type { AppConfig } from '../../lib/config.js';
 import { AuthError, ForbiddenError, ValidationError } from '../../lib/errors.js';
+import { siteUrl } from '../../lib/slug.js';
 import { authenticate } from '../auth/authenticate.js';
 import { createAttemptLimiter } from '../auth/rate-limit.js';
 import { endSession, revokeCustomerSessions, rotateSession, startSession, type SessionTokens } from '../auth/sessions.js';
@@ -73,7 +74,7 @@ async function profileOf(config: AppConfig, em: EntityManager, customer: ICustom
           site_id: primary.site.id,
           slug: primary.site.slug,
           site_title: primary.site.title,
-          site_url: `${config.publicBaseUrl}/sites/${primary.site.slug}`,
+          site_url: siteUrl(config, primary.site.slug),
           status: primary.site.status,
         }
       : null,

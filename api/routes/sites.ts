@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { findSiteBySlug } from '../../db/sites.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
+import { siteUrl } from '../../lib/slug.js';
 import { errorResponses, Slug } from '../schemas/common.js';
 import { requestClaimCheckout } from '../services/claims.js';
 
@@ -55,7 +56,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       purchase_amount: centsToAmount(site.purchaseAmountCents),
       monthly_amount: centsToAmount(site.monthlyAmountCents),
       currency: site.currency,
-      site_url: `${app.deps.config.publicBaseUrl}/sites/${site.slug}`,
+      site_url: siteUrl(app.deps.config, site.slug),
       available_for_claim: site.status === 'preview',
     };
   });

@@ -3,6 +3,7 @@ import { CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/ind
 import type { AppConfig } from '../../lib/config.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
+import { siteUrl } from '../../lib/slug.js';
 
 /** A site as the portal lists it (snake_case, the shape existing clients read). */
 export interface OwnedSiteDto {
@@ -22,11 +23,6 @@ export interface OwnedSiteDto {
   next_billing_date: string | null;
   grace_ends_at: string | null;
   custom_domain: string | null;
-}
-
-/** The public URL of a site. */
-export function siteUrl(config: Pick<AppConfig, 'publicBaseUrl'>, slug: string): string {
-  return `${config.publicBaseUrl}/sites/${slug}`;
 }
 
 /** Every site the customer owns or collaborates on, primary first, then by when they got it. */
