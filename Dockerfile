@@ -12,7 +12,7 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # tsc emits code only; the assistant's training set and help articles ship beside it.
-COPY --from=build /app/activities/assistant/data ./dist/activities/assistant/data
+COPY --from=build /app/lib/assistant/data ./dist/lib/assistant/data
 COPY --from=build /app/package.json ./
 USER node
 EXPOSE 3000

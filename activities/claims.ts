@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../db/entities/index.js';
 import { recordPaymentOnce } from '../db/payments.js';
-import { prepareWelcomeSetPasswordEmail } from '../lib/auth/one-time-tokens.js';
+import { prepareWelcomeSetPasswordEmail } from '../db/one-time-tokens.js';
 import type { AppConfig } from '../lib/config.js';
 import type { SendEmailInput } from './email.js';
 

@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { EmailMessage } from '../db/entities/index.js';
-import { MailerError, type Mailer } from './email/mailer.js';
-import { renderEmail, type EmailRequest } from './email/templates.js';
+import { MailerError, type Mailer } from '../lib/postmark/mailer.js';
+import { renderEmail, type SendEmailInput } from '../lib/email/templates.js';
 
-/** A transactional email to send once per idempotency key. */
-export type SendEmailInput = EmailRequest & { idempotencyKey: string; to: string };
+/** A transactional email to send once per idempotency key (defined beside the templates). */
+export type { SendEmailInput };
 
 /** Result of a send: whether this call delivered it or an earlier attempt already had. */
 export interface SendEmailResult {

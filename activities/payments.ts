@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { siteUrl } from '../lib/slug.js';
-import { GatewayError, type CheckoutSession, type PaymentGateway } from './gateways/payment-gateway.js';
+import { GatewayError, type CheckoutSession, type PaymentGateway } from '../lib/payments/gateway.js';
 
 /** What a claim checkout is created for. */
 export interface ClaimCheckoutInput {

@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
-import { GatewayError, type CheckoutSession, type PaymentGateway } from './gateways/payment-gateway.js';
+import { GatewayError, type CheckoutSession, type PaymentGateway } from '../lib/payments/gateway.js';
 import { callGateway } from './payments.js';
 
 /** What a subscription (activation) checkout is created for. */

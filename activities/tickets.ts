@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { EditRequest, SupportTicket, TicketMessage } from '../db/entities/index.js';
 import type { ISupportTicket } from '../db/entities/support-ticket.entity.js';
-import { TriageError, type TicketAssistant, type TicketTriage } from './assistant/ticket-assistant.js';
+import { TriageError, type TicketAssistant, type TicketTriage } from '../lib/assistant/ticket-assistant.js';
 
 /** Who wrote a ticket message. */
 export type MessageAuthor = 'customer' | 'ai' | 'agent' | 'system';

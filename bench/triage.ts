@@ -1,6 +1,6 @@
 /**
  * Quality and speed of the embedded ticket assistant: trains on the `train` split of
- * activities/assistant/data/tickets.jsonl, then triages every held-out `test` ticket and prints category accuracy,
+ * lib/assistant/data/tickets.jsonl, then triages every held-out `test` ticket and prints category accuracy,
  * macro-F1, per-category precision / recall, the confusion matrix, priority accuracy, how well the confidence is
  * calibrated, 5-fold cross-validated accuracy on the train split (how the settings were chosen), and the latency of
  * one triage call (classification, retrieval and reply) as p50 / p99.
@@ -8,10 +8,10 @@
  * Usage (no database, Temporal or network needed):
  *   npx tsx bench/triage.ts [repeats=20]
  */
-import { loadHelpArticles, loadLabelledTickets } from '../activities/assistant/dataset.js';
-import { crossValidatedAccuracy, evaluateTriage } from '../activities/assistant/evaluation.js';
-import { LocalTicketAssistant } from '../activities/assistant/local-assistant.js';
-import { TICKET_CATEGORIES } from '../activities/assistant/ticket-assistant.js';
+import { loadHelpArticles, loadLabelledTickets } from '../lib/assistant/dataset.js';
+import { crossValidatedAccuracy, evaluateTriage } from '../lib/assistant/evaluation.js';
+import { LocalTicketAssistant } from '../lib/assistant/local-assistant.js';
+import { TICKET_CATEGORIES } from '../lib/assistant/ticket-assistant.js';
 
 function percentile(sorted: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));

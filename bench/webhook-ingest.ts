@@ -18,7 +18,7 @@ import { Site } from '../db/entities/index.js';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
 import { loadConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal.js';
-import { signWebhook } from '../lib/webhook-signature.js';
+import { signWebhook } from '../lib/recurrente/signature.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { ms, summarize } from './stats.js';
 

@@ -8,8 +8,8 @@ import { openOrm } from '../db/orm.js';
 import { migrateAndSeed } from '../db/migrate-and-seed.js';
 import { loadConfig, type AppConfig } from '../lib/config.js';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/search-attributes.js';
-import { startFakePostmark } from './fake-postmark.js';
-import { startFakeRecurrente } from './fake-recurrente.js';
+import { startFakePostmark } from '../lib/postmark/fake.js';
+import { startFakeRecurrente } from '../lib/recurrente/fake.js';
 import { temporalCliPath } from './temporal-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -15,7 +15,7 @@ import {
 } from '@temporalio/workflow';
 import type { createClaimActivities } from '../activities/claims.js';
 import type { createEmailActivities } from '../activities/email.js';
-import type { EmailRequest } from '../activities/email/templates.js';
+import type { EmailRequest } from '../lib/email/templates.js';
 import type { createPaymentActivities } from '../activities/payments.js';
 import type { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import type { createSubscriptionActivities, SubscriptionSite, SubscriptionSnapshot } from '../activities/subscriptions.js';

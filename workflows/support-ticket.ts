@@ -1,5 +1,5 @@
 import { condition, defineQuery, defineSignal, log, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import type { TicketTriage } from '../activities/assistant/ticket-assistant.js';
+import type { TicketTriage } from '../lib/assistant/ticket-assistant.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { createTicketActivities, TicketUpdate } from '../activities/tickets.js';
 import type { TicketStatus } from '../db/entities/support-ticket.entity.js';

@@ -10,7 +10,7 @@ import {
   passwordResetMessage,
   verifyEmailMessage,
   voidOneTimeTokens,
-} from '../../lib/auth/one-time-tokens.js';
+} from '../../db/one-time-tokens.js';
 import {
   describePasswordProblems,
   hashPassword,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError, ValidationError } from '../../lib/errors.js';
-import { parseRecurrenteEvent, WebhookPayloadError } from '../../lib/recurrente-events.js';
-import { verifyWebhook, WebhookSignatureError } from '../../lib/webhook-signature.js';
+import { parseRecurrenteEvent, WebhookPayloadError } from '../../lib/recurrente/events.js';
+import { verifyWebhook, WebhookSignatureError } from '../../lib/recurrente/signature.js';
 import { errorResponses } from '../schemas/common.js';
 import { ingestRecurrenteEvent } from '../services/recurrente-webhooks.js';
 

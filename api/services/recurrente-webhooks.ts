@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyBaseLogger } from 'fastify';
 import { Site, WebhookEvent } from '../../db/entities/index.js';
-import type { RecurrenteEvent } from '../../lib/recurrente-events.js';
+import type { RecurrenteEvent } from '../../lib/recurrente/events.js';
 import type { ApiDeps } from '../deps.js';
 import { deliverClaimPayment, deliverClaimPaymentFailure } from './claims.js';
 import { dispatchSubscriptionEvent } from './subscriptions.js';

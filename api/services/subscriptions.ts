@@ -6,7 +6,7 @@ import { Subscription } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { AppConfig } from '../../lib/config.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
-import type { RecurrenteEvent } from '../../lib/recurrente-events.js';
+import type { RecurrenteEvent } from '../../lib/recurrente/events.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import {

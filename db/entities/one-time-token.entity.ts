@@ -1,10 +1,10 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { appendOnlyProperties } from './base.js';
 import { CustomerUser } from './customer-user.entity.js';
+import { ONE_TIME_TOKEN_PURPOSES, type OneTimeTokenPurpose } from '../../lib/auth/one-time-tokens.js';
 
-/** What a one-time link lets its holder do. */
-export const ONE_TIME_TOKEN_PURPOSES = ['verify_email', 'reset_password', 'set_password'] as const;
-export type OneTimeTokenPurpose = (typeof ONE_TIME_TOKEN_PURPOSES)[number];
+/** What a one-time link lets its holder do (defined in lib, where the link is built). */
+export { ONE_TIME_TOKEN_PURPOSES, type OneTimeTokenPurpose };
 
 /** A hashed, expiring, single-use token sent by email. */
 export const OneTimeToken = defineEntity({

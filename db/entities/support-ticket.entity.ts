@@ -2,11 +2,11 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties } from './base.js';
 import { CustomerUser } from './customer-user.entity.js';
 import { Site } from './site.entity.js';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES } from '../../lib/tickets.js';
 
-/** Triage categories of a ticket. */
-export const TICKET_CATEGORIES = ['content_edit', 'billing', 'domain', 'technical', 'cancellation', 'general'] as const;
-/** Ticket priorities; each has its own SLA. */
-export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+/** The ticket categories and priorities, defined in lib so the assistant shares them. */
+export { TICKET_CATEGORIES, TICKET_PRIORITIES };
+
 /** Where a ticket stands. */
 export const TICKET_STATUSES = ['open', 'awaiting_agent', 'awaiting_customer', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError, type PaymentGateway } from '../../activities/gateways/payment-gateway.js';
+import { GatewayError, type PaymentGateway } from '../../lib/payments/gateway.js';
 import { createSubscriptionPaymentActivities } from '../../activities/subscription-payments.js';
 import { createSubscriptionActivities, type SubscriptionSnapshot } from '../../activities/subscriptions.js';
 import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../../db/entities/index.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebhookEvent } from '../../db/entities/index.js';
-import { signWebhook } from '../../lib/webhook-signature.js';
+import { signWebhook } from '../../lib/recurrente/signature.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SendEmailInput, SendEmailResult } from '../../activities/email.js';
 import type { ProviderCancellation, SubscriptionCheckoutInput } from '../../activities/subscription-payments.js';
 import type { SubscriptionPaymentRecord, SubscriptionSite, SubscriptionSnapshot } from '../../activities/subscriptions.js';
-import type { CheckoutSession } from '../../activities/gateways/payment-gateway.js';
+import type { CheckoutSession } from '../../lib/payments/gateway.js';
 import type { SubscriptionSettings } from '../../workflows/subscription.js';
 
 /** One day in milliseconds. */

@@ -1,5 +1,5 @@
-import { startFakePostmark, type FakePostmark } from '../../dev/fake-postmark.js';
-import { startFakeRecurrente, type FakeRecurrente } from '../../dev/fake-recurrente.js';
+import { startFakePostmark, type FakePostmark } from '../../lib/postmark/fake.js';
+import { startFakeRecurrente, type FakeRecurrente } from '../../lib/recurrente/fake.js';
 import type { AppConfig } from '../../lib/config.js';
 import { createTestApi, type TestApi } from './api.js';
 import { startTestWorker, type Activities, type TestWorker } from './worker.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { CustomerUser, EditRequest, EmailMessage, Site, SupportTicket, TicketMessage } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/seed.js';
-import { startFakePostmark, type FakePostmark } from '../../dev/fake-postmark.js';
+import { startFakePostmark, type FakePostmark } from '../../lib/postmark/fake.js';
 import type { AppConfig } from '../../lib/config.js';
 import { createActivities, createActivityDeps } from '../../worker/worker.js';
 import { workflowIds } from '../../workflows/ids.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { queueEmail } from '../../../api/email.js';
 import { CustomerUser, EmailMessage, OneTimeToken, RefreshToken } from '../../../db/entities/index.js';
-import { prepareWelcomeSetPasswordEmail } from '../../../lib/auth/one-time-tokens.js';
+import { prepareWelcomeSetPasswordEmail } from '../../../db/one-time-tokens.js';
 import {
   accountTables,
   call,

@@ -1,6 +1,6 @@
-import { TICKET_CATEGORIES, TICKET_PRIORITIES } from '../../db/entities/support-ticket.entity.js';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES } from '../tickets.js';
 
-/** The categories and priorities a triage may return: the support ticket entity's own lists. */
+/** The categories and priorities a triage may return: the support ticket's own lists. */
 export { TICKET_CATEGORIES, TICKET_PRIORITIES };
 
 /** One of the triage categories. */

@@ -5,7 +5,7 @@ import {
   isEmailRequest,
   renderEmail,
   type EmailRequest,
-} from '../../../activities/email/templates.js';
+} from '../../../lib/email/templates.js';
 
 const samples: EmailRequest[] = [
   { template: 'welcome_set_password', model: { name: 'Ana López', siteTitle: 'Plomería Ana', setPasswordUrl: 'https://app.webmagic.test/set-password?token=abc' } },

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signWebhook, verifyWebhook, WebhookSignatureError, type WebhookSignatureFailure } from '../../lib/webhook-signature.js';
+import { signWebhook, verifyWebhook, WebhookSignatureError, type WebhookSignatureFailure } from '../../../lib/recurrente/signature.js';
 
 const SECRET = `whsec_${Buffer.from('test-webhook-secret-0123456789abcdef').toString('base64')}`;
 const OTHER_SECRET = `whsec_${Buffer.from('another-secret-0123456789abcdefgh').toString('base64')}`;

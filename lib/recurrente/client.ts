@@ -8,7 +8,7 @@
  *   → 201 { id: "ch_…", checkout_url }; GET /api/checkouts/:id → { id, status: "unpaid"|"paid", payment:
  *   { id: "pa_…", paymentable: { type: "Subscription"|"OneTimePayment", id } } | null, metadata, … };
  *   DELETE /api/subscriptions/:id → 200 { message }; POST /api/refunds { payment_intent_id } → { id: "re_…", status }.
- *   Webhook bodies (same reference; parsed in lib/recurrente-events.ts, simulated in dev/fake-recurrente.ts):
+ *   Webhook bodies (same reference; parsed in lib/recurrente/events.ts, simulated in lib/recurrente/fake.ts):
  *   flat { id: "pa_…", event_type, checkout: { id, status, metadata }, payment: { id, paymentable: { type, id } },
  *   amount_in_cents, currency, customer, failure_reason, created_at }; subscription.* bodies have id "su_…",
  *   customer_* fields and payment, but no checkout or metadata.
@@ -42,7 +42,7 @@ import {
   type CreateCheckoutInput,
   type PaymentGateway,
   type RefundResult,
-} from './payment-gateway.js';
+} from '../payments/gateway.js';
 
 /** How to reach Recurrente; `fetch` is injectable for tests and proxies. */
 export interface RecurrenteGatewayOptions {

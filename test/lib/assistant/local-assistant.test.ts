@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLabelledTickets } from '../../../activities/assistant/dataset.js';
-import { evaluateTriage } from '../../../activities/assistant/evaluation.js';
-import { LocalTicketAssistant, MAX_TRIAGE_TEXT_CHARS } from '../../../activities/assistant/local-assistant.js';
-import { TICKET_CATEGORIES, TICKET_PRIORITIES, type TicketCategory } from '../../../activities/assistant/ticket-assistant.js';
+import { loadLabelledTickets } from '../../../lib/assistant/dataset.js';
+import { evaluateTriage } from '../../../lib/assistant/evaluation.js';
+import { LocalTicketAssistant, MAX_TRIAGE_TEXT_CHARS } from '../../../lib/assistant/local-assistant.js';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES, type TicketCategory } from '../../../lib/assistant/ticket-assistant.js';
 
 const tickets = loadLabelledTickets();
 const test = tickets.filter((ticket) => ticket.split === 'test');

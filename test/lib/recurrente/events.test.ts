@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecurrenteEvent, WebhookPayloadError } from '../../lib/recurrente-events.js';
+import { parseRecurrenteEvent, WebhookPayloadError } from '../../../lib/recurrente/events.js';
 
 const flatSucceeded = {
   id: 'pa_id123',

@@ -2,11 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GatewayError, type CreateCheckoutInput } from '../../activities/gateways/payment-gateway.js';
-import { RecurrenteGateway } from '../../activities/gateways/recurrente.js';
-import { startFakeRecurrente, type FakeRecurrente } from '../../dev/fake-recurrente.js';
-import { parseRecurrenteEvent, type RecurrenteEvent } from '../../lib/recurrente-events.js';
-import { verifyWebhook } from '../../lib/webhook-signature.js';
+import { GatewayError, type CreateCheckoutInput } from '../../../lib/payments/gateway.js';
+import { RecurrenteGateway } from '../../../lib/recurrente/client.js';
+import { startFakeRecurrente, type FakeRecurrente } from '../../../lib/recurrente/fake.js';
+import { parseRecurrenteEvent, type RecurrenteEvent } from '../../../lib/recurrente/events.js';
+import { verifyWebhook } from '../../../lib/recurrente/signature.js';
 
 const WEBHOOK_SECRET = `whsec_${Buffer.from('fake-recurrente-test-secret-0123456789').toString('base64')}`;
 const PUBLIC_KEY = 'pk_test_fake';

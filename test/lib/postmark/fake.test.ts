@@ -1,6 +1,6 @@
 import { Errors, ServerClient } from 'postmark';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakePostmark, type FakePostmark } from '../../dev/fake-postmark.js';
+import { startFakePostmark, type FakePostmark } from '../../../lib/postmark/fake.js';
 
 const TOKEN = 'fake-server-token';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

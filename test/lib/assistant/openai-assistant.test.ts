@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sharedLocalAssistant } from '../../../activities/assistant/local-assistant.js';
-import { OpenAiCompatibleAssistant, TRIAGE_SCHEMA_NAME, type OpenAiAssistantOptions } from '../../../activities/assistant/openai-assistant.js';
-import { TriageError } from '../../../activities/assistant/ticket-assistant.js';
-import { startFakeLlm, type FakeLlm } from '../../../dev/fake-llm.js';
+import { sharedLocalAssistant } from '../../../lib/assistant/local-assistant.js';
+import { OpenAiCompatibleAssistant, TRIAGE_SCHEMA_NAME, type OpenAiAssistantOptions } from '../../../lib/assistant/openai-assistant.js';
+import { TriageError } from '../../../lib/assistant/ticket-assistant.js';
+import { startFakeLlm, type FakeLlm } from '../../../lib/openai/fake.js';
 
 const API_KEY = 'sk-test-webmagic';
 const SLOW_MS = 5000;

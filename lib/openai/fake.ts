@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyReply } from 'fastify';
-import { sharedLocalAssistant, type LocalTicketAssistant } from '../activities/assistant/local-assistant.js';
-import type { TriageInput } from '../activities/assistant/ticket-assistant.js';
+import { sharedLocalAssistant, type LocalTicketAssistant } from '../assistant/local-assistant.js';
+import type { TriageInput } from '../assistant/ticket-assistant.js';
 
 /** How the fake answers chat completions: the local model's triage, or one of the failures an adapter must survive. */
 export type FakeLlmMode = 'echo-local' | 'malformed' | 'schema-invalid' | 'slow' | 'error500';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadHelpArticles, loadLabelledTickets, ticketText } from '../../../activities/assistant/dataset.js';
-import { TICKET_CATEGORIES, TICKET_PRIORITIES } from '../../../activities/assistant/ticket-assistant.js';
+import { loadHelpArticles, loadLabelledTickets, ticketText } from '../../../lib/assistant/dataset.js';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES } from '../../../lib/assistant/ticket-assistant.js';
 import { TICKET_CATEGORIES as ENTITY_CATEGORIES, TICKET_PRIORITIES as ENTITY_PRIORITIES } from '../../../db/entities/support-ticket.entity.js';
 
 describe('shipped assistant data', () => {

@@ -1,9 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IDEMPOTENCY_METADATA_KEY, MailerError, createMailer, type Mailer } from '../../../activities/email/mailer.js';
-import { renderEmail } from '../../../activities/email/templates.js';
-import { startFakePostmark, type FakePostmark } from '../../../dev/fake-postmark.js';
+import { IDEMPOTENCY_METADATA_KEY, MailerError, createMailer, type Mailer } from '../../../lib/postmark/mailer.js';
+import { renderEmail } from '../../../lib/email/templates.js';
+import { startFakePostmark, type FakePostmark } from '../../../lib/postmark/fake.js';
 
 const TOKEN = 'mailer-test-token';
 const FROM = 'WebMagic <hello@webmagic.test>';

@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import { Value } from 'typebox/value';
-import { escapeHtml } from '../../lib/html.js';
+import { escapeHtml } from '../html.js';
 
 /** Names of the transactional emails the platform sends. */
 export const EMAIL_TEMPLATES = [
@@ -61,6 +61,9 @@ export const EmailRequestSchema = Type.Union([
 
 /** A validated (template, model) pair. */
 export type EmailRequest = Static<typeof EmailRequestSchema>;
+
+/** A transactional email to send once per idempotency key. */
+export type SendEmailInput = EmailRequest & { idempotencyKey: string; to: string };
 
 /** True when the value is a known template with a model that matches it. */
 export function isEmailRequest(value: unknown): value is EmailRequest {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { signWebhook } from '../lib/webhook-signature.js';
+import { signWebhook } from './signature.js';
 
 /** How the simulated Recurrente listens, where it delivers webhooks and which keys it accepts. */
 export interface FakeRecurrenteOptions {

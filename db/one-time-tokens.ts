@@ -1,0 +1,111 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { derivedToken, hashToken, randomToken } from '../lib/auth/secrets.js';
+import { ONE_TIME_TOKEN_TTL_MS, tokenLink, type OneTimeTokenPurpose } from '../lib/auth/one-time-tokens.js';
+import type { AppConfig } from '../lib/config.js';
+import type { SendEmailInput } from '../lib/email/templates.js';
+import { ValidationError } from '../lib/errors.js';
+import { CustomerUser, OneTimeToken } from './entities/index.js';
+import type { ICustomerUser } from './entities/customer-user.entity.js';
+import type { IOneTimeToken } from './entities/one-time-token.entity.js';
+
+/** A freshly issued link token: the secret (only ever emailed) and its stored row. */
+export interface IssuedToken {
+  token: string;
+  row: IOneTimeToken;
+}
+
+/**
+ * Stores the hash of a new single-use token for the customer. With `idempotencyKey` the token is derived from the
+ * server secret and that key, so issuing twice (a retried activity) returns the same token and row.
+ */
+export async function issueOneTimeToken(
+  em: EntityManager,
+  customer: ICustomerUser,
+  purpose: OneTimeTokenPurpose,
+  options: { now?: Date; derive?: { serverKey: string; idempotencyKey: string } } = {},
+): Promise<IssuedToken> {
+  const now = options.now ?? new Date();
+  const expiresAt = new Date(now.getTime() + ONE_TIME_TOKEN_TTL_MS[purpose]);
+  if (options.derive) {
+    const token = derivedToken(options.derive.serverKey, `${purpose}:${options.derive.idempotencyKey}`);
+    const tokenHash = hashToken(token);
+    await em.upsert(OneTimeToken, { customer: customer.id, purpose, tokenHash, expiresAt }, { onConflictFields: ['tokenHash'], onConflictAction: 'ignore' });
+    return { token, row: await em.findOneOrFail(OneTimeToken, { tokenHash }) };
+  }
+  const token = randomToken();
+  const row = em.create(OneTimeToken, { customer, purpose, tokenHash: hashToken(token), expiresAt });
+  await em.flush();
+  return { token, row };
+}
+
+/**
+ * Spends a token: it must exist for this purpose, be unexpired and unused. Marks it used atomically, so two
+ * concurrent requests with one token cannot both succeed. Call inside the transaction that applies its effect.
+ */
+export async function consumeOneTimeToken(em: EntityManager, token: string, purpose: OneTimeTokenPurpose, now = new Date()): Promise<ICustomerUser> {
+  const row = await em.findOne(OneTimeToken, { tokenHash: hashToken(token), purpose });
+  if (!row) throw invalidToken('This link is not valid. Request a new one.');
+  if (row.usedAt) throw invalidToken('This link has already been used. Request a new one.');
+  if (row.expiresAt.getTime() <= now.getTime()) throw invalidToken('This link has expired. Request a new one.');
+  const claimed = await em.nativeUpdate(OneTimeToken, { id: row.id, usedAt: null }, { usedAt: now });
+  if (claimed !== 1) throw invalidToken('This link has already been used. Request a new one.');
+  return em.findOneOrFail(CustomerUser, { id: row.customer.id });
+}
+
+/** Voids the customer's outstanding links of these kinds, e.g. every reset link once the password has changed. */
+export async function voidOneTimeTokens(em: EntityManager, customerId: string, purposes: OneTimeTokenPurpose[], now = new Date()): Promise<void> {
+  await em.nativeUpdate(OneTimeToken, { customer: customerId, purpose: { $in: purposes }, usedAt: null }, { usedAt: now });
+}
+
+function invalidToken(message: string): ValidationError {
+  return new ValidationError('invalid_token', message);
+}
+
+/** The idempotency key of the email carrying a link: one email per token row, whatever retries happen. */
+function emailKey(row: IOneTimeToken): string {
+  return `${row.purpose}:${row.id}`;
+}
+
+/** Builds the "confirm your email address" email for an issued verify_email token. */
+export function verifyEmailMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, issued: IssuedToken): SendEmailInput {
+  return {
+    idempotencyKey: emailKey(issued.row),
+    to: customer.email,
+    template: 'verify_email',
+    model: { name: customer.fullName, verifyUrl: tokenLink(config, 'verify_email', issued.token) },
+  };
+}
+
+/** Builds the password-reset email for an issued reset_password token. */
+export function passwordResetMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, issued: IssuedToken): SendEmailInput {
+  return {
+    idempotencyKey: emailKey(issued.row),
+    to: customer.email,
+    template: 'password_reset',
+    model: {
+      name: customer.fullName,
+      resetUrl: tokenLink(config, 'reset_password', issued.token),
+      expiresInMinutes: ONE_TIME_TOKEN_TTL_MS.reset_password / 60_000,
+    },
+  };
+}
+
+/**
+ * Issues the set-password link of an owner created by a purchase and returns the welcome email that carries it.
+ * Idempotent per `idempotencyKey` (e.g. `welcome:<siteId>`): a retried activity gets the same token, row and email,
+ * so sending the result with `sendEmail` delivers exactly one welcome email. For activities: no Fastify involved.
+ */
+export async function prepareWelcomeSetPasswordEmail(
+  em: EntityManager,
+  config: Pick<AppConfig, 'publicBaseUrl' | 'auth'>,
+  input: { customerId: string; siteTitle: string; idempotencyKey: string },
+): Promise<SendEmailInput> {
+  const customer = await em.findOneOrFail(CustomerUser, { id: input.customerId });
+  const issued = await issueOneTimeToken(em, customer, 'set_password', { derive: { serverKey: config.auth.jwtSecret, idempotencyKey: input.idempotencyKey } });
+  return {
+    idempotencyKey: input.idempotencyKey,
+    to: customer.email,
+    template: 'welcome_set_password',
+    model: { name: customer.fullName, siteTitle: input.siteTitle, setPasswordUrl: tokenLink(config, 'set_password', issued.token) },
+  };
+}
