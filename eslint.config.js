@@ -4,6 +4,9 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 
+/** Import patterns that reach the given top-level folders through a relative path. */
+const layerGroups = (...folders) => folders.map((folder) => `**/${folder}/**`);
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', 'db/migrations/.snapshot-*.json'] },
   js.configs.recommended,
@@ -40,6 +43,48 @@ export default tseslint.config(
         { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
         { name: 'process', message: 'No process access in workflows.' },
       ],
+    },
+  },
+  {
+    // The layers: api/ and worker/ on top, workflows/ and activities/ below them, db/ and lib/ at the bottom.
+    files: ['lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: layerGroups('db', 'activities', 'api', 'worker', 'workflows', 'dev'), message: 'lib/ is the pure bottom layer: it imports only lib/ and packages.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['db/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: layerGroups('api', 'activities', 'worker', 'workflows', 'dev'), message: 'db/ imports only db/, lib/ and packages.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: layerGroups('api', 'worker', 'dev'), message: 'Activities are thin factories over lib/ and db/; they never import the API, worker or dev code.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: layerGroups('worker', 'dev'), message: 'The API must not import the worker or dev code.' },
+          { group: layerGroups('activities'), allowTypeImports: true, message: 'The API starts workflows; it imports activity types only (use `import type`).' },
+        ],
+      }],
     },
   },
   {
