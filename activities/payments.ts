@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
-import { siteUrl } from '../lib/slug.js';
+import { claimCheckoutReturnUrls } from '../lib/urls.js';
 import { GatewayError, type CheckoutSession, type PaymentGateway } from '../lib/payments/gateway.js';
 
 /** What a claim checkout is created for. */
@@ -38,8 +38,7 @@ export function createPaymentActivities(deps: { gateway: PaymentGateway; config:
       return callGateway(() => deps.gateway.createCheckout({
         idempotencyKey: input.idempotencyKey,
         items: [{ name: `Website: ${input.siteTitle}`, amountCents: input.amountCents, currency: input.currency, quantity: 1 }],
-        successUrl: `${siteUrl(deps.config, input.slug)}?claimed=1`,
-        cancelUrl: siteUrl(deps.config, input.slug),
+        ...claimCheckoutReturnUrls(deps.config, input.slug),
         expiresAt: new Date(input.expiresAt),
         metadata: {
           purpose: 'claim',

@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { GatewayError, type CheckoutSession, type PaymentGateway } from '../lib/payments/gateway.js';
+import { subscriptionCheckoutReturnUrls } from '../lib/urls.js';
 import { callGateway } from './payments.js';
 
 /** What a subscription (activation) checkout is created for. */
@@ -23,7 +24,6 @@ export interface ProviderCancellation {
 
 /** Activities that talk to the payment provider about monthly subscriptions. */
 export function createSubscriptionPaymentActivities(deps: { gateway: PaymentGateway; config: AppConfig }) {
-  const billingUrl = (siteId: string) => `${deps.config.publicBaseUrl}/account/subscription?site_id=${encodeURIComponent(siteId)}`;
   return {
     /** Opens a hosted checkout for the monthly plan (a recurring item); the same key yields the same checkout. */
     async createSubscriptionCheckout(input: SubscriptionCheckoutInput): Promise<CheckoutSession> {
@@ -36,8 +36,7 @@ export function createSubscriptionPaymentActivities(deps: { gateway: PaymentGate
           quantity: 1,
           recurring: { interval: 'month', intervalCount: 1 },
         }],
-        successUrl: `${billingUrl(input.siteId)}&activated=1`,
-        cancelUrl: billingUrl(input.siteId),
+        ...subscriptionCheckoutReturnUrls(deps.config, input.siteId),
         expiresAt: new Date(input.expiresAt),
         metadata: { purpose: 'subscription', site_id: input.siteId, slug: input.slug, customer_id: input.customerId },
       }));

@@ -18,7 +18,7 @@ import { temporalTestServerPath } from '../dev/temporal-binaries.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { workflowIds } from '../workflows/ids.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { paymentSucceededSignal, subscriptionWorkflow, type SubscriptionSettings } from '../workflows/subscription.js';
+import { subscriptionPaymentSucceededSignal, subscriptionWorkflow, type SubscriptionSettings } from '../workflows/subscription.js';
 
 const DAY = 86_400_000;
 const SIGNAL_CONCURRENCY = 64;
@@ -86,7 +86,7 @@ const pay = (siteId: string) =>
     workflowId: workflowIds.subscription(siteId),
     taskQueue,
     args: [{ siteId, settings }],
-    signal: paymentSucceededSignal,
+    signal: subscriptionPaymentSucceededSignal,
     signalArgs: [{ eventId: randomUUID(), paymentIntentId: `pa_${randomUUID()}`, subscriptionId: `su_${siteId}`, checkoutId: null, amountCents: 9500, currency: 'USD', paidAt: new Date().toISOString() }],
   });
 

@@ -10,6 +10,7 @@ import { loadConfig, type AppConfig } from '../lib/config.js';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/search-attributes.js';
 import { startFakePostmark } from '../lib/postmark/fake.js';
 import { startFakeRecurrente } from '../lib/recurrente/fake.js';
+import { siteUrl } from '../lib/urls.js';
 import { temporalCliPath } from './temporal-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
   console.log(`
 WebMagic is running — Ctrl-C stops everything.
   API            ${config.publicBaseUrl}/api/v1  (docs: ${config.publicBaseUrl}/api/docs)
-  Demo sites     ${config.publicBaseUrl}/sites/plumber-joe  ·  /sites/la-plumbing-pros  ·  /sites/roofer-bob
+  Demo sites     ${siteUrl(config, 'plumber-joe')}  ·  /sites/la-plumbing-pros  ·  /sites/roofer-bob
   Temporal UI    ${temporal === 'started' ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the already running Temporal server\'s own UI)'}
   Temporal gRPC  ${config.temporal.address}
   Recurrente sim ${config.recurrente.apiUrl}

@@ -7,8 +7,3 @@ const SLUG_RE = new RegExp(SLUG_PATTERN);
 export function isSlug(text: string): boolean {
   return SLUG_RE.test(text);
 }
-
-/** The public URL of a site, e.g. http://localhost:3000/sites/plumber-joe. */
-export function siteUrl(config: { publicBaseUrl: string }, slug: string): string {
-  return `${config.publicBaseUrl}/sites/${slug}`;
-}

@@ -16,6 +16,8 @@ import type { createClaimActivities, ClaimSite } from '../activities/claims.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { createPaymentActivities } from '../activities/payments.js';
 import { formatMoney } from '../lib/money.js';
+import { siteUrl } from '../lib/urls.js';
+import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL } from './search-attributes.js';
 
 /** Who is claiming the site. */
@@ -79,9 +81,12 @@ export interface ClaimInput {
 /** Claimant asks for a checkout: answers the open one for the same claimant, refuses anyone else. */
 export const requestCheckoutUpdate = defineUpdate<ClaimCheckout, [Claimant]>('requestCheckout');
 /** The provider confirmed a payment (from the webhook). */
-export const paymentSucceededSignal = defineSignal<[ClaimPayment]>('paymentSucceeded');
+export const claimPaymentSucceededSignal = defineSignal<[ClaimPayment]>('claimPaymentSucceeded');
 /** The provider declined a payment (from the webhook). */
-export const paymentFailedSignal = defineSignal<[ClaimPaymentFailure]>('paymentFailed');
+export const claimPaymentFailedSignal = defineSignal<[ClaimPaymentFailure]>('claimPaymentFailed');
+// The names before the rename; they serve workflows started before it.
+const legacyPaymentSucceededSignal = defineSignal<[ClaimPayment]>('paymentSucceeded');
+const legacyPaymentFailedSignal = defineSignal<[ClaimPaymentFailure]>('paymentFailed');
 /** Current state of the claim. */
 export const claimStateQuery = defineQuery<ClaimState>('claimState');
 
@@ -90,18 +95,9 @@ export const CLAIM_FAILURES = { beingClaimed: 'site_being_claimed', notAvailable
 
 const MAX_REMEMBERED_EVENTS = 100;
 
-const db = proxyActivities<ReturnType<typeof createClaimActivities>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['GatewayRejected'] },
-});
-const email = proxyActivities<ReturnType<typeof createEmailActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes', nonRetryableErrorTypes: ['EmailRejected'] },
-});
+const db = proxyActivities<ReturnType<typeof createClaimActivities>>(databaseActivityOptions());
+const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(PAYMENT_PROVIDER_ACTIVITY_OPTIONS);
+const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 
 /**
  * Claim → pay → own, one run per site at a time (`claim:<siteId>`). Holds the site for one claimant
@@ -129,12 +125,16 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   };
 
   setHandler(claimStateQuery, () => state);
-  setHandler(paymentSucceededSignal, (payment) => {
+  const onPaymentSucceeded = (payment: ClaimPayment) => {
     if (remember(payment.eventId)) pending.push(payment);
-  });
-  setHandler(paymentFailedSignal, (failure) => {
+  };
+  const onPaymentFailed = (failure: ClaimPaymentFailure) => {
     if (remember(failure.eventId)) state.lastPaymentFailure = failure.reason;
-  });
+  };
+  setHandler(claimPaymentSucceededSignal, onPaymentSucceeded);
+  setHandler(claimPaymentFailedSignal, onPaymentFailed);
+  setHandler(legacyPaymentSucceededSignal, onPaymentSucceeded);
+  setHandler(legacyPaymentFailedSignal, onPaymentFailed);
   const assertClaimable = (requested: Claimant) => {
     if (state.status !== 'checking_site' && state.status !== 'awaiting_claimant' && state.status !== 'awaiting_payment') {
       throw ApplicationFailure.create({ type: CLAIM_FAILURES.notAvailable, message: 'This site is no longer available', nonRetryable: true });
@@ -229,7 +229,6 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
     upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: payer.email }]);
     await db.addOwnership({ customerId, siteId: input.siteId, paymentId, acquiredAt: payment.paidAt });
     await db.markSiteOwned({ siteId: input.siteId, customerId, purchasedAt: payment.paidAt });
-    const siteUrl = `${input.publicBaseUrl}/sites/${current.slug}`;
     if (!hasPassword) {
       const welcome = await db.prepareWelcomeEmail({ customerId, siteTitle: current.title, idempotencyKey: `claim:${payment.paymentIntentId}:welcome` });
       await email.sendEmail(welcome);
@@ -238,7 +237,7 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
       idempotencyKey: `claim:${payment.paymentIntentId}:confirmation`,
       to: payer.email,
       template: 'purchase_confirmation',
-      model: { name: payer.name, siteTitle: current.title, siteUrl, amount: formatMoney(payment.amountCents, payment.currency), paidAt: payment.paidAt },
+      model: { name: payer.name, siteTitle: current.title, siteUrl: siteUrl(input, current.slug), amount: formatMoney(payment.amountCents, payment.currency), paidAt: payment.paidAt },
     });
     setStatus('completed');
   }

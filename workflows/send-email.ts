@@ -1,10 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { createEmailActivities, SendEmailInput, SendEmailResult } from '../activities/email.js';
+import { EMAIL_ACTIVITY_OPTIONS } from './activity-options.js';
 
-const { sendEmail } = proxyActivities<ReturnType<typeof createEmailActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['EmailRejected'] },
-});
+const { sendEmail } = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 
 /** Sends one transactional email durably: retried until Postmark accepts it, never sent twice for one key. */
 export async function sendEmailWorkflow(input: SendEmailInput): Promise<SendEmailResult> {

@@ -20,6 +20,8 @@ import type { createPaymentActivities } from '../activities/payments.js';
 import type { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import type { createSubscriptionActivities, SubscriptionSite, SubscriptionSnapshot } from '../activities/subscriptions.js';
 import { formatMoney } from '../lib/money.js';
+import { subscriptionPageUrl } from '../lib/urls.js';
+import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from './search-attributes.js';
 
 /** Durations and links the workflow runs with (from configuration, so tests can make them short). */
@@ -120,9 +122,12 @@ export type SubscriptionEvent =
   | { kind: 'provider_cancelled'; notice: ProviderCancellationNotice };
 
 /** The provider charged the subscription (from the webhook). */
-export const paymentSucceededSignal = defineSignal<[SubscriptionPayment]>('paymentSucceeded');
+export const subscriptionPaymentSucceededSignal = defineSignal<[SubscriptionPayment]>('subscriptionPaymentSucceeded');
 /** The provider could not charge the subscription (from the webhook). */
-export const paymentFailedSignal = defineSignal<[SubscriptionPaymentFailure]>('paymentFailed');
+export const subscriptionPaymentFailedSignal = defineSignal<[SubscriptionPaymentFailure]>('subscriptionPaymentFailed');
+// The names before the rename; they serve workflows started before it.
+const legacyPaymentSucceededSignal = defineSignal<[SubscriptionPayment]>('paymentSucceeded');
+const legacyPaymentFailedSignal = defineSignal<[SubscriptionPaymentFailure]>('paymentFailed');
 /** The owner cancels: at the end of the paid period (default) or now. */
 export const cancelSignal = defineSignal<[{ atPeriodEnd: boolean }]>('cancel');
 /** The owner takes back a cancellation that has not taken effect yet. */
@@ -142,22 +147,12 @@ const MAX_REMEMBERED_SUBSCRIPTIONS = 20;
 /** A checkout closer than this to its expiry (or a quarter of its lifetime) is not handed out again. */
 const MIN_CHECKOUT_LIFETIME_MS = 5 * 60_000;
 
-const db = proxyActivities<ReturnType<typeof createSubscriptionActivities>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['SubscriptionNotFound'] },
-});
-const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded'>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-const gateway = proxyActivities<ReturnType<typeof createSubscriptionPaymentActivities> & Pick<ReturnType<typeof createPaymentActivities>, 'refundPayment'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', nonRetryableErrorTypes: ['GatewayRejected'] },
-});
-const email = proxyActivities<ReturnType<typeof createEmailActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes', nonRetryableErrorTypes: ['EmailRejected'] },
-});
+const db = proxyActivities<ReturnType<typeof createSubscriptionActivities>>(databaseActivityOptions(['SubscriptionNotFound']));
+const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded'>>(databaseActivityOptions());
+const gateway = proxyActivities<ReturnType<typeof createSubscriptionPaymentActivities> & Pick<ReturnType<typeof createPaymentActivities>, 'refundPayment'>>(
+  PAYMENT_PROVIDER_ACTIVITY_OPTIONS,
+);
+const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -222,13 +217,17 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     lastPaymentFailure,
     checkout,
   }));
-  setHandler(paymentSucceededSignal, (payment) => {
+  const onPaymentSucceeded = (payment: SubscriptionPayment) => {
     if (remember(`event:${payment.eventId}`, `paid:${payment.paymentIntentId}`)) queue.push({ kind: 'paid', payment });
-  });
-  setHandler(paymentFailedSignal, (failure) => {
+  };
+  const onPaymentFailed = (failure: SubscriptionPaymentFailure) => {
     const keys = [`event:${failure.eventId}`, ...(failure.paymentIntentId ? [`failed:${failure.paymentIntentId}`] : [])];
     if (remember(...keys)) queue.push({ kind: 'failed', failure });
-  });
+  };
+  setHandler(subscriptionPaymentSucceededSignal, onPaymentSucceeded);
+  setHandler(subscriptionPaymentFailedSignal, onPaymentFailed);
+  setHandler(legacyPaymentSucceededSignal, onPaymentSucceeded);
+  setHandler(legacyPaymentFailedSignal, onPaymentFailed);
   setHandler(providerCancelledSignal, (notice) => {
     if (remember(`event:${notice.eventId}`)) queue.push({ kind: 'provider_cancelled', notice });
   });
@@ -536,6 +535,6 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   }
 
   function billingUrl(): string {
-    return `${settings.publicBaseUrl}/account/subscription?site_id=${siteId}`;
+    return subscriptionPageUrl(settings, siteId);
   }
 }

@@ -3,6 +3,8 @@ import type { TicketTriage } from '../lib/assistant/ticket-assistant.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { createTicketActivities, TicketUpdate } from '../activities/tickets.js';
 import type { TicketStatus } from '../db/entities/support-ticket.entity.js';
+import { adminTicketUrl } from '../lib/urls.js';
+import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS } from './activity-options.js';
 import { BUSINESS_STATUS, SITE_SLUG, TICKET_CATEGORY } from './search-attributes.js';
 
 /** Start arguments: the ticket and the configured service levels. */
@@ -50,18 +52,12 @@ export const ticketStateQuery = defineQuery<TicketState>('ticketState');
 
 const MAX_REMEMBERED_MESSAGES = 200;
 
-const tickets = proxyActivities<ReturnType<typeof createTicketActivities>>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const tickets = proxyActivities<ReturnType<typeof createTicketActivities>>(databaseActivityOptions());
 const triage = proxyActivities<ReturnType<typeof createTicketActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['TriageFailed'] },
 });
-const email = proxyActivities<ReturnType<typeof createEmailActivities>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes', nonRetryableErrorTypes: ['EmailRejected'] },
-});
+const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 
 const CSAT_QUESTION = 'Was this helpful? Rate our answer from 1 (poor) to 5 (great) — it takes one click and helps us improve.';
 const AUTO_CLOSE_NOTE = 'We closed this ticket because we did not hear back. Reply any time and a new ticket will pick it up.';
@@ -181,7 +177,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
         siteTitle: summary.siteTitle,
         priority: summary.priority,
         dueAt: state.slaDueAt,
-        ticketUrl: `${input.publicBaseUrl}/api/v1/admin/tickets/${input.ticketId}`,
+        ticketUrl: adminTicketUrl(input, input.ticketId),
       },
     });
   }

@@ -21,7 +21,7 @@ import {
 } from '../../lib/auth/passwords.js';
 import type { AppConfig } from '../../lib/config.js';
 import { AuthError, ForbiddenError, ValidationError } from '../../lib/errors.js';
-import { siteUrl } from '../../lib/slug.js';
+import { siteUrl } from '../../lib/urls.js';
 import { authenticate } from '../auth/authenticate.js';
 import { createAttemptLimiter } from '../auth/rate-limit.js';
 import { endSession, revokeCustomerSessions, rotateSession, startSession, type SessionTokens } from '../auth/sessions.js';

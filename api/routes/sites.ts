@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { findSiteBySlug } from '../../db/sites.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
-import { siteUrl } from '../../lib/slug.js';
+import { siteUrl } from '../../lib/urls.js';
 import { errorResponses, Slug } from '../schemas/common.js';
 import { requestClaimCheckout } from '../services/claims.js';
 

@@ -5,8 +5,8 @@ import { ConflictError, UnavailableError } from '../../lib/errors.js';
 import {
   CLAIM_FAILURES,
   claimSiteWorkflow,
-  paymentFailedSignal,
-  paymentSucceededSignal,
+  claimPaymentFailedSignal,
+  claimPaymentSucceededSignal,
   requestCheckoutUpdate,
   type ClaimCheckout,
   type Claimant,
@@ -51,7 +51,7 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
 /** Delivers a confirmed payment to the site's claim workflow, starting a run when none is open (signal-with-start). */
 export async function deliverClaimPayment(deps: Deps, site: Pick<ISite, 'id' | 'slug'>, payment: ClaimPayment): Promise<string> {
   const start = claimStart(deps, site);
-  await deps.temporal.workflow.signalWithStart(claimSiteWorkflow, { ...start, args: [...start.args], signal: paymentSucceededSignal, signalArgs: [payment] });
+  await deps.temporal.workflow.signalWithStart(claimSiteWorkflow, { ...start, args: [...start.args], signal: claimPaymentSucceededSignal, signalArgs: [payment] });
   return start.workflowId;
 }
 
@@ -59,7 +59,7 @@ export async function deliverClaimPayment(deps: Deps, site: Pick<ISite, 'id' | '
 export async function deliverClaimPaymentFailure(deps: Deps, siteId: string, failure: ClaimPaymentFailure): Promise<string | null> {
   const workflowId = workflowIds.claim(siteId);
   try {
-    await deps.temporal.workflow.getHandle(workflowId).signal(paymentFailedSignal, failure);
+    await deps.temporal.workflow.getHandle(workflowId).signal(claimPaymentFailedSignal, failure);
     return workflowId;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;

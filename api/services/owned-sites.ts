@@ -3,7 +3,7 @@ import { CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/ind
 import type { AppConfig } from '../../lib/config.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
-import { siteUrl } from '../../lib/slug.js';
+import { siteUrl } from '../../lib/urls.js';
 
 /** A site as the portal lists it (snake_case, the shape existing clients read). */
 export interface OwnedSiteDto {

@@ -12,8 +12,8 @@ import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import {
   cancelSignal,
   openActivationCheckoutUpdate,
-  paymentFailedSignal,
-  paymentSucceededSignal,
+  subscriptionPaymentFailedSignal,
+  subscriptionPaymentSucceededSignal,
   providerCancelledSignal,
   reactivateSignal,
   SUBSCRIPTION_FAILURES,
@@ -150,7 +150,7 @@ export async function dispatchSubscriptionEvent(deps: Deps, em: EntityManager, e
     }
     await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
       ...start,
-      signal: paymentSucceededSignal,
+      signal: subscriptionPaymentSucceededSignal,
       signalArgs: [{
         eventId: event.eventId,
         paymentIntentId: event.paymentIntentId,
@@ -164,7 +164,7 @@ export async function dispatchSubscriptionEvent(deps: Deps, em: EntityManager, e
   } else if (event.type === 'payment_intent.failed' || event.type === 'subscription.past_due') {
     await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
       ...start,
-      signal: paymentFailedSignal,
+      signal: subscriptionPaymentFailedSignal,
       signalArgs: [{
         eventId: event.eventId,
         paymentIntentId: event.paymentIntentId ?? null,

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config.js';
+import { accountPageUrl } from '../urls.js';
 
 /** What a one-time link lets its holder do. */
 export const ONE_TIME_TOKEN_PURPOSES = ['verify_email', 'reset_password', 'set_password'] as const;
@@ -15,13 +16,13 @@ export const ONE_TIME_TOKEN_TTL_MS: Record<OneTimeTokenPurpose, number> = {
 };
 
 /** The portal page each link opens; the page posts the token back to the matching API endpoint. */
-const LINK_PATHS: Record<OneTimeTokenPurpose, string> = {
-  verify_email: '/account/verify-email',
-  reset_password: '/account/reset-password',
-  set_password: '/account/set-password',
+const LINK_PAGES: Record<OneTimeTokenPurpose, string> = {
+  verify_email: 'verify-email',
+  reset_password: 'reset-password',
+  set_password: 'set-password',
 };
 
 /** The link a customer clicks in the email. */
 export function tokenLink(config: Pick<AppConfig, 'publicBaseUrl'>, purpose: OneTimeTokenPurpose, token: string): string {
-  return `${config.publicBaseUrl}${LINK_PATHS[purpose]}?token=${encodeURIComponent(token)}`;
+  return accountPageUrl(config, LINK_PAGES[purpose], { token });
 }

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { workflowIds } from '../../workflows/ids.js';
 import {
   cancelSignal,
-  paymentFailedSignal,
-  paymentSucceededSignal,
+  subscriptionPaymentFailedSignal,
+  subscriptionPaymentSucceededSignal,
   providerCancelledSignal,
   reactivateSignal,
   subscriptionPeriodKey,
@@ -91,14 +91,14 @@ async function paid(siteId: string, subscriptionId: string, paymentIntentId = `p
     workflowId: workflowIds.subscription(siteId),
     taskQueue,
     args: [{ siteId, settings: SETTINGS }],
-    signal: paymentSucceededSignal,
+    signal: subscriptionPaymentSucceededSignal,
     signalArgs: [{ eventId, paymentIntentId, subscriptionId, checkoutId: null, amountCents: 9500, currency: 'USD', paidAt: new Date(await now()).toISOString() }],
   });
   return paymentIntentId;
 }
 
 async function failed(siteId: string, subscriptionId: string, paymentIntentId = `pa_${randomUUID()}`) {
-  await handle(siteId).signal(paymentFailedSignal, {
+  await handle(siteId).signal(subscriptionPaymentFailedSignal, {
     eventId: `msg_${randomUUID()}`, paymentIntentId, subscriptionId, amountCents: 9500, currency: 'USD', reason: 'card declined', failedAt: new Date(await now()).toISOString(),
   });
 }

@@ -1,0 +1,35 @@
+/** Where the public addresses live: the configured `PUBLIC_BASE_URL`, without a trailing slash. */
+export interface PublicBase {
+  publicBaseUrl: string;
+}
+
+/** The public URL of a site, e.g. http://localhost:3000/sites/plumber-joe. */
+export function siteUrl(base: PublicBase, slug: string): string {
+  return `${base.publicBaseUrl}/sites/${slug}`;
+}
+
+/** Where a claim's checkout returns to: the site page, flagged as claimed after payment. */
+export function claimCheckoutReturnUrls(base: PublicBase, slug: string): { successUrl: string; cancelUrl: string } {
+  return { successUrl: `${siteUrl(base, slug)}?claimed=1`, cancelUrl: siteUrl(base, slug) };
+}
+
+/** A page of the customer portal, e.g. /account/verify-email?token=…. */
+export function accountPageUrl(base: PublicBase, page: string, query: Record<string, string> = {}): string {
+  const search = Object.entries(query).map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&');
+  return `${base.publicBaseUrl}/account/${page}${search ? `?${search}` : ''}`;
+}
+
+/** The portal page with a site's subscription and billing. */
+export function subscriptionPageUrl(base: PublicBase, siteId: string): string {
+  return accountPageUrl(base, 'subscription', { site_id: siteId });
+}
+
+/** Where a subscription checkout returns to: the subscription page, flagged as activated after payment. */
+export function subscriptionCheckoutReturnUrls(base: PublicBase, siteId: string): { successUrl: string; cancelUrl: string } {
+  return { successUrl: `${subscriptionPageUrl(base, siteId)}&activated=1`, cancelUrl: subscriptionPageUrl(base, siteId) };
+}
+
+/** A support ticket in the admin API, linked from agent emails. */
+export function adminTicketUrl(base: PublicBase, ticketId: string): string {
+  return `${base.publicBaseUrl}/api/v1/admin/tickets/${ticketId}`;
+}

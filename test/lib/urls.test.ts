@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { tokenLink } from '../../lib/auth/one-time-tokens.js';
+import {
+  accountPageUrl,
+  adminTicketUrl,
+  claimCheckoutReturnUrls,
+  siteUrl,
+  subscriptionCheckoutReturnUrls,
+  subscriptionPageUrl,
+} from '../../lib/urls.js';
+
+const base = { publicBaseUrl: 'https://webmagic.example' };
+
+describe('public URLs', () => {
+  it('builds site and claim checkout addresses', () => {
+    expect(siteUrl(base, 'plumber-joe')).toBe('https://webmagic.example/sites/plumber-joe');
+    expect(claimCheckoutReturnUrls(base, 'plumber-joe')).toEqual({
+      successUrl: 'https://webmagic.example/sites/plumber-joe?claimed=1',
+      cancelUrl: 'https://webmagic.example/sites/plumber-joe',
+    });
+  });
+
+  it('builds portal pages with encoded query values', () => {
+    expect(accountPageUrl(base, 'login')).toBe('https://webmagic.example/account/login');
+    expect(accountPageUrl(base, 'reset-password', { token: 'a b/c+d' })).toBe('https://webmagic.example/account/reset-password?token=a%20b%2Fc%2Bd');
+    expect(tokenLink(base, 'set_password', 'tok_1')).toBe('https://webmagic.example/account/set-password?token=tok_1');
+  });
+
+  it('builds the subscription page and its checkout return addresses', () => {
+    const siteId = '0b9c2f4e-5d7a-4c1e-9f3b-2a6d8e1c4b7f';
+    expect(subscriptionPageUrl(base, siteId)).toBe(`https://webmagic.example/account/subscription?site_id=${siteId}`);
+    expect(subscriptionCheckoutReturnUrls(base, siteId)).toEqual({
+      successUrl: `https://webmagic.example/account/subscription?site_id=${siteId}&activated=1`,
+      cancelUrl: `https://webmagic.example/account/subscription?site_id=${siteId}`,
+    });
+  });
+
+  it('links agents to a ticket in the admin API', () => {
+    expect(adminTicketUrl(base, 't-1')).toBe('https://webmagic.example/api/v1/admin/tickets/t-1');
+  });
+});
