@@ -128,10 +128,14 @@ export const subscriptionPaymentFailedSignal = defineSignal<[SubscriptionPayment
 // The names before the rename; they serve workflows started before it.
 const legacyPaymentSucceededSignal = defineSignal<[SubscriptionPayment]>('paymentSucceeded');
 const legacyPaymentFailedSignal = defineSignal<[SubscriptionPaymentFailure]>('paymentFailed');
-/** The owner cancels: at the end of the paid period (default) or now. */
+/** The owner cancels: at the end of the paid period (default) or now. Kept for workflows signalled before the update existed. */
 export const cancelSignal = defineSignal<[{ atPeriodEnd: boolean }]>('cancel');
-/** The owner takes back a cancellation that has not taken effect yet. */
+/** The owner takes back a cancellation that has not taken effect yet. Kept for workflows signalled before the update existed. */
 export const reactivateSignal = defineSignal('reactivate');
+/** The owner cancels (at the end of the paid period or now); answers once applied, rejects when there is nothing to cancel. */
+export const cancelSubscriptionUpdate = defineUpdate<SubscriptionChange, [{ atPeriodEnd: boolean }]>('cancelSubscription');
+/** The owner takes back a pending cancellation; answers once applied, rejects when none is pending. */
+export const undoCancellationUpdate = defineUpdate<SubscriptionChange>('undoCancellation');
 /** The provider ended the subscription on its side. */
 export const providerCancelledSignal = defineSignal<[ProviderCancellationNotice]>('providerCancelled');
 /** Opens (or answers the open) checkout that starts the subscription again. */
@@ -140,7 +144,21 @@ export const openActivationCheckoutUpdate = defineUpdate<ActivationCheckout>('op
 export const subscriptionStatusQuery = defineQuery<SubscriptionView>('subscriptionStatus');
 
 /** Failure types the API maps to HTTP answers. */
-export const SUBSCRIPTION_FAILURES = { alreadyActive: 'subscription_already_active', checkoutUnavailable: 'checkout_unavailable' } as const;
+export const SUBSCRIPTION_FAILURES = {
+  alreadyActive: 'subscription_already_active',
+  checkoutUnavailable: 'checkout_unavailable',
+  notActive: 'subscription_not_active',
+  alreadyCancelled: 'subscription_already_cancelled',
+  notStarted: 'subscription_not_started',
+  notCancelling: 'subscription_not_cancelling',
+  needsCheckout: 'subscription_needs_checkout',
+} as const;
+
+/** What a cancel or undo answers: the subscription afterwards, and whether the change is in it yet (else the next run applies it). */
+export interface SubscriptionChange {
+  view: SubscriptionView;
+  applied: boolean;
+}
 
 const MAX_REMEMBERED_EVENTS = 200;
 const MAX_REMEMBERED_SUBSCRIPTIONS = 20;
@@ -186,6 +204,8 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   const queue: SubscriptionEvent[] = [...(carried?.pending ?? [])];
   let site: SubscriptionSite | null = null;
   let openingCheckout = false;
+  const appliedChanges = new Set<SubscriptionEvent>();
+  let runEnding = false;
 
   const remember = (...keys: string[]): boolean => {
     if (keys.some((key) => applied.includes(key))) return false;
@@ -202,7 +222,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     }
   };
 
-  setHandler(subscriptionStatusQuery, (): SubscriptionView => ({
+  const view = (): SubscriptionView => ({
     siteId,
     status: billing.status,
     periodStart: billing.periodStart,
@@ -216,7 +236,8 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     periodsPaid,
     lastPaymentFailure,
     checkout,
-  }));
+  });
+  setHandler(subscriptionStatusQuery, view);
   const onPaymentSucceeded = (payment: SubscriptionPayment) => {
     if (remember(`event:${payment.eventId}`, `paid:${payment.paymentIntentId}`)) queue.push({ kind: 'paid', payment });
   };
@@ -236,6 +257,36 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   });
   setHandler(reactivateSignal, () => {
     queue.push({ kind: 'reactivate' });
+  });
+  const rejectChange = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
+  const assertCancellable = () => {
+    if (billing.status === 'pending_activation') throw rejectChange(SUBSCRIPTION_FAILURES.notActive, 'There is no active subscription to cancel');
+    if (billing.status === 'cancelled') throw rejectChange(SUBSCRIPTION_FAILURES.alreadyCancelled, 'The subscription is already cancelled');
+  };
+  const assertUndoable = () => {
+    if (billing.status === 'pending_activation') throw rejectChange(SUBSCRIPTION_FAILURES.notStarted, 'The subscription has never been active');
+    if (checkoutAllowed()) throw rejectChange(SUBSCRIPTION_FAILURES.needsCheckout, 'The subscription has lapsed; only a new checkout starts it again');
+    if (!billing.cancelAtPeriodEnd) throw rejectChange(SUBSCRIPTION_FAILURES.notCancelling, 'The subscription is active and not being cancelled');
+  };
+  // Until the first run has loaded the stored subscription, the state is not known: the handler checks again once it is.
+  const stateKnown = () => carried !== undefined || site !== null;
+  /** Queues a change for the main loop and answers once it is applied, or once this run ends (the next run applies it). */
+  const applyChange = async (event: SubscriptionEvent, assert: () => void): Promise<SubscriptionChange> => {
+    await condition(stateKnown);
+    assert();
+    queue.push(event);
+    await condition(() => appliedChanges.has(event) || runEnding);
+    return { view: view(), applied: appliedChanges.has(event) };
+  };
+  setHandler(cancelSubscriptionUpdate, ({ atPeriodEnd }) => applyChange({ kind: 'cancel', atPeriodEnd }, assertCancellable), {
+    validator: (_change: { atPeriodEnd: boolean }) => {
+      if (stateKnown()) assertCancellable();
+    },
+  });
+  setHandler(undoCancellationUpdate, () => applyChange({ kind: 'reactivate' }, assertUndoable), {
+    validator: () => {
+      if (stateKnown()) assertUndoable();
+    },
   });
   setHandler(openActivationCheckoutUpdate, async () => {
     await condition(() => site !== null && !openingCheckout);
@@ -291,9 +342,12 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
         continue;
       }
     }
-    periodStarted = await apply(queue.shift()!);
+    const event = queue.shift()!;
+    periodStarted = await apply(event);
+    appliedChanges.add(event);
   }
 
+  runEnding = true;
   await condition(allHandlersFinished);
   await continueAsNew<typeof subscriptionWorkflow>({
     siteId,

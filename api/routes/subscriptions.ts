@@ -122,15 +122,12 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, security,
       summary: 'Cancel the subscription of a site, at the end of the paid period (default) or now',
-      description: 'At period end the site stays online until the period ends. Answers 202 when the change is still being applied.',
+      description: 'At period end the site stays online until the period ends. Answers 202 when the change is queued behind a payment that starts a new period; 409 when there is nothing to cancel.',
       body: CancelBody,
-      response: { 200: SubscriptionStatus, 202: SubscriptionStatus, ...errorResponses(400, 401, 403, 404, 409) },
+      response: { 200: SubscriptionStatus, 202: SubscriptionStatus, ...errorResponses(400, 401, 403, 404, 409, 503) },
     },
   }, async (request, reply) => {
     const site = await subscribedSite(request.em, request.customer.id, request.body.site_id);
-    const view = await readSubscription(app.deps, request.em, site.id, request.log);
-    if (view.status === 'pending_activation') throw new ConflictError('subscription_not_active', 'This site has no active subscription to cancel.');
-    if (view.status === 'cancelled') throw new ConflictError('subscription_already_cancelled', 'The subscription of this site is already cancelled.');
     const result = await requestCancellation(app.deps, site, request.body.at_period_end);
     return reply.status(result.applied ? 200 : 202).send(statusDto(site, result.view));
   });
@@ -146,14 +143,10 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const site = await subscribedSite(request.em, request.customer.id, request.body.site_id);
     const view = await readSubscription(app.deps, request.em, site.id, request.log);
-    if (view.status === 'pending_activation') {
-      throw new ConflictError('subscription_not_started', 'This subscription has never been active: start it with POST /api/v1/subscriptions/activate.');
-    }
     if (canRestartByCheckout(view)) {
       const checkout = await openActivationCheckout(app.deps, site);
       return { ...statusDto(site, view), checkout_url: checkout.checkoutUrl, checkout_expires_at: checkout.expiresAt };
     }
-    if (!view.cancelAtPeriodEnd) throw new ConflictError('subscription_already_active', 'The subscription of this site is active and not being cancelled.');
     const result = await requestUndoCancellation(app.deps, site);
     return { ...statusDto(site, result.view), checkout_url: null, checkout_expires_at: null };
   });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { isGrpcDeadlineError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyBaseLogger } from 'fastify';
 import { Subscription } from '../../db/entities/index.js';
@@ -10,16 +10,17 @@ import type { RecurrenteEvent } from '../../lib/recurrente/events.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import {
-  cancelSignal,
+  cancelSubscriptionUpdate,
   openActivationCheckoutUpdate,
   subscriptionPaymentFailedSignal,
   subscriptionPaymentSucceededSignal,
   providerCancelledSignal,
-  reactivateSignal,
   SUBSCRIPTION_FAILURES,
   subscriptionStatusQuery,
   subscriptionWorkflow,
+  undoCancellationUpdate,
   type ActivationCheckout,
+  type SubscriptionChange,
   type SubscriptionSettings,
   type SubscriptionView,
 } from '../../workflows/subscription.js';
@@ -28,9 +29,18 @@ import type { ApiDeps } from '../deps.js';
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 type SiteKey = Pick<ISite, 'id' | 'slug'>;
 
-/** How long the API waits for the workflow to answer a query or to show a requested change. */
+/** How long the API waits for the workflow to answer a query or to apply a requested change. */
 const QUERY_DEADLINE_MS = 5_000;
 const CHANGE_WAIT_MS = 10_000;
+
+/** The 409 the API answers for each change the workflow refuses. */
+const CHANGE_CONFLICTS: Record<string, { code: string; message: string }> = {
+  [SUBSCRIPTION_FAILURES.notActive]: { code: 'subscription_not_active', message: 'This site has no active subscription to cancel.' },
+  [SUBSCRIPTION_FAILURES.alreadyCancelled]: { code: 'subscription_already_cancelled', message: 'The subscription of this site is already cancelled.' },
+  [SUBSCRIPTION_FAILURES.notStarted]: { code: 'subscription_not_started', message: 'This subscription has never been active: start it with POST /api/v1/subscriptions/activate.' },
+  [SUBSCRIPTION_FAILURES.notCancelling]: { code: 'subscription_already_active', message: 'The subscription of this site is active and not being cancelled.' },
+  [SUBSCRIPTION_FAILURES.needsCheckout]: { code: 'subscription_needs_checkout', message: 'The subscription of this site has lapsed: reactivate it again to get a checkout.' },
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The workflow's durations and links, from configuration. */
@@ -102,28 +112,39 @@ function queryWorkflow(temporal: Client, siteId: string): Promise<SubscriptionVi
     temporal.workflow.getHandle(workflowIds.subscription(siteId)).query(subscriptionStatusQuery));
 }
 
-/** Waits (briefly) until the workflow shows a requested change; answers the last view and whether it showed. */
-async function awaitChange(deps: Deps, siteId: string, done: (view: SubscriptionView) => boolean): Promise<{ view: SubscriptionView; applied: boolean }> {
-  const until = Date.now() + CHANGE_WAIT_MS;
-  for (;;) {
-    const view = await queryWorkflow(deps.temporal, siteId);
-    if (done(view) || Date.now() >= until) return { view, applied: done(view) };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+/**
+ * Runs a change (a workflow update) on the site's subscription and answers the workflow's result. A change the
+ * workflow's validator refuses, or a site without a subscription workflow, is a 409 and changes nothing.
+ */
+async function changeSubscription(
+  deps: Deps,
+  siteId: string,
+  whenNoWorkflow: string,
+  update: (handle: WorkflowHandle<typeof subscriptionWorkflow>) => Promise<SubscriptionChange>,
+): Promise<SubscriptionChange> {
+  const conflict = (type: string) => new ConflictError(CHANGE_CONFLICTS[type]!.code, CHANGE_CONFLICTS[type]!.message);
+  try {
+    const handle = deps.temporal.workflow.getHandle<typeof subscriptionWorkflow>(workflowIds.subscription(siteId));
+    return await deps.temporal.withDeadline(Date.now() + CHANGE_WAIT_MS, () => update(handle));
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw conflict(whenNoWorkflow);
+    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (failure instanceof ApplicationFailure && failure.type && failure.type in CHANGE_CONFLICTS) throw conflict(failure.type);
+    if (isGrpcDeadlineError(error)) {
+      throw new UnavailableError('subscription_busy', 'The subscription did not answer in time; the change may still be applied. Check its status in a minute.');
+    }
+    throw error;
   }
 }
 
-/** Asks the workflow to cancel (at period end or now) and waits until it has. */
-export async function requestCancellation(deps: Deps, site: SiteKey, atPeriodEnd: boolean) {
-  const start = subscriptionStart(deps, site);
-  await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, { ...start, signal: cancelSignal, signalArgs: [{ atPeriodEnd }] });
-  return awaitChange(deps, site.id, (view) => view.status === 'cancelled' || (atPeriodEnd && view.cancelAtPeriodEnd));
+/** Cancels the subscription (at period end or now) through its workflow; answers once the workflow has applied it. */
+export function requestCancellation(deps: Deps, site: SiteKey, atPeriodEnd: boolean): Promise<SubscriptionChange> {
+  return changeSubscription(deps, site.id, SUBSCRIPTION_FAILURES.notActive, (handle) => handle.executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd }] }));
 }
 
-/** Takes back a cancellation that has not taken effect yet, and waits until the workflow has. */
-export async function requestUndoCancellation(deps: Deps, site: SiteKey) {
-  const start = subscriptionStart(deps, site);
-  await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, { ...start, signal: reactivateSignal, signalArgs: [] });
-  return awaitChange(deps, site.id, (view) => !view.cancelAtPeriodEnd);
+/** Takes back a cancellation that has not taken effect yet; answers once the workflow has applied it. */
+export function requestUndoCancellation(deps: Deps, site: SiteKey): Promise<SubscriptionChange> {
+  return changeSubscription(deps, site.id, SUBSCRIPTION_FAILURES.notStarted, (handle) => handle.executeUpdate(undoCancellationUpdate));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, EmailMessage, Payment, Subscription } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
+import { workflowIds } from '../../workflows/ids.js';
 import { pressCheckoutButton } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -178,6 +179,43 @@ describe('cancel and reactivate', () => {
     const back = await eventually(() => billingRows(stack, siteId), (rows) => rows.subscription.status === 'active');
     expect(back.site.status).toBe('active');
     expect(await page('plumber-joe')).toBe(200);
+  });
+
+  it('answers 409 to a change the workflow refuses (its update validators), recording and changing nothing', async () => {
+    const { siteId, token } = await ownerWithSite();
+    const history = async () => (await stack.api.temporal.workflow.getHandle(workflowIds.subscription(siteId)).fetchHistory()).events ?? [];
+    const updatesIn = async () => (await history())
+      .map((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)
+      .filter((name) => name === 'cancelSubscription' || name === 'undoCancellation');
+
+    // The workflow runs, waiting for its first payment: there is nothing to cancel or to take back yet.
+    const opened = await subscriptionCall(stack, token, 'POST', '/activate', {});
+    expect(opened.statusCode, opened.body).toBe(200);
+    const notActive = await subscriptionCall(stack, token, 'POST', '/cancel', {});
+    expect(notActive.statusCode, notActive.body).toBe(409);
+    expect(notActive.json()).toMatchObject({ error: 'subscription_not_active' });
+    const notStarted = await subscriptionCall(stack, token, 'POST', '/reactivate', {});
+    expect(notStarted.statusCode, notStarted.body).toBe(409);
+    expect(notStarted.json()).toMatchObject({ error: 'subscription_not_started' });
+    expect(await updatesIn()).toEqual([]);
+
+    // Active and not being cancelled: nothing to take back.
+    await activateSubscription(stack, token, siteId);
+    const notCancelling = await subscriptionCall(stack, token, 'POST', '/reactivate', {});
+    expect(notCancelling.statusCode, notCancelling.body).toBe(409);
+    expect(notCancelling.json()).toMatchObject({ error: 'subscription_already_active' });
+
+    expect(await updatesIn()).toEqual([]);
+    const { subscription } = await billingRows(stack, siteId);
+    expect(subscription).toMatchObject({ status: 'active', cancelAtPeriodEnd: false, cancelledAt: null });
+    await eventually(() => sentEmails(siteId), (templates) => templates.length === 1);
+    expect(await sentEmails(siteId)).toEqual(['subscription_activated']);
+
+    // An accepted change is recorded as an update and answered with the applied state.
+    const cancelled = await subscriptionCall(stack, token, 'POST', '/cancel', { at_period_end: true });
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'active', cancel_at_period_end: true });
+    expect(await updatesIn()).toEqual(['cancelSubscription']);
   });
 });
 
