@@ -102,7 +102,7 @@ describe('webhook inbox relay', () => {
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=parked' })).statusCode).toBe(401);
     const list = await api.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=parked', headers: admin });
     expect(list.statusCode).toBe(200);
-    expect((list.json() as { events: { id: string; parked_reason: string }[] }).events).toEqual([expect.objectContaining({ id: parked.id, parked_reason: parked.parkedReason })]);
+    expect(list.json<{ events: { id: string; parked_reason: string }[] }>().events).toEqual([expect.objectContaining({ id: parked.id, parked_reason: parked.parkedReason })]);
     expect((await api.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=gone', headers: admin })).statusCode).toBe(400);
 
     // The repair: the site the payment names now exists.
@@ -157,7 +157,7 @@ describe('webhook inbox relay', () => {
       expect(pending).toMatchObject({ processedAt: null, parkedAt: null });
       expect(pending.lastError).toBeTruthy();
       const admin = { authorization: `Bearer ${offline.config.auth.adminApiToken}` };
-      const listed = (await offline.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=pending', headers: admin })).json() as { events: { provider_event_id: string }[] };
+      const listed = (await offline.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=pending', headers: admin })).json<{ events: { provider_event_id: string }[] }>();
       expect(listed.events.map((e) => e.provider_event_id)).toEqual(['msg_outage']);
 
       temporal = await TestWorkflowEnvironment.createLocal({
