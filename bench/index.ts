@@ -23,7 +23,6 @@ import { loadConfig } from '../lib/config.js';
 import { signWebhook } from '../lib/webhook-signature.js';
 import { workflowIds } from '../workflows/ids.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { BENCH_PASSWORD } from './server.js';
 import { percentile } from './stats.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,6 +34,7 @@ const SECONDS = Number(args.seconds ?? 3);
 const CONNECTIONS = Number(args.connections ?? 10);
 const ROUNDS = 3;
 const EMAIL = 'bench-owner@webmagic.invalid';
+const BENCH_PASSWORD = 'Bench-password-2024';
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 const cores = availableParallelism();
 
@@ -46,7 +46,7 @@ async function admin(sql: string): Promise<void> {
 
 /** Starts a bench server in its own process, pinned to the last core when there are two or more. */
 async function startServer(kind: 'app' | 'bare', env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const node = [process.execPath, '--import', 'tsx', SERVER, kind];
+  const node = [process.execPath, '--import', 'tsx', SERVER, kind, BENCH_PASSWORD];
   const [command, ...rest] = cores >= 2 ? ['taskset', '-c', String(cores - 1), ...node] : node;
   const child = spawn(command!, rest, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {

@@ -2,7 +2,7 @@
  * A bench server in its own process (so it does not share a core with the load generator): `app` is the real API
  * (default log level, logs to stdout), `bare` the baselines — Fastify hello, the page with the same SQL and
  * rendering, my-sites with `pg` + `jose`, one `INSERT … ON CONFLICT` per webhook, argon2 verify for login.
- * Sends `{ port }` to the parent over IPC once listening.
+ * Sends `{ port }` to the parent over IPC once listening. Usage: `server.ts app|bare <bench account password>`.
  */
 import { createHash } from 'node:crypto';
 import Fastify from 'fastify';
@@ -18,9 +18,7 @@ import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/slug.js';
 import { createTemporalClient } from '../lib/temporal.js';
 
-/** The password of the bench account (the parent creates the account with it). */
-export const BENCH_PASSWORD = 'Bench-password-2024';
-
+const BENCH_PASSWORD = process.argv[3] ?? '';
 const config = loadConfig();
 
 async function startApp(): Promise<number> {
