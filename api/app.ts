@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino from 'pino';
 import type { ApiDeps } from './deps.js';
 import { contextPlugin } from './plugins/context.js';
 import { accountPageRoutes } from './routes/account-pages.js';
@@ -16,20 +17,33 @@ import { siteRoutes } from './routes/sites.js';
 import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { webhookEventRoutes } from './routes/webhook-events.js';
+import { startWebhookRelay, type WebhookRelay } from './services/webhook-relay.js';
 import { validatorCompiler } from './validation.js';
 
 /** Options that differ between the server and tests. */
 export interface BuildAppOptions {
   logger?: boolean;
+  /** Run the webhook inbox relay in this process (default true). */
+  relay?: boolean;
+}
+
+const REDACTED_QUERY = /([?&](?:token|preview)=)[^&#]*/gi;
+
+/** The request URL as logged: one-time tokens and preview keys in the query are replaced. */
+export function loggableUrl(url: string): string {
+  return url.includes('?') ? url.replace(REDACTED_QUERY, '$1[redacted]') : url;
 }
 
 /** Builds the Fastify application with every plugin and route; does not listen. */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  // Asynchronous, buffered writes: logging must not cost the request path a write(2) per line.
+  const destination = options.logger === false ? null : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const logger: FastifyBaseLogger | null = destination ? pino({ level: deps.config.logLevel, redact: ['*.authorization', '*.cookie', '*["x-secret-key"]', '*.password', '*.token'] }, destination) : null;
   const app = Fastify({
-    logger: options.logger === false ? false : {
-      level: deps.config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-secret-key"]', '*.password', '*.token'],
-    },
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    // One line per request is written below, instead of Fastify's two.
+    disableRequestLogging: true,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
@@ -39,6 +53,17 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
+  if (logger && destination) {
+    app.addHook('onResponse', (request, reply, done) => {
+      // No client address: analytics rules keep full IPs out of logs.
+      logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+      done();
+    });
+    app.addHook('onClose', (_instance, done) => {
+      destination.flushSync();
+      done();
+    });
+  }
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -60,7 +85,18 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
+    await api.register(webhookEventRoutes, { prefix: '/admin/webhook-events' });
   }, { prefix: '/api/v1' });
+
+  if (options.relay !== false) {
+    let relay: WebhookRelay | null = null;
+    app.addHook('onReady', async () => {
+      relay = startWebhookRelay(deps, app.sql, app.log);
+    });
+    app.addHook('preClose', async () => {
+      await relay?.stop();
+    });
+  }
 
   return app;
 }

@@ -68,6 +68,11 @@ export const EnvSchema = Type.Object({
   POSTMARK_API_HOST: Type.String({ default: '127.0.0.1:3002' }),
   POSTMARK_USE_HTTPS: Type.Boolean({ default: false }),
   EMAIL_FROM: Type.String({ default: 'WebMagic <hello@webmagic.local>' }),
+  WEBHOOK_RELAY_POLL: Type.Intersect([Duration], { default: '5s' }),
+  WEBHOOK_RELAY_RETRY_MIN: Type.Intersect([Duration], { default: '1s' }),
+  WEBHOOK_RELAY_RETRY_MAX: Type.Intersect([Duration], { default: '5m' }),
+  WEBHOOK_RELAY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, default: 20 }),
+  WEBHOOK_RELAY_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -107,6 +112,11 @@ export interface AppConfig {
   assistant: { kind: 'local' | 'openai'; baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
+  /**
+   * The webhook inbox relay: `pollMs` between scans when no notification arrives; retry back-off from `retryMinMs`
+   * doubling to `retryMaxMs`; `maxAttempts` failures other than Temporal being unavailable park an event.
+   */
+  webhookRelay: { pollMs: number; retryMinMs: number; retryMaxMs: number; maxAttempts: number; batchSize: number };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -214,5 +224,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.RECURRENTE_WEBHOOK_SECRET,
     },
     postmark: { serverToken: env.POSTMARK_SERVER_TOKEN, apiHost: env.POSTMARK_API_HOST, useHttps: env.POSTMARK_USE_HTTPS, from: env.EMAIL_FROM },
+    webhookRelay: {
+      pollMs: parseDuration(env.WEBHOOK_RELAY_POLL),
+      retryMinMs: parseDuration(env.WEBHOOK_RELAY_RETRY_MIN),
+      retryMaxMs: parseDuration(env.WEBHOOK_RELAY_RETRY_MAX),
+      maxAttempts: env.WEBHOOK_RELAY_MAX_ATTEMPTS,
+      batchSize: env.WEBHOOK_RELAY_BATCH,
+    },
   };
 }

@@ -36,12 +36,39 @@ export async function signAccessToken(auth: AppConfig['auth'], claims: AccessCla
     .sign(signingKey(auth.jwtSecret));
 }
 
-/** Verifies signature, algorithm, issuer, audience, expiry and token type; any failure is a 401. */
+/** How many verified tokens each signing secret keeps; the oldest is dropped first. */
+const VERIFIED_CACHE_SIZE = 10_000;
+const verified = new Map<string, Map<string, { claims: AccessClaims; expiresAtMs: number }>>();
+
+/**
+ * Verifies signature, algorithm, issuer, audience, expiry and token type; any failure is a 401. A token that
+ * verified is remembered (bounded LRU per secret) until it expires, so a client's repeated calls cost a map lookup.
+ */
 export async function verifyAccessToken(auth: AppConfig['auth'], token: string): Promise<AccessClaims> {
+  let cache = verified.get(auth.jwtSecret);
+  if (!cache) {
+    cache = new Map();
+    verified.set(auth.jwtSecret, cache);
+  }
+  const hit = cache.get(token);
+  if (hit) {
+    cache.delete(token);
+    if (hit.expiresAtMs > Date.now()) {
+      cache.set(token, hit);
+      return hit.claims;
+    }
+  }
+  const { claims, expiresAtMs } = await verifyUncached(auth, token);
+  if (cache.size >= VERIFIED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(token, { claims, expiresAtMs });
+  return claims;
+}
+
+async function verifyUncached(auth: AppConfig['auth'], token: string): Promise<{ claims: AccessClaims; expiresAtMs: number }> {
   try {
     const { payload } = await jwtVerify(token, signingKey(auth.jwtSecret), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'sid'] });
     if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new AuthError('invalid_access_token', 'The access token is not valid');
-    return { customerId: payload.sub, sessionId: payload.sid };
+    return { claims: { customerId: payload.sub, sessionId: payload.sid }, expiresAtMs: (payload.exp ?? 0) * 1000 };
   } catch (error) {
     if (error instanceof AuthError) throw error;
     if (error instanceof errors.JWTExpired) throw new AuthError('access_token_expired', 'The access token has expired; refresh it');

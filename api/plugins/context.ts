@@ -1,22 +1,35 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import pg from 'pg';
 import type { ApiDeps } from '../deps.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     deps: ApiDeps;
+    /** A plain `pg` pool for the hot paths' hand-written, parameterised SQL (inbox writes, owner reads). */
+    sql: pg.Pool;
   }
   interface FastifyRequest {
+    /** The request's own entity manager, forked on first use (routes that never touch the ORM pay nothing). */
     em: EntityManager;
+    forkedEm: EntityManager | null;
   }
 }
 
-/** Decorates the app with its dependencies and gives each request its own entity manager. */
+/** Decorates the app with its dependencies and a SQL pool, and gives each request its own entity manager on demand. */
 export const contextPlugin = fp(async (app: FastifyInstance, deps: ApiDeps) => {
   app.decorate('deps', deps);
-  app.decorateRequest('em', null as unknown as EntityManager);
-  app.addHook('onRequest', async (request) => {
-    request.em = deps.orm.em.fork();
+  const pool = new pg.Pool({ connectionString: deps.config.database.url, max: deps.config.database.poolMax, connectionTimeoutMillis: deps.config.database.connectTimeoutMs, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection must not take the process down; the next query reconnects.
+  pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
+  app.decorate('sql', pool);
+  app.addHook('onClose', () => pool.end());
+  app.decorateRequest('forkedEm', null);
+  app.decorateRequest('em', {
+    getter(this: FastifyRequest) {
+      this.forkedEm ??= deps.orm.em.fork();
+      return this.forkedEm;
+    },
   });
 }, { name: 'context' });

@@ -22,7 +22,8 @@ import {
 import type { AppConfig } from '../../lib/config.js';
 import { AuthError, ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { siteUrl } from '../../lib/urls.js';
-import { authenticate } from '../auth/authenticate.js';
+import { authenticate, authenticateToken, rejectSession } from '../auth/authenticate.js';
+import { readProfile } from '../services/owner-reads.js';
 import { createAttemptLimiter } from '../auth/rate-limit.js';
 import { endSession, revokeCustomerSessions, rotateSession, startSession, type SessionTokens } from '../auth/sessions.js';
 import { queueEmail } from '../email.js';
@@ -294,6 +295,11 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return sessionAnswer(config, request.em, customer, await startSession(request.em, config.auth, customer));
   });
 
+  app.get('/me', {
+    preHandler: authenticateToken,
+    schema: { tags, security: [{ bearer: [] }], summary: 'The signed-in customer, with owned-site count and primary site', response: { 200: CustomerProfile, ...errorResponses(401) } },
+  }, async (request, reply) => await readProfile(app.sql, config, request.claims) ?? await rejectSession(request, reply));
+
   const signedInRoutes: FastifyPluginAsyncTypebox = async (signedIn) => {
     signedIn.addHook('preHandler', authenticate);
     const security = [{ bearer: [] }];
@@ -322,9 +328,6 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { status: 'password_changed', message: 'Your password has been changed and your other sessions have been signed out.' };
     });
 
-    signedIn.get('/me', {
-      schema: { tags, security, summary: 'The signed-in customer, with owned-site count and primary site', response: { 200: CustomerProfile, ...errorResponses(401) } },
-    }, async (request) => profileOf(config, request.em, request.customer));
 
     signedIn.put('/profile', {
       schema: {

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../../lib/errors.js';
-import { authenticate } from '../auth/authenticate.js';
+import { authenticate, authenticateToken, rejectSession } from '../auth/authenticate.js';
 import { errorResponses } from '../schemas/common.js';
 import { listOwnedSites, setPrimarySite } from '../services/owned-sites.js';
+import { readOwnedSites } from '../services/owner-reads.js';
 
 const DateTime = Type.String({ format: 'date-time' });
 const OptionalDateTime = Type.Union([DateTime, Type.Null()]);
@@ -32,24 +33,25 @@ const SiteIdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
 
 /** The owner's portal: the sites they own and which one is primary. */
 export const mySitesRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addHook('preHandler', authenticate);
-
   app.get('/my-sites', {
+    preHandler: authenticateToken,
     schema: { tags: ['portal'], summary: 'All sites the customer owns, primary first', security: [{ bearer: [] }], response: { 200: MySites, ...errorResponses(401) } },
-  }, async (request) => {
-    const sites = await listOwnedSites(request.em, app.deps.config, request.customer.id);
+  }, async (request, reply) => {
+    const sites = await readOwnedSites(app.sql, app.deps.config, request.claims) ?? await rejectSession(request, reply);
     return { sites, total: sites.length, has_multiple_sites: sites.length > 1 };
   });
 
   app.get('/my-site', {
+    preHandler: authenticateToken,
     schema: { tags: ['portal'], summary: 'The primary site (kept for clients written before multi-site)', security: [{ bearer: [] }], response: { 200: OwnedSite, ...errorResponses(401, 404) } },
-  }, async (request) => {
-    const [primary] = await listOwnedSites(request.em, app.deps.config, request.customer.id);
+  }, async (request, reply) => {
+    const [primary] = await readOwnedSites(app.sql, app.deps.config, request.claims) ?? await rejectSession(request, reply);
     if (!primary) throw new NotFoundError('no_site', 'You do not own a site yet');
     return primary;
   });
 
   app.put('/sites/:siteId/primary', {
+    preHandler: authenticate,
     schema: {
       tags: ['portal'], summary: 'Make one of your sites the primary site', security: [{ bearer: [] }],
       params: SiteIdParams, response: { 200: MySites, ...errorResponses(400, 401, 403) },

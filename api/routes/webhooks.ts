@@ -1,14 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { AppError, ValidationError } from '../../lib/errors.js';
-import { parseRecurrenteEvent, WebhookPayloadError } from '../../lib/recurrente/events.js';
+import { AppError } from '../../lib/errors.js';
 import { verifyWebhook, WebhookSignatureError } from '../../lib/recurrente/signature.js';
 import { errorResponses } from '../schemas/common.js';
-import { ingestRecurrenteEvent } from '../services/recurrente-webhooks.js';
+import { storeDelivery } from '../services/webhook-inbox.js';
 
 const Ack = Type.Object({ received: Type.Literal(true), duplicate: Type.Boolean() });
 
-/** Payment-provider webhooks: verified over the raw body, stored in the inbox, routed to workflows. */
+/**
+ * Payment-provider webhooks: verified over the raw body and stored in the inbox in one statement, then answered.
+ * Parsing, validation and routing to workflows happen in the inbox relay, so the provider never waits on Temporal
+ * and every correctly signed delivery is kept, whatever it contains.
+ */
 export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The signature covers the exact bytes sent, so this scope keeps JSON bodies as raw text and accepts nothing else.
   app.removeAllContentTypeParsers();
@@ -30,16 +33,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (error instanceof WebhookSignatureError) throw new AppError(401, `webhook_${error.reason}`, error.message);
       throw error;
     }
-    const eventId = String(request.headers['svix-id']);
-    let event;
-    try {
-      event = parseRecurrenteEvent(raw, eventId);
-    } catch (error) {
-      if (error instanceof WebhookPayloadError) throw new ValidationError('invalid_webhook_payload', error.message);
-      throw error;
-    }
-    const result = await ingestRecurrenteEvent(app.deps, request.em, event, JSON.parse(raw) as Record<string, unknown>, request.log);
-    request.log.info({ eventId, type: event.type, result }, 'webhook ingested');
-    return { received: true as const, duplicate: result.outcome === 'duplicate' };
+    const { duplicate } = await storeDelivery(app.sql, 'recurrente', String(request.headers['svix-id']), Buffer.from(raw, 'utf8'));
+    return { received: true as const, duplicate };
   });
 };

@@ -1,17 +1,13 @@
-import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ISite } from '../../db/entities/site.entity.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
 import {
   CLAIM_FAILURES,
   claimSiteWorkflow,
-  claimPaymentFailedSignal,
-  claimPaymentSucceededSignal,
   requestCheckoutUpdate,
   type ClaimCheckout,
   type Claimant,
-  type ClaimPayment,
-  type ClaimPaymentFailure,
 } from '../../workflows/claim-site.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
@@ -44,25 +40,6 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
       throw new ConflictError('site_not_available', 'This site has already been claimed.');
     }
     if (failure) throw new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.');
-    throw error;
-  }
-}
-
-/** Delivers a confirmed payment to the site's claim workflow, starting a run when none is open (signal-with-start). */
-export async function deliverClaimPayment(deps: Deps, site: Pick<ISite, 'id' | 'slug'>, payment: ClaimPayment): Promise<string> {
-  const start = claimStart(deps, site);
-  await deps.temporal.workflow.signalWithStart(claimSiteWorkflow, { ...start, args: [...start.args], signal: claimPaymentSucceededSignal, signalArgs: [payment] });
-  return start.workflowId;
-}
-
-/** Tells a running claim that a payment was declined; with no claim running there is nothing to tell. */
-export async function deliverClaimPaymentFailure(deps: Deps, siteId: string, failure: ClaimPaymentFailure): Promise<string | null> {
-  const workflowId = workflowIds.claim(siteId);
-  try {
-    await deps.temporal.workflow.getHandle(workflowId).signal(claimPaymentFailedSignal, failure);
-    return workflowId;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return null;
     throw error;
   }
 }

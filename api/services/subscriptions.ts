@@ -6,15 +6,11 @@ import { Subscription } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { AppConfig } from '../../lib/config.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
-import type { RecurrenteEvent } from '../../lib/recurrente/events.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import {
   cancelSubscriptionUpdate,
   openActivationCheckoutUpdate,
-  subscriptionPaymentFailedSignal,
-  subscriptionPaymentSucceededSignal,
-  providerCancelledSignal,
   SUBSCRIPTION_FAILURES,
   subscriptionStatusQuery,
   subscriptionWorkflow,
@@ -41,7 +37,6 @@ const CHANGE_CONFLICTS: Record<string, { code: string; message: string }> = {
   [SUBSCRIPTION_FAILURES.notCancelling]: { code: 'subscription_already_active', message: 'The subscription of this site is active and not being cancelled.' },
   [SUBSCRIPTION_FAILURES.needsCheckout]: { code: 'subscription_needs_checkout', message: 'The subscription of this site has lapsed: reactivate it again to get a checkout.' },
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The workflow's durations and links, from configuration. */
 export function subscriptionSettings(config: AppConfig): SubscriptionSettings {
@@ -145,75 +140,4 @@ export function requestCancellation(deps: Deps, site: SiteKey, atPeriodEnd: bool
 /** Takes back a cancellation that has not taken effect yet; answers once the workflow has applied it. */
 export function requestUndoCancellation(deps: Deps, site: SiteKey): Promise<SubscriptionChange> {
   return changeSubscription(deps, site.id, SUBSCRIPTION_FAILURES.notStarted, (handle) => handle.executeUpdate(undoCancellationUpdate));
-}
-
-/**
- * Routes a subscription event (anything not about a claim) to the site's subscription workflow, starting it when
- * needed. The site is found by the provider subscription id, else by the checkout's metadata. Returns the
- * workflow id, or null when the event only needs storing.
- */
-export async function dispatchSubscriptionEvent(deps: Deps, em: EntityManager, event: RecurrenteEvent, log: FastifyBaseLogger): Promise<string | null> {
-  const handled = ['payment_intent.succeeded', 'payment_intent.failed', 'subscription.past_due', 'subscription.cancel'];
-  if (!handled.includes(event.type)) return null;
-  const site = await findSubscribedSite(em, event);
-  if (!site) {
-    if (event.subscriptionId || event.metadata.purpose === 'subscription') {
-      log.warn({ eventId: event.eventId, subscriptionId: event.subscriptionId }, 'subscription event for no known site; stored only');
-    }
-    return null;
-  }
-  const start = subscriptionStart(deps, site);
-  const at = event.occurredAt ?? new Date().toISOString();
-  if (event.type === 'payment_intent.succeeded') {
-    if (!event.paymentIntentId || !event.subscriptionId || event.amountCents === undefined) {
-      log.warn({ eventId: event.eventId }, 'subscription payment without payment id, subscription id or amount; stored only');
-      return null;
-    }
-    await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
-      ...start,
-      signal: subscriptionPaymentSucceededSignal,
-      signalArgs: [{
-        eventId: event.eventId,
-        paymentIntentId: event.paymentIntentId,
-        subscriptionId: event.subscriptionId,
-        checkoutId: event.checkoutId ?? null,
-        amountCents: event.amountCents,
-        currency: event.currency ?? site.currency,
-        paidAt: at,
-      }],
-    });
-  } else if (event.type === 'payment_intent.failed' || event.type === 'subscription.past_due') {
-    await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
-      ...start,
-      signal: subscriptionPaymentFailedSignal,
-      signalArgs: [{
-        eventId: event.eventId,
-        paymentIntentId: event.paymentIntentId ?? null,
-        subscriptionId: event.subscriptionId ?? null,
-        amountCents: event.amountCents ?? null,
-        currency: event.currency ?? null,
-        reason: event.failureReason ?? (event.type === 'subscription.past_due' ? 'The provider could not charge the subscription' : 'declined'),
-        failedAt: at,
-      }],
-    });
-  } else {
-    if (!event.subscriptionId) return null;
-    await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
-      ...start,
-      signal: providerCancelledSignal,
-      signalArgs: [{ eventId: event.eventId, subscriptionId: event.subscriptionId }],
-    });
-  }
-  return start.workflowId;
-}
-
-async function findSubscribedSite(em: EntityManager, event: RecurrenteEvent): Promise<(SiteKey & { currency: string }) | null> {
-  if (event.subscriptionId) {
-    const known = await em.findOne(Subscription, { providerSubscriptionId: event.subscriptionId }, { populate: ['site'] });
-    if (known) return known.site;
-  }
-  const siteId = event.metadata.purpose === 'subscription' ? event.metadata.site_id : undefined;
-  if (!siteId || !UUID.test(siteId)) return null;
-  const subscription = await em.findOne(Subscription, { site: siteId }, { populate: ['site'] });
-  return subscription?.site ?? null;
 }

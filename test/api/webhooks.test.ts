@@ -39,14 +39,26 @@ async function deliver(body: string, options: { secret?: string; at?: Date; id?:
 
 const stored = () => api.orm.em.fork().count(WebhookEvent);
 
+/** The inbox row once the relay has processed or parked it. */
+async function settled(providerEventId: string) {
+  for (let i = 0; i < 200; i += 1) {
+    const row = await api.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId });
+    if (row.processedAt || row.parkedAt) return row;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${providerEventId} was neither processed nor parked`);
+}
+
 describe('POST /api/v1/webhooks/recurrente', () => {
-  it('stores a verified event in the inbox and acknowledges it', async () => {
-    const res = await deliver(event('payment_intent.succeeded'), { id: 'msg_first' });
+  it('stores a verified event in the inbox as received and acknowledges it; a payment nobody can be credited for is parked', async () => {
+    const body = event('payment_intent.succeeded');
+    const res = await deliver(body, { id: 'msg_first' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ received: true, duplicate: false });
-    const row = await api.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId: 'msg_first' });
-    expect(row).toMatchObject({ provider: 'recurrente', type: 'payment_intent.succeeded' });
-    expect(row.processedAt).toBeInstanceOf(Date);
+    const row = await settled('msg_first');
+    expect(row).toMatchObject({ provider: 'recurrente', type: 'payment_intent.succeeded', processedAt: null, workflowId: null });
+    expect(Buffer.from(row.body!).toString('utf8')).toBe(body);
+    expect(row.parkedReason).toMatch(/^unroutable_payment: /);
     expect(row.payload).toMatchObject({ event_type: 'payment_intent.succeeded', amount_in_cents: 49500 });
   });
 
@@ -58,8 +70,9 @@ describe('POST /api/v1/webhooks/recurrente', () => {
   });
 
   it('stores and acknowledges event types it does not act on, and the intent.* family', async () => {
-    expect((await deliver(event('setup_intent.succeeded'))).statusCode).toBe(200);
-    expect((await deliver(event('intent.succeeded'))).statusCode).toBe(200);
+    expect((await deliver(event('setup_intent.succeeded'), { id: 'msg_setup' })).statusCode).toBe(200);
+    expect((await deliver(event('intent.succeeded'), { id: 'msg_intent' })).statusCode).toBe(200);
+    for (const id of ['msg_setup', 'msg_intent']) expect((await settled(id)).processedAt).toBeInstanceOf(Date);
     const rows = await api.orm.em.fork().find(WebhookEvent, {}, { orderBy: { type: 'asc' } });
     expect(rows.map((r) => [r.type, r.workflowId])).toEqual([['intent.succeeded', null], ['setup_intent.succeeded', null]]);
   });
@@ -81,13 +94,16 @@ describe('POST /api/v1/webhooks/recurrente', () => {
     expect(await stored()).toBe(0);
   });
 
-  it('refuses correctly signed malformed JSON or an unrecognisable payload with 400 and stores nothing', async () => {
-    for (const body of ['{"event_type": "payment_intent.succeeded",', '{"hello":"world"}', '[]']) {
-      const res = await deliver(body);
-      expect(res.statusCode, body).toBe(400);
-      expect(res.json()).toMatchObject({ error: 'invalid_webhook_payload' });
+  it('stores correctly signed malformed JSON or an unrecognisable payload and parks it with the reason', async () => {
+    const cases = [['{"event_type": "payment_intent.succeeded",', 'invalid_json'], ['{"hello":"world"}', 'invalid_shape'], ['[]', 'invalid_shape']] as const;
+    for (const [index, [body, reason]] of cases.entries()) {
+      const res = await deliver(body, { id: `msg_bad_${index}` });
+      expect(res.statusCode, body).toBe(200);
+      const row = await settled(`msg_bad_${index}`);
+      expect(row.parkedReason, body).toMatch(new RegExp(`^${reason}: `));
+      expect(row.processedAt).toBeNull();
     }
-    expect(await stored()).toBe(0);
+    expect(await stored()).toBe(3);
   });
 
   it('refuses a body that is not JSON with 415', async () => {
@@ -96,10 +112,11 @@ describe('POST /api/v1/webhooks/recurrente', () => {
     expect(await stored()).toBe(0);
   });
 
-  it('stores a claim payment for an unknown site without starting anything', async () => {
+  it('parks a claim payment for an unknown site without starting anything', async () => {
     const body = event('payment_intent.succeeded', { checkout: { id: 'ch_1', status: 'paid', metadata: { purpose: 'claim', site_id: randomUUID(), claim_email: 'a@b.co', claim_name: 'A' } } });
     expect((await deliver(body, { id: 'msg_unknown_site' })).statusCode).toBe(200);
-    const row = await api.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId: 'msg_unknown_site' });
+    const row = await settled('msg_unknown_site');
     expect(row.workflowId).toBeNull();
+    expect(row.parkedReason).toMatch(/^unroutable_payment: claim payment for unknown site/);
   });
 });

@@ -9,7 +9,7 @@ const flatSucceeded = {
     id: 'ch_id123',
     status: 'paid',
     payment: { id: 'pa_id123', paymentable: { type: 'OneTimePayment', id: 'on_arognqni' } },
-    metadata: { site_id: 'site-1', workflow_id: 'claim:site-1', attempt: 2 },
+    metadata: { site_id: '3f2c1a9e-5b7d-4c8e-9a1f-2d3e4f5a6b7c', workflow_id: 'claim:3f2c1a9e-5b7d-4c8e-9a1f-2d3e4f5a6b7c', attempt: 2 },
   },
   created_at: '2024-02-16T03:01:13.260Z',
   failure_reason: null,
@@ -29,7 +29,7 @@ describe('parseRecurrenteEvent', () => {
       subscriptionId: undefined,
       amountCents: 49500,
       currency: 'USD',
-      metadata: { site_id: 'site-1', workflow_id: 'claim:site-1', attempt: '2' },
+      metadata: { site_id: '3f2c1a9e-5b7d-4c8e-9a1f-2d3e4f5a6b7c', workflow_id: 'claim:3f2c1a9e-5b7d-4c8e-9a1f-2d3e4f5a6b7c', attempt: '2' },
       failureReason: undefined,
       occurredAt: '2024-02-16T03:01:13.260Z',
       family: 'legacy',
@@ -89,7 +89,7 @@ describe('parseRecurrenteEvent', () => {
         status: 'succeeded',
         customer_email: 'cliente@ejemplo.com',
         checkout_id: 'ch_xxxxxxxxxxxxxxxx',
-        metadata: { site_id: 'site-2' },
+        metadata: { site_id: '8a7b6c5d-4e3f-4a1b-8c9d-0e1f2a3b4c5d' },
       },
     };
     expect(parseRecurrenteEvent(JSON.stringify(envelope), 'msg_5')).toEqual({
@@ -100,7 +100,7 @@ describe('parseRecurrenteEvent', () => {
       subscriptionId: undefined,
       amountCents: 15000,
       currency: 'GTQ',
-      metadata: { site_id: 'site-2' },
+      metadata: { site_id: '8a7b6c5d-4e3f-4a1b-8c9d-0e1f2a3b4c5d' },
       failureReason: undefined,
       occurredAt: '2025-03-15T14:32:00Z',
       family: 'legacy',
@@ -136,5 +136,25 @@ describe('parseRecurrenteEvent', () => {
     ['a malformed data envelope', { event_type: 'payment_intent.succeeded', data: { amount: 'lots' } }],
   ])('rejects %s', (_label, payload) => {
     expect(() => parseRecurrenteEvent(JSON.stringify(payload), 'msg_10')).toThrow(WebhookPayloadError);
+  });
+
+  it.each([
+    ['a site id that is not a UUID', { ...flatSucceeded, checkout: { id: 'ch_1', metadata: { site_id: 'not-a-uuid' } } }, 'msg_11', 'invalid_field', /metadata\.site_id/],
+    ['a created_at that is not a date-time', { ...flatSucceeded, created_at: 'yesterday' }, 'msg_12', 'invalid_field', /created_at/],
+    ['an amount beyond a safe integer', { ...flatSucceeded, amount_in_cents: '99999999999999999999' }, 'msg_13', 'invalid_field', /amount/],
+    ['a currency that is not ISO 4217', { ...flatSucceeded, currency: 'dollars' }, 'msg_14', 'invalid_field', /currency/],
+    ['an amount of the wrong type', { ...flatSucceeded, amount_in_cents: true }, 'msg_15', 'invalid_shape', /amount_in_cents/],
+    ['a svix-id over 255 characters', flatSucceeded, `msg_${'x'.repeat(252)}`, 'invalid_event_id', /255/],
+    ['a NUL character in metadata', { ...flatSucceeded, checkout: { id: 'ch_1', metadata: { claim_name: 'A\u0000B' } } }, 'msg_16', 'unstorable_text', /claim_name/],
+    ['a lone surrogate in a key', { ...flatSucceeded, ['\ud800']: 1 }, 'msg_17', 'unstorable_text', /NUL character or a lone surrogate/],
+  ])('rejects %s with a reason', (_label, payload, svixId, problem, message) => {
+    let caught: unknown;
+    try {
+      parseRecurrenteEvent(JSON.stringify(payload), svixId);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(WebhookPayloadError);
+    expect(caught).toMatchObject({ problem, message: expect.stringMatching(message) as unknown });
   });
 });

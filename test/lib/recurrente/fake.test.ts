@@ -55,18 +55,18 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 function purchase(overrides: Partial<CreateCheckoutInput> = {}): CreateCheckoutInput {
   return {
-    idempotencyKey: 'claim:site-1:checkout',
+    idempotencyKey: 'claim:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:checkout',
     items: [{ name: "Website for Joe's Plumbing <Pro>", amountCents: 49500, currency: 'USD', quantity: 1 }],
     successUrl: 'http://shop.test/success',
     cancelUrl: 'http://shop.test/cancel',
-    metadata: { site_id: 'site-1', workflow_id: 'claim:site-1' },
+    metadata: { site_id: '5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80', workflow_id: 'claim:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80' },
     ...overrides,
   };
 }
 
 function monthly(overrides: Partial<CreateCheckoutInput> = {}): CreateCheckoutInput {
   return purchase({
-    idempotencyKey: 'subscription:site-1:activate',
+    idempotencyKey: 'subscription:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:activate',
     items: [{ name: 'Hosting', amountCents: 9500, currency: 'USD', quantity: 1, recurring: { interval: 'month', intervalCount: 1 } }],
     ...overrides,
   });
@@ -124,7 +124,7 @@ describe('fake Recurrente', () => {
       expect(html).toContain(`<form method="post" action="${checkoutUrl}/${action}">`);
     }
     expect(fake.checkouts()).toMatchObject([
-      { id: checkoutId, status: 'unpaid', totalCents: 49500, currency: 'USD', metadata: { site_id: 'site-1', idempotency_key: 'claim:site-1:checkout' } },
+      { id: checkoutId, status: 'unpaid', totalCents: 49500, currency: 'USD', metadata: { site_id: '5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80', idempotency_key: 'claim:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:checkout' } },
     ]);
   });
 
@@ -153,7 +153,7 @@ describe('fake Recurrente', () => {
       checkoutId,
       amountCents: 49500,
       currency: 'USD',
-      metadata: { site_id: 'site-1', workflow_id: 'claim:site-1', idempotency_key: 'claim:site-1:checkout' },
+      metadata: { site_id: '5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80', workflow_id: 'claim:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80', idempotency_key: 'claim:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:checkout' },
       family: 'legacy',
     });
     expect(delivery?.event.paymentIntentId).toMatch(/^pa_/);
@@ -239,7 +239,7 @@ describe('fake Recurrente', () => {
     await fake.flush();
     const [failed, succeeded] = receiver.received.map((r) => r.event);
     expect(receiver.types()).toEqual(['payment_intent.failed', 'payment_intent.succeeded']);
-    expect(failed).toMatchObject({ checkoutId, metadata: { site_id: 'site-1' } });
+    expect(failed).toMatchObject({ checkoutId, metadata: { site_id: '5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80' } });
     expect(failed?.failureReason).toMatch(/rechazado/);
     expect(succeeded?.paymentIntentId).not.toBe(failed?.paymentIntentId);
     expect(fake.checkouts()[0]).toMatchObject({ status: 'paid', declines: 1 });
@@ -310,7 +310,7 @@ describe('fake Recurrente', () => {
     const [payment, created] = receiver.received.map((r) => r.event);
     expect(receiver.types()).toEqual(['payment_intent.succeeded', 'subscription.create']);
     expect(payment?.subscriptionId).toMatch(/^su_/);
-    expect(payment?.metadata).toMatchObject({ site_id: 'site-1' });
+    expect(payment?.metadata).toMatchObject({ site_id: '5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80' });
     expect(created).toMatchObject({ subscriptionId: payment?.subscriptionId, paymentIntentId: payment?.paymentIntentId });
     expect(await gateway.getCheckout(checkoutId)).toMatchObject({ status: 'paid', subscriptionId: payment?.subscriptionId });
 
@@ -367,8 +367,8 @@ describe('fake Recurrente', () => {
     await fake.flush();
     const subscriptionId = receiver.received[0]?.event.subscriptionId ?? '';
 
-    await gateway.cancelSubscription(subscriptionId, 'subscription:site-1:cancel');
-    await gateway.cancelSubscription(subscriptionId, 'subscription:site-1:cancel');
+    await gateway.cancelSubscription(subscriptionId, 'subscription:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:cancel');
+    await gateway.cancelSubscription(subscriptionId, 'subscription:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:cancel');
     await fake.flush();
     expect(receiver.types()).toEqual(['payment_intent.succeeded', 'subscription.create', 'subscription.cancel']);
     expect(receiver.received.at(-1)?.event.subscriptionId).toBe(subscriptionId);
@@ -383,11 +383,11 @@ describe('fake Recurrente', () => {
     await fake.flush();
     const paymentIntentId = receiver.received[0]?.event.paymentIntentId ?? '';
 
-    const refund = await gateway.refund(paymentIntentId, 'refund:site-1');
+    const refund = await gateway.refund(paymentIntentId, 'refund:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80');
     expect(refund.refundId).toMatch(/^re_/);
     expect(refund.status).toBe('succeeded');
-    expect(await gateway.refund(paymentIntentId, 'refund:site-1')).toEqual(refund);
-    expect(await gatewayError(gateway.refund(paymentIntentId, 'refund:site-1:again'))).toMatchObject({ status: 422, retryable: false });
+    expect(await gateway.refund(paymentIntentId, 'refund:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80')).toEqual(refund);
+    expect(await gatewayError(gateway.refund(paymentIntentId, 'refund:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:again'))).toMatchObject({ status: 422, retryable: false });
   });
 
   it('close() stops pending retries so nothing waits on them', async () => {
@@ -446,7 +446,7 @@ describe('RecurrenteGateway transport failures', () => {
     expect(seen[0]?.headers).toMatchObject({
       'x-public-key': PUBLIC_KEY,
       'x-secret-key': SECRET_KEY,
-      'idempotency-key': 'subscription:site-1:activate',
+      'idempotency-key': 'subscription:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:activate',
       'content-type': 'application/json',
     });
     expect(JSON.parse(seen[0]?.body ?? '')).toEqual({
@@ -456,7 +456,7 @@ describe('RecurrenteGateway transport failures', () => {
       success_url: 'http://shop.test/success',
       cancel_url: 'http://shop.test/cancel',
       expires_at: '2030-05-15T13:45:30Z',
-      metadata: { site_id: 'site-1', workflow_id: 'claim:site-1', idempotency_key: 'subscription:site-1:activate' },
+      metadata: { site_id: '5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80', workflow_id: 'claim:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80', idempotency_key: 'subscription:5e0c8f3a-7d2b-4c6e-9f1a-3b4c5d6e7f80:activate' },
     });
   });
 

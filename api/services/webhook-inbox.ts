@@ -1,0 +1,87 @@
+import type pg from 'pg';
+
+/** The channel the inbox notifies when a row becomes ready for the relay. */
+export const INBOX_CHANNEL = 'webhook_events';
+
+const INSERT = `with stored as (
+  insert into webhook_events (id, provider, provider_event_id, body, received_at, next_attempt_at, attempts)
+  values (gen_random_uuid(), $1, $2, $3, now(), now(), 0)
+  on conflict (provider, provider_event_id) do nothing
+  returning id
+) select pg_notify('${INBOX_CHANNEL}', id::text) from stored`;
+
+/**
+ * Stores a verified delivery, exactly as received, in one statement (and wakes the relays on commit). Answers
+ * whether it was already there: redeliveries change nothing.
+ */
+export async function storeDelivery(sql: pg.Pool, provider: string, eventId: string, body: Buffer): Promise<{ duplicate: boolean }> {
+  const result = await sql.query(INSERT, [provider, eventId, body]);
+  return { duplicate: result.rowCount === 0 };
+}
+
+/** An inbox row as operators see it. */
+export interface InboxEventView {
+  id: string;
+  provider: string;
+  provider_event_id: string;
+  type: string | null;
+  body: string;
+  received_at: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  parked_at: string | null;
+  parked_reason: string | null;
+}
+
+interface InboxRow {
+  id: string;
+  provider: string;
+  provider_event_id: string;
+  type: string | null;
+  body: Buffer | null;
+  received_at: Date;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  parked_at: Date | null;
+  parked_reason: string | null;
+}
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** Parked (waiting for an operator) or pending (waiting for the relay) events, oldest first. */
+export async function listInboxEvents(sql: pg.Pool, status: 'parked' | 'pending', limit: number): Promise<InboxEventView[]> {
+  const where = status === 'parked' ? 'parked_at is not null and processed_at is null' : 'parked_at is null and processed_at is null';
+  const { rows } = await sql.query<InboxRow>(
+    `select id, provider, provider_event_id, type, body, received_at, attempts, next_attempt_at, last_error, parked_at, parked_reason
+       from webhook_events where ${where} order by received_at limit $1`,
+    [limit],
+  );
+  return rows.map((row) => ({
+    ...row,
+    body: row.body?.toString('utf8') ?? '',
+    received_at: row.received_at.toISOString(),
+    next_attempt_at: row.next_attempt_at.toISOString(),
+    parked_at: iso(row.parked_at),
+  }));
+}
+
+/** Puts a parked event back in the relay's queue (after its cause was repaired); `missing` / `not_parked` otherwise. */
+export async function requeueInboxEvent(sql: pg.Pool, id: string): Promise<'requeued' | 'missing' | 'not_parked'> {
+  const { rows } = await sql.query<{ parked: boolean; requeued: boolean }>(
+    `with target as (select id, parked_at is not null and processed_at is null as parked from webhook_events where id = $1),
+          requeued as (
+            update webhook_events e set parked_at = null, parked_reason = null, attempts = 0, last_error = null, next_attempt_at = now()
+              from target where e.id = target.id and target.parked
+              returning e.id
+          )
+     select target.parked, exists (select 1 from requeued) as requeued from target`,
+    [id],
+  );
+  const [row] = rows;
+  if (!row) return 'missing';
+  if (!row.requeued) return 'not_parked';
+  await sql.query(`select pg_notify('${INBOX_CHANNEL}', $1)`, [id]);
+  return 'requeued';
+}

@@ -1,0 +1,92 @@
+/**
+ * A bench server in its own process (so it does not share a core with the load generator): `app` is the real API
+ * (default log level, logs to stdout), `bare` the baselines — Fastify hello, the page with the same SQL and
+ * rendering, my-sites with `pg` + `jose`, one `INSERT … ON CONFLICT` per webhook, argon2 verify for login.
+ * Sends `{ port }` to the parent over IPC once listening. Usage: `server.ts app|bare <bench account password>`.
+ */
+import { createHash } from 'node:crypto';
+import Fastify from 'fastify';
+import { jwtVerify } from 'jose';
+import pg from 'pg';
+import { buildApp } from '../api/app.js';
+import { renderSitePage } from '../api/views/site-page.js';
+import { openOrm } from '../db/orm.js';
+import type { SiteContent } from '../db/entities/site-version.entity.js';
+import { hashPassword, verifyPassword } from '../lib/auth/passwords.js';
+import { loadConfig } from '../lib/config.js';
+import { formatMoney } from '../lib/money.js';
+import { siteUrl } from '../lib/urls.js';
+import { createTemporalClient } from '../lib/temporal.js';
+
+const BENCH_PASSWORD = process.argv[3] ?? '';
+const config = loadConfig();
+
+async function startApp(): Promise<number> {
+  const orm = await openOrm(config.database);
+  const temporal = createTemporalClient(config.temporal);
+  const app = await buildApp({ config, orm, temporal });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as { port: number }).port;
+}
+
+interface PageRow {
+  slug: string; title: string; status: string; purchase_amount_cents: number; monthly_amount_cents: number; currency: string;
+  name: string; phone: string | null; email: string | null; address: string | null; city: string | null; hours: Record<string, string> | null; content: SiteContent;
+}
+
+async function startBare(): Promise<number> {
+  const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
+  const key = new TextEncoder().encode(config.auth.jwtSecret);
+  const passwordHash = await hashPassword(BENCH_PASSWORD);
+  await pool.query('create table if not exists bench_inbox (id text primary key, body bytea not null, received_at timestamptz not null default now())');
+  const app = Fastify({ logger: false });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.get('/hello', async () => ({ hello: 'world' }));
+
+  app.get<{ Params: { slug: string } }>('/sites/:slug', async (request, reply) => {
+    const { rows: [site] } = await pool.query<PageRow>(
+      `select s.slug, s.title, s.status, s.purchase_amount_cents, s.monthly_amount_cents, s.currency, b.name, b.phone, b.email, b.address, b.city, b.hours, v.content
+         from sites s join businesses b on b.id = s.business_id join site_versions v on v.id = s.current_version_id where s.slug = $1`,
+      [request.params.slug],
+    );
+    if (!site) return reply.status(404).send('not found');
+    const html = renderSitePage({
+      title: site.title,
+      business: site,
+      content: site.content,
+      claim: site.status === 'preview' ? { slug: site.slug, price: formatMoney(site.purchase_amount_cents, site.currency), monthly: formatMoney(site.monthly_amount_cents, site.currency) } : null,
+    });
+    const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
+    reply.type('text/html; charset=utf-8').header('etag', etag).header('cache-control', site.status === 'preview' ? 'public, max-age=60' : 'public, max-age=300');
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
+    return reply.send(html);
+  });
+
+  app.get('/my-sites', async (request, reply) => {
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!token) return reply.status(401).send({ error: 'unauthorized' });
+    const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'], issuer: 'webmagic', audience: 'webmagic:customer' });
+    const { rows } = await pool.query<Record<string, unknown> & { slug: string }>(
+      `select s.id as site_id, s.slug, s.title as site_title, s.status, s.subscription_status, o.is_primary, o.role, o.acquired_at, s.purchased_at,
+              s.purchase_amount_cents, s.monthly_amount_cents, s.currency, s.next_billing_date, s.grace_ends_at, s.custom_domain
+         from customer_site_ownership o join sites s on s.id = o.site_id where o.customer_id = $1 order by o.is_primary desc, o.acquired_at asc`,
+      [payload.sub],
+    );
+    const sites = rows.map((row) => ({ ...row, site_url: siteUrl(config, row.slug) }));
+    return { sites, total: sites.length, has_multiple_sites: sites.length > 1 };
+  });
+
+  app.post('/insert', async (request) => {
+    const result = await pool.query('insert into bench_inbox (id, body) values ($1, $2) on conflict do nothing', [request.headers['svix-id'], Buffer.from(String(request.body))]);
+    return { received: true, duplicate: result.rowCount === 0 };
+  });
+
+  app.post('/login', async () => ({ ok: await verifyPassword(passwordHash, BENCH_PASSWORD) }));
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as { port: number }).port;
+}
+
+const port = process.argv[2] === 'bare' ? await startBare() : await startApp();
+process.send?.({ port });

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { seedDemoSites } from '../../db/seed.js';
+import { Business, Site, WebhookEvent } from '../../db/entities/index.js';
+import { temporalCliPath } from '../../dev/temporal-binaries.js';
+import { signWebhook } from '../../lib/recurrente/signature.js';
+import { workflowIds } from '../../workflows/ids.js';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { createTestApi, type TestApi } from '../helpers/api.js';
+import { resetDatabase } from '../helpers/env.js';
+import { freePort } from '../helpers/ports.js';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await createTestApi({ WEBHOOK_RELAY_POLL: '200ms', WEBHOOK_RELAY_RETRY_MIN: '100ms', WEBHOOK_RELAY_RETRY_MAX: '400ms' });
+});
+afterAll(() => api.close());
+beforeEach(async () => {
+  await resetDatabase(api.orm);
+  await seedDemoSites(api.orm.em.fork(), api.config.pricing);
+});
+
+const siteIds = async (target: TestApi = api) => (await target.orm.em.fork().find(Site, {}, { orderBy: { slug: 'asc' } })).map((site) => site.id);
+
+function claimPayment(siteId: string, extra: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    id: `pa_${randomUUID().slice(0, 8)}`,
+    event_type: 'payment_intent.succeeded',
+    checkout: { id: `ch_${randomUUID().slice(0, 8)}`, status: 'paid', metadata: { purpose: 'claim', site_id: siteId, claim_email: 'buyer@example.com', claim_name: 'Buyer', ...metadata } },
+    amount_in_cents: 49500,
+    currency: 'USD',
+    created_at: new Date().toISOString(),
+    ...extra,
+  });
+}
+
+function deliver(target: TestApi, id: string, body: string) {
+  const headers = signWebhook(target.config.recurrente.webhookSecret, id, new Date(), body);
+  return target.app.inject({ method: 'POST', url: '/api/v1/webhooks/recurrente', headers: { 'content-type': 'application/json', ...headers }, payload: body });
+}
+
+async function settled(target: TestApi, providerEventId: string, timeoutMs = 15_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await target.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId });
+    if (row.processedAt || row.parkedAt) return row;
+    if (Date.now() > until) throw new Error(`${providerEventId} was neither processed nor parked: ${JSON.stringify(row)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The event ids of every paymentSucceeded signal in a workflow's history, in order. */
+async function signalledEventIds(temporal: Client, workflowId: string): Promise<string[]> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((entry) => {
+    const signal = entry.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName !== 'paymentSucceeded') return [];
+    return (signal.input?.payloads ?? []).map((payload) => (JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { eventId: string }).eventId);
+  });
+}
+
+describe('webhook inbox relay', () => {
+  it('delivers a claim payment to its workflow once, however often the provider redelivers it', async () => {
+    const [siteId] = await siteIds();
+    const body = claimPayment(siteId!);
+    expect((await deliver(api, 'msg_once', body)).json()).toEqual({ received: true, duplicate: false });
+    expect((await deliver(api, 'msg_once', body)).json()).toEqual({ received: true, duplicate: true });
+    const row = await settled(api, 'msg_once');
+    expect(row.workflowId).toBe(workflowIds.claim(siteId!));
+    expect((await deliver(api, 'msg_once', body)).json()).toEqual({ received: true, duplicate: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await signalledEventIds(api.temporal, workflowIds.claim(siteId!))).toEqual(['msg_once']);
+  });
+
+  it.each([
+    ['a site id that is not a UUID', 'msg_bad_site', claimPayment('not-a-uuid'), /^invalid_field: metadata\.site_id/],
+    ['a svix-id over 255 characters', `msg_${'x'.repeat(300)}`, claimPayment(randomUUID()), /^invalid_event_id: /],
+    ['created_at "yesterday"', 'msg_yesterday', claimPayment(randomUUID(), { created_at: 'yesterday' }), /^invalid_field: created_at/],
+    ['an amount of the wrong type', 'msg_amount_type', claimPayment(randomUUID(), { amount_in_cents: { value: 1 } }), /^invalid_shape: /],
+    ['a NUL character in the claimant name', 'msg_nul', claimPayment(randomUUID(), {}, { claim_name: 'Bad\u0000Name' }), /^unstorable_text: /],
+    ['a lone surrogate in the claimant name', 'msg_surrogate', claimPayment(randomUUID()).replace('"Buyer"', '"Bad\\ud800Name"'), /^unstorable_text: /],
+    ['a raw NUL byte in the body', 'msg_nul_byte', claimPayment(randomUUID()).replace('"Buyer"', '"Bad\u0000Name"').replace('Bad\\u0000', 'Bad\u0000'), /^invalid_json: /],
+  ])('stores a signed delivery with %s, answers 200 and parks it with the reason', async (_name, id, body, reason) => {
+    const res = await deliver(api, id, body);
+    expect(res.statusCode).toBe(200);
+    const row = await settled(api, id);
+    expect(row.processedAt).toBeNull();
+    expect(row.parkedReason).toMatch(reason);
+    expect(Buffer.from(row.body!).toString('utf8')).toBe(body);
+  });
+
+  it('lists parked events for operators and re-queues one after its cause is repaired', async () => {
+    const siteId = randomUUID();
+    await deliver(api, 'msg_repair', claimPayment(siteId));
+    const parked = await settled(api, 'msg_repair');
+    expect(parked.parkedReason).toMatch(/^unroutable_payment: claim payment for unknown site/);
+    const admin = { authorization: `Bearer ${api.config.auth.adminApiToken}` };
+
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=parked' })).statusCode).toBe(401);
+    const list = await api.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=parked', headers: admin });
+    expect(list.statusCode).toBe(200);
+    expect(list.json<{ events: { id: string; parked_reason: string }[] }>().events).toEqual([expect.objectContaining({ id: parked.id, parked_reason: parked.parkedReason })]);
+    expect((await api.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=gone', headers: admin })).statusCode).toBe(400);
+
+    // The repair: the site the payment names now exists.
+    const em = api.orm.em.fork();
+    const business = em.create(Business, { name: 'Repaired Plumbing', category: 'plumber' });
+    em.create(Site, { id: siteId, slug: `repaired-${siteId.slice(0, 8)}`, business, title: 'Repaired', purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
+    await em.flush();
+
+    const retry = await api.app.inject({ method: 'POST', url: `/api/v1/admin/webhook-events/${parked.id}/retry`, headers: admin });
+    expect(retry.statusCode).toBe(202);
+    const delivered = await settled(api, 'msg_repair');
+    expect(delivered).toMatchObject({ workflowId: workflowIds.claim(siteId), parkedAt: null, parkedReason: null });
+    expect(await signalledEventIds(api.temporal, workflowIds.claim(siteId))).toEqual(['msg_repair']);
+
+    expect((await api.app.inject({ method: 'POST', url: `/api/v1/admin/webhook-events/${parked.id}/retry`, headers: admin })).statusCode).toBe(409);
+    expect((await api.app.inject({ method: 'POST', url: `/api/v1/admin/webhook-events/${randomUUID()}/retry`, headers: admin })).statusCode).toBe(404);
+    expect((await api.app.inject({ method: 'POST', url: '/api/v1/admin/webhook-events/nope/retry', headers: admin })).statusCode).toBe(400);
+  });
+
+  it('two API processes on one database deliver each event exactly once', async () => {
+    const other = await createTestApi({ TEMPORAL_TASK_QUEUE: api.config.temporal.taskQueue, WEBHOOK_RELAY_POLL: '200ms' });
+    try {
+      await other.app.ready();
+      const sites = await siteIds();
+      const sent = new Map<string, string[]>();
+      await Promise.all(Array.from({ length: 30 }, async (_, i) => {
+        const siteId = sites[i % sites.length]!;
+        const id = `msg_pair_${i}`;
+        sent.set(siteId, [...(sent.get(siteId) ?? []), id]);
+        const res = await deliver(i % 2 === 0 ? api : other, id, claimPayment(siteId));
+        expect(res.statusCode).toBe(200);
+      }));
+      for (const ids of sent.values()) for (const id of ids) expect((await settled(api, id)).processedAt).toBeInstanceOf(Date);
+      for (const [siteId, ids] of sent) {
+        expect((await signalledEventIds(api.temporal, workflowIds.claim(siteId))).sort()).toEqual([...ids].sort());
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('answers 200 while Temporal is unreachable and delivers the event once Temporal is back', async () => {
+    const port = await freePort();
+    const offline = await createTestApi({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, WEBHOOK_RELAY_POLL: '200ms', WEBHOOK_RELAY_RETRY_MIN: '100ms', WEBHOOK_RELAY_RETRY_MAX: '500ms' });
+    let temporal: TestWorkflowEnvironment | undefined;
+    try {
+      const [siteId] = await siteIds(offline);
+      const res = await deliver(offline, 'msg_outage', claimPayment(siteId!));
+      expect(res.statusCode).toBe(200);
+      await expect.poll(async () => (await offline.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId: 'msg_outage' })).attempts, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+      const pending = await offline.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId: 'msg_outage' });
+      expect(pending).toMatchObject({ processedAt: null, parkedAt: null });
+      expect(pending.lastError).toBeTruthy();
+      const admin = { authorization: `Bearer ${offline.config.auth.adminApiToken}` };
+      const listed = (await offline.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=pending', headers: admin })).json<{ events: { provider_event_id: string }[] }>();
+      expect(listed.events.map((e) => e.provider_event_id)).toEqual(['msg_outage']);
+
+      temporal = await TestWorkflowEnvironment.createLocal({
+        server: { port, executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+      });
+      const delivered = await settled(offline, 'msg_outage', 45_000);
+      expect(delivered.workflowId).toBe(workflowIds.claim(siteId!));
+      expect(await signalledEventIds(temporal.client, workflowIds.claim(siteId!))).toEqual(['msg_outage']);
+    } finally {
+      await offline.close();
+      await temporal?.teardown();
+    }
+  }, 90_000);
+});
