@@ -8,6 +8,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -205,6 +206,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   let site: SubscriptionSite | null = null;
   let openingCheckout = false;
   const appliedChanges = new Set<SubscriptionEvent>();
+  const awaitedChanges = new Set<SubscriptionEvent>();
   let runEnding = false;
 
   const remember = (...keys: string[]): boolean => {
@@ -275,6 +277,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     await condition(stateKnown);
     assert();
     queue.push(event);
+    awaitedChanges.add(event);
     await condition(() => appliedChanges.has(event) || runEnding);
     return { view: view(), applied: appliedChanges.has(event) };
   };
@@ -347,6 +350,12 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     appliedChanges.add(event);
   }
 
+  // A change an owner is waiting for (an update) next in line is applied in this run, so the answer shows it.
+  while (queue.length > 0 && awaitedChanges.has(queue[0]!) && patched('subscription-apply-awaited-changes')) {
+    const event = queue.shift()!;
+    await apply(event);
+    appliedChanges.add(event);
+  }
   runEnding = true;
   await condition(allHandlersFinished);
   await continueAsNew<typeof subscriptionWorkflow>({
