@@ -15,7 +15,7 @@ beforeAll(async () => {
   api.orm.em.fork = ((...args: Parameters<typeof fork>) => {
     forks += 1;
     return fork(...args);
-  }) as typeof api.orm.em.fork;
+  });
 });
 afterAll(() => api.close());
 
