@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
+import { seedDemoSites } from '../../db/seed.js';
+import { Site, WebhookEvent } from '../../db/entities/index.js';
+import { temporalCliPath } from '../../dev/temporal-binaries.js';
+import { signWebhook } from '../../lib/recurrente/signature.js';
+import { workflowIds } from '../../workflows/ids.js';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { createTestApi, type TestApi } from '../helpers/api.js';
+import { resetDatabase } from '../helpers/env.js';
+import { freePort } from '../helpers/ports.js';
+
+// The only API in this file points at a Temporal address where nothing listens yet (no other relay may help).
+
+const siteIds = async (target: TestApi) => (await target.orm.em.fork().find(Site, {}, { orderBy: { slug: 'asc' } })).map((site) => site.id);
+
+function claimPayment(siteId: string): string {
+  return JSON.stringify({
+    id: `pa_${randomUUID().slice(0, 8)}`,
+    event_type: 'payment_intent.succeeded',
+    checkout: { id: `ch_${randomUUID().slice(0, 8)}`, status: 'paid', metadata: { purpose: 'claim', site_id: siteId, claim_email: 'buyer@example.com', claim_name: 'Buyer' } },
+    amount_in_cents: 49500,
+    currency: 'USD',
+    created_at: new Date().toISOString(),
+  });
+}
+
+function deliver(target: TestApi, id: string, body: string) {
+  const headers = signWebhook(target.config.recurrente.webhookSecret, id, new Date(), body);
+  return target.app.inject({ method: 'POST', url: '/api/v1/webhooks/recurrente', headers: { 'content-type': 'application/json', ...headers }, payload: body });
+}
+
+async function settled(target: TestApi, providerEventId: string, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await target.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId });
+    if (row.processedAt || row.parkedAt) return row;
+    if (Date.now() > until) throw new Error(`${providerEventId} was neither processed nor parked: ${JSON.stringify(row)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function signalledEventIds(temporal: Client, workflowId: string): Promise<string[]> {
+  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  return (history.events ?? []).flatMap((entry) => {
+    const signal = entry.workflowExecutionSignaledEventAttributes;
+    if (signal?.signalName !== 'claimPaymentSucceeded') return [];
+    return (signal.input?.payloads ?? []).map((payload) => (JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { eventId: string }).eventId);
+  });
+}
+
+describe('webhook ingest during a Temporal outage', () => {
+  it('answers 200 while Temporal is unreachable and delivers the event once Temporal is back', async () => {
+    const port = await freePort();
+    const offline = await createTestApi({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, WEBHOOK_RELAY_POLL: '200ms', WEBHOOK_RELAY_RETRY_MIN: '100ms', WEBHOOK_RELAY_RETRY_MAX: '500ms' });
+    let temporal: TestWorkflowEnvironment | undefined;
+    try {
+      await resetDatabase(offline.orm);
+      await seedDemoSites(offline.orm.em.fork(), offline.config.pricing);
+      const [siteId] = await siteIds(offline);
+      const res = await deliver(offline, 'msg_outage', claimPayment(siteId!));
+      expect(res.statusCode).toBe(200);
+      await expect.poll(async () => (await offline.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId: 'msg_outage' })).attempts, { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+      const pending = await offline.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId: 'msg_outage' });
+      expect(pending).toMatchObject({ processedAt: null, parkedAt: null });
+      expect(pending.lastError).toBeTruthy();
+      const admin = { authorization: `Bearer ${offline.config.auth.adminApiToken}` };
+      const listed = (await offline.app.inject({ method: 'GET', url: '/api/v1/admin/webhook-events?status=pending', headers: admin })).json<{ events: { provider_event_id: string }[] }>();
+      expect(listed.events.map((e) => e.provider_event_id)).toEqual(['msg_outage']);
+
+      temporal = await TestWorkflowEnvironment.createLocal({
+        server: { port, executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
+      });
+      const delivered = await settled(offline, 'msg_outage', 45_000);
+      expect(delivered.workflowId).toBe(workflowIds.claim(siteId!));
+      expect(await signalledEventIds(temporal.client, workflowIds.claim(siteId!))).toEqual(['msg_outage']);
+    } finally {
+      await offline.close();
+      await temporal?.teardown();
+    }
+  }, 90_000);
+});
