@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiDeps } from '../deps.js';
 
@@ -12,11 +12,17 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates the app with its dependencies and gives each request its own entity manager. */
+const forked = new WeakMap<FastifyRequest, EntityManager>();
+
+/** Decorates the app with its dependencies and gives each request its own entity manager, forked on first use. */
 export const contextPlugin = fp(async (app: FastifyInstance, deps: ApiDeps) => {
   app.decorate('deps', deps);
-  app.decorateRequest('em', null as unknown as EntityManager);
-  app.addHook('onRequest', async (request) => {
-    request.em = deps.orm.em.fork();
+  // Lazy, so requests that never touch the database (health, cached pages) pay nothing for it.
+  app.decorateRequest('em', {
+    getter(this: FastifyRequest) {
+      let em = forked.get(this);
+      if (!em) forked.set(this, (em = deps.orm.em.fork()));
+      return em;
+    },
   });
 }, { name: 'context' });

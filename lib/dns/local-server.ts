@@ -20,17 +20,20 @@ export interface LocalDnsServer {
   close(): Promise<void>;
 }
 
+/** NXDOMAIN: the name does not exist (dns2's typings lack its RCODE table). */
+const NXDOMAIN = 3;
+
 const TYPE_CODES: Record<LocalRecordType, number> = { A: Packet.TYPE.A, AAAA: Packet.TYPE.AAAA, CNAME: Packet.TYPE.CNAME, TXT: Packet.TYPE.TXT };
 
 function normalise(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
-function answer(name: string, type: LocalRecordType, value: string) {
+function answer(name: string, type: LocalRecordType, value: string): dns2.Packet.Resource {
   const base = { name, type: TYPE_CODES[type], class: Packet.CLASS.IN, ttl: 60 };
-  if (type === 'CNAME') return { ...base, domain: value };
-  if (type === 'TXT') return { ...base, data: value };
-  return { ...base, address: value };
+  const record = type === 'CNAME' ? { ...base, domain: value } : type === 'TXT' ? { ...base, data: value } : { ...base, address: value };
+  // dns2 encodes plain objects; its typings ask for its own Resource class.
+  return record as unknown as dns2.Packet.Resource;
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
@@ -61,7 +64,7 @@ export async function startLocalDnsServer(options: { port: number; adminPort?: n
       const [question] = request.questions;
       const records = question ? zone.get(normalise(question.name)) : undefined;
       if (!question || !records) {
-        response.header.rcode = Packet.RCODE.NXDOMAIN;
+        response.header.rcode = NXDOMAIN;
         send(response);
         return;
       }

@@ -13,10 +13,12 @@ afterAll(() => api.close());
 beforeEach(async () => {
   await resetDatabase(api.orm);
   await seedDemoSites(api.orm.em.fork(), api.config.pricing);
+  await api.app.siteChanges.sync();
 });
 
 async function setStatus(slug: string, status: 'owned' | 'suspended' | 'cancelled'): Promise<void> {
   await api.orm.em.fork().nativeUpdate(Site, { slug }, { status });
+  await api.app.siteChanges.sync();
 }
 
 describe('GET /sites/:slug', () => {
@@ -63,6 +65,7 @@ describe('GET /sites/:slug', () => {
     const site = await em.findOneOrFail(Site, { slug: 'plumber-joe' }, { populate: ['business'] });
     site.business.name = '<script>alert(1)</script>';
     await em.flush();
+    await api.app.siteChanges.sync();
     const res = await api.app.inject({ method: 'GET', url: '/sites/plumber-joe' });
     expect(res.body).not.toContain('<script>alert(1)</script>');
     expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
