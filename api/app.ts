@@ -16,6 +16,7 @@ import { siteRoutes } from './routes/sites.js';
 import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { domainRoutes } from './routes/domains.js';
 import { validatorCompiler } from './validation.js';
 
 /** Options that differ between the server and tests. */
@@ -60,6 +61,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
+    await api.register(domainRoutes, { prefix: '/customer' });
   }, { prefix: '/api/v1' });
 
   return app;
