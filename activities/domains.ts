@@ -61,9 +61,9 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
 
     /**
      * Starts serving a proven domain: the site's custom domain becomes it and the site's other domain rows go.
-     * Answers null (and fails the row) when another site took the name first; the email to send otherwise.
+     * Answers `taken` (and fails the row) when another site took the name first, else the email to send (null: no owner).
      */
-    async markDomainVerified(input: DomainRef & { at: string }): Promise<SendEmailInput | null | 'gone'> {
+    async markDomainVerified(input: DomainRef & { at: string }): Promise<SendEmailInput | null | 'gone' | 'taken'> {
       const em = deps.orm.em.fork();
       return em.transactional(async (tx) => {
         const record = await tx.findOne(DomainVerificationRecord, { id: input.recordId, site: input.siteId }, { populate: ['site'] });
@@ -71,7 +71,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
         const takenBy = await tx.findOne(Site, { customDomain: record.domain, id: { $ne: input.siteId } });
         if (takenBy) {
           record.status = 'failed';
-          return null;
+          return 'taken';
         }
         const site = record.site;
         if (record.status !== 'verified') {

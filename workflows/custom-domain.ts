@@ -114,7 +114,7 @@ export async function customDomainWorkflow(input: CustomDomainInput): Promise<st
         const verified = await domains.markDomainVerified({ siteId, recordId: current.recordId, at: new Date().toISOString() });
         pending = pending === current ? null : pending;
         if (verified === 'gone') continue;
-        if (verified === null) {
+        if (verified === 'taken') {
           lastOutcome = 'taken';
           continue;
         }
