@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../api/app.js';
-import { PAGE_SELECT, pageFor } from '../api/hosting/site-pages.js';
+import { PAGE_SELECT, pageFor, type PageRow } from '../api/hosting/site-pages.js';
 import { Site } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
 import { seedDemoSites } from '../db/seed.js';
@@ -44,8 +44,10 @@ async function serve(): Promise<void> {
   const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
   const bare = Fastify({ logger: false });
   bare.get('/sites/:slug', async (request, reply) => {
-    const { rows } = await pool.query(`${PAGE_SELECT} where s.slug = $1`, [(request.params as { slug: string }).slug]);
-    const page = pageFor(rows[0]);
+    const { rows } = await pool.query<PageRow>(`${PAGE_SELECT} where s.slug = $1`, [(request.params as { slug: string }).slug]);
+    const [row] = rows;
+    if (!row) return reply.code(404).send('not found');
+    const page = pageFor(row);
     return reply.code(page.statusCode).headers(page.headers).send(page.html);
   });
   const listen = async (server: FastifyInstance) => {

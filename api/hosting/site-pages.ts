@@ -7,8 +7,8 @@ import { renderNoLongerAvailablePage, renderNotFoundPage, renderSitePage, render
 import { customDomainCandidates } from './host-routing.js';
 import type { CachedPage } from './page-cache.js';
 
-/** One row with everything a public page renders from. */
-interface PageRow {
+/** One row of PAGE_SELECT: everything a public page renders from. */
+export interface PageRow {
   id: string;
   slug: string;
   title: string;

@@ -65,14 +65,14 @@ export async function startLocalDnsServer(options: { port: number; adminPort?: n
       const records = question ? zone.get(normalise(question.name)) : undefined;
       if (!question || !records) {
         response.header.rcode = NXDOMAIN;
-        send(response);
+        void send(response);
         return;
       }
       const wanted = (Object.keys(TYPE_CODES) as LocalRecordType[]).find((t) => TYPE_CODES[t] === question.type);
       // A name with a CNAME answers it for every type, as a real zone does.
       const type = records.CNAME?.length ? 'CNAME' : wanted;
       for (const value of (type && records[type]) ?? []) response.answers.push(answer(question.name, type as LocalRecordType, value));
-      send(response);
+      void send(response);
     },
   });
   await server.listen({ udp: { port: options.port, address: host }, tcp: { port: options.port, address: host } });

@@ -124,10 +124,9 @@ describe('domain:<siteId> workflow against the local DNS server (time-skipping)'
     expect(after).toBeGreaterThanOrEqual(5 * HOUR);
     expect(after).toBeLessThanOrEqual(6 * HOUR + 60_000);
     expect(verified.lastSeen).toMatchObject({ tokenFound: true, pointsToPlatform: true, cname: ['edge.webmagic.test'] });
-    expect(emails).toEqual([expect.objectContaining({
-      template: 'domain_verified', to: 'joe@example.com', idempotencyKey: `domain:${recordId}:verified`,
-      model: expect.objectContaining({ domain: DOMAIN, siteUrl: `http://${DOMAIN}` }),
-    })]);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({ template: 'domain_verified', to: 'joe@example.com', idempotencyKey: `domain:${recordId}:verified` });
+    expect(emails[0]?.model).toMatchObject({ domain: DOMAIN, siteUrl: `http://${DOMAIN}` });
     await handle.terminate('test over');
   });
 
