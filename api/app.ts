@@ -19,6 +19,7 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { webhookEventRoutes } from './routes/webhook-events.js';
 import { startWebhookRelay, type WebhookRelay } from './services/webhook-relay.js';
+import { domainRoutes } from './routes/domains.js';
 import { validatorCompiler } from './validation.js';
 
 /** Options that differ between the server and tests. */
@@ -86,6 +87,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
     await api.register(webhookEventRoutes, { prefix: '/admin/webhook-events' });
+    await api.register(domainRoutes, { prefix: '/customer' });
   }, { prefix: '/api/v1' });
 
   if (options.relay !== false) {

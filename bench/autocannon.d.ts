@@ -15,6 +15,7 @@ declare module 'autocannon' {
   export interface Options {
     url: string;
     connections?: number;
+    pipelining?: number;
     duration?: number;
     method?: string;
     headers?: Record<string, string>;

@@ -11,6 +11,8 @@ import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/search-attributes.js';
 import { startFakePostmark } from '../lib/postmark/fake.js';
 import { startFakeRecurrente } from '../lib/recurrente/fake.js';
 import { siteUrl } from '../lib/urls.js';
+import { startLocalDnsServer, type LocalDnsServer } from '../lib/dns/local-server.js';
+import { connectDemoDomain, DEMO_DOMAIN } from './demo-domain.js';
 import { temporalCliPath } from './temporal-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -82,6 +84,15 @@ async function startTemporal(config: AppConfig, dataDir: string): Promise<'start
   return 'started';
 }
 
+/** Starts the local authoritative DNS server when DNS_SERVERS names a local address. */
+async function startLocalDns(config: AppConfig): Promise<LocalDnsServer | null> {
+  const [server] = config.dns.servers;
+  if (!server || !isLocal(server)) return null;
+  const dns = await startLocalDnsServer({ port: Number(server.split(':')[1] ?? 53), adminPort: config.dns.adminPort });
+  stops.unshift(() => dns.close());
+  return dns;
+}
+
 async function startFakes(config: AppConfig): Promise<void> {
   const recurrente = new URL(config.recurrente.apiUrl);
   if (isLocal(recurrente.host)) {
@@ -133,12 +144,14 @@ async function main(): Promise<void> {
 
   const temporal = await startTemporal(config, dataDir);
   await startFakes(config);
+  const dns = await startLocalDns(config);
 
   const env = { ...process.env, DATABASE_URL: config.database.url };
   spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
   spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env);
   const base = `http://127.0.0.1:${config.port}`;
   await waitFor('API', async () => (await fetch(`${base}/api/v1/health/ready`)).ok);
+  const demoDomain = dns ? await connectDemoDomain(config, dns) : null;
 
   console.log(`
 WebMagic is running — Ctrl-C stops everything.
@@ -148,6 +161,8 @@ WebMagic is running — Ctrl-C stops everything.
   Temporal gRPC  ${config.temporal.address}
   Recurrente sim ${config.recurrente.apiUrl}
   Postmark fake  http://${config.postmark.apiHost}/messages/outbound  (header X-Postmark-Server-Token: ${config.postmark.serverToken === 'POSTMARK_API_TEST' ? 'POSTMARK_API_TEST' : '<your token>'})
+  Local DNS      ${dns ? `${dns.address} (records: ${dns.adminUrl}/records)` : '(DNS_SERVERS is not local)'}
+  Custom domain  ${demoDomain ? `curl -H 'Host: ${DEMO_DOMAIN}' ${base}/   (plumber-joe, verified by the domain workflow)` : '-'}
 `);
 }
 

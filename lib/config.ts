@@ -73,6 +73,22 @@ export const EnvSchema = Type.Object({
   WEBHOOK_RELAY_RETRY_MAX: Type.Intersect([Duration], { default: '5m' }),
   WEBHOOK_RELAY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, default: 20 }),
   WEBHOOK_RELAY_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  SITES_BASE_URL: Type.Union([Url, Type.Literal('')], { default: '' }),
+  SITES_DOMAIN: Type.String({ pattern: '^([a-z0-9-]+\\.)+[a-z0-9-]+$|^$', default: '' }),
+  API_HOSTS: Type.String({ default: '' }),
+  DOMAIN_CNAME_TARGET: Type.String({ pattern: '^([a-z0-9-]+\\.)+[a-z0-9-]+$', default: 'edge.webmagic.test' }),
+  DOMAIN_A_RECORDS: Type.String({ pattern: '^[0-9.]+(,[0-9.]+)*$', default: '127.0.0.1' }),
+  DOMAIN_AAAA_RECORDS: Type.String({ pattern: '^([0-9a-fA-F:]+(,[0-9a-fA-F:]+)*)?$', default: '' }),
+  DOMAIN_VERIFY_TIMEOUT: Type.Intersect([Duration], { default: '72h' }),
+  DOMAIN_CHECK_MIN_INTERVAL: Type.Intersect([Duration], { default: '1m' }),
+  DOMAIN_CHECK_MAX_INTERVAL: Type.Intersect([Duration], { default: '1h' }),
+  DOMAIN_RECHECK_INTERVAL: Type.Intersect([Duration], { default: '24h' }),
+  DOMAIN_LAPSE_AFTER: Type.Intersect([Duration], { default: '3d' }),
+  DNS_SERVERS: Type.String({ pattern: '^([0-9a-fA-F.:\\[\\]]+(,[0-9a-fA-F.:\\[\\]]+)*)?$', default: '' }),
+  DNS_TIMEOUT: Type.Intersect([Duration], { default: '3s' }),
+  DNS_ADMIN_PORT: Type.Intersect([Port], { default: 5355 }),
+  PAGE_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 0, default: 10_000 }),
+  TLS_ASK_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -117,6 +133,24 @@ export interface AppConfig {
    * doubling to `retryMaxMs`; `maxAttempts` failures other than Temporal being unavailable park an event.
    */
   webhookRelay: { pollMs: number; retryMinMs: number; retryMaxMs: number; maxAttempts: number; batchSize: number };
+  /**
+   * Where sites are served: `sitesBaseUrl` (`https://sites.example.com/<slug>`), `sitesDomain` (`<slug>.<sitesDomain>`),
+   * the API hosts that keep `/sites/:slug`, and the edge that custom domains must point at.
+   */
+  hosting: {
+    sitesBaseUrl: string | null;
+    sitesDomain: string | null;
+    apiHosts: string[];
+    cnameTarget: string;
+    aRecords: string[];
+    aaaaRecords: string[];
+    pageCacheMaxEntries: number;
+    tlsAskMaxPerMinute: number;
+  };
+  /** Custom-domain verification: back-off between `checkMinMs` and `checkMaxMs` for `verifyTimeoutMs`, then re-checks. */
+  domains: { verifyTimeoutMs: number; checkMinMs: number; checkMaxMs: number; recheckIntervalMs: number; lapseAfterMs: number };
+  /** DNS servers (`host` or `host:port`) the domain checks ask; empty: the system's; `adminPort`: the local DNS server's HTTP endpoint. */
+  dns: { servers: string[]; timeoutMs: number; adminPort: number };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -144,6 +178,22 @@ function parseTrustProxy(text: string): boolean | string[] {
   if (text === 'true' || text === 'false') return text === 'true';
   return text.split(',');
 }
+
+/** Hosts that serve `/sites/:slug`: PUBLIC_BASE_URL's, API_HOSTS, and the loopback names outside production. */
+function apiHosts(env: Env): string[] {
+  const hosts = [new URL(env.PUBLIC_BASE_URL).hostname, ...env.API_HOSTS.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)];
+  if (env.NODE_ENV !== 'production') hosts.push('localhost', '127.0.0.1', '[::1]');
+  return [...new Set(hosts)];
+}
+
+/** Outside production an unset DNS_SERVERS means the local DNS server the run command starts; in production, the system's. */
+function dnsServers(env: Env, given: string | undefined): string[] {
+  const text = given ?? (env.NODE_ENV === 'production' ? '' : LOCAL_DNS_SERVER);
+  return text === '' ? [] : text.split(',');
+}
+
+/** Where the run command's local authoritative DNS server listens (UDP and TCP). */
+export const LOCAL_DNS_SERVER = '127.0.0.1:5354';
 
 /** Reads, converts and validates the environment once; throws a ConfigError naming each bad setting. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
@@ -231,5 +281,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxAttempts: env.WEBHOOK_RELAY_MAX_ATTEMPTS,
       batchSize: env.WEBHOOK_RELAY_BATCH,
     },
+    hosting: {
+      sitesBaseUrl: env.SITES_BASE_URL === '' ? null : env.SITES_BASE_URL.replace(/\/$/, ''),
+      sitesDomain: env.SITES_DOMAIN === '' ? null : env.SITES_DOMAIN,
+      apiHosts: apiHosts(env),
+      cnameTarget: env.DOMAIN_CNAME_TARGET,
+      aRecords: env.DOMAIN_A_RECORDS.split(','),
+      aaaaRecords: env.DOMAIN_AAAA_RECORDS === '' ? [] : env.DOMAIN_AAAA_RECORDS.split(','),
+      pageCacheMaxEntries: env.PAGE_CACHE_MAX_ENTRIES,
+      tlsAskMaxPerMinute: env.TLS_ASK_MAX_PER_MINUTE,
+    },
+    domains: {
+      verifyTimeoutMs: parseDuration(env.DOMAIN_VERIFY_TIMEOUT),
+      checkMinMs: parseDuration(env.DOMAIN_CHECK_MIN_INTERVAL),
+      checkMaxMs: parseDuration(env.DOMAIN_CHECK_MAX_INTERVAL),
+      recheckIntervalMs: parseDuration(env.DOMAIN_RECHECK_INTERVAL),
+      lapseAfterMs: parseDuration(env.DOMAIN_LAPSE_AFTER),
+    },
+    dns: { servers: dnsServers(env, raw.DNS_SERVERS), timeoutMs: parseDuration(env.DNS_TIMEOUT), adminPort: env.DNS_ADMIN_PORT },
   };
 }

@@ -3,9 +3,21 @@ export interface PublicBase {
   publicBaseUrl: string;
 }
 
-/** The public URL of a site, e.g. http://localhost:3000/sites/plumber-joe. */
-export function siteUrl(base: PublicBase, slug: string): string {
-  return `${base.publicBaseUrl}/sites/${slug}`;
+/** What the best address of a site depends on. */
+export interface SiteAddressConfig extends PublicBase {
+  hosting?: { sitesBaseUrl: string | null; sitesDomain: string | null };
+}
+
+/**
+ * The best public address of a site: its verified custom domain, else the sites host (`SITES_BASE_URL/<slug>`),
+ * else its subdomain (`<slug>.<SITES_DOMAIN>`), else `/sites/<slug>` on the API host.
+ */
+export function siteUrl(config: SiteAddressConfig, slug: string, customDomain?: string | null): string {
+  const scheme = new URL(config.hosting?.sitesBaseUrl ?? config.publicBaseUrl).protocol;
+  if (customDomain) return `${scheme}//${customDomain}`;
+  if (config.hosting?.sitesBaseUrl) return `${config.hosting.sitesBaseUrl}/${slug}`;
+  if (config.hosting?.sitesDomain) return `${scheme}//${slug}.${config.hosting.sitesDomain}`;
+  return `${config.publicBaseUrl}/sites/${slug}`;
 }
 
 /** Where a claim's checkout returns to: the site page, flagged as claimed after payment. */

@@ -8,6 +8,9 @@ interface Service {
   build?: string;
   command?: string[] | string;
   ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  networks?: Record<string, { ipv4_address?: string } | null>;
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
@@ -35,8 +38,10 @@ describe('docker-compose.yml', () => {
     expect(services.temporal?.depends_on?.postgres?.condition).toBe('service_healthy');
   });
 
-  it('publishes the API, Temporal gRPC and the Web UI ports', () => {
-    expect(services.api?.ports).toContain('3000:3000');
+  it('publishes the edge (80, 443), Temporal gRPC and the Web UI ports, and keeps the API behind the edge', () => {
+    expect(services.caddy?.ports).toEqual(expect.arrayContaining(['80:80', '443:443']));
+    expect(services.api?.ports).toBeUndefined();
+    expect(services.api?.expose).toContain('3000');
     expect(services.temporal?.ports).toContain('7233:7233');
     expect(services['temporal-ui']?.ports).toContain('8233:8080');
   });
@@ -53,17 +58,35 @@ describe('docker-compose.yml', () => {
   it('wires an environment the production configuration accepts, for both api and worker', () => {
     for (const name of ['api', 'worker']) {
       const env = Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
-      const config = loadConfig({ ...env, JWT_SECRET: 'a'.repeat(48), RECURRENTE_WEBHOOK_SECRET: 'whsec_c2FtcGxl' });
+      const config = loadConfig({ ...env, JWT_SECRET: 'a'.repeat(48), RECURRENTE_WEBHOOK_SECRET: 'whsec_c2FtcGxl', DOMAIN_A_RECORDS: '203.0.113.10' });
       expect(config.env).toBe('production');
       expect(config.database.url).toContain('@postgres:5432/webmagic');
       expect(config.temporal.address).toBe('temporal:7233');
       expect(config.postmark.useHttps).toBe(true);
+      expect(config.hosting.sitesDomain).toBe('webmagic.site');
+      expect(config.dns.servers.length).toBeGreaterThan(0);
     }
+  });
+
+  it('puts Caddy in front: on-demand TLS asked of the API, HTTP redirected, and only its forwarded headers trusted', () => {
+    const caddy = services.caddy;
+    expect(caddy?.image).toMatch(/^caddy:2/);
+    expect(caddy?.volumes).toContain('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro');
+    expect(caddy?.depends_on?.api?.condition).toBe('service_healthy');
+    const edgeAddress = caddy?.networks?.edge?.ipv4_address;
+    expect(edgeAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(services.api?.environment?.TRUST_PROXY).toBe(edgeAddress);
+    expect(services.api?.networks).toHaveProperty('edge');
+
+    const caddyfile = readFileSync(new URL('../deploy/Caddyfile', import.meta.url), 'utf8');
+    expect(caddyfile).toMatch(/on_demand_tls\s*\{\s*ask http:\/\/api:3000\/api\/v1\/hosting\/tls-ask\s*\}/);
+    expect(caddyfile).toMatch(/https:\/\/ \{\s*tls \{\s*on_demand\s*\}\s*reverse_proxy api:3000/);
+    expect(caddyfile).toMatch(/http:\/\/ \{\s*redir https:\/\/\{host\}\{uri\} permanent/);
   });
 
   it('keeps secrets out of the file', () => {
     const text = readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8');
-    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_SECRET_KEY', 'RECURRENTE_WEBHOOK_SECRET', 'POSTMARK_SERVER_TOKEN', 'POSTGRES_PASSWORD']) {
+    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_SECRET_KEY', 'RECURRENTE_WEBHOOK_SECRET', 'POSTMARK_SERVER_TOKEN', 'POSTGRES_PASSWORD', 'ACME_EMAIL']) {
       expect(text).toMatch(new RegExp(`\\$\\{${key}:\\?`));
     }
   });

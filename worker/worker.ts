@@ -14,6 +14,8 @@ import { createSubscriptionPaymentActivities } from '../activities/subscription-
 import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
 import type { AppConfig } from '../lib/config.js';
+import { createDomainActivities } from '../activities/domains.js';
+import { createDnsResolver, type DnsResolver } from '../lib/dns/resolver.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -25,6 +27,7 @@ export interface ActivityDeps {
   mailer: Mailer;
   gateway: PaymentGateway;
   assistant: TicketAssistant;
+  dns: DnsResolver;
 }
 
 /** The configured ticket assistant: the embedded model, or an OpenAI-compatible API. */
@@ -35,7 +38,7 @@ export function createAssistant(assistant: AppConfig['assistant']): TicketAssist
 
 /** Builds the real dependencies of the activities from the configuration. */
 export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
-  return { config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant) };
+  return { config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant), dns: createDnsResolver(config.dns) };
 }
 
 /** All activities, built from their factories. */
@@ -47,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSubscriptionActivities(deps),
     ...createSubscriptionPaymentActivities(deps),
     ...createTicketActivities(deps),
+    ...createDomainActivities(deps),
   };
 }
 

@@ -75,7 +75,7 @@ async function profileOf(config: AppConfig, em: EntityManager, customer: ICustom
           site_id: primary.site.id,
           slug: primary.site.slug,
           site_title: primary.site.title,
-          site_url: siteUrl(config, primary.site.slug),
+          site_url: siteUrl(config, primary.site.slug, primary.site.customDomain),
           status: primary.site.status,
         }
       : null,

@@ -56,7 +56,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       purchase_amount: centsToAmount(site.purchaseAmountCents),
       monthly_amount: centsToAmount(site.monthlyAmountCents),
       currency: site.currency,
-      site_url: siteUrl(app.deps.config, site.slug),
+      site_url: siteUrl(app.deps.config, site.slug, site.customDomain),
       available_for_claim: site.status === 'preview',
     };
   });

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/index.js';
-import type { AppConfig } from '../../lib/config.js';
 import { ForbiddenError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
-import { siteUrl } from '../../lib/urls.js';
+import { siteUrl, type SiteAddressConfig } from '../../lib/urls.js';
 
 /** A site as the portal lists it (snake_case, the shape existing clients read). */
 export interface OwnedSiteDto {
@@ -26,13 +25,13 @@ export interface OwnedSiteDto {
 }
 
 /** Every site the customer owns or collaborates on, primary first, then by when they got it. */
-export async function listOwnedSites(em: EntityManager, config: Pick<AppConfig, 'publicBaseUrl'>, customerId: string): Promise<OwnedSiteDto[]> {
+export async function listOwnedSites(em: EntityManager, config: SiteAddressConfig, customerId: string): Promise<OwnedSiteDto[]> {
   const rows = await em.find(CustomerSiteOwnership, { customer: customerId }, { populate: ['site'], orderBy: { isPrimary: 'desc', acquiredAt: 'asc' } });
   return rows.map(({ site, isPrimary, role, acquiredAt }) => ({
     site_id: site.id,
     slug: site.slug,
     site_title: site.title,
-    site_url: siteUrl(config, site.slug),
+    site_url: siteUrl(config, site.slug, site.customDomain),
     status: site.status,
     subscription_status: site.subscriptionStatus,
     is_primary: isPrimary,

@@ -86,6 +86,14 @@ export function renderUnavailablePage(title: string): string {
   );
 }
 
+/** The page a cancelled site shows: it is gone, not coming back on its own. */
+export function renderNoLongerAvailablePage(title: string): string {
+  return htmlDocument(
+    `${title} — no longer available`,
+    `<main class="center"><h1>This website is no longer available</h1><p>${escapeHtml(title)} is no longer published on WebMagic.</p></main>`,
+  );
+}
+
 /** The page for a slug that does not exist. */
 export function renderNotFoundPage(): string {
   return htmlDocument('Site not found', '<main class="center"><h1>Site not found</h1><p>There is no WebMagic site at this address.</p></main>');

@@ -2,8 +2,9 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties } from './base.js';
 import { Site } from './site.entity.js';
 
-/** Steps of a custom-domain verification. */
-export const DOMAIN_STATUSES = ['pending', 'txt_verified', 'verified', 'failed', 'expired'] as const;
+/** Steps of a custom-domain verification; `lapsed`: verified, then its records were gone past the lapse period. */
+export const DOMAIN_STATUSES = ['pending', 'txt_verified', 'verified', 'failed', 'expired', 'lapsed'] as const;
+export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
 
 /** A custom domain being proven (TXT token, then CNAME/A) before the site is served on it. */
 export const DomainVerificationRecord = defineEntity({
@@ -18,6 +19,10 @@ export const DomainVerificationRecord = defineEntity({
     checkedAt: p.datetime().nullable(),
     verifiedAt: p.datetime().nullable(),
     expiresAt: p.datetime(),
+    /** What the last DNS check saw (records and whether each requirement was met). */
+    lastSeen: p.json<Record<string, unknown>>().nullable(),
+    /** Since when a verified domain's records have been missing; null while they are in place. */
+    missingSince: p.datetime().nullable(),
   },
 });
 export type IDomainVerificationRecord = InferEntity<typeof DomainVerificationRecord>;

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123180015_initial } from './Migration20261123180015_initial.js';
 import { Migration20261123183501_ticket_close_reason } from './Migration20261123183501_ticket_close_reason.js';
 import { Migration20261128062713_webhook_inbox } from './Migration20261128062713_webhook_inbox.js';
+import { Migration20261128062847_hosting_domains } from './Migration20261128062847_hosting_domains.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123180015_initial', class: Migration20261123180015_initial },
   { name: 'Migration20261123183501_ticket_close_reason', class: Migration20261123183501_ticket_close_reason },
   { name: 'Migration20261128062713_webhook_inbox', class: Migration20261128062713_webhook_inbox },
+  { name: 'Migration20261128062847_hosting_domains', class: Migration20261128062847_hosting_domains },
 ];

@@ -13,6 +13,9 @@ export const EMAIL_TEMPLATES = [
   'subscription_cancelled',
   'site_suspended',
   'ticket_escalated',
+  'domain_verified',
+  'domain_failed',
+  'domain_lapsed',
 ] as const;
 
 /** One of the transactional email names. */
@@ -37,6 +40,9 @@ export const EmailModelSchemas = {
   subscription_cancelled: model({ name: Text, siteTitle: Text, endsAt: When }),
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
   ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
+  domain_verified: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link }),
+  domain_failed: model({ name: Text, siteTitle: Text, domain: Text, found: Type.String({ minLength: 1, maxLength: 600, pattern: '^[^\\r\\n]+$' }), recordName: Text, token: Text, target: Text }),
+  domain_lapsed: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -57,6 +63,9 @@ export const EmailRequestSchema = Type.Union([
   request('subscription_cancelled'),
   request('site_suspended'),
   request('ticket_escalated'),
+  request('domain_verified'),
+  request('domain_failed'),
+  request('domain_lapsed'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -202,6 +211,35 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `The ${m.priority}-priority ticket "${m.ticketSubject}" about ${m.siteTitle} was due for a first answer by ${formatDate(m.dueAt)} and has not had one.`,
     ],
     action: { label: 'Open the ticket', url: m.ticketUrl },
+  }),
+  domain_verified: (m) => ({
+    subject: `${m.domain} now shows ${m.siteTitle}`,
+    preheader: `Your website is live at ${m.domain}.`,
+    heading: 'Your domain is connected',
+    paragraphs: [`Hi ${m.name}, we found the DNS records for ${m.domain}. ${m.siteTitle} is now served there, with a certificate for secure (https) visits.`],
+    details: [['Website', m.siteTitle], ['Address', m.siteUrl]],
+    action: { label: 'Visit your website', url: m.siteUrl },
+  }),
+  domain_failed: (m) => ({
+    subject: `We could not verify ${m.domain}`,
+    preheader: 'The DNS records we asked for were not found in time.',
+    heading: 'Your domain could not be verified',
+    paragraphs: [
+      `Hi ${m.name}, for three days we looked for the DNS records that connect ${m.domain} to ${m.siteTitle} and did not find them all.`,
+      `What we found: ${m.found}.`,
+      'Create the records below at your domain provider, then connect the domain again from your dashboard.',
+    ],
+    details: [['TXT record', `${m.recordName} = ${m.token}`], ['Points to', m.target]],
+  }),
+  domain_lapsed: (m) => ({
+    subject: `${m.domain} no longer shows ${m.siteTitle}`,
+    preheader: 'Its DNS records have been missing for three days.',
+    heading: 'Your domain was disconnected',
+    paragraphs: [
+      `Hi ${m.name}, the DNS records that connect ${m.domain} to ${m.siteTitle} have been missing for three days, so we stopped serving your website there.`,
+      'Your website is still online at the address below. Restore the records and connect the domain again from your dashboard to use it once more.',
+    ],
+    action: { label: 'Visit your website', url: m.siteUrl },
   }),
 };
 

@@ -21,7 +21,10 @@ beforeEach(async () => {
   stack.recurrente.setDeliveryMode({});
 });
 
-const page = async (slug: string) => (await stack.api.app.inject({ method: 'GET', url: `/sites/${slug}` })).statusCode;
+const page = async (slug: string) => {
+  await stack.api.app.siteChanges.sync();
+  return (await stack.api.app.inject({ method: 'GET', url: `/sites/${slug}` })).statusCode;
+};
 const sentEmails = async (siteId: string) =>
   (await stack.api.orm.em.fork().find(EmailMessage, { idempotencyKey: { $like: `sub:${siteId}:%` }, status: 'sent' }, { orderBy: { createdAt: 'asc' } })).map((e) => e.template);
 

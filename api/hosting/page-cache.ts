@@ -1,0 +1,80 @@
+/** A rendered answer for one page address, ready to send. */
+export interface CachedPage {
+  /** The site it belongs to; null for "no site here", which any site change may turn into a page. */
+  siteId: string | null;
+  statusCode: number;
+  html: string;
+  headers: Record<string, string>;
+  /** Present on 200 pages; a matching If-None-Match answers 304. */
+  etag: string | null;
+  /** Set when the address is the other spelling of a custom domain (apex ↔ www): redirect there. */
+  redirectHost: string | null;
+}
+
+/**
+ * Rendered pages by address (`slug:<slug>` or `host:<host>`), dropped per site when the database says the site
+ * changed. A read that started before a change is never stored after it (generation check), and nothing is
+ * served or stored while change notifications are not being received.
+ */
+export class PageCache {
+  private readonly pages = new Map<string, CachedPage>();
+  private readonly keysBySite = new Map<string, Set<string>>();
+  private readonly siteless = new Set<string>();
+  private generation = 0;
+  private active = false;
+
+  constructor(private readonly maxEntries: number) {}
+
+  /** Turns serving from memory on (notifications flowing) or off (connection lost: everything is dropped). */
+  setActive(active: boolean): void {
+    this.active = active;
+    this.clear();
+  }
+
+  /** The change counter a read must capture before it queries, to hand back to `set`. */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  get(key: string): CachedPage | undefined {
+    return this.active ? this.pages.get(key) : undefined;
+  }
+
+  /** Stores a page read at `generation`, unless a change arrived since. */
+  set(key: string, page: CachedPage, generation: number): void {
+    if (!this.active || generation !== this.generation || this.maxEntries === 0) return;
+    if (this.pages.size >= this.maxEntries) this.clear();
+    this.pages.set(key, page);
+    if (page.siteId === null) {
+      this.siteless.add(key);
+      return;
+    }
+    let keys = this.keysBySite.get(page.siteId);
+    if (!keys) this.keysBySite.set(page.siteId, (keys = new Set()));
+    keys.add(key);
+  }
+
+  /** Drops the site's pages and every "no site here" answer (a change may have created the site or its domain); `*` drops all. */
+  invalidate(siteId: string): void {
+    this.generation += 1;
+    if (siteId === '*') {
+      this.clear();
+      return;
+    }
+    for (const key of this.keysBySite.get(siteId) ?? []) this.pages.delete(key);
+    this.keysBySite.delete(siteId);
+    for (const key of this.siteless) this.pages.delete(key);
+    this.siteless.clear();
+  }
+
+  get size(): number {
+    return this.pages.size;
+  }
+
+  private clear(): void {
+    this.generation += 1;
+    this.pages.clear();
+    this.keysBySite.clear();
+    this.siteless.clear();
+  }
+}
