@@ -17,10 +17,17 @@ import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { validatorCompiler } from './validation.js';
+import { anonymizeIp } from '../lib/anonymize-ip.js';
+import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
+import { bookingRoutes } from './routes/bookings.js';
+import { analyticsPlugin, analyticsScriptRoutes, collectRoutes } from './routes/collect.js';
+import { siteAnalyticsRoutes } from './routes/site-analytics.js';
 
 /** Options that differ between the server and tests. */
 export interface BuildAppOptions {
   logger?: boolean;
+  /** Where the request log goes (stdout by default); tests capture it. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Builds the Fastify application with every plugin and route; does not listen. */
@@ -29,6 +36,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     logger: options.logger === false ? false : {
       level: deps.config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-secret-key"]', '*.password', '*.token'],
+      // Client addresses are personal data: the log only ever sees the truncated one.
+      serializers: { req: (req: { method: string; url: string; host?: string; ip?: string }) => ({ method: req.method, url: req.url, host: req.host, remoteAddress: anonymizeIp(req.ip) }) },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -50,6 +60,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(rateLimit, { global: false });
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);
+  await app.register(analyticsPlugin);
+  await app.register(analyticsScriptRoutes);
   await app.register(async (api) => {
     await api.register(healthRoutes);
     await api.register(siteRoutes);
@@ -60,6 +72,10 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
+    await api.register(collectRoutes);
+    await api.register(bookingRoutes);
+    await api.register(siteAnalyticsRoutes, { prefix: '/customer' });
+    await api.register(adminAnalyticsRoutes, { prefix: '/admin' });
   }, { prefix: '/api/v1' });
 
   return app;

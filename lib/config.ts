@@ -10,6 +10,7 @@ const DEV_SECRETS = {
   JWT_SECRET: 'dev-only-jwt-secret-change-me-0123456789',
   ADMIN_API_TOKEN: 'dev-admin-token',
   RECURRENTE_WEBHOOK_SECRET: 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==',
+  ANALYTICS_SALT: 'dev-only-analytics-salt-change-me-0123',
 } as const;
 
 /** The embedded PostgreSQL the run command starts when DATABASE_URL is not set. */
@@ -68,6 +69,17 @@ export const EnvSchema = Type.Object({
   POSTMARK_API_HOST: Type.String({ default: '127.0.0.1:3002' }),
   POSTMARK_USE_HTTPS: Type.Boolean({ default: false }),
   EMAIL_FROM: Type.String({ default: 'WebMagic <hello@webmagic.local>' }),
+  ANALYTICS_SALT: Type.String({ minLength: 16, default: DEV_SECRETS.ANALYTICS_SALT }),
+  ANALYTICS_SESSION_TIMEOUT: Type.Intersect([Duration], { default: '30m' }),
+  ANALYTICS_RETENTION: Type.Intersect([Duration], { default: '395d' }),
+  ANALYTICS_HOUSEKEEPING_INTERVAL: Type.Intersect([Duration], { default: '1h' }),
+  ANALYTICS_FLUSH_INTERVAL: Type.Intersect([Duration], { default: '1s' }),
+  ANALYTICS_FLUSH_BATCH: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+  BOOKING_MIN_FILL_TIME: Type.Intersect([Duration], { default: '3s' }),
+  BOOKING_RATE_WINDOW: Type.Intersect([Duration], { default: '1h' }),
+  BOOKING_MAX_PER_IP: Type.Integer({ minimum: 1, default: 5 }),
+  BOOKING_MAX_PER_SITE: Type.Integer({ minimum: 1, default: 100 }),
+  PLATFORM_LEADS_EMAIL: Type.String({ format: 'email', default: 'leads@webmagic.local' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -107,6 +119,13 @@ export interface AppConfig {
   assistant: { kind: 'local' | 'openai'; baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
+  /**
+   * `salt` keys the daily visitor hash; `flushIntervalMs`/`flushBatch` bound how long and how many collected hits
+   * wait in memory before one batched write; raw events older than `retentionMs` are deleted (roll-ups stay).
+   */
+  analytics: { salt: string; sessionTimeoutMs: number; retentionMs: number; housekeepingIntervalMs: number; flushIntervalMs: number; flushBatch: number };
+  /** Spam rules of the contact form; `platformLeadsEmail` receives the leads of sites nobody owns yet. */
+  bookings: { minFillTimeMs: number; rateWindowMs: number; maxPerIp: number; maxPerSite: number; platformLeadsEmail: string };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -214,5 +233,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.RECURRENTE_WEBHOOK_SECRET,
     },
     postmark: { serverToken: env.POSTMARK_SERVER_TOKEN, apiHost: env.POSTMARK_API_HOST, useHttps: env.POSTMARK_USE_HTTPS, from: env.EMAIL_FROM },
+    analytics: {
+      salt: env.ANALYTICS_SALT,
+      sessionTimeoutMs: parseDuration(env.ANALYTICS_SESSION_TIMEOUT),
+      retentionMs: parseDuration(env.ANALYTICS_RETENTION),
+      housekeepingIntervalMs: parseDuration(env.ANALYTICS_HOUSEKEEPING_INTERVAL),
+      flushIntervalMs: parseDuration(env.ANALYTICS_FLUSH_INTERVAL),
+      flushBatch: env.ANALYTICS_FLUSH_BATCH,
+    },
+    bookings: {
+      minFillTimeMs: parseDuration(env.BOOKING_MIN_FILL_TIME),
+      rateWindowMs: parseDuration(env.BOOKING_RATE_WINDOW),
+      maxPerIp: env.BOOKING_MAX_PER_IP,
+      maxPerSite: env.BOOKING_MAX_PER_SITE,
+      platformLeadsEmail: env.PLATFORM_LEADS_EMAIL,
+    },
   };
 }

@@ -2,3 +2,5 @@ export { claimSiteWorkflow } from './claim-site.js';
 export { sendEmailWorkflow } from './send-email.js';
 export { subscriptionWorkflow } from './subscription.js';
 export { supportTicketWorkflow } from './support-ticket.js';
+export { bookingWorkflow } from './booking.js';
+export { analyticsHousekeepingWorkflow } from './analytics-housekeeping.js';

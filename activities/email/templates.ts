@@ -13,6 +13,8 @@ export const EMAIL_TEMPLATES = [
   'subscription_cancelled',
   'site_suspended',
   'ticket_escalated',
+  'booking_received',
+  'booking_confirmation',
 ] as const;
 
 /** One of the transactional email names. */
@@ -20,6 +22,7 @@ export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
 const Text = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' });
 const Link = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
+const Message = Type.String({ minLength: 1, maxLength: 2000 });
 const When = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })]);
 
 function model<P extends TProperties>(properties: P): TObject<P> {
@@ -37,6 +40,8 @@ export const EmailModelSchemas = {
   subscription_cancelled: model({ name: Text, siteTitle: Text, endsAt: When }),
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
   ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
+  booking_received: model({ siteTitle: Text, recipient: Text, visitorName: Text, contact: Text, preferredTime: Text, message: Message, manageUrl: Link }),
+  booking_confirmation: model({ name: Text, siteTitle: Text, businessName: Text }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -57,6 +62,8 @@ export const EmailRequestSchema = Type.Union([
   request('subscription_cancelled'),
   request('site_suspended'),
   request('ticket_escalated'),
+  request('booking_received'),
+  request('booking_confirmation'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -199,6 +206,25 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `The ${m.priority}-priority ticket "${m.ticketSubject}" about ${m.siteTitle} was due for a first answer by ${formatDate(m.dueAt)} and has not had one.`,
     ],
     action: { label: 'Open the ticket', url: m.ticketUrl },
+  }),
+  booking_received: (m) => ({
+    subject: `New enquiry from ${m.visitorName} on ${m.siteTitle}`,
+    preheader: `${m.visitorName} sent a message through the contact form.`,
+    heading: `A new enquiry for ${m.recipient}`,
+    paragraphs: [`${m.visitorName} filled in the contact form on ${m.siteTitle}. Reply soon: a quick answer wins the job.`, m.message],
+    details: [
+      ['Name', m.visitorName],
+      ['Contact', m.contact],
+      ['Preferred time', m.preferredTime],
+    ],
+    action: { label: 'See your enquiries', url: m.manageUrl },
+  }),
+  booking_confirmation: (m) => ({
+    subject: `We received your message to ${m.businessName} (${m.siteTitle})`,
+    preheader: `${m.businessName} will get back to you soon.`,
+    heading: 'Thank you for your message',
+    paragraphs: [`Hi ${m.name}, your message to ${m.businessName} was sent. They will contact you soon.`],
+    footnote: 'You receive this email because this address was entered in a contact form. If that was not you, ignore it.',
   }),
 };
 

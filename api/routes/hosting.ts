@@ -35,6 +35,7 @@ export const hostingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       title: site.title,
       business: site.business,
       content: site.currentVersion.content,
+      slug: site.slug,
       claim: site.status === 'preview'
         ? { slug: site.slug, price: formatMoney(site.purchaseAmountCents, site.currency), monthly: formatMoney(site.monthlyAmountCents, site.currency) }
         : null,
