@@ -141,6 +141,7 @@ export async function storeHits(em: EntityManager, hits: readonly CollectedHit[]
     for (const bot of bots) rollups.add(bot.siteId, bot.at, 'bot_views');
     const keys = [...new Set(ordered.map((h) => `${h.siteId}|${h.visitorId}`))].sort();
     const sessions = new Map<string, SessionState>();
+    const loaded: SessionState[] = [];
     if (keys.length > 0) {
       await tx.execute(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from jsonb_array_elements_text(?::jsonb) as k order by k`, [JSON.stringify(keys)]);
       const pairs = keys.map((k) => ({ site_id: k.split('|')[0], visitor_id: k.split('|')[1] }));
@@ -151,10 +152,12 @@ export async function storeHits(em: EntityManager, hits: readonly CollectedHit[]
         [JSON.stringify(pairs)],
       );
       for (const r of rows) {
-        sessions.set(`${r.site_id}|${r.visitor_id}`, {
+        const state = {
           id: r.id, siteId: r.site_id, visitorId: r.visitor_id, startedAt: new Date(r.started_at), lastSeenAt: new Date(r.last_seen_at),
           pageViews: r.page_views, isNew: false, touched: false,
-        });
+        };
+        sessions.set(`${r.site_id}|${r.visitor_id}`, state);
+        loaded.push(state);
       }
     }
 
@@ -226,7 +229,7 @@ export async function storeHits(em: EntityManager, hits: readonly CollectedHit[]
         [JSON.stringify(rows)],
       );
     }
-    const updated = [...sessions.values()].filter((s) => s.touched && !s.isNew);
+    const updated = loaded.filter((s) => s.touched);
     if (updated.length > 0) {
       await tx.execute(
         `update visitor_sessions v set last_seen_at = x.last_seen_at, page_views = x.page_views

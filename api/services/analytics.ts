@@ -41,6 +41,11 @@ export class SiteDirectory {
 
   constructor(private readonly config: Pick<AppConfig, 'publicBaseUrl'>, private readonly ttlMs = 60_000) {}
 
+  /** Forgets every cached site (after sites were deleted or re-created). */
+  clear(): void {
+    this.cache.clear();
+  }
+
   async find(em: EntityManager, slug: string): Promise<CollectSite | null> {
     const hit = this.cache.get(slug);
     if (hit && hit.until > Date.now()) return hit.site;

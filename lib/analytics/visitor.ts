@@ -43,8 +43,10 @@ export function optedOut(headers: Record<string, string | string[] | undefined>)
 export function referrerHost(referrer: string | undefined | null, ownHosts: readonly string[]): string | null {
   if (!referrer) return null;
   try {
-    const host = new URL(referrer).hostname.toLowerCase().replace(/^www\./, '');
-    if (!host || ownHosts.some((own) => own.toLowerCase().replace(/^www\./, '') === host)) return null;
+    const url = new URL(referrer);
+    const host = url.hostname.toLowerCase().replace(/^www\./, '');
+    const withPort = url.host.toLowerCase().replace(/^www\./, '');
+    if (!host || ownHosts.some((own) => [host, withPort].includes(own.toLowerCase().replace(/^www\./, '')))) return null;
     return host.slice(0, 253);
   } catch {
     return null;
