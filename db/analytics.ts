@@ -80,7 +80,11 @@ class RollupDeltas {
 
   async write(em: EntityManager): Promise<void> {
     if (this.hourly.size > 0) {
-      const rows = [...this.hourly.values()].map((r) => Object.fromEntries([['site_id', r.site_id], ['hour', r.hour], ...HOURLY_COLUMNS.map((c) => [c, r[c] ?? 0])]));
+      const rows = [...this.hourly.values()].map((r) => {
+        const row: Record<string, string | number> = { site_id: r.site_id, hour: r.hour };
+        for (const column of HOURLY_COLUMNS) row[column] = r[column] ?? 0;
+        return row;
+      });
       await em.execute(
         `insert into analytics_hourly (id, site_id, hour, ${HOURLY_COLUMNS.join(', ')})
          select gen_random_uuid(), site_id, hour, ${HOURLY_COLUMNS.join(', ')}

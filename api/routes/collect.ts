@@ -44,7 +44,7 @@ const CollectBody = Type.Object({ site: Slug, events: Type.Array(CollectEvent, {
 function allowOrigin(request: FastifyRequest, reply: FastifyReply, site: CollectSite): void {
   const origin = request.headers.origin;
   if (origin === undefined) return;
-  let host = '';
+  let host: string;
   try {
     host = new URL(origin).host;
   } catch {

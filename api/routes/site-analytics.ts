@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { analyticsReport } from '../../db/analytics-reports.js';
 import { Booking } from '../../db/entities/index.js';
-import { BOOKING_STATUSES } from '../../db/entities/booking.entity.js';
+import type { BOOKING_STATUSES } from '../../db/entities/booking.entity.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { authenticate } from '../auth/authenticate.js';
 import { AnalyticsReportSchema, RangeQuery, resolveRange } from '../schemas/analytics.js';
