@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../db/entities/index.js';
+import { recordPurchaseCompleted } from '../db/analytics.js';
 import { recordPaymentOnce } from '../db/payments.js';
 import { prepareWelcomeSetPasswordEmail } from '../db/one-time-tokens.js';
 import type { AppConfig } from '../lib/config.js';
@@ -109,6 +110,7 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
           site.status = 'owned';
           site.purchasedAt = new Date(input.purchasedAt);
           site.subscriptionStatus = 'pending_activation';
+          await recordPurchaseCompleted(em, input.siteId, new Date(input.purchasedAt), deps.config.analytics.sessionTimeoutMs);
         }
         await em.upsert(Subscription, {
           site: input.siteId,

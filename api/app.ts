@@ -21,12 +21,19 @@ import { webhookEventRoutes } from './routes/webhook-events.js';
 import { startWebhookRelay, type WebhookRelay } from './services/webhook-relay.js';
 import { domainRoutes } from './routes/domains.js';
 import { validatorCompiler } from './validation.js';
+import { anonymizeIp } from '../lib/anonymize-ip.js';
+import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
+import { bookingRoutes } from './routes/bookings.js';
+import { analyticsPlugin, analyticsScriptRoutes, collectRoutes } from './routes/collect.js';
+import { siteAnalyticsRoutes } from './routes/site-analytics.js';
 
 /** Options that differ between the server and tests. */
 export interface BuildAppOptions {
   logger?: boolean;
   /** Run the webhook inbox relay in this process (default true). */
   relay?: boolean;
+  /** Where the request log goes (stdout by default); tests capture it. */
+  logStream?: NodeJS.WritableStream;
 }
 
 const REDACTED_QUERY = /([?&](?:token|preview)=)[^&#]*/gi;
@@ -39,8 +46,14 @@ export function loggableUrl(url: string): string {
 /** Builds the Fastify application with every plugin and route; does not listen. */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   // Asynchronous, buffered writes: logging must not cost the request path a write(2) per line.
-  const destination = options.logger === false ? null : pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  const logger: FastifyBaseLogger | null = destination ? pino({ level: deps.config.logLevel, redact: ['*.authorization', '*.cookie', '*["x-secret-key"]', '*.password', '*.token'] }, destination) : null;
+  const destination = options.logger === false || options.logStream ? null : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const stream = options.logStream ?? destination;
+  const logger: FastifyBaseLogger | null = stream ? pino({
+    level: deps.config.logLevel,
+    redact: ['*.authorization', '*.cookie', '*["x-secret-key"]', '*.password', '*.token'],
+    // Client addresses are personal data: a logged request only ever carries the truncated one.
+    serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: loggableUrl(req.url), remoteAddress: anonymizeIp(req.ip) }) },
+  }, stream) : null;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
     // One line per request is written below, instead of Fastify's two.
@@ -54,16 +67,18 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  if (logger && destination) {
+  if (logger) {
     app.addHook('onResponse', (request, reply, done) => {
       // No client address: analytics rules keep full IPs out of logs.
       logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
       done();
     });
-    app.addHook('onClose', (_instance, done) => {
-      destination.flushSync();
-      done();
-    });
+    if (destination) {
+      app.addHook('onClose', (_instance, done) => {
+        destination.flushSync();
+        done();
+      });
+    }
   }
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -76,6 +91,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(rateLimit, { global: false });
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);
+  await app.register(analyticsPlugin);
+  await app.register(analyticsScriptRoutes);
   await app.register(async (api) => {
     await api.register(healthRoutes);
     await api.register(siteRoutes);
@@ -88,6 +105,10 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(adminRoutes, { prefix: '/admin' });
     await api.register(webhookEventRoutes, { prefix: '/admin/webhook-events' });
     await api.register(domainRoutes, { prefix: '/customer' });
+    await api.register(collectRoutes);
+    await api.register(bookingRoutes);
+    await api.register(siteAnalyticsRoutes, { prefix: '/customer' });
+    await api.register(adminAnalyticsRoutes, { prefix: '/admin' });
   }, { prefix: '/api/v1' });
 
   if (options.relay !== false) {

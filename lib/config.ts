@@ -10,6 +10,7 @@ const DEV_SECRETS = {
   JWT_SECRET: 'dev-only-jwt-secret-change-me-0123456789',
   ADMIN_API_TOKEN: 'dev-admin-token',
   RECURRENTE_WEBHOOK_SECRET: 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==',
+  ANALYTICS_SALT: 'dev-only-analytics-salt-change-me-0123',
 } as const;
 
 /** The embedded PostgreSQL the run command starts when DATABASE_URL is not set. */
@@ -89,6 +90,17 @@ export const EnvSchema = Type.Object({
   DNS_ADMIN_PORT: Type.Intersect([Port], { default: 5355 }),
   PAGE_CACHE_MAX_ENTRIES: Type.Integer({ minimum: 0, default: 10_000 }),
   TLS_ASK_MAX_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  ANALYTICS_SALT: Type.String({ minLength: 16, default: DEV_SECRETS.ANALYTICS_SALT }),
+  ANALYTICS_SESSION_TIMEOUT: Type.Intersect([Duration], { default: '30m' }),
+  ANALYTICS_RETENTION: Type.Intersect([Duration], { default: '395d' }),
+  ANALYTICS_HOUSEKEEPING_INTERVAL: Type.Intersect([Duration], { default: '1h' }),
+  ANALYTICS_FLUSH_INTERVAL: Type.Intersect([Duration], { default: '1s' }),
+  ANALYTICS_FLUSH_BATCH: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+  BOOKING_MIN_FILL_TIME: Type.Intersect([Duration], { default: '3s' }),
+  BOOKING_RATE_WINDOW: Type.Intersect([Duration], { default: '1h' }),
+  BOOKING_MAX_PER_IP: Type.Integer({ minimum: 1, default: 5 }),
+  BOOKING_MAX_PER_SITE: Type.Integer({ minimum: 1, default: 100 }),
+  PLATFORM_LEADS_EMAIL: Type.String({ format: 'email', default: 'leads@webmagic.local' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -151,6 +163,13 @@ export interface AppConfig {
   domains: { verifyTimeoutMs: number; checkMinMs: number; checkMaxMs: number; recheckIntervalMs: number; lapseAfterMs: number };
   /** DNS servers (`host` or `host:port`) the domain checks ask; empty: the system's; `adminPort`: the local DNS server's HTTP endpoint. */
   dns: { servers: string[]; timeoutMs: number; adminPort: number };
+  /**
+   * `salt` keys the daily visitor hash; `flushIntervalMs`/`flushBatch` bound how long and how many collected hits
+   * wait in memory before one batched write; raw events older than `retentionMs` are deleted (roll-ups stay).
+   */
+  analytics: { salt: string; sessionTimeoutMs: number; retentionMs: number; housekeepingIntervalMs: number; flushIntervalMs: number; flushBatch: number };
+  /** Spam rules of the contact form; `platformLeadsEmail` receives the leads of sites nobody owns yet. */
+  bookings: { minFillTimeMs: number; rateWindowMs: number; maxPerIp: number; maxPerSite: number; platformLeadsEmail: string };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -299,5 +318,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       lapseAfterMs: parseDuration(env.DOMAIN_LAPSE_AFTER),
     },
     dns: { servers: dnsServers(env, raw.DNS_SERVERS), timeoutMs: parseDuration(env.DNS_TIMEOUT), adminPort: env.DNS_ADMIN_PORT },
+    analytics: {
+      salt: env.ANALYTICS_SALT,
+      sessionTimeoutMs: parseDuration(env.ANALYTICS_SESSION_TIMEOUT),
+      retentionMs: parseDuration(env.ANALYTICS_RETENTION),
+      housekeepingIntervalMs: parseDuration(env.ANALYTICS_HOUSEKEEPING_INTERVAL),
+      flushIntervalMs: parseDuration(env.ANALYTICS_FLUSH_INTERVAL),
+      flushBatch: env.ANALYTICS_FLUSH_BATCH,
+    },
+    bookings: {
+      minFillTimeMs: parseDuration(env.BOOKING_MIN_FILL_TIME),
+      rateWindowMs: parseDuration(env.BOOKING_RATE_WINDOW),
+      maxPerIp: env.BOOKING_MAX_PER_IP,
+      maxPerSite: env.BOOKING_MAX_PER_SITE,
+      platformLeadsEmail: env.PLATFORM_LEADS_EMAIL,
+    },
   };
 }

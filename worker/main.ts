@@ -1,6 +1,8 @@
 import { NativeConnection } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
 import { loadConfig } from '../lib/config.js';
+import { createTemporalClient } from '../lib/temporal.js';
+import { ensureAnalyticsHousekeepingSchedule } from './schedules.js';
 import { createActivityDeps, createWorker } from './worker.js';
 
 const config = loadConfig();
@@ -8,6 +10,9 @@ const orm = await openOrm(config.database);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 try {
   const worker = await createWorker(createActivityDeps(config, orm), connection);
+  const client = createTemporalClient(config.temporal);
+  console.log(`analytics housekeeping schedule: ${await ensureAnalyticsHousekeepingSchedule(client, config)}`);
+  await client.connection.close();
   console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
   // Runs until SIGINT/SIGTERM, which the Temporal runtime turns into a graceful shutdown.
   await worker.run();

@@ -13,6 +13,8 @@ import { createPaymentActivities } from '../activities/payments.js';
 import { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
+import { createAnalyticsActivities } from '../activities/analytics.js';
+import { createBookingActivities } from '../activities/bookings.js';
 import type { AppConfig } from '../lib/config.js';
 import { createDomainActivities } from '../activities/domains.js';
 import { createDnsResolver, type DnsResolver } from '../lib/dns/resolver.js';
@@ -51,6 +53,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createSubscriptionPaymentActivities(deps),
     ...createTicketActivities(deps),
     ...createDomainActivities(deps),
+    ...createBookingActivities(deps),
+    ...createAnalyticsActivities(deps),
   };
 }
 

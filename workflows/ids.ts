@@ -6,4 +6,6 @@ export const workflowIds = {
   siteEdit: (editRequestId: string) => `edit:${editRequestId}`,
   customDomain: (siteId: string) => `domain:${siteId}`,
   email: (idempotencyKey: string) => `email:${idempotencyKey}`,
+  booking: (bookingId: string) => `booking:${bookingId}`,
+  analyticsHousekeeping: () => 'analytics-housekeeping',
 } as const;

@@ -6,6 +6,8 @@ import { centsToAmount } from '../../lib/money.js';
 import { siteUrl } from '../../lib/urls.js';
 import { errorResponses, Slug } from '../schemas/common.js';
 import { requestClaimCheckout } from '../services/claims.js';
+import { recordServerEvent } from '../../db/analytics.js';
+import { anonymousVisitor } from '../services/analytics.js';
 
 const PublicSite = Type.Object({
   site_id: Type.String({ format: 'uuid' }),
@@ -75,7 +77,11 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!site) throw new NotFoundError('site_not_found', `No site with slug "${request.params.slug}"`);
     if (site.status !== 'preview') throw new ConflictError('site_not_available', 'This site has already been claimed.');
     const claimant = { email: request.body.email.trim().toLowerCase(), name: request.body.name.trim() };
+    const { visitorId } = anonymousVisitor(request, app.deps.config.analytics, site.id);
+    const timeout = app.deps.config.analytics.sessionTimeoutMs;
+    await recordServerEvent(request.em.fork(), { siteId: site.id, type: 'claim_started', visitorId }, timeout);
     const checkout = await requestClaimCheckout(app.deps, site, claimant);
+    await recordServerEvent(request.em.fork(), { siteId: site.id, type: 'checkout_opened', visitorId, dedupeKey: `checkout_opened:${checkout.workflowId}:${checkout.expiresAt}` }, timeout);
     return { checkout_url: checkout.checkoutUrl, workflow_id: checkout.workflowId, expires_at: checkout.expiresAt };
   });
 };

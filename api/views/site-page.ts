@@ -16,12 +16,14 @@ export interface SitePageModel {
   business: Pick<IBusiness, 'name' | 'phone' | 'email' | 'address' | 'city' | 'hours'>;
   content: SiteContent;
   claim: ClaimOffer | null;
+  /** The site's slug: turns on the analytics script and the contact form. */
+  slug?: string;
 }
 
 function claimBar(offer: ClaimOffer): string {
   const slug = escapeHtml(offer.slug);
   return `<aside class="claim-bar" id="claim">
-  <strong>Claim this website for ${escapeHtml(offer.price)}</strong>
+  <strong data-wm-slot="claim_text">Claim this website for ${escapeHtml(offer.price)}</strong>
   <span>then ${escapeHtml(offer.monthly)}/month to keep it live</span>
   <form id="claim-form" data-slug="${slug}">
     <input name="name" placeholder="Your name" required maxlength="120">
@@ -52,6 +54,24 @@ function contactBlock(business: SitePageModel['business']): string {
   return `<ul class="contact">${lines.join('')}</ul>`;
 }
 
+function bookingForm(): string {
+  return `<section id="contact-form"><h2>Send us a message</h2>
+<form data-wm-booking class="booking">
+  <label>Your name <input name="name" required maxlength="120" autocomplete="name"></label>
+  <label>Email <input name="email" type="email" maxlength="254" autocomplete="email"></label>
+  <label>Phone <input name="phone" type="tel" maxlength="40" autocomplete="tel"></label>
+  <label>Preferred time <input name="preferred_time" maxlength="120" placeholder="e.g. Tuesday morning"></label>
+  <label>Message <textarea name="message" maxlength="2000" rows="4"></textarea></label>
+  <label class="hp" aria-hidden="true">Website <input name="website" tabindex="-1" autocomplete="off"></label>
+  <button type="submit">Send</button>
+  <output></output>
+</form></section>`;
+}
+
+function analyticsScript(slug: string): string {
+  return `<script src="/_wm/a.js" defer data-site="${escapeHtml(slug)}" data-api="/api/v1"></script>`;
+}
+
 /** Renders a site's published content, with the claim bar when it is still a preview. */
 export function renderSitePage(model: SitePageModel): string {
   const { content, business } = model;
@@ -63,18 +83,21 @@ header.hero h1{margin:0 0 .5rem;font-size:2.2rem}
 .contact{list-style:none;padding:0}
 .claim-bar{position:sticky;bottom:0;background:#111827;color:#fff;padding:1rem;display:flex;flex-wrap:wrap;gap:.75rem;align-items:center;justify-content:center}
 .claim-bar input{padding:.45rem;border-radius:4px;border:0}
-.claim-bar button{padding:.5rem 1rem;border:0;border-radius:4px;background:#f59e0b;font-weight:700;cursor:pointer}`;
+.claim-bar button{padding:.5rem 1rem;border:0;border-radius:4px;background:#f59e0b;font-weight:700;cursor:pointer}
+.booking{display:grid;gap:.6rem;max-width:28rem}.booking label{display:grid;gap:.2rem}.booking .hp{position:absolute;left:-10000px}`;
   const body = `<header class="hero">
-  <h1>${escapeHtml(content.headline)}</h1>
-  <p>${escapeHtml(content.tagline)}</p>
-  ${business.phone ? `<a class="cta" href="tel:${escapeHtml(business.phone)}">${escapeHtml(content.callToAction)}</a>` : ''}
+  <h1 data-wm-slot="headline">${escapeHtml(content.headline)}</h1>
+  <p data-wm-slot="tagline">${escapeHtml(content.tagline)}</p>
+  ${business.phone ? `<a class="cta" data-wm-slot="cta" href="tel:${escapeHtml(business.phone)}">${escapeHtml(content.callToAction)}</a>` : ''}
 </header>
 <main>
   <section><h2>Our services</h2><ul class="services">${content.services.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul></section>
   <section><h2>About ${escapeHtml(business.name)}</h2><p>${escapeHtml(content.about)}</p></section>
   <section><h2>Contact</h2>${contactBlock(business)}</section>
+  ${model.slug ? bookingForm() : ''}
 </main>
-${model.claim ? claimBar(model.claim) : ''}`;
+${model.claim ? claimBar(model.claim) : ''}
+${model.slug ? analyticsScript(model.slug) : ''}`;
   return htmlDocument(model.title, body, css);
 }
 

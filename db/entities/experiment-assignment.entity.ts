@@ -2,7 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { appendOnlyProperties } from './base.js';
 import { Experiment } from './experiment.entity.js';
 
-/** The sticky variant a visitor was assigned in an experiment. */
+/** A visitor's exposure to an experiment (created when the variant is served) and its conversion. */
 export const ExperimentAssignment = defineEntity({
   name: 'ExperimentAssignment',
   tableName: 'experiment_assignments',
@@ -12,6 +12,7 @@ export const ExperimentAssignment = defineEntity({
     experiment: () => p.manyToOne(Experiment).deleteRule('cascade'),
     visitorId: p.string(),
     variant: p.string(),
+    convertedAt: p.datetime().nullable(),
   },
 });
 export type IExperimentAssignment = InferEntity<typeof ExperimentAssignment>;

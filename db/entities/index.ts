@@ -1,4 +1,6 @@
 import { AnalyticsEvent } from './analytics-event.entity.js';
+import { AnalyticsHourly } from './analytics-hourly.entity.js';
+import { AnalyticsHourlyDimension } from './analytics-hourly-dimension.entity.js';
 import { Booking } from './booking.entity.js';
 import { Business } from './business.entity.js';
 import { CustomerSiteOwnership } from './customer-site-ownership.entity.js';
@@ -40,6 +42,8 @@ export {
   TicketMessage,
   VisitorSession,
   WebhookEvent,
+  AnalyticsHourly,
+  AnalyticsHourlyDimension,
 };
 
 /** The explicit entity list the ORM is configured with. */
@@ -64,4 +68,6 @@ export const entities = [
   TicketMessage,
   VisitorSession,
   WebhookEvent,
+  AnalyticsHourly,
+  AnalyticsHourlyDimension,
 ];

@@ -16,6 +16,8 @@ export const EMAIL_TEMPLATES = [
   'domain_verified',
   'domain_failed',
   'domain_lapsed',
+  'booking_received',
+  'booking_confirmation',
 ] as const;
 
 /** One of the transactional email names. */
@@ -23,6 +25,7 @@ export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
 const Text = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' });
 const Link = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
+const Message = Type.String({ minLength: 1, maxLength: 2000 });
 const When = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })]);
 
 function model<P extends TProperties>(properties: P): TObject<P> {
@@ -43,6 +46,8 @@ export const EmailModelSchemas = {
   domain_verified: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link }),
   domain_failed: model({ name: Text, siteTitle: Text, domain: Text, found: Type.String({ minLength: 1, maxLength: 600, pattern: '^[^\\r\\n]+$' }), recordName: Text, token: Text, target: Text }),
   domain_lapsed: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link }),
+  booking_received: model({ siteTitle: Text, recipient: Text, visitorName: Text, contact: Text, preferredTime: Text, message: Message, manageUrl: Link }),
+  booking_confirmation: model({ name: Text, siteTitle: Text, businessName: Text }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -66,6 +71,8 @@ export const EmailRequestSchema = Type.Union([
   request('domain_verified'),
   request('domain_failed'),
   request('domain_lapsed'),
+  request('booking_received'),
+  request('booking_confirmation'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -240,6 +247,25 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       'Your website is still online at the address below. Restore the records and connect the domain again from your dashboard to use it once more.',
     ],
     action: { label: 'Visit your website', url: m.siteUrl },
+  }),
+  booking_received: (m) => ({
+    subject: `New enquiry from ${m.visitorName} on ${m.siteTitle}`,
+    preheader: `${m.visitorName} sent a message through the contact form.`,
+    heading: `A new enquiry for ${m.recipient}`,
+    paragraphs: [`${m.visitorName} filled in the contact form on ${m.siteTitle}. Reply soon: a quick answer wins the job.`, m.message],
+    details: [
+      ['Name', m.visitorName],
+      ['Contact', m.contact],
+      ['Preferred time', m.preferredTime],
+    ],
+    action: { label: 'See your enquiries', url: m.manageUrl },
+  }),
+  booking_confirmation: (m) => ({
+    subject: `We received your message to ${m.businessName} (${m.siteTitle})`,
+    preheader: `${m.businessName} will get back to you soon.`,
+    heading: 'Thank you for your message',
+    paragraphs: [`Hi ${m.name}, your message to ${m.businessName} was sent. They will contact you soon.`],
+    footnote: 'You receive this email because this address was entered in a contact form. If that was not you, ignore it.',
   }),
 };
 

@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_WEBHOOK_SECRET', 'DATABASE_URL']) expect(message).toContain(key);
+    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_WEBHOOK_SECRET', 'ANALYTICS_SALT', 'DATABASE_URL']) expect(message).toContain(key);
 
     const config = loadConfig({
       NODE_ENV: 'production',
@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(40),
       ADMIN_API_TOKEN: 'admin-token-from-vault',
       RECURRENTE_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi1zZWNyZXQ=',
+      ANALYTICS_SALT: 'analytics-salt-from-vault',
     });
     expect(config.env).toBe('production');
   });

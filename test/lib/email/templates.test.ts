@@ -23,6 +23,14 @@ const samples: EmailRequest[] = [
   },
   { template: 'subscription_cancelled', model: { name: 'Ana López', siteTitle: 'Plomería Ana', endsAt: '2026-05-14' } },
   { template: 'site_suspended', model: { name: 'Ana López', siteTitle: 'Plomería Ana', reactivateUrl: 'https://app.webmagic.test/reactivate' } },
+  {
+    template: 'booking_received',
+    model: {
+      siteTitle: 'Plomería Ana', recipient: 'Plomería Ana', visitorName: 'Luis Pérez', contact: 'luis@example.com · +502 5555 1234',
+      preferredTime: 'Tuesday morning', message: 'The kitchen sink leaks.', manageUrl: 'https://app.webmagic.test/portal',
+    },
+  },
+  { template: 'booking_confirmation', model: { name: 'Luis Pérez', siteTitle: 'Plomería Ana', businessName: 'Plomería Ana S.A.' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {

@@ -1,0 +1,87 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Experiment } from '../../db/entities/index.js';
+import type { ExperimentVariant, IExperiment } from '../../db/entities/experiment.entity.js';
+import { assignVariant, experimentResults } from '../../lib/analytics/statistics.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { CollectSite } from './analytics.js';
+
+/** A variant as the page script applies it. */
+export interface ServedVariant {
+  experiment: string;
+  slot: string;
+  variant: string;
+  content: string;
+}
+
+/**
+ * The variants a visitor sees on a site: for each running experiment of the site (and each platform-wide one on a
+ * preview) the hashed assignment, recorded as an exposure; a stopped experiment serves its winner (or control) to
+ * everyone. Opted-out visitors and bots (no visitor id) get control and nothing is recorded.
+ */
+export async function servedVariants(em: EntityManager, site: CollectSite, visitorId: string | null): Promise<ServedVariant[]> {
+  const experiments = await em.find(Experiment, {
+    status: { $in: ['running', 'stopped'] },
+    $or: site.status === 'preview' ? [{ site: site.id }, { site: null }] : [{ site: site.id }],
+  }, { orderBy: { createdAt: 'asc' } });
+  const served: ServedVariant[] = [];
+  const exposures: { experiment_id: string; visitor_id: string; variant: string }[] = [];
+  const bySlot = new Map<string, IExperiment>();
+  for (const experiment of experiments) {
+    // One experiment per slot; a running one wins over a stopped one that still serves its winner.
+    const current = bySlot.get(experiment.slot);
+    if (!current || (current.status === 'stopped' && experiment.status === 'running')) bySlot.set(experiment.slot, experiment);
+  }
+  for (const experiment of bySlot.values()) {
+    const control = experiment.variants[0]!;
+    let variant: ExperimentVariant = control;
+    if (experiment.status === 'stopped') {
+      variant = experiment.variants.find((v) => v.name === experiment.winner) ?? control;
+    } else if (visitorId) {
+      variant = experiment.variants[assignVariant(experiment.id, visitorId, experiment.variants.map((v) => v.weight))]!;
+      exposures.push({ experiment_id: experiment.id, visitor_id: visitorId, variant: variant.name });
+    }
+    served.push({ experiment: experiment.key, slot: experiment.slot, variant: variant.name, content: variant.content });
+  }
+  if (exposures.length > 0) {
+    await em.execute(
+      `insert into experiment_assignments (id, experiment_id, visitor_id, variant, created_at)
+       select gen_random_uuid(), experiment_id, visitor_id, variant, now() from jsonb_to_recordset(?::jsonb) as x(experiment_id uuid, visitor_id text, variant text)
+       on conflict (experiment_id, visitor_id) do nothing`,
+      [JSON.stringify(exposures)],
+    );
+  }
+  return served;
+}
+
+/** An experiment with its results, as the admin API answers it. */
+export async function experimentWithResults(em: EntityManager, id: string) {
+  const experiment = await em.findOne(Experiment, id);
+  if (!experiment) throw new NotFoundError('experiment_not_found', 'No such experiment');
+  const counts = await em.execute<{ variant: string; exposures: number; conversions: number }[]>(
+    `select variant, count(*)::int as exposures, count(converted_at)::int as conversions from experiment_assignments where experiment_id = ? group by variant`,
+    [id],
+  );
+  const byName = new Map(counts.map((c) => [c.variant, c]));
+  const results = experimentResults(experiment.variants.map((v) => ({ name: v.name, weight: v.weight, exposures: byName.get(v.name)?.exposures ?? 0, conversions: byName.get(v.name)?.conversions ?? 0 })));
+  return { experiment, results };
+}
+
+/** Starts a draft experiment; a running one stays running. */
+export async function startExperiment(em: EntityManager, id: string): Promise<void> {
+  const experiment = await em.findOne(Experiment, id);
+  if (!experiment) throw new NotFoundError('experiment_not_found', 'No such experiment');
+  if (experiment.status === 'stopped') throw new ConflictError('experiment_stopped', 'A stopped experiment cannot be restarted; create a new one');
+  if (experiment.status === 'draft') Object.assign(experiment, { status: 'running', startedAt: new Date() });
+  await em.flush();
+}
+
+/** Stops an experiment; it then serves `winner` (a variant name) or, without one, its control. */
+export async function stopExperiment(em: EntityManager, id: string, winner: string | null): Promise<void> {
+  const experiment = await em.findOne(Experiment, id);
+  if (!experiment) throw new NotFoundError('experiment_not_found', 'No such experiment');
+  if (winner !== null && !experiment.variants.some((v) => v.name === winner)) {
+    throw new ValidationError('unknown_variant', `"${winner}" is not a variant of this experiment`);
+  }
+  if (experiment.status !== 'stopped') Object.assign(experiment, { status: 'stopped', stoppedAt: new Date(), winner });
+  await em.flush();
+}

@@ -1,0 +1,132 @@
+/**
+ * Analytics collection and dashboard.
+ * 1. Throughput of POST /api/v1/collect (validation, anonymisation, visitor hash, batched sessionising write with
+ *    roll-ups) against a bare Fastify route in the same process doing one `pg` insert of the same event row; both
+ *    through `app.inject()` at the same concurrency, timed until the rows are in the database.
+ * 2. An owner's 90-day dashboard (`analyticsReport`) over hourly roll-ups standing for `events` synthetic events
+ *    spread over `sites` sites, generated directly with generate_series.
+ *
+ * Usage (creates and drops its own database on the machine's PostgreSQL):
+ *   npx tsx bench/collect.ts [beacons=3000] [concurrency=8] [events=10000000] [sites=50]
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../api/app.js';
+import { analyticsReport } from '../db/analytics-reports.js';
+import { Site } from '../db/entities/index.js';
+import { openOrm } from '../db/orm.js';
+import { seedDemoSites } from '../db/seed.js';
+import { loadConfig } from '../lib/config.js';
+import { createTemporalClient } from '../lib/temporal.js';
+import { ms, summarize } from './stats.js';
+
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const [beacons, concurrency, events, siteCount] = [3000, 8, 10_000_000, 50].map((d, i) => Number(process.argv[i + 2] ?? d)) as [number, number, number, number];
+if (![beacons, concurrency, events, siteCount].every((n) => Number.isInteger(n) && n > 0)) throw new Error('usage: collect.ts [beacons] [concurrency] [events] [sites]');
+
+const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+async function drive(app: FastifyInstance, url: string, payload: (i: number) => string, count: number, expected: number) {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      const res = await app.inject({ method: 'POST', url, remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, headers: { 'content-type': 'text/plain', 'user-agent': UA }, payload: payload(i) });
+      latencies.push(performance.now() - t0);
+      if (res.statusCode !== expected) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
+    }
+  }));
+  return { started, latencies };
+}
+
+const dbName = `webmagic_bench_${randomBytes(4).toString('hex')}`;
+await admin(`create database ${dbName}`);
+const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+// Collection never calls Temporal; the client connects lazily and is never used.
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: '127.0.0.1:1', ANALYTICS_FLUSH_INTERVAL: '200ms', ANALYTICS_FLUSH_BATCH: '500' });
+const orm = await openOrm(config.database);
+const temporal = createTemporalClient(config.temporal);
+const bare = Fastify({ logger: false });
+const pool = new pg.Pool({ connectionString: databaseUrl, max: config.database.poolMax });
+
+try {
+  await orm.migrator.up();
+  await seedDemoSites(orm.em.fork(), config.pricing);
+  const site = await orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' });
+  await pool.query('create table bench_events (like analytics_events including defaults)');
+  const app = await buildApp({ config, orm, temporal }, { logger: false });
+  bare.addContentTypeParser('text/plain', { parseAs: 'string' }, (_r, body, done) => done(null, JSON.parse(body as string)));
+  bare.post('/insert', async (request, reply) => {
+    const body = request.body as { events: { type: string; path: string }[] };
+    await pool.query('insert into bench_events (id, site_id, type, path, at) values ($1, $2, $3, $4, now())', [randomUUID(), site.id, body.events[0]!.type, body.events[0]!.path]);
+    return reply.status(204).send();
+  });
+  await Promise.all([app.ready(), bare.ready()]);
+
+  const beacon = (i: number) => JSON.stringify({ site: 'plumber-joe', events: [{ type: 'page_view', path: `/sites/plumber-joe`, search: i % 3 === 0 ? '?utm_source=google' : '', referrer: 'https://www.google.com/' }] });
+  const count = async (table: string) => Number((await pool.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]!.n);
+
+  await drive(app, '/api/v1/collect', beacon, 200, 204);
+  await app.analyticsCollector.flush();
+  await drive(bare, '/insert', beacon, 200, 204);
+  const before = await count('analytics_events');
+
+  const ours = await drive(app, '/api/v1/collect', beacon, beacons, 204);
+  await app.analyticsCollector.flush();
+  const oursSeconds = (performance.now() - ours.started) / 1000;
+  if ((await count('analytics_events')) - before !== beacons) throw new Error('not every beacon was stored');
+  const baseline = await drive(bare, '/insert', beacon, beacons, 204);
+  const baseSeconds = (performance.now() - baseline.started) / 1000;
+  const o = summarize(ours.latencies);
+  const b = summarize(baseline.latencies);
+  console.log(`collect: ${beacons} beacons, concurrency ${concurrency} (after 200 warm-up each), timed until stored`);
+  console.log(`  /api/v1/collect  ${(beacons / oursSeconds).toFixed(0)} events/s   p50 ${ms(o.p50)}   p95 ${ms(o.p95)}   (anonymise + hash + batched sessions, events, roll-ups)`);
+  console.log(`  bare pg insert   ${(beacons / baseSeconds).toFixed(0)} events/s   p50 ${ms(b.p50)}   p95 ${ms(b.p95)}`);
+  console.log(`  throughput ratio (collect / bare) ${(baseSeconds / oursSeconds).toFixed(2)}x`);
+  await app.close();
+
+  const generated = performance.now();
+  const hours = 90 * 24;
+  const perRow = Math.max(1, Math.round(events / (siteCount * hours)));
+  await pool.query(`insert into sites (id, slug, business_id, title, status, purchase_amount_cents, monthly_amount_cents, currency, created_at, updated_at)
+    select gen_random_uuid(), 'bench-' || g, business_id, 'Bench ' || g, 'active', 49500, 9500, 'USD', now(), now() from generate_series(1, $1) g, (select business_id from sites limit 1) b`, [siteCount - 1]);
+  const rows = await pool.query(`insert into analytics_hourly (id, site_id, hour, visitors, sessions, page_views, bounces, duration_seconds, cta_call, cta_claim, bookings)
+    select gen_random_uuid(), s.id, h, $1 / 4, $1 / 3, $1, $1 / 6, $1 * 20, $1 / 50, $1 / 80, $1 / 100
+    from (select id from sites where slug = 'plumber-joe' or slug like 'bench-%') s, generate_series(date_trunc('hour', now()) - interval '90 days', date_trunc('hour', now()) - interval '1 hour', interval '1 hour') h
+    on conflict (site_id, hour) do nothing`, [perRow]);
+  const dims = await pool.query(`insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions)
+    select gen_random_uuid(), a.site_id, a.hour, d.dimension, d.value, greatest(1, a.sessions / 3)
+    from analytics_hourly a, (values ('utm_source', 'google'), ('utm_source', 'facebook'), ('referrer', 'google.com'), ('landing_path', '/'), ('device', 'mobile'), ('device', 'desktop'), ('duration', '30'), ('duration', '120')) d(dimension, value)
+    on conflict (site_id, hour, dimension, value) do nothing`);
+  await pool.query('analyze');
+  const total = Number((await pool.query<{ n: string }>('select sum(page_views) as n from analytics_hourly')).rows[0]!.n);
+  console.log(`dashboard: ${rows.rowCount} hourly rows + ${dims.rowCount} dimension rows standing for ${total} events over ${siteCount} sites x 90 days (generated in ${((performance.now() - generated) / 1000).toFixed(1)} s)`);
+
+  const to = new Date();
+  const from = new Date(to.getTime() - 90 * 86_400_000);
+  const timings: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t0 = performance.now();
+    const report = await analyticsReport(orm.em.fork(), site.id, from, to);
+    timings.push(performance.now() - t0);
+    if (report.totals.pageViews === 0) throw new Error('empty report');
+  }
+  const d = summarize(timings.slice(5));
+  console.log(`  owner's 90-day dashboard (totals + top lists + median + funnels): p50 ${ms(d.p50)}   p95 ${ms(d.p95)}   (35 runs after 5 warm-up)`);
+} finally {
+  await bare.close();
+  await pool.end();
+  await temporal.connection.close().catch(() => undefined);
+  await orm.close();
+  await admin(`drop database if exists ${dbName} with (force)`);
+}

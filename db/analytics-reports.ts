@@ -1,0 +1,136 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DURATION_BUCKETS } from './analytics.js';
+
+/** Totals over a date range, read from the hourly roll-ups. */
+export interface AnalyticsTotals {
+  visitors: number;
+  sessions: number;
+  pageViews: number;
+  bounces: number;
+  durationSeconds: number;
+  botViews: number;
+  ctaCall: number;
+  ctaEmail: number;
+  ctaClaim: number;
+  bookings: number;
+  claimsStarted: number;
+  checkoutsOpened: number;
+  purchases: number;
+}
+
+/** A dashboard: totals, derived rates, top dimension values and the two funnels. */
+export interface AnalyticsReport {
+  totals: AnalyticsTotals;
+  bounceRate: number;
+  medianSessionSeconds: number;
+  averageSessionSeconds: number;
+  bookingConversionRate: number;
+  top: Record<'utm_source' | 'utm_medium' | 'utm_campaign' | 'referrer' | 'landing_path' | 'device', { value: string; sessions: number }[]>;
+  funnels: {
+    claim: { step: string; count: number; rate: number }[];
+    contact: { step: string; count: number; rate: number }[];
+  };
+}
+
+const TOTALS_SQL = `coalesce(sum(visitors), 0)::int as visitors, coalesce(sum(sessions), 0)::int as sessions, coalesce(sum(page_views), 0)::int as "pageViews",
+  coalesce(sum(bounces), 0)::int as bounces, coalesce(sum(duration_seconds), 0)::float8 as "durationSeconds", coalesce(sum(bot_views), 0)::int as "botViews",
+  coalesce(sum(cta_call), 0)::int as "ctaCall", coalesce(sum(cta_email), 0)::int as "ctaEmail", coalesce(sum(cta_claim), 0)::int as "ctaClaim",
+  coalesce(sum(bookings), 0)::int as bookings, coalesce(sum(claims_started), 0)::int as "claimsStarted",
+  coalesce(sum(checkouts_opened), 0)::int as "checkoutsOpened", coalesce(sum(purchases), 0)::int as purchases`;
+
+const TOP_DIMENSIONS = ['utm_source', 'utm_medium', 'utm_campaign', 'referrer', 'landing_path', 'device'] as const;
+
+/** Median from bucket counts, interpolating linearly inside the bucket that holds the middle session. */
+export function medianFromBuckets(counts: ReadonlyMap<number, number>): number {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total <= 0) return 0;
+  const half = total / 2;
+  let seen = 0;
+  for (let i = 0; i < DURATION_BUCKETS.length; i++) {
+    const lower = DURATION_BUCKETS[i]!;
+    const count = counts.get(lower) ?? 0;
+    if (count > 0 && seen + count >= half) {
+      const upper = DURATION_BUCKETS[i + 1] ?? lower;
+      return Math.round(lower + ((half - seen) / count) * (upper - lower));
+    }
+    seen += count;
+  }
+  return DURATION_BUCKETS[DURATION_BUCKETS.length - 1] ?? 0;
+}
+
+const rate = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
+
+/** The dashboard of one site (or of every site when `siteId` is null) between `from` (inclusive) and `to` (exclusive). */
+export async function analyticsReport(em: EntityManager, siteId: string | null, from: Date, to: Date): Promise<AnalyticsReport> {
+  const where = `hour >= ? and hour < ?${siteId ? ' and site_id = ?' : ''}`;
+  const params = siteId ? [from.toISOString(), to.toISOString(), siteId] : [from.toISOString(), to.toISOString()];
+  const [[totals], dims] = await Promise.all([
+    em.execute<AnalyticsTotals[]>(`select ${TOTALS_SQL} from analytics_hourly where ${where}`, params),
+    em.execute<{ dimension: string; value: string; sessions: number }[]>(
+      `select dimension, value, sum(sessions)::int as sessions from analytics_hourly_dimensions where ${where}
+       group by dimension, value having sum(sessions) > 0 order by dimension, sessions desc, value`,
+      params,
+    ),
+  ]);
+  const t = totals!;
+  const top = Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, dims.filter((r) => r.dimension === d).slice(0, 10).map(({ value, sessions }) => ({ value, sessions }))])) as AnalyticsReport['top'];
+  const buckets = new Map(dims.filter((r) => r.dimension === 'duration').map((r) => [Number(r.value), r.sessions]));
+  const contacts = t.ctaCall + t.ctaEmail + t.bookings;
+  return {
+    totals: t,
+    bounceRate: rate(t.bounces, t.sessions),
+    medianSessionSeconds: medianFromBuckets(buckets),
+    averageSessionSeconds: rate(t.durationSeconds, t.sessions),
+    bookingConversionRate: rate(t.bookings, t.sessions),
+    top,
+    funnels: {
+      claim: [
+        { step: 'visits', count: t.sessions, rate: 1 },
+        { step: 'claim_bar_clicks', count: t.ctaClaim, rate: rate(t.ctaClaim, t.sessions) },
+        { step: 'checkouts_opened', count: t.checkoutsOpened, rate: rate(t.checkoutsOpened, t.sessions) },
+        { step: 'purchases', count: t.purchases, rate: rate(t.purchases, t.sessions) },
+      ],
+      contact: [
+        { step: 'visits', count: t.sessions, rate: 1 },
+        { step: 'contacts', count: contacts, rate: rate(contacts, t.sessions) },
+        { step: 'bookings', count: t.bookings, rate: rate(t.bookings, t.sessions) },
+      ],
+    },
+  };
+}
+
+/** Per-site KPIs for the admin overview. */
+export interface SiteKpis {
+  siteId: string;
+  slug: string;
+  visitors: number;
+  visitorsPerMonth: number;
+  sessions: number;
+  bookings: number;
+  bookingConversionRate: number;
+  averageSessionSeconds: number;
+  purchases: number;
+}
+
+/** Every site's KPIs over the range, busiest first. */
+export async function siteKpis(em: EntityManager, from: Date, to: Date, limit = 100): Promise<SiteKpis[]> {
+  const months = Math.max((to.getTime() - from.getTime()) / (30 * 86_400_000), 1 / 30);
+  const rows = await em.execute<{ siteId: string; slug: string; visitors: number; sessions: number; bookings: number; durationSeconds: number; purchases: number }[]>(
+    `select h.site_id as "siteId", s.slug, sum(h.visitors)::int as visitors, sum(h.sessions)::int as sessions, sum(h.bookings)::int as bookings,
+       sum(h.duration_seconds)::float8 as "durationSeconds", sum(h.purchases)::int as purchases
+     from analytics_hourly h join sites s on s.id = h.site_id
+     where h.hour >= ? and h.hour < ? group by h.site_id, s.slug order by visitors desc, s.slug limit ?`,
+    [from.toISOString(), to.toISOString(), limit],
+  );
+  return rows.map((r) => ({
+    siteId: r.siteId,
+    slug: r.slug,
+    visitors: r.visitors,
+    visitorsPerMonth: r.visitors / months,
+    sessions: r.sessions,
+    bookings: r.bookings,
+    bookingConversionRate: rate(r.bookings, r.sessions),
+    averageSessionSeconds: rate(r.durationSeconds, r.sessions),
+    purchases: r.purchases,
+  }));
+}

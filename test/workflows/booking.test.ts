@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EmailMessage } from '../../db/entities/index.js';
+import { seedDemoSites } from '../../db/seed.js';
+import { issueFormToken } from '../../lib/analytics/form-token.js';
+import type { bookingWorkflow } from '../../workflows/booking.js';
+import type { analyticsHousekeepingWorkflow } from '../../workflows/analytics-housekeeping.js';
+import { workflowIds } from '../../workflows/ids.js';
+import { ensureAnalyticsHousekeepingSchedule } from '../../worker/schedules.js';
+import { claimResult, openCheckout, pressCheckoutButton, siteIdOf } from '../helpers/claims.js';
+import { resetDatabase } from '../helpers/env.js';
+import { signedInOwner } from '../helpers/owners.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+import type { Activities } from '../helpers/worker.js';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack({ PLATFORM_LEADS_EMAIL: 'leads@webmagic.test' });
+});
+afterAll(() => stack.stop());
+beforeEach(async () => {
+  await resetDatabase(stack.api.orm);
+  await seedDemoSites(stack.api.orm.em.fork(), stack.api.config.pricing);
+  stack.api.app.siteDirectory.clear();
+  stack.postmark.reset();
+});
+
+async function submitBooking(slug: string, ip: string): Promise<string> {
+  const res = await stack.api.app.inject({
+    method: 'POST', url: `/api/v1/sites/${slug}/bookings`, remoteAddress: ip, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0' },
+    payload: { name: 'Luis Pérez', email: 'luis@example.com', phone: '+502 5555 1234', message: 'The sink leaks', form_token: issueFormToken(stack.api.config.analytics.salt, slug, Date.now() - 5000) },
+  });
+  expect(res.statusCode, res.body).toBe(202);
+  const [row] = await stack.api.orm.em.fork().execute<{ id: string }[]>(`select id from bookings order by created_at desc limit 1`);
+  return row!.id;
+}
+
+function crashAfterFirst(onCrash: () => void) {
+  return (activities: Activities): Activities => {
+    let crashed = false;
+    return {
+      ...activities,
+      sendBookingEmail: async (input) => {
+        const result = await activities.sendBookingEmail(input);
+        if (!crashed) {
+          crashed = true;
+          onCrash();
+          throw new Error('worker crashed right after sending');
+        }
+        return result;
+      },
+    };
+  };
+}
+
+describe('booking workflow', () => {
+  it('emails the platform inbox for a preview and the visitor, each exactly once, across a worker crash', async () => {
+    let signalCrash!: () => void;
+    const crashed = new Promise<void>((resolve) => (signalCrash = resolve));
+    await stack.restartWorker(crashAfterFirst(signalCrash));
+    const bookingId = await submitBooking('plumber-joe', '198.51.100.20');
+    await crashed;
+    await stack.restartWorker();
+
+    const result = await stack.api.temporal.workflow.getHandle<typeof bookingWorkflow>(workflowIds.booking(bookingId)).result();
+    expect(result.owner?.status).toBe('already_sent');
+    expect(result.visitor?.status).toBe('sent');
+    const sent = stack.postmark.sent();
+    expect(sent.map((m) => m.To).sort()).toEqual(['leads@webmagic.test', 'luis@example.com']);
+    expect(await stack.api.orm.em.fork().count(EmailMessage, { status: 'sent' })).toBe(2);
+    const history = JSON.stringify((await stack.api.temporal.workflow.getHandle(workflowIds.booking(bookingId)).fetchHistory()).events);
+    expect(history).not.toContain('luis@example.com');
+    expect(history).not.toContain('The sink leaks');
+  });
+
+  it('emails the owner once the site is owned', async () => {
+    await signedInOwner(stack.api, 'owner@example.com', ['roofer-bob']);
+    await stack.api.orm.em.fork().execute(`update sites set status = 'owned' where slug = 'roofer-bob'`);
+    const bookingId = await submitBooking('roofer-bob', '198.51.100.21');
+    await stack.api.temporal.workflow.getHandle<typeof bookingWorkflow>(workflowIds.booking(bookingId)).result();
+    expect(stack.postmark.sent().map((m) => m.To).sort()).toEqual(['luis@example.com', 'owner@example.com']);
+  });
+});
+
+describe('claim funnel events', () => {
+  it('records claim_started, checkout_opened and purchase_completed once each for a purchase', async () => {
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    const claimant = { email: 'buyer@example.com', name: 'Buyer' };
+    const checkout = await openCheckout(stack, 'plumber-joe', claimant);
+    await openCheckout(stack, 'plumber-joe', claimant);
+    await pressCheckoutButton(checkout, 'pay');
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
+    const counts = await stack.api.orm.em.fork().execute<{ type: string; n: number }[]>(`select type, count(*)::int as n from analytics_events group by type order by type`);
+    expect(counts).toEqual([{ type: 'checkout_opened', n: 1 }, { type: 'claim_started', n: 2 }, { type: 'purchase_completed', n: 1 }]);
+    const [rolled] = await stack.api.orm.em.fork().execute<{ claims: number; checkouts: number; purchases: number }[]>(
+      `select sum(claims_started)::int as claims, sum(checkouts_opened)::int as checkouts, sum(purchases)::int as purchases from analytics_hourly`,
+    );
+    expect(rolled).toEqual({ claims: 2, checkouts: 1, purchases: 1 });
+  });
+});
+
+describe('analytics housekeeping', () => {
+  it('creates its schedule once and deletes raw data past retention, keeping roll-ups', async () => {
+    const client = stack.api.temporal;
+    const config = { ...stack.config, temporal: { ...stack.config.temporal } };
+    expect(await ensureAnalyticsHousekeepingSchedule(client, config)).toBe('created');
+    expect(await ensureAnalyticsHousekeepingSchedule(client, config)).toBe('exists');
+    await client.schedule.getHandle(workflowIds.analyticsHousekeeping()).delete();
+
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    const em = stack.api.orm.em.fork();
+    const old = new Date(Date.now() - stack.config.analytics.retentionMs - 86_400_000).toISOString();
+    for (const [id, at] of [['00000000-0000-4000-8000-000000000001', old], ['00000000-0000-4000-8000-000000000002', new Date().toISOString()]] as const) {
+      await em.execute(`insert into visitor_sessions (id, site_id, visitor_id, landing_path, started_at, last_seen_at) values (?, ?, 'v', '/', ?, ?)`, [id, siteId, at, at]);
+      await em.execute(`insert into analytics_events (id, site_id, session_id, type, at) values (gen_random_uuid(), ?, ?, 'page_view', ?)`, [siteId, id, at]);
+    }
+    await em.execute(`insert into analytics_hourly (id, site_id, hour, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 1)`, [siteId, old]);
+    const result = await client.workflow.execute<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
+      workflowId: `${workflowIds.analyticsHousekeeping()}-test`, taskQueue: stack.config.temporal.taskQueue, args: [],
+    });
+    expect(result).toEqual({ events: 1, sessions: 1 });
+    const left = await em.execute<{ n: number }[]>(`select (select count(*) from visitor_sessions)::int + (select count(*) from analytics_events)::int as n`);
+    expect(left[0]!.n).toBe(2);
+    expect(await em.execute(`select id from analytics_hourly`)).toHaveLength(1);
+  });
+});
