@@ -49,6 +49,7 @@ export function pageFor(row: PageRow): CachedPage {
     title: row.title,
     business: { name: row.name, phone: row.phone, email: row.email, address: row.address, city: row.city, hours: row.hours },
     content: row.content,
+    slug: row.slug,
     claim: row.status === 'preview'
       ? { slug: row.slug, price: formatMoney(row.purchase_amount_cents, row.currency), monthly: formatMoney(row.monthly_amount_cents, row.currency) }
       : null,

@@ -5,6 +5,8 @@ import { baseProperties } from './base.js';
 export const Business = defineEntity({
   name: 'Business',
   tableName: 'businesses',
+  // Notifies the API's page caches (created by migration hosting_domains; declared so schema diffs keep it).
+  triggers: [{ name: 'businesses_notify_changed', timing: 'after', events: ['update'], expression: `create trigger "businesses_notify_changed" after update on "businesses" for each row execute function "notify_site_changed"()` }],
   properties: {
     ...baseProperties,
     name: p.string(),

@@ -10,6 +10,8 @@ export type DomainStatus = (typeof DOMAIN_STATUSES)[number];
 export const DomainVerificationRecord = defineEntity({
   name: 'DomainVerificationRecord',
   tableName: 'domain_verification_records',
+  // Notifies the API's page caches (created by migration hosting_domains; declared so schema diffs keep it).
+  triggers: [{ name: 'domain_verification_records_notify_changed', timing: 'after', events: ['insert', 'update', 'delete'], expression: `create trigger "domain_verification_records_notify_changed" after insert or update or delete on "domain_verification_records" for each row execute function "notify_site_changed"()` }],
   properties: {
     ...baseProperties,
     site: () => p.manyToOne(Site),

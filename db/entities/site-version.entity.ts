@@ -19,6 +19,8 @@ export interface SiteContent {
 export const SiteVersion = defineEntity({
   name: 'SiteVersion',
   tableName: 'site_versions',
+  // Notifies the API's page caches (created by migration hosting_domains; declared so schema diffs keep it).
+  triggers: [{ name: 'site_versions_notify_changed', timing: 'after', events: ['update', 'delete'], expression: `create trigger "site_versions_notify_changed" after update or delete on "site_versions" for each row execute function "notify_site_changed"()` }],
   uniques: [{ properties: ['site', 'versionNumber'] }],
   properties: {
     ...appendOnlyProperties,

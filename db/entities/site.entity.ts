@@ -15,6 +15,8 @@ export type SiteSubscriptionStatus = (typeof SITE_SUBSCRIPTION_STATUSES)[number]
 export const Site = defineEntity({
   name: 'Site',
   tableName: 'sites',
+  // Notifies the API's page caches (created by migration hosting_domains; declared so schema diffs keep it).
+  triggers: [{ name: 'sites_notify_changed', timing: 'after', events: ['insert', 'update', 'delete'], expression: `create trigger "sites_notify_changed" after insert or delete or update of "slug", "status", "title", "current_version_id", "custom_domain", "purchase_amount_cents", "monthly_amount_cents", "currency", "business_id" on "sites" for each row execute function "notify_site_changed"()` }],
   properties: {
     ...baseProperties,
     slug: p.string().length(100).unique(),

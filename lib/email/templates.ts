@@ -228,7 +228,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     action: { label: 'Visit your website', url: m.siteUrl },
   }),
   domain_failed: (m) => ({
-    subject: `We could not verify ${m.domain}`,
+    subject: `We could not verify ${m.domain} for ${m.siteTitle}`,
     preheader: 'The DNS records we asked for were not found in time.',
     heading: 'Your domain could not be verified',
     paragraphs: [
