@@ -33,7 +33,7 @@ export const TEXT_FIELDS = ['headline', 'tagline', 'about', 'callToAction', 'pho
 
 /** One field-level edit of the structured content. */
 export const SiteChangeSchema = Type.Union([
-  Type.Object({ op: Type.Literal('set'), field: Type.Union(TEXT_FIELDS.map((f) => Type.Literal(f))), value: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
+  Type.Object({ op: Type.Literal('set'), field: Type.Enum(TEXT_FIELDS), value: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('set_hours'), days: Type.String({ minLength: 1, maxLength: 40 }), value: Line(60) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('add_service'), name: Line(120) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('remove_service'), name: Line(120) }, { additionalProperties: false }),
