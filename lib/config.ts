@@ -68,6 +68,9 @@ export const EnvSchema = Type.Object({
   POSTMARK_API_HOST: Type.String({ default: '127.0.0.1:3002' }),
   POSTMARK_USE_HTTPS: Type.Boolean({ default: false }),
   EMAIL_FROM: Type.String({ default: 'WebMagic <hello@webmagic.local>' }),
+  SITE_EDITOR: Type.Union([Type.Literal('local'), Type.Literal('openai')], { default: 'local' }),
+  EDIT_REMINDER_AFTER: Type.Intersect([Duration], { default: '3d' }),
+  EDIT_EXPIRY: Type.Intersect([Duration], { default: '14d' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -107,6 +110,8 @@ export interface AppConfig {
   assistant: { kind: 'local' | 'openai'; baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
+  /** Site edits: which editor drafts them (`openai` uses the OPENAI_* settings), when the owner is reminded, when a draft expires. */
+  edits: { editor: 'local' | 'openai'; reminderMs: number; expiryMs: number };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -155,6 +160,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = converted as Env;
   if (env.ASSISTANT === 'openai' && env.OPENAI_API_KEY === '') {
     throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: must be set when ASSISTANT=openai');
+  }
+  if (env.SITE_EDITOR === 'openai' && env.OPENAI_API_KEY === '') {
+    throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: must be set when SITE_EDITOR=openai');
+  }
+  if (parseDuration(env.EDIT_REMINDER_AFTER) >= parseDuration(env.EDIT_EXPIRY)) {
+    throw new ConfigError('Invalid configuration:\n  EDIT_REMINDER_AFTER: must be shorter than EDIT_EXPIRY');
   }
   if (env.NODE_ENV === 'production') {
     const defaulted: string[] = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
@@ -214,5 +225,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.RECURRENTE_WEBHOOK_SECRET,
     },
     postmark: { serverToken: env.POSTMARK_SERVER_TOKEN, apiHost: env.POSTMARK_API_HOST, useHttps: env.POSTMARK_USE_HTTPS, from: env.EMAIL_FROM },
+    edits: { editor: env.SITE_EDITOR, reminderMs: parseDuration(env.EDIT_REMINDER_AFTER), expiryMs: parseDuration(env.EDIT_EXPIRY) },
   };
 }

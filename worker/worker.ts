@@ -13,7 +13,11 @@ import { createPaymentActivities } from '../activities/payments.js';
 import { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
+import { createSiteEditActivities } from '../activities/site-edits.js';
 import type { AppConfig } from '../lib/config.js';
+import { LocalSiteEditor } from '../lib/site-editor/local-editor.js';
+import { OpenAiSiteEditor } from '../lib/site-editor/openai-editor.js';
+import type { SiteEditor } from '../lib/site-editor/site-editor.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -25,6 +29,7 @@ export interface ActivityDeps {
   mailer: Mailer;
   gateway: PaymentGateway;
   assistant: TicketAssistant;
+  siteEditor: SiteEditor;
 }
 
 /** The configured ticket assistant: the embedded model, or an OpenAI-compatible API. */
@@ -33,9 +38,19 @@ export function createAssistant(assistant: AppConfig['assistant']): TicketAssist
   return new OpenAiCompatibleAssistant({ baseUrl: assistant.baseUrl, apiKey: assistant.apiKey, model: assistant.model, timeoutMs: assistant.timeoutMs });
 }
 
+/** The configured site editor: the embedded rules, or an OpenAI-compatible API (with the assistant's connection settings). */
+export function createSiteEditor(config: AppConfig): SiteEditor {
+  if (config.edits.editor === 'local') return new LocalSiteEditor();
+  const { baseUrl, apiKey, model, timeoutMs } = config.assistant;
+  return new OpenAiSiteEditor({ baseUrl, apiKey, model, timeoutMs });
+}
+
 /** Builds the real dependencies of the activities from the configuration. */
 export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
-  return { config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant) };
+  return {
+    config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant),
+    siteEditor: createSiteEditor(config),
+  };
 }
 
 /** All activities, built from their factories. */
@@ -47,6 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSubscriptionActivities(deps),
     ...createSubscriptionPaymentActivities(deps),
     ...createTicketActivities(deps),
+    ...createSiteEditActivities(deps),
   };
 }
 

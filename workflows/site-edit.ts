@@ -1,0 +1,176 @@
+import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { DraftResult, createSiteEditActivities } from '../activities/site-edits.js';
+import type { EditRequestStatus } from '../db/entities/edit-request.entity.js';
+import type { SiteContent } from '../lib/site-editor/content.js';
+import { workflowIds } from './ids.js';
+import { customerRepliedSignal } from './support-ticket.js';
+
+/** Start arguments: the request and the configured waiting times. */
+export interface SiteEditInput {
+  editRequestId: string;
+  /** The ticket the request came from, handed back to an agent when the owner rejects or the editor cannot help. */
+  ticketId?: string;
+  reminderMs: number;
+  expiryMs: number;
+}
+
+/** What the state query and the updates answer. */
+export interface SiteEditState {
+  status: EditRequestStatus;
+  versionId: string | null;
+  versionNumber: number | null;
+  summary: string | null;
+  reason: string | null;
+}
+
+/** A hand-written draft from an agent. */
+export interface AgentDraft {
+  content: SiteContent;
+  summary: string;
+}
+
+/** The owner approves the preview: it is published, or re-drafted when the live site changed meanwhile. */
+export const approveEditUpdate = defineUpdate<SiteEditState>('approveEdit');
+/** The owner rejects the preview, with a reason for the agent. */
+export const rejectEditUpdate = defineUpdate<SiteEditState, [{ reason: string }]>('rejectEdit');
+/** An agent supplies the draft the editor could not write (or a better one). */
+export const agentDraftUpdate = defineUpdate<SiteEditState, [AgentDraft]>('agentDraft');
+/** Current state of the edit. */
+export const siteEditStateQuery = defineQuery<SiteEditState>('siteEditState');
+
+const edits = proxyActivities<ReturnType<typeof createSiteEditActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: ['NoDraft'] },
+});
+
+type Decision = { kind: 'approve' } | { kind: 'reject'; reason: string };
+
+const ENDED: EditRequestStatus[] = ['published', 'rejected', 'expired', 'refused'];
+
+/**
+ * A site edit (`edit:<editRequestId>`): the editor drafts an unpublished version, the owner gets a private preview
+ * and approves or rejects it (reminded once, discarded at expiry); what the editor cannot do waits for an agent's draft.
+ */
+export async function siteEditWorkflow(input: SiteEditInput): Promise<SiteEditState> {
+  const result = await runSiteEdit(input);
+  await condition(allHandlersFinished);
+  return result;
+}
+
+async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
+  const state: SiteEditState = { status: 'generating', versionId: null, versionNumber: null, summary: null, reason: null };
+  let decision = null as Decision | null;
+  let agentDraft = null as AgentDraft | null;
+  let busy = false;
+
+  setHandler(siteEditStateQuery, () => state);
+  setHandler(approveEditUpdate, async () => {
+    decision = { kind: 'approve' };
+    busy = true;
+    await condition(() => !busy);
+    return state;
+  }, { validator: () => requireAwaiting('approve') });
+  setHandler(rejectEditUpdate, async ({ reason }) => {
+    decision = { kind: 'reject', reason };
+    busy = true;
+    await condition(() => !busy);
+    return state;
+  }, { validator: (_rejection) => requireAwaiting('reject') });
+  setHandler(agentDraftUpdate, async (draft) => {
+    agentDraft = draft;
+    busy = true;
+    await condition(() => !busy);
+    return state;
+  }, {
+    validator: (_draft) => {
+      if (ENDED.includes(state.status) || busy) throw ApplicationFailure.nonRetryable(`the edit request is ${state.status}`, 'EditNotOpen');
+    },
+  });
+
+  function requireAwaiting(action: string): void {
+    if (state.status !== 'awaiting_approval' || busy || decision !== null) {
+      throw ApplicationFailure.nonRetryable(`cannot ${action}: the edit request is ${state.status}`, 'EditNotAwaitingApproval');
+    }
+  }
+
+  const blocked = await edits.checkSiteEditable(input.editRequestId);
+  if (blocked) {
+    await end('refused', blocked, 'refused');
+    await handToAgent('refused');
+    return state;
+  }
+
+  let draft = await edits.draftEditVersion({ editRequestId: input.editRequestId, expiresInMs: input.expiryMs });
+  for (;;) {
+    if (draft.kind === 'needs_agent') {
+      state.status = 'needs_agent';
+      state.reason = draft.reason;
+      await edits.setEditStatus({ editRequestId: input.editRequestId, status: 'needs_agent' });
+      await edits.sendEditNotice({ editRequestId: input.editRequestId, notice: 'needs_agent' });
+      await handToAgent('needs-agent');
+      if (!(await condition(() => agentDraft !== null, input.expiryMs))) return end('expired', 'no draft was written in time', 'expired');
+      draft = await takeAgentDraft();
+      continue;
+    }
+    showDraft(draft);
+    await edits.sendEditNotice({ editRequestId: input.editRequestId, notice: 'draft_ready' });
+    busy = false;
+    let answered = await condition(() => decision !== null || agentDraft !== null, input.reminderMs);
+    if (!answered) {
+      await edits.sendEditNotice({ editRequestId: input.editRequestId, notice: 'reminder' });
+      answered = await condition(() => decision !== null || agentDraft !== null, input.expiryMs - input.reminderMs);
+    }
+    if (!answered) return discard('expired', 'the preview was not approved in time', 'expired');
+    if (agentDraft) {
+      draft = await takeAgentDraft();
+      continue;
+    }
+    const chosen = decision as Decision;
+    decision = null;
+    if (chosen.kind === 'reject') {
+      await discard('rejected', chosen.reason, 'rejected');
+      await handToAgent('rejected');
+      return state;
+    }
+    const published = await edits.publishEditDraft(input.editRequestId);
+    if (published.kind === 'published') return end('published', null, 'published');
+    if (published.kind === 'not_editable') return discard('refused', published.reason, 'refused');
+    draft = await edits.draftEditVersion({ editRequestId: input.editRequestId, expiresInMs: input.expiryMs, rebase: true });
+    if (draft.kind === 'needs_agent') {
+      return discard('refused', `the live site changed after this preview was drafted and the change cannot be redone on it: ${draft.reason}`, 'refused');
+    }
+    state.reason = 'the live site changed after this preview was drafted; it was re-drafted on the current version and needs a new approval';
+  }
+
+  function showDraft(d: Extract<DraftResult, { kind: 'draft' }>): void {
+    state.status = 'awaiting_approval';
+    state.versionId = d.versionId;
+    state.versionNumber = d.versionNumber;
+    state.summary = d.summary;
+  }
+
+  async function takeAgentDraft(): Promise<DraftResult> {
+    const next = agentDraft as AgentDraft;
+    agentDraft = null;
+    return edits.saveAgentDraft({ editRequestId: input.editRequestId, content: next.content, summary: next.summary, expiresInMs: input.expiryMs });
+  }
+
+  async function handToAgent(step: string): Promise<void> {
+    if (!input.ticketId) return;
+    await getExternalWorkflowHandle(workflowIds.ticket(input.ticketId)).signal(customerRepliedSignal, { messageId: `edit:${input.editRequestId}:${step}` }).catch(() => undefined);
+  }
+
+  async function discard(status: EditRequestStatus, reason: string, notice: 'expired' | 'rejected' | 'refused'): Promise<SiteEditState> {
+    await edits.discardEditDraft({ editRequestId: input.editRequestId, status, decision: reason });
+    return end(status, reason, notice, true);
+  }
+
+  async function end(status: EditRequestStatus, reason: string | null, notice: 'published' | 'expired' | 'rejected' | 'refused', stored = false): Promise<SiteEditState> {
+    if (!stored) await edits.setEditStatus({ editRequestId: input.editRequestId, status, ...(reason === null ? {} : { decision: reason }) });
+    state.status = status;
+    state.reason = reason;
+    await edits.sendEditNotice({ editRequestId: input.editRequestId, notice, ...(reason === null ? {} : { detail: reason }) });
+    busy = false;
+    return state;
+  }
+}
