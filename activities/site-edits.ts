@@ -4,8 +4,8 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/activity';
 import { CustomerSiteOwnership, EditRequest, EmailMessage, Site, SiteVersion, SupportTicket, TicketMessage } from '../db/entities/index.js';
 import type { EditRequestStatus, IEditRequest } from '../db/entities/edit-request.entity.js';
-import type { ISite } from '../db/entities/site.entity.js';
 import type { AppConfig } from '../lib/config.js';
+import { notEditableReason } from '../lib/site-editor/editable.js';
 import { applyChanges, ChangeConflictError, withContact, type SiteContent } from '../lib/site-editor/content.js';
 import { hashPreviewToken, previewToken } from '../lib/site-editor/preview-token.js';
 import { SiteEditorError, type SiteEditor } from '../lib/site-editor/site-editor.js';
@@ -26,16 +26,6 @@ export type PublishResult =
 
 /** The steps the owner (and the ticket, where there is one) hears about. */
 export type EditNotice = 'draft_ready' | 'reminder' | 'published' | 'expired' | 'rejected' | 'needs_agent' | 'refused';
-
-/** Subscription states in which a site may be edited: paid, or failed but still in grace. */
-export const EDITABLE_SUBSCRIPTIONS: readonly string[] = ['active', 'past_due'];
-
-/** Why the site cannot be edited now, or null when it can. */
-export function notEditableReason(site: Pick<ISite, 'status' | 'subscriptionStatus'>): string | null {
-  if (site.status === 'suspended' || site.status === 'cancelled') return `the site is ${site.status}`;
-  if (!EDITABLE_SUBSCRIPTIONS.includes(site.subscriptionStatus)) return 'editing needs an active subscription';
-  return null;
-}
 
 const TICKET_TEXT: Record<EditNotice, string> = {
   draft_ready: 'We drafted the change you asked for. Check your email for the private preview link, then approve or reject it.',

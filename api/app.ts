@@ -16,6 +16,9 @@ import { siteRoutes } from './routes/sites.js';
 import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { adminSiteRoutes } from './routes/admin-sites.js';
+import { previewRoutes } from './routes/previews.js';
+import { siteEditRoutes } from './routes/site-edits.js';
 import { validatorCompiler } from './validation.js';
 
 /** Options that differ between the server and tests. */
@@ -50,6 +53,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(rateLimit, { global: false });
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);
+  await app.register(previewRoutes);
   await app.register(async (api) => {
     await api.register(healthRoutes);
     await api.register(siteRoutes);
@@ -60,6 +64,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
+    await api.register(siteEditRoutes, { prefix: '/customer' });
+    await api.register(adminSiteRoutes, { prefix: '/admin' });
   }, { prefix: '/api/v1' });
 
   return app;
