@@ -207,7 +207,7 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
       const site = request.site;
       const preview = request.previewVersion;
       const summary = line(preview?.changeSummary || request.requestText);
-      const key = `edit:${request.id}:${input.notice}:${preview?.id ?? 'none'}`;
+      const key = `edit:${request.id}:${input.notice}:v${preview?.versionNumber ?? 0}`;
       if (request.ticket) {
         const body = input.detail ? `${TICKET_TEXT[input.notice]}: ${input.detail}` : TICKET_TEXT[input.notice];
         await em.upsert(TicketMessage, { ticket: request.ticket.id, idempotencyKey: key, authorType: 'system', body }, { onConflictFields: ['idempotencyKey'], onConflictAction: 'ignore' });

@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, getExternalWorkflowHandle, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { DraftResult, createSiteEditActivities } from '../activities/site-edits.js';
 import type { EditRequestStatus } from '../db/entities/edit-request.entity.js';
 import type { SiteContent } from '../lib/site-editor/content.js';
@@ -61,34 +61,36 @@ async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
   const state: SiteEditState = { status: 'generating', versionId: null, versionNumber: null, summary: null, reason: null };
   let decision = null as Decision | null;
   let agentDraft = null as AgentDraft | null;
-  let busy = false;
+  // Each update waits until the main loop has acted on it: `asked` counts accepted updates, `settled` those acted on.
+  let asked = 0;
+  let settled = 0;
+  let taken = 0;
+  const answer = async (): Promise<SiteEditState> => {
+    const mine = ++asked;
+    await condition(() => settled >= mine);
+    return state;
+  };
 
   setHandler(siteEditStateQuery, () => state);
   setHandler(approveEditUpdate, async () => {
     decision = { kind: 'approve' };
-    busy = true;
-    await condition(() => !busy);
-    return state;
+    return answer();
   }, { validator: () => requireAwaiting('approve') });
   setHandler(rejectEditUpdate, async ({ reason }) => {
     decision = { kind: 'reject', reason };
-    busy = true;
-    await condition(() => !busy);
-    return state;
+    return answer();
   }, { validator: (_rejection) => requireAwaiting('reject') });
   setHandler(agentDraftUpdate, async (draft) => {
     agentDraft = draft;
-    busy = true;
-    await condition(() => !busy);
-    return state;
+    return answer();
   }, {
     validator: (_draft) => {
-      if (ENDED.includes(state.status) || busy) throw ApplicationFailure.nonRetryable(`the edit request is ${state.status}`, 'EditNotOpen');
+      if (ENDED.includes(state.status) || agentDraft !== null || decision !== null) throw ApplicationFailure.nonRetryable(`the edit request is ${state.status}`, 'EditNotOpen');
     },
   });
 
   function requireAwaiting(action: string): void {
-    if (state.status !== 'awaiting_approval' || busy || decision !== null) {
+    if (state.status !== 'awaiting_approval' || decision !== null || agentDraft !== null) {
       throw ApplicationFailure.nonRetryable(`cannot ${action}: the edit request is ${state.status}`, 'EditNotAwaitingApproval');
     }
   }
@@ -103,21 +105,21 @@ async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
   let draft = await edits.draftEditVersion({ editRequestId: input.editRequestId, expiresInMs: input.expiryMs });
   for (;;) {
     if (draft.kind === 'needs_agent') {
+      await edits.setEditStatus({ editRequestId: input.editRequestId, status: 'needs_agent' });
       state.status = 'needs_agent';
       state.reason = draft.reason;
-      await edits.setEditStatus({ editRequestId: input.editRequestId, status: 'needs_agent' });
-      await edits.sendEditNotice({ editRequestId: input.editRequestId, notice: 'needs_agent' });
+      await notify({ editRequestId: input.editRequestId, notice: 'needs_agent' });
       await handToAgent('needs-agent');
       if (!(await condition(() => agentDraft !== null, input.expiryMs))) return end('expired', 'no draft was written in time', 'expired');
       draft = await takeAgentDraft();
       continue;
     }
     showDraft(draft);
-    await edits.sendEditNotice({ editRequestId: input.editRequestId, notice: 'draft_ready' });
-    busy = false;
+    await notify({ editRequestId: input.editRequestId, notice: 'draft_ready' });
+    settled = taken;
     let answered = await condition(() => decision !== null || agentDraft !== null, input.reminderMs);
     if (!answered) {
-      await edits.sendEditNotice({ editRequestId: input.editRequestId, notice: 'reminder' });
+      await notify({ editRequestId: input.editRequestId, notice: 'reminder' });
       answered = await condition(() => decision !== null || agentDraft !== null, input.expiryMs - input.reminderMs);
     }
     if (!answered) return discard('expired', 'the preview was not approved in time', 'expired');
@@ -127,6 +129,7 @@ async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
     }
     const chosen = decision as Decision;
     decision = null;
+    taken = asked;
     if (chosen.kind === 'reject') {
       await discard('rejected', chosen.reason, 'rejected');
       await handToAgent('rejected');
@@ -142,6 +145,15 @@ async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
     state.reason = 'the live site changed after this preview was drafted; it was re-drafted on the current version and needs a new approval';
   }
 
+  /** A notice that cannot be delivered (a rejected address) must not stop the edit. */
+  async function notify(notice: Parameters<typeof edits.sendEditNotice>[0]): Promise<void> {
+    try {
+      await edits.sendEditNotice(notice);
+    } catch (error) {
+      log.warn('edit notice not delivered', { editRequestId: input.editRequestId, notice: notice.notice, error: String(error) });
+    }
+  }
+
   function showDraft(d: Extract<DraftResult, { kind: 'draft' }>): void {
     state.status = 'awaiting_approval';
     state.versionId = d.versionId;
@@ -152,6 +164,7 @@ async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
   async function takeAgentDraft(): Promise<DraftResult> {
     const next = agentDraft as AgentDraft;
     agentDraft = null;
+    taken = asked;
     return edits.saveAgentDraft({ editRequestId: input.editRequestId, content: next.content, summary: next.summary, expiresInMs: input.expiryMs });
   }
 
@@ -169,8 +182,8 @@ async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
     if (!stored) await edits.setEditStatus({ editRequestId: input.editRequestId, status, ...(reason === null ? {} : { decision: reason }) });
     state.status = status;
     state.reason = reason;
-    await edits.sendEditNotice({ editRequestId: input.editRequestId, notice, ...(reason === null ? {} : { detail: reason }) });
-    busy = false;
+    await notify({ editRequestId: input.editRequestId, notice, ...(reason === null ? {} : { detail: reason }) });
+    settled = asked;
     return state;
   }
 }
