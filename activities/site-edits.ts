@@ -49,7 +49,8 @@ async function nextVersionNumber(em: EntityManager, siteId: string): Promise<num
 
 /** Site-edit activities: draft with the configured editor, publish under a site lock, discard, and tell the owner. */
 export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; siteEditor: SiteEditor; config: Pick<AppConfig, 'publicBaseUrl' | 'auth'> }) {
-  const { sendEmail } = createEmailActivities(deps);
+  const emails = createEmailActivities(deps);
+  const sendEmail = (input: Parameters<typeof emails.sendEmail>[0]) => emails.sendEmail(input);
 
   async function loadRequest(em: EntityManager, editRequestId: string): Promise<IEditRequest> {
     return em.findOneOrFail(EditRequest, editRequestId, { populate: ['site', 'site.business', 'site.currentVersion', 'previewVersion', 'ticket', 'requestedBy'] });

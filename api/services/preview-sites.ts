@@ -97,7 +97,7 @@ export function previewSitesFromCsv(text: string): { rows: unknown[] } | { error
       title: get('title'),
       business: Object.fromEntries(Object.entries({
         name: get('name'), category: get('category'), phone: get('phone'), email: get('email'), address: get('address'), city: get('city'),
-        hours: hours ? Object.fromEntries(hours.split('|').map((pair) => pair.split('=').map((s) => s.trim()))) : undefined,
+        hours: hours ? Object.fromEntries(hours.split('|').map((pair): [string, string] => { const [day = '', time = ''] = pair.split('='); return [day.trim(), time.trim()]; })) : undefined,
       }).filter(([, v]) => v !== undefined)),
       content: {
         headline: get('headline'), tagline: get('tagline'), about: get('about'),

@@ -58,7 +58,8 @@ function compact(change: Record<string, string>): Record<string, string> {
     set: ['field', 'value'], set_hours: ['days', 'value'], add_service: ['name'], remove_service: ['name'], rename_service: ['from', 'to'], set_color: ['target', 'value'],
   };
   const keys = used[change.op ?? ''] ?? [];
-  return Object.fromEntries([['op', change.op ?? ''], ...keys.map((k) => [k, change[k] ?? ''])]);
+  const entries: [string, string][] = [['op', change.op ?? ''], ...keys.map((k): [string, string] => [k, change[k] ?? ''])];
+  return Object.fromEntries(entries);
 }
 
 /** A `SiteEditor` backed by an OpenAI-compatible chat API; every answer is checked against the change and content schemas before use. */
