@@ -102,7 +102,13 @@ async function runSiteEdit(input: SiteEditInput): Promise<SiteEditState> {
     return state;
   }
 
-  let draft = await edits.draftEditVersion({ editRequestId: input.editRequestId, expiresInMs: input.expiryMs });
+  let draft: DraftResult;
+  try {
+    draft = await edits.draftEditVersion({ editRequestId: input.editRequestId, expiresInMs: input.expiryMs });
+  } catch (error) {
+    // An editor that keeps failing (provider down past the retries) leaves the request to an agent.
+    draft = { kind: 'needs_agent', reason: `the editor failed: ${String(error)}`.slice(0, 300) };
+  }
   for (;;) {
     if (draft.kind === 'needs_agent') {
       await edits.setEditStatus({ editRequestId: input.editRequestId, status: 'needs_agent' });
