@@ -20,6 +20,9 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { webhookEventRoutes } from './routes/webhook-events.js';
 import { startWebhookRelay, type WebhookRelay } from './services/webhook-relay.js';
 import { domainRoutes } from './routes/domains.js';
+import { adminSiteRoutes } from './routes/admin-sites.js';
+import { previewRoutes } from './routes/previews.js';
+import { siteEditRoutes } from './routes/site-edits.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
@@ -93,6 +96,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(accountPageRoutes);
   await app.register(analyticsPlugin);
   await app.register(analyticsScriptRoutes);
+  await app.register(previewRoutes);
   await app.register(async (api) => {
     await api.register(healthRoutes);
     await api.register(siteRoutes);
@@ -109,6 +113,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(bookingRoutes);
     await api.register(siteAnalyticsRoutes, { prefix: '/customer' });
     await api.register(adminAnalyticsRoutes, { prefix: '/admin' });
+    await api.register(siteEditRoutes, { prefix: '/customer' });
+    await api.register(adminSiteRoutes, { prefix: '/admin' });
   }, { prefix: '/api/v1' });
 
   if (options.relay !== false) {

@@ -101,6 +101,9 @@ export const EnvSchema = Type.Object({
   BOOKING_MAX_PER_IP: Type.Integer({ minimum: 1, default: 5 }),
   BOOKING_MAX_PER_SITE: Type.Integer({ minimum: 1, default: 100 }),
   PLATFORM_LEADS_EMAIL: Type.String({ format: 'email', default: 'leads@webmagic.local' }),
+  SITE_EDITOR: Type.Union([Type.Literal('local'), Type.Literal('openai')], { default: 'local' }),
+  EDIT_REMINDER_AFTER: Type.Intersect([Duration], { default: '3d' }),
+  EDIT_EXPIRY: Type.Intersect([Duration], { default: '14d' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -170,6 +173,8 @@ export interface AppConfig {
   analytics: { salt: string; sessionTimeoutMs: number; retentionMs: number; housekeepingIntervalMs: number; flushIntervalMs: number; flushBatch: number };
   /** Spam rules of the contact form; `platformLeadsEmail` receives the leads of sites nobody owns yet. */
   bookings: { minFillTimeMs: number; rateWindowMs: number; maxPerIp: number; maxPerSite: number; platformLeadsEmail: string };
+  /** Site edits: which editor drafts them (`openai` uses the OPENAI_* settings), when the owner is reminded, when a draft expires. */
+  edits: { editor: 'local' | 'openai'; reminderMs: number; expiryMs: number };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -234,6 +239,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = converted as Env;
   if (env.ASSISTANT === 'openai' && env.OPENAI_API_KEY === '') {
     throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: must be set when ASSISTANT=openai');
+  }
+  if (env.SITE_EDITOR === 'openai' && env.OPENAI_API_KEY === '') {
+    throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: must be set when SITE_EDITOR=openai');
+  }
+  if (parseDuration(env.EDIT_REMINDER_AFTER) >= parseDuration(env.EDIT_EXPIRY)) {
+    throw new ConfigError('Invalid configuration:\n  EDIT_REMINDER_AFTER: must be shorter than EDIT_EXPIRY');
   }
   if (env.NODE_ENV === 'production') {
     const defaulted: string[] = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
@@ -333,5 +344,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxPerSite: env.BOOKING_MAX_PER_SITE,
       platformLeadsEmail: env.PLATFORM_LEADS_EMAIL,
     },
+    edits: { editor: env.SITE_EDITOR, reminderMs: parseDuration(env.EDIT_REMINDER_AFTER), expiryMs: parseDuration(env.EDIT_EXPIRY) },
   };
 }

@@ -18,6 +18,10 @@ import { createBookingActivities } from '../activities/bookings.js';
 import type { AppConfig } from '../lib/config.js';
 import { createDomainActivities } from '../activities/domains.js';
 import { createDnsResolver, type DnsResolver } from '../lib/dns/resolver.js';
+import { createSiteEditActivities } from '../activities/site-edits.js';
+import { LocalSiteEditor } from '../lib/site-editor/local-editor.js';
+import { OpenAiSiteEditor } from '../lib/site-editor/openai-editor.js';
+import type { SiteEditor } from '../lib/site-editor/site-editor.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -30,6 +34,7 @@ export interface ActivityDeps {
   gateway: PaymentGateway;
   assistant: TicketAssistant;
   dns: DnsResolver;
+  siteEditor: SiteEditor;
 }
 
 /** The configured ticket assistant: the embedded model, or an OpenAI-compatible API. */
@@ -38,9 +43,19 @@ export function createAssistant(assistant: AppConfig['assistant']): TicketAssist
   return new OpenAiCompatibleAssistant({ baseUrl: assistant.baseUrl, apiKey: assistant.apiKey, model: assistant.model, timeoutMs: assistant.timeoutMs });
 }
 
+/** The configured site editor: the embedded rules, or an OpenAI-compatible API (with the assistant's connection settings). */
+export function createSiteEditor(config: AppConfig): SiteEditor {
+  if (config.edits.editor === 'local') return new LocalSiteEditor();
+  const { baseUrl, apiKey, model, timeoutMs } = config.assistant;
+  return new OpenAiSiteEditor({ baseUrl, apiKey, model, timeoutMs });
+}
+
 /** Builds the real dependencies of the activities from the configuration. */
 export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
-  return { config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant), dns: createDnsResolver(config.dns) };
+  return {
+    config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant),
+    dns: createDnsResolver(config.dns), siteEditor: createSiteEditor(config),
+  };
 }
 
 /** All activities, built from their factories. */
@@ -55,6 +70,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDomainActivities(deps),
     ...createBookingActivities(deps),
     ...createAnalyticsActivities(deps),
+    ...createSiteEditActivities(deps),
   };
 }
 

@@ -5,3 +5,4 @@ export { supportTicketWorkflow } from './support-ticket.js';
 export { customDomainWorkflow } from './custom-domain.js';
 export { bookingWorkflow } from './booking.js';
 export { analyticsHousekeepingWorkflow } from './analytics-housekeeping.js';
+export { siteEditWorkflow } from './site-edit.js';

@@ -1,10 +1,12 @@
-import { condition, defineQuery, defineSignal, log, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, log, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { TicketTriage } from '../lib/assistant/ticket-assistant.js';
 import type { createEmailActivities } from '../activities/email.js';
+import type { createSiteEditActivities } from '../activities/site-edits.js';
 import type { createTicketActivities, TicketUpdate } from '../activities/tickets.js';
 import type { TicketStatus } from '../db/entities/support-ticket.entity.js';
 import { adminTicketUrl } from '../lib/urls.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS } from './activity-options.js';
+import { workflowIds } from './ids.js';
 import { BUSINESS_STATUS, SITE_SLUG, TICKET_CATEGORY } from './search-attributes.js';
 
 /** Start arguments: the ticket and the configured service levels. */
@@ -20,6 +22,8 @@ export interface TicketInput {
   /** Where escalations are emailed, and the base of the link in them. */
   agentEmail: string;
   publicBaseUrl: string;
+  /** Waiting times of the site edit a content-edit ticket starts; without them no edit is started. */
+  edit?: { reminderMs: number; expiryMs: number };
 }
 
 /** A reply stored by the API; the id makes redelivery harmless. */
@@ -56,6 +60,10 @@ const tickets = proxyActivities<ReturnType<typeof createTicketActivities>>(datab
 const triage = proxyActivities<ReturnType<typeof createTicketActivities>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['TriageFailed'] },
+});
+const siteEdits = proxyActivities<ReturnType<typeof createSiteEditActivities>>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 
@@ -105,6 +113,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
     state.confidence = triaged.confidence;
     upsertSearchAttributes([{ key: TICKET_CATEGORY, value: triaged.category }]);
     await tickets.recordTriage({ ticketId: input.ticketId, triage: triaged });
+    if (triaged.category === 'content_edit' && input.edit && patched('site-edit-from-ticket')) await startSiteEdit(input.edit);
   }
   if (triaged && triaged.confidence >= input.confidenceThreshold) {
     await tickets.postTicketMessage({ ticketId: input.ticketId, idempotencyKey: `ticket:${input.ticketId}:ai-answer`, authorType: 'ai', body: triaged.reply });
@@ -147,6 +156,22 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
     } catch (error) {
       log.warn('triage failed; the ticket goes to an agent', { ticketId: input.ticketId, error: String(error) });
       return null;
+    }
+  }
+
+  /** Starts the edit workflow for the request the triage opened; it outlives the ticket. */
+  async function startSiteEdit(edit: NonNullable<TicketInput['edit']>): Promise<void> {
+    const found = await siteEdits.editRequestForTicket(input.ticketId);
+    if (!found) return;
+    try {
+      await startChild('siteEditWorkflow', {
+        workflowId: workflowIds.siteEdit(found.editRequestId),
+        args: [{ editRequestId: found.editRequestId, ticketId: input.ticketId, reminderMs: edit.reminderMs, expiryMs: edit.expiryMs }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (error) {
+      log.warn('site edit not started', { ticketId: input.ticketId, error: String(error) });
     }
   }
 

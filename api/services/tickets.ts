@@ -103,6 +103,7 @@ export async function openTicket(deps: Deps, em: EntityManager, input: { custome
         confidenceThreshold: support.confidenceThreshold,
         agentEmail: support.agentEmail,
         publicBaseUrl,
+        edit: { reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs },
       }],
     });
   } catch (error) {

@@ -74,7 +74,9 @@ function analyticsScript(slug: string): string {
 
 /** Renders a site's published content, with the claim bar when it is still a preview. */
 export function renderSitePage(model: SitePageModel): string {
-  const { content, business } = model;
+  const { content } = model;
+  // Contact details a version carries win over the business record, so publishing (or rolling back) changes them too.
+  const business = { ...model.business, ...content.contact };
   const css = `header.hero{background:${escapeHtml(content.theme.primaryColor)};color:#fff;padding:3rem 1.25rem;text-align:center}
 header.hero h1{margin:0 0 .5rem;font-size:2.2rem}
 .cta{display:inline-block;margin-top:1rem;padding:.7rem 1.4rem;border-radius:6px;background:${escapeHtml(content.theme.accentColor)};color:#fff;text-decoration:none;font-weight:600}

@@ -1,19 +1,13 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { appendOnlyProperties } from './base.js';
+import type { SiteContent } from '../../lib/site-editor/content.js';
 import { Site } from './site.entity.js';
 
 /** Who produced a site version. */
 export const VERSION_AUTHORS = ['system', 'ai', 'customer', 'admin'] as const;
 
-/** Structured page content rendered by the hosting template. */
-export interface SiteContent {
-  headline: string;
-  tagline: string;
-  about: string;
-  services: string[];
-  callToAction: string;
-  theme: { primaryColor: string; accentColor: string };
-}
+/** Structured page content rendered by the hosting template (schema in lib/site-editor/content.ts). */
+export type { SiteContent } from '../../lib/site-editor/content.js';
 
 /** One immutable revision of a site's content; publishing an older one is a rollback. */
 export const SiteVersion = defineEntity({
@@ -30,6 +24,8 @@ export const SiteVersion = defineEntity({
     changeSummary: p.string().nullable(),
     createdBy: p.enum(VERSION_AUTHORS),
     publishedAt: p.datetime().nullable(),
+    /** Set when an unpublished draft was rejected or expired; a discarded version is never published. */
+    discardedAt: p.datetime().nullable(),
   },
 });
 export type ISiteVersion = InferEntity<typeof SiteVersion>;

@@ -4,6 +4,7 @@ import { Migration20261123183501_ticket_close_reason } from './Migration20261123
 import { Migration20261128062713_webhook_inbox } from './Migration20261128062713_webhook_inbox.js';
 import { Migration20261128062847_hosting_domains } from './Migration20261128062847_hosting_domains.js';
 import { Migration20261128062803_analytics } from './Migration20261128062803_analytics.js';
+import { Migration20261128063718_site_edits } from './Migration20261128063718_site_edits.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128062713_webhook_inbox', class: Migration20261128062713_webhook_inbox },
   { name: 'Migration20261128062847_hosting_domains', class: Migration20261128062847_hosting_domains },
   { name: 'Migration20261128062803_analytics', class: Migration20261128062803_analytics },
+  { name: 'Migration20261128063718_site_edits', class: Migration20261128063718_site_edits },
 ];

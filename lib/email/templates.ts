@@ -18,6 +18,10 @@ export const EMAIL_TEMPLATES = [
   'domain_lapsed',
   'booking_received',
   'booking_confirmation',
+  'edit_preview_ready',
+  'edit_reminder',
+  'edit_published',
+  'edit_expired',
 ] as const;
 
 /** One of the transactional email names. */
@@ -48,6 +52,10 @@ export const EmailModelSchemas = {
   domain_lapsed: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link }),
   booking_received: model({ siteTitle: Text, recipient: Text, visitorName: Text, contact: Text, preferredTime: Text, message: Message, manageUrl: Link }),
   booking_confirmation: model({ name: Text, siteTitle: Text, businessName: Text }),
+  edit_preview_ready: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, expiresAt: When }),
+  edit_reminder: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, expiresAt: When }),
+  edit_published: model({ name: Text, siteTitle: Text, summary: Text, siteUrl: Link }),
+  edit_expired: model({ name: Text, siteTitle: Text, summary: Text }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -73,6 +81,10 @@ export const EmailRequestSchema = Type.Union([
   request('domain_lapsed'),
   request('booking_received'),
   request('booking_confirmation'),
+  request('edit_preview_ready'),
+  request('edit_reminder'),
+  request('edit_published'),
+  request('edit_expired'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -266,6 +278,46 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     heading: 'Thank you for your message',
     paragraphs: [`Hi ${m.name}, your message to ${m.businessName} was sent. They will contact you soon.`],
     footnote: 'You receive this email because this address was entered in a contact form. If that was not you, ignore it.',
+  }),
+  edit_preview_ready: (m) => ({
+    subject: `Preview your change to ${m.siteTitle}`,
+    preheader: 'Your requested change is ready to review.',
+    heading: 'Your change is ready to preview',
+    paragraphs: [
+      `Hi ${m.name}, we prepared the change you asked for on ${m.siteTitle}: ${m.summary}.`,
+      'Open the private preview, then approve it to publish it or reject it and tell us what to fix. Nothing changes on your live site until you approve.',
+    ],
+    action: { label: 'Open the private preview', url: m.previewUrl },
+    footnote: `The preview link is private to you and works until ${formatDate(m.expiresAt)}.`,
+  }),
+  edit_reminder: (m) => ({
+    subject: `Reminder: your change to ${m.siteTitle} is waiting`,
+    preheader: `The preview expires on ${formatDate(m.expiresAt)}.`,
+    heading: 'Your change is still waiting for you',
+    paragraphs: [
+      `Hi ${m.name}, the change to ${m.siteTitle} (${m.summary}) is ready but not approved yet.`,
+      `Approve or reject it before ${formatDate(m.expiresAt)}; after that the draft is discarded.`,
+    ],
+    action: { label: 'Open the private preview', url: m.previewUrl },
+  }),
+  edit_published: (m) => ({
+    subject: `Your change to ${m.siteTitle} is live`,
+    preheader: 'The new version of your website is published.',
+    heading: 'Your change is live',
+    paragraphs: [
+      `Hi ${m.name}, we published the change to ${m.siteTitle}: ${m.summary}.`,
+      'Every earlier version is kept: you can restore one from your dashboard at any time.',
+    ],
+    action: { label: 'Visit your website', url: m.siteUrl },
+  }),
+  edit_expired: (m) => ({
+    subject: `Your draft change to ${m.siteTitle} expired`,
+    preheader: 'The draft was discarded; your website is unchanged.',
+    heading: 'Your draft change expired',
+    paragraphs: [
+      `Hi ${m.name}, the draft change to ${m.siteTitle} (${m.summary}) was not approved in time, so we discarded it. Your website is unchanged.`,
+      'Ask again from your dashboard or reply to your support ticket whenever you are ready.',
+    ],
   }),
 };
 

@@ -3,6 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyReply } from 'fastify';
 import { sharedLocalAssistant, type LocalTicketAssistant } from '../assistant/local-assistant.js';
 import type { TriageInput } from '../assistant/ticket-assistant.js';
+import { LocalSiteEditor } from '../site-editor/local-editor.js';
+import { SITE_EDIT_SCHEMA_NAME } from '../site-editor/openai-editor.js';
+import type { EditInput } from '../site-editor/site-editor.js';
 
 /** How the fake answers chat completions: the local model's triage, or one of the failures an adapter must survive. */
 export type FakeLlmMode = 'echo-local' | 'malformed' | 'schema-invalid' | 'slow' | 'error500';
@@ -93,6 +96,26 @@ function ticketFrom(messages: unknown[]): TriageInput {
   return { subject: '', description: content };
 }
 
+function schemaName(body: unknown): string | undefined {
+  const format = isObject(body) ? body.response_format : undefined;
+  const schema = isObject(format) ? format.json_schema : undefined;
+  return isObject(schema) && typeof schema.name === 'string' ? schema.name : undefined;
+}
+
+const siteEditor = new LocalSiteEditor();
+
+// A site-edit request carries `{ edit: { request, content } }`; the embedded editor answers it in the strict response format.
+function siteEditAnswer(messages: unknown[]): string {
+  const user = [...messages].reverse().find((m) => isObject(m) && m.role === 'user');
+  const parsed: unknown = JSON.parse(isObject(user) && typeof user.content === 'string' ? user.content : '{}');
+  const edit = (isObject(parsed) ? parsed.edit : undefined) as EditInput;
+  const proposal = siteEditor.proposeSync(edit);
+  const blank = { field: '', value: '', days: '', name: '', from: '', to: '', target: '' };
+  return JSON.stringify(proposal.kind === 'refused'
+    ? { understood: false, reason: proposal.reason, summary: '', confidence: proposal.confidence, changes: [] }
+    : { understood: true, reason: '', summary: proposal.summary, confidence: proposal.confidence, changes: proposal.changes.map((c) => ({ ...blank, ...c })) });
+}
+
 /** Starts a local server that answers `POST /v1/chat/completions` the way an OpenAI-compatible API does. */
 export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
   if (options.apiKey.trim() === '') throw new Error('fake LLM needs a non-empty API key');
@@ -149,6 +172,7 @@ export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
         if (closing.signal.aborted) return reply.code(503).send(openAiError('The server is shutting down.', 'server_error'));
         return answer(reply, body.model, JSON.stringify(assistant.triageSync(ticketFrom(body.messages))));
       case 'echo-local':
+        if (schemaName(request.body) === SITE_EDIT_SCHEMA_NAME) return answer(reply, body.model, siteEditAnswer(body.messages));
         return answer(reply, body.model, JSON.stringify(assistant.triageSync(ticketFrom(body.messages))));
     }
   });

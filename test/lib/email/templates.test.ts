@@ -37,6 +37,10 @@ const samples: EmailRequest[] = [
     },
   },
   { template: 'booking_confirmation', model: { name: 'Luis Pérez', siteTitle: 'Plomería Ana', businessName: 'Plomería Ana S.A.' } },
+  { template: 'edit_preview_ready', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok1', expiresAt: '2026-06-01T00:00:00Z' } },
+  { template: 'edit_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok2', expiresAt: '2026-06-01T12:00:00Z' } },
+  { template: 'edit_published', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
+  { template: 'edit_expired', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {
@@ -45,6 +49,7 @@ const expectedDates: Partial<Record<string, string>> = {
   graceEndsAt: 'April 21, 2026',
   endsAt: 'May 14, 2026',
   dueAt: 'March 14, 2026',
+  expiresAt: 'June 1, 2026',
 };
 
 describe('renderEmail', () => {

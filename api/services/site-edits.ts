@@ -1,0 +1,159 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { CustomerSiteOwnership, EditRequest, Site, SiteVersion } from '../../db/entities/index.js';
+import type { IEditRequest } from '../../db/entities/edit-request.entity.js';
+import type { ISite } from '../../db/entities/site.entity.js';
+import type { ISiteVersion } from '../../db/entities/site-version.entity.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import type { SiteContent } from '../../lib/site-editor/content.js';
+import { notEditableReason } from '../../lib/site-editor/editable.js';
+import { workflowIds } from '../../workflows/ids.js';
+import { agentDraftUpdate, approveEditUpdate, rejectEditUpdate, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
+import type { ApiDeps } from '../deps.js';
+
+type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
+
+/** A version as the API lists it. */
+export interface VersionDto {
+  number: number;
+  summary: string | null;
+  created_by: string;
+  created_at: string;
+  published_at: string | null;
+  discarded_at: string | null;
+  live: boolean;
+  content?: SiteContent;
+}
+
+/** An edit request as the API shows it. */
+export interface EditRequestDto {
+  id: string;
+  site_id: string;
+  ticket_id: string | null;
+  request: string;
+  status: string;
+  preview_version: number | null;
+  summary: string | null;
+  decision: string | null;
+  decided_at: string | null;
+  expires_at: string | null;
+  created_at: string;
+}
+
+const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+
+/** Shapes a version; `withContent` adds the content. */
+export function versionDto(version: ISiteVersion, site: Pick<ISite, 'currentVersion'>, withContent = false): VersionDto {
+  return {
+    number: version.versionNumber,
+    summary: version.changeSummary ?? null,
+    created_by: version.createdBy,
+    created_at: version.createdAt.toISOString(),
+    published_at: iso(version.publishedAt),
+    discarded_at: iso(version.discardedAt),
+    live: site.currentVersion?.id === version.id,
+    ...(withContent ? { content: version.content } : {}),
+  };
+}
+
+/** Shapes an edit request (loaded with its preview version). */
+export function editRequestDto(request: IEditRequest): EditRequestDto {
+  return {
+    id: request.id,
+    site_id: request.site.id,
+    ticket_id: request.ticket?.id ?? null,
+    request: request.requestText,
+    status: request.status,
+    preview_version: request.previewVersion?.versionNumber ?? null,
+    summary: request.previewVersion?.changeSummary ?? null,
+    decision: request.decision ?? null,
+    decided_at: iso(request.decidedAt),
+    expires_at: iso(request.expiresAt),
+    created_at: request.createdAt.toISOString(),
+  };
+}
+
+/** The site, when the customer owns it (or, for reading, collaborates on it): 404 for no such site, 403 for someone else's. */
+export async function accessibleSite(em: EntityManager, customerId: string, siteId: string, need: 'read' | 'owner'): Promise<ISite> {
+  const ownership = await em.findOne(CustomerSiteOwnership, { customer: customerId, site: siteId }, { populate: ['site'] });
+  if (!ownership) {
+    if ((await em.count(Site, { id: siteId })) === 0) throw new NotFoundError('site_not_found', 'No such site');
+    throw new ForbiddenError('site_not_owned', 'You do not own this site');
+  }
+  if (need === 'owner' && ownership.role !== 'owner') throw new ForbiddenError('owner_only', 'Only the site’s owner can do this; collaborators can read');
+  return ownership.site;
+}
+
+/** 402 with a code the portal can show when the site's subscription does not allow edits. */
+export function assertEditable(site: Pick<ISite, 'status' | 'subscriptionStatus'>): void {
+  const reason = notEditableReason(site);
+  if (reason) throw new AppError(402, 'subscription_inactive', `This site cannot be edited: ${reason}`);
+}
+
+/** One version of the site by number. */
+export async function siteVersion(em: EntityManager, siteId: string, number: number): Promise<ISiteVersion> {
+  const version = await em.findOne(SiteVersion, { site: siteId, versionNumber: number });
+  if (!version) throw new NotFoundError('version_not_found', `The site has no version ${number}`);
+  return version;
+}
+
+/**
+ * Makes a version the live one: only `sites.current_version_id` changes (rollback creates no copy). Customers may only
+ * republish versions that were live before; operators may publish any version that was not discarded.
+ */
+export async function publishVersion(em: EntityManager, siteId: string, number: number, by: 'owner' | 'admin'): Promise<void> {
+  await em.transactional(async (tx) => {
+    const version = await siteVersion(tx, siteId, number);
+    if (version.discardedAt) throw new ConflictError('version_discarded', 'This version was discarded and cannot be published');
+    if (by === 'owner' && !version.publishedAt) throw new ConflictError('version_not_approved', 'This version was never published; approve its edit request instead');
+    await tx.nativeUpdate(Site, { id: siteId }, { currentVersion: version.id });
+    if (!version.publishedAt) await tx.nativeUpdate(SiteVersion, { id: version.id }, { publishedAt: new Date() });
+  });
+}
+
+/** Stores an edit request and starts its workflow; if the workflow cannot start, nothing is kept. */
+export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite, customerId: string, text: string): Promise<IEditRequest> {
+  assertEditable(site);
+  const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId });
+  await em.flush();
+  try {
+    await deps.temporal.workflow.start(siteEditWorkflow, {
+      workflowId: workflowIds.siteEdit(request.id),
+      taskQueue: deps.config.temporal.taskQueue,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      args: [{ editRequestId: request.id, reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs }],
+    });
+  } catch (error) {
+    await em.fork().nativeDelete(EditRequest, { id: request.id });
+    throw error;
+  }
+  return request;
+}
+
+/** An edit request of the site, with its preview version. */
+export async function siteEditRequest(em: EntityManager, siteId: string, id: string): Promise<IEditRequest> {
+  const request = await em.findOne(EditRequest, { id, site: siteId }, { populate: ['previewVersion'] });
+  if (!request) throw new NotFoundError('edit_request_not_found', 'No such edit request');
+  return request;
+}
+
+/** Asks the edit workflow (an Update with a validator); a request that is not waiting for that answer is a 409 and nothing changes. */
+export async function decideEdit(
+  deps: Deps,
+  request: IEditRequest,
+  decision: { kind: 'approve' } | { kind: 'reject'; reason: string } | { kind: 'agent_draft'; content: SiteContent; summary: string },
+): Promise<SiteEditState> {
+  const notOpen = () => new ConflictError('edit_request_not_open', `This edit request is ${request.status}; it cannot be ${decision.kind === 'agent_draft' ? 'redrafted' : `${decision.kind}d`} now`);
+  const open = decision.kind === 'agent_draft' ? !['published', 'rejected', 'expired', 'refused'].includes(request.status) : request.status === 'awaiting_approval';
+  if (!open) throw notOpen();
+  const handle = deps.temporal.workflow.getHandle(workflowIds.siteEdit(request.id));
+  try {
+    if (decision.kind === 'approve') return await handle.executeUpdate(approveEditUpdate);
+    if (decision.kind === 'reject') return await handle.executeUpdate(rejectEditUpdate, { args: [{ reason: decision.reason }] });
+    return await handle.executeUpdate(agentDraftUpdate, { args: [{ content: decision.content, summary: decision.summary }] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError) throw notOpen();
+    throw error;
+  }
+}

@@ -1,0 +1,214 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CustomerSiteOwnership, CustomerUser, EditRequest, Site, SiteVersion } from '../../db/entities/index.js';
+import { seedDemoSites } from '../../db/seed.js';
+import { resetDatabase } from '../helpers/env.js';
+import { signedInOwner } from '../helpers/owners.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { eventually } from '../helpers/subscriptions.js';
+
+let stack: TestStack;
+const ADMIN = { authorization: 'Bearer dev-admin-token' };
+
+beforeAll(async () => {
+  stack = await startTestStack({ EDIT_REMINDER_AFTER: '1h', EDIT_EXPIRY: '2h' });
+});
+afterAll(() => stack.stop());
+beforeEach(async () => {
+  await resetDatabase(stack.api.orm);
+  await seedDemoSites(stack.api.orm.em.fork(), stack.api.config.pricing);
+  stack.postmark.reset();
+});
+
+function call(token: string | null, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object): Promise<LightMyRequestResponse> {
+  return stack.api.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload ? { payload } : {}) });
+}
+
+/** An owner of an active (subscribed) Plumber Joe's, signed in. */
+async function activeOwner(email = 'joe@example.com', slug = 'plumber-joe') {
+  const owner = await signedInOwner(stack.api, email, [slug]);
+  const em = stack.api.orm.em.fork();
+  const site = await em.findOneOrFail(Site, { slug });
+  Object.assign(site, { status: 'active', subscriptionStatus: 'active' });
+  await em.flush();
+  return { ...owner, siteId: site.id };
+}
+
+async function addVersion(siteId: string, number: number, phone: string): Promise<void> {
+  const em = stack.api.orm.em.fork();
+  const site = await em.findOneOrFail(Site, siteId, { populate: ['currentVersion'] });
+  const content = { ...site.currentVersion!.content, contact: { phone } };
+  const version = em.create(SiteVersion, { site, versionNumber: number, content, createdBy: 'admin', publishedAt: new Date(), changeSummary: `phone ${phone}` });
+  site.currentVersion = version;
+  await em.flush();
+}
+
+const page = (slug: string) => stack.api.app.inject({ method: 'GET', url: `/sites/${slug}` });
+const previewLink = () => /\/preview\/([A-Za-z0-9_-]{43})/.exec(stack.postmark.sent().find((m) => m.Tag === 'edit_preview_ready')?.TextBody ?? '')?.[1];
+
+describe('versions API', () => {
+  it('lists versions with the live one marked, shows content, and rolls back by changing only the live pointer', async () => {
+    const { token, siteId } = await activeOwner();
+    await addVersion(siteId, 2, '(555) 010-2233');
+    const before = await page('plumber-joe');
+    expect(before.body).toContain('(555) 010-2233');
+
+    const list = await call(token, 'GET', `/api/v1/customer/sites/${siteId}/versions`);
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json<{ versions: { number: number; live: boolean }[] }>().versions.map((v) => [v.number, v.live])).toEqual([[2, true], [1, false]]);
+    const one = await call(token, 'GET', `/api/v1/customer/sites/${siteId}/versions/2`);
+    expect(one.json()).toMatchObject({ number: 2, content: { contact: { phone: '(555) 010-2233' } } });
+
+    const rollback = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/versions/1/publish`);
+    expect(rollback.statusCode, rollback.body).toBe(200);
+    expect(rollback.json()).toMatchObject({ number: 1, live: true });
+    expect(await stack.api.orm.em.fork().count(SiteVersion, { site: siteId })).toBe(2);
+    const after = await page('plumber-joe');
+    expect(after.body).not.toContain('(555) 010-2233');
+    expect(after.body).toContain('+1 512-555-0187');
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
+  it('answers 404 for an unknown site or version and 403 for someone else’s site', async () => {
+    const { token } = await activeOwner();
+    const other = await stack.api.orm.em.fork().findOneOrFail(Site, { slug: 'roofer-bob' });
+    expect((await call(token, 'GET', `/api/v1/customer/sites/${other.id}/versions`)).statusCode).toBe(403);
+    expect((await call(token, 'POST', `/api/v1/customer/sites/${other.id}/versions/1/publish`)).statusCode).toBe(403);
+    expect((await call(token, 'POST', `/api/v1/customer/sites/${other.id}/edit-requests`, { request: 'change phone to 555-010-2233' })).statusCode).toBe(403);
+    const missing = await call(token, 'GET', '/api/v1/customer/sites/00000000-0000-4000-8000-000000000000/versions');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: 'site_not_found' });
+    expect((await call(null, 'GET', `/api/v1/customer/sites/${other.id}/versions`)).statusCode).toBe(401);
+  });
+
+  it('lets collaborators read but not publish or ask for edits', async () => {
+    const { siteId } = await activeOwner();
+    await addVersion(siteId, 2, '(555) 010-2233');
+    const collaborator = await signedInOwner(stack.api, 'helper@example.com', []);
+    const em = stack.api.orm.em.fork();
+    em.create(CustomerSiteOwnership, { customer: await em.findOneOrFail(CustomerUser, collaborator.customerId), site: siteId, role: 'collaborator', acquiredAt: new Date() });
+    await em.flush();
+    expect((await call(collaborator.token, 'GET', `/api/v1/customer/sites/${siteId}/versions`)).statusCode).toBe(200);
+    const publish = await call(collaborator.token, 'POST', `/api/v1/customer/sites/${siteId}/versions/1/publish`);
+    expect(publish.statusCode).toBe(403);
+    expect(publish.json()).toMatchObject({ error: 'owner_only' });
+    expect((await call(collaborator.token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests`, { request: 'change the phone to 555-010-2233' })).statusCode).toBe(403);
+    expect((await stack.api.orm.em.fork().findOneOrFail(Site, siteId, { populate: ['currentVersion'] })).currentVersion!.versionNumber).toBe(2);
+  });
+
+  it('refuses edits on a site without an active subscription with 402 subscription_inactive', async () => {
+    const { token, siteId } = await signedInOwner(stack.api, 'unpaid@example.com', ['plumber-joe']).then(async (o) => ({ ...o, siteId: (await stack.api.orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' })).id }));
+    const res = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests`, { request: 'please change our phone number to (555) 010-2233' });
+    expect(res.statusCode).toBe(402);
+    expect(res.json()).toMatchObject({ error: 'subscription_inactive' });
+    expect(await stack.api.orm.em.fork().count(EditRequest, {})).toBe(0);
+  });
+});
+
+describe('edit requests API', () => {
+  it('drafts, serves the private preview only with its token, publishes on approval and answers 409 to a second approve', async () => {
+    const { token, siteId } = await activeOwner();
+    const created = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests`, { request: 'Change the headline to "Plumbing done right"' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<{ id: string }>().id;
+    const url = `/api/v1/customer/sites/${siteId}/edit-requests/${id}`;
+    await eventually(async () => (await call(token, 'GET', url)).json<{ status: string }>().status, (s) => s === 'awaiting_approval');
+    const token43 = (await eventually(async () => previewLink(), (t) => t !== undefined))!;
+
+    const preview = await stack.api.app.inject({ method: 'GET', url: `/preview/${token43}` });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Plumbing done right');
+    expect(preview.headers['cache-control']).toBe('no-store');
+    expect(preview.headers['x-robots-tag']).toContain('noindex');
+    expect((await stack.api.app.inject({ method: 'GET', url: `/preview/${token43.slice(0, -1)}A` })).statusCode).toBe(404);
+    expect((await page('plumber-joe')).body).not.toContain('Plumbing done right');
+
+    const list = await call(token, 'GET', `/api/v1/customer/sites/${siteId}/edit-requests`);
+    expect(list.json<{ edit_requests: { id: string; preview_version: number }[] }>().edit_requests).toMatchObject([{ id, preview_version: 2 }]);
+
+    const approved = await call(token, 'POST', `${url}/approve`);
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({ status: 'published', version_number: 2 });
+    expect((await page('plumber-joe')).body).toContain('Plumbing done right');
+    expect((await stack.api.app.inject({ method: 'GET', url: `/preview/${token43}` })).statusCode).toBe(404);
+
+    const again = await call(token, 'POST', `${url}/approve`);
+    expect(again.statusCode).toBe(409);
+    const reject = await call(token, 'POST', `${url}/reject`, { reason: 'too late' });
+    expect(reject.statusCode).toBe(409);
+    expect(reject.json()).toMatchObject({ error: 'edit_request_not_open' });
+    expect((await call(token, 'GET', url)).json()).toMatchObject({ status: 'published', decision: 'approved' });
+  });
+
+  it('stops serving the preview once the request expires', async () => {
+    const { token, siteId } = await activeOwner();
+    const created = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests`, { request: 'Make the buttons purple' });
+    const id = created.json<{ id: string }>().id;
+    const link = (await eventually(async () => previewLink(), (t) => t !== undefined))!;
+    expect((await stack.api.app.inject({ method: 'GET', url: `/preview/${link}` })).statusCode).toBe(200);
+    await stack.api.orm.em.fork().nativeUpdate(EditRequest, { id }, { expiresAt: new Date(Date.now() - 1000) });
+    expect((await stack.api.app.inject({ method: 'GET', url: `/preview/${link}` })).statusCode).toBe(404);
+  });
+
+  it('lets an agent draft by hand what the editor did not understand, then follows the same approval path', async () => {
+    const { token, siteId } = await activeOwner();
+    const created = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests`, { request: 'Please add a banner saying we are hiring' });
+    const id = created.json<{ id: string }>().id;
+    const queue = await eventually(async () => (await stack.api.app.inject({ method: 'GET', url: '/api/v1/admin/edit-requests', headers: ADMIN })).json<{ edit_requests: { id: string }[] }>(), (q) => q.edit_requests.length === 1);
+    expect(queue.edit_requests[0]?.id).toBe(id);
+
+    const live = (await stack.api.orm.em.fork().findOneOrFail(Site, siteId, { populate: ['currentVersion'] })).currentVersion!.content;
+    const bad = await stack.api.app.inject({ method: 'PUT', url: `/api/v1/admin/edit-requests/${id}/draft`, headers: ADMIN, payload: { content: { ...live, theme: { primaryColor: 'red', accentColor: '#000000' } }, summary: 'x' } });
+    expect(bad.statusCode).toBe(400);
+    const drafted = await stack.api.app.inject({ method: 'PUT', url: `/api/v1/admin/edit-requests/${id}/draft`, headers: ADMIN, payload: { content: { ...live, tagline: 'We are hiring plumbers!' }, summary: 'Hiring tagline' } });
+    expect(drafted.statusCode, drafted.body).toBe(200);
+    expect(drafted.json()).toMatchObject({ status: 'awaiting_approval', version_number: 2 });
+    expect(await stack.api.orm.em.fork().findOneOrFail(SiteVersion, { site: siteId, versionNumber: 2 })).toMatchObject({ createdBy: 'admin', publishedAt: null });
+    const approved = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests/${id}/approve`);
+    expect(approved.json()).toMatchObject({ status: 'published' });
+    expect((await page('plumber-joe')).body).toContain('We are hiring plumbers!');
+  });
+});
+
+describe('admin preview sites', () => {
+  const site = (slug: string) => ({
+    slug, title: 'Ana’s Salon', business: { name: 'Ana’s Salon', category: 'salon', phone: '+1 555 010 9999' },
+    content: { headline: 'Cuts and colour', tagline: 'Walk-ins welcome', about: 'A neighbourhood salon.', services: ['Cuts', 'Colour'], callToAction: 'Book now', theme: { primaryColor: '#7c3aed', accentColor: '#db2777' } },
+  });
+
+  it('creates one preview site that the hosting route shows, and refuses a taken slug', async () => {
+    const res = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites', headers: ADMIN, payload: site('ana-salon') });
+    expect(res.statusCode, res.body).toBe(201);
+    expect((await page('ana-salon')).body).toContain('Cuts and colour');
+    expect((await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites', headers: ADMIN, payload: site('ana-salon') })).statusCode).toBe(409);
+    expect((await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites', payload: site('other') })).statusCode).toBe(401);
+  });
+
+  it('imports JSON and CSV row by row and reports the rows it refused', async () => {
+    const json = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites/import', headers: ADMIN, payload: { sites: [site('one-salon'), { ...site('bad-colour'), content: { ...site('x').content, theme: { primaryColor: 'red', accentColor: '#000000' } } }, site('plumber-joe')] } });
+    expect(json.statusCode, json.body).toBe(200);
+    const report = json.json<{ created: { slug: string }[]; rejected: { row: number; error: string }[] }>();
+    expect(report.created.map((c) => c.slug)).toEqual(['one-salon']);
+    expect(report.rejected.map((r) => [r.row, r.error])).toEqual([[2, 'invalid_row'], [3, 'slug_taken']]);
+
+    const csv = [
+      'slug,title,name,category,phone,email,address,city,hours,headline,tagline,about,services,call_to_action,primary_color,accent_color',
+      'csv-bakery,Luna Bakery,Luna Bakery,bakery,+1 555 010 1111,hi@luna.example,1 Main St,Austin,Mon–Fri=7am–3pm,"Fresh bread, daily",Since 1999,Family bakery.,Bread|Cakes,Order now,#92400e,#ca8a04',
+      'Bad Slug,X,X,bakery,,,,,,H,T,A,S,C,#000000,#ffffff',
+    ].join('\n');
+    const res = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites/import.csv', headers: { ...ADMIN, 'content-type': 'text/csv' }, payload: csv });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ created: [{ row: 1, slug: 'csv-bakery' }], rejected: [{ row: 2, error: 'invalid_row' }] });
+    const bakery = await page('csv-bakery');
+    expect(bakery.body).toContain('Fresh bread, daily');
+    expect(bakery.body).toContain('7am–3pm');
+  });
+
+  it('publishes any version by hand', async () => {
+    const siteId = (await stack.api.orm.em.fork().findOneOrFail(Site, { slug: 'roofer-bob' })).id;
+    await addVersion(siteId, 2, '(555) 010-4444');
+    const res = await stack.api.app.inject({ method: 'POST', url: `/api/v1/admin/sites/${siteId}/versions/1/publish`, headers: ADMIN });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await page('roofer-bob')).body).not.toContain('(555) 010-4444');
+  });
+});
