@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { siteUrl } from '../lib/slug.js';
+import { workflowIds } from '../workflows/ids.js';
 import { GatewayError, type CheckoutSession, type PaymentGateway } from './gateways/payment-gateway.js';
 
 /** What a claim checkout is created for. */
@@ -38,7 +39,7 @@ export function createPaymentActivities(deps: { gateway: PaymentGateway; config:
       return callGateway(() => deps.gateway.createCheckout({
         idempotencyKey: input.idempotencyKey,
         items: [{ name: `Website: ${input.siteTitle}`, amountCents: input.amountCents, currency: input.currency, quantity: 1 }],
-        successUrl: `${siteUrl(deps.config, input.slug)}?claimed=1`,
+        successUrl: `${deps.config.publicBaseUrl}/account/welcome?claim=${encodeURIComponent(workflowIds.claim(input.siteId))}`,
         cancelUrl: siteUrl(deps.config, input.slug),
         expiresAt: new Date(input.expiresAt),
         metadata: {

@@ -52,10 +52,10 @@ export function createTicketActivities(deps: { orm: MikroORM; assistant: TicketA
       await deps.orm.em.fork().nativeUpdate(SupportTicket, { id: input.ticketId }, input.update);
     },
 
-    /** Loads what an escalation email needs. */
-    async loadTicketSummary(ticketId: string): Promise<{ subject: string; siteTitle: string; priority: string; customerEmail: string }> {
+    /** Loads what an escalation or answer email needs. */
+    async loadTicketSummary(ticketId: string): Promise<{ subject: string; siteTitle: string; priority: string; customerEmail: string; customerName: string }> {
       const ticket = await deps.orm.em.fork().findOneOrFail(SupportTicket, ticketId, { populate: ['site', 'customer'] });
-      return { subject: ticket.subject, siteTitle: ticket.site.title, priority: ticket.priority, customerEmail: ticket.customer.email };
+      return { subject: ticket.subject, siteTitle: ticket.site.title, priority: ticket.priority, customerEmail: ticket.customer.email, customerName: ticket.customer.fullName };
     },
   };
 }

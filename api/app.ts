@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -16,6 +17,9 @@ import { siteRoutes } from './routes/sites.js';
 import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { claimStatusRoutes } from './routes/claim-status.js';
+import { operatorSessionRoutes } from './routes/operator-session.js';
+import { paymentRoutes } from './routes/payments.js';
 import { validatorCompiler } from './validation.js';
 
 /** Options that differ between the server and tests. */
@@ -48,6 +52,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. login and forgot-password), not to every request.
   await app.register(rateLimit, { global: false });
+  // The portal's refresh-token cookie and the console's session cookie.
+  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);
   await app.register(async (api) => {
@@ -60,6 +66,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
+    await api.register(operatorSessionRoutes, { prefix: '/admin/session' });
+    await api.register(paymentRoutes, { prefix: '/customer' });
+    await api.register(claimStatusRoutes, { prefix: '/claims' });
   }, { prefix: '/api/v1' });
 
   return app;

@@ -68,6 +68,8 @@ export const EnvSchema = Type.Object({
   POSTMARK_API_HOST: Type.String({ default: '127.0.0.1:3002' }),
   POSTMARK_USE_HTTPS: Type.Boolean({ default: false }),
   EMAIL_FROM: Type.String({ default: 'WebMagic <hello@webmagic.local>' }),
+  TEMPORAL_UI_URL: Type.Intersect([Url], { default: 'http://127.0.0.1:8233' }),
+  OPERATOR_SESSION_TTL: Type.Intersect([Duration], { default: '12h' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -107,6 +109,8 @@ export interface AppConfig {
   assistant: { kind: 'local' | 'openai'; baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
+  /** The agent console: where it links into the Temporal Web UI, and how long an operator stays signed in. */
+  console: { temporalUiUrl: string; operatorSessionTtlMs: number };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -214,5 +218,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.RECURRENTE_WEBHOOK_SECRET,
     },
     postmark: { serverToken: env.POSTMARK_SERVER_TOKEN, apiHost: env.POSTMARK_API_HOST, useHttps: env.POSTMARK_USE_HTTPS, from: env.EMAIL_FROM },
+    console: { temporalUiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''), operatorSessionTtlMs: parseDuration(env.OPERATOR_SESSION_TTL) },
   };
 }

@@ -1,4 +1,4 @@
-import { condition, defineQuery, defineSignal, log, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { TicketTriage } from '../activities/assistant/ticket-assistant.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { createTicketActivities, TicketUpdate } from '../activities/tickets.js';
@@ -91,8 +91,12 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
   setHandler(customerRepliedSignal, (reply) => {
     if (firstTime(reply.messageId)) customerWrote = true;
   });
+  let lastAgentMessageId: string | null = null;
   setHandler(agentRepliedSignal, (reply) => {
-    if (firstTime(reply.messageId)) agentWrote = true;
+    if (firstTime(reply.messageId)) {
+      agentWrote = true;
+      lastAgentMessageId = reply.messageId;
+    }
   });
   setHandler(resolveTicketSignal, () => {
     resolvedByAgent = true;
@@ -114,6 +118,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
     await tickets.postTicketMessage({ ticketId: input.ticketId, idempotencyKey: `ticket:${input.ticketId}:ai-answer`, authorType: 'ai', body: triaged.reply });
     state.answeredBy = 'ai';
     await setStatus('awaiting_customer');
+    await tellCustomerOfAnswer(`ticket-answer:${input.ticketId}:ai`);
   } else {
     await waitForAgent();
   }
@@ -126,6 +131,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
         customerWrote = false;
         state.answeredBy = 'agent';
         await setStatus('awaiting_customer');
+        if (lastAgentMessageId) await tellCustomerOfAnswer(`ticket-answer:${lastAgentMessageId}`);
       }
     } else {
       const heard = await condition(() => customerWrote || resolvedByAgent || closedByCustomer, input.autoCloseMs);
@@ -181,7 +187,24 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
         siteTitle: summary.siteTitle,
         priority: summary.priority,
         dueAt: state.slaDueAt,
-        ticketUrl: `${input.publicBaseUrl}/api/v1/admin/tickets/${input.ticketId}`,
+        ticketUrl: `${input.publicBaseUrl}/console/tickets/${input.ticketId}`,
+      },
+    });
+  }
+
+  /** Emails the owner that their ticket has an answer, with a link to its thread in the portal (once per answer). */
+  async function tellCustomerOfAnswer(idempotencyKey: string): Promise<void> {
+    if (!patched('ticket-answer-email')) return;
+    const summary = await tickets.loadTicketSummary(input.ticketId);
+    await email.sendEmail({
+      idempotencyKey,
+      to: summary.customerEmail,
+      template: 'ticket_answered',
+      model: {
+        name: summary.customerName,
+        ticketSubject: summary.subject,
+        siteTitle: summary.siteTitle,
+        ticketUrl: `${input.publicBaseUrl}/account/support/${input.ticketId}`,
       },
     });
   }

@@ -13,6 +13,7 @@ export const EMAIL_TEMPLATES = [
   'subscription_cancelled',
   'site_suspended',
   'ticket_escalated',
+  'ticket_answered',
 ] as const;
 
 /** One of the transactional email names. */
@@ -37,6 +38,7 @@ export const EmailModelSchemas = {
   subscription_cancelled: model({ name: Text, siteTitle: Text, endsAt: When }),
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
   ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
+  ticket_answered: model({ name: Text, ticketSubject: Text, siteTitle: Text, ticketUrl: Link }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -57,6 +59,7 @@ export const EmailRequestSchema = Type.Union([
   request('subscription_cancelled'),
   request('site_suspended'),
   request('ticket_escalated'),
+  request('ticket_answered'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -199,6 +202,16 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `The ${m.priority}-priority ticket "${m.ticketSubject}" about ${m.siteTitle} was due for a first answer by ${formatDate(m.dueAt)} and has not had one.`,
     ],
     action: { label: 'Open the ticket', url: m.ticketUrl },
+  }),
+  ticket_answered: (m) => ({
+    subject: `New answer to your request: ${m.ticketSubject}`,
+    preheader: `We answered your support request about ${m.siteTitle}.`,
+    heading: 'Your support request has an answer',
+    paragraphs: [
+      `Hi ${m.name}, we answered your request "${m.ticketSubject}" about ${m.siteTitle}.`,
+      'Read the answer and reply, close the request or rate our help from your dashboard.',
+    ],
+    action: { label: 'Read the answer', url: m.ticketUrl },
   }),
 };
 

@@ -18,6 +18,9 @@ import { SupportTicket } from './support-ticket.entity.js';
 import { TicketMessage } from './ticket-message.entity.js';
 import { VisitorSession } from './visitor-session.entity.js';
 import { WebhookEvent } from './webhook-event.entity.js';
+import { Operator } from './operator.entity.js';
+import { OperatorSession } from './operator-session.entity.js';
+import { TicketAction } from './ticket-action.entity.js';
 
 export {
   AnalyticsEvent,
@@ -40,6 +43,9 @@ export {
   TicketMessage,
   VisitorSession,
   WebhookEvent,
+  Operator,
+  OperatorSession,
+  TicketAction,
 };
 
 /** The explicit entity list the ORM is configured with. */
@@ -64,4 +70,7 @@ export const entities = [
   TicketMessage,
   VisitorSession,
   WebhookEvent,
+  Operator,
+  OperatorSession,
+  TicketAction,
 ];

@@ -23,6 +23,7 @@ const samples: EmailRequest[] = [
   },
   { template: 'subscription_cancelled', model: { name: 'Ana López', siteTitle: 'Plomería Ana', endsAt: '2026-05-14' } },
   { template: 'site_suspended', model: { name: 'Ana López', siteTitle: 'Plomería Ana', reactivateUrl: 'https://app.webmagic.test/reactivate' } },
+  { template: 'ticket_answered', model: { name: 'Ana López', ticketSubject: 'Booking form broken', siteTitle: 'Plomería Ana', ticketUrl: 'https://app.webmagic.test/account/support/123' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {
