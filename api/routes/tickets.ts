@@ -37,6 +37,7 @@ const Ticket = Type.Object({
   updated_at: Type.String({ format: 'date-time' }),
   closed_at: Type.Union([Type.String(), Type.Null()]),
   messages: Type.Optional(Type.Array(Message)),
+  ai_draft: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The reply the AI drafted at triage (agent view only)' })),
   actions: Type.Optional(Type.Array(Type.Object({
     action: Type.String(), actor: Type.String(), detail: Type.Union([Type.String(), Type.Null()]), created_at: Type.String({ format: 'date-time' }),
   }), { description: 'What agents did on the ticket, oldest first (agent view only)' })),
@@ -148,9 +149,10 @@ export const agentTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/:id', {
     schema: { tags: ['support agents'], summary: 'A ticket with its messages and the agents\' actions', security, params: TicketId, response: { 200: Ticket, ...errorResponses(400, 401, 404) } },
   }, async (request) => {
-    const dto = await ticketWithMessages(request.em, await agentTicket(request.em, request.params.id));
+    const ticket = await agentTicket(request.em, request.params.id);
+    const dto = await ticketWithMessages(request.em, ticket);
     const actions = await request.em.find(TicketAction, { ticket: request.params.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return { ...dto, actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })) };
+    return { ...dto, ai_draft: ticket.aiDraft ?? null, actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })) };
   });
 
   app.post('/:id/reply', {

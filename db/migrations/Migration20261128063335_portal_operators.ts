@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128062724_portal_operators extends Migration {
+export class Migration20261128063335_portal_operators extends Migration {
 
-  override name = 'Migration20261128062724_portal_operators';
+  override name = 'Migration20261128063335_portal_operators';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "operators" ("id" uuid not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "email" varchar(255) not null, "name" varchar(255) not null, "password_hash" varchar(255) not null, "role" text not null default 'agent', "is_active" boolean not null default true, "last_login_at" timestamptz null, primary key ("id"));`);
@@ -13,6 +13,8 @@ export class Migration20261128062724_portal_operators extends Migration {
 
     this.addSql(`create table "ticket_actions" ("id" uuid not null, "created_at" timestamptz not null, "ticket_id" uuid not null, "operator_id" uuid null, "actor_name" varchar(255) not null, "action" text not null, "detail" text null, primary key ("id"));`);
     this.addSql(`create index "ticket_actions_ticket_id_index" on "ticket_actions" ("ticket_id");`);
+
+    this.addSql(`alter table "support_tickets" add "ai_draft" text null;`);
 
     this.addSql(`alter table "operators" add constraint "operators_email_check" check (email = lower(email));`);
     this.addSql(`alter table "operators" add constraint "operators_role_check" check ("role" in ('agent', 'admin'));`);
@@ -31,6 +33,8 @@ export class Migration20261128062724_portal_operators extends Migration {
     this.addSql(`drop table if exists "operators" cascade;`);
     this.addSql(`drop table if exists "operator_sessions" cascade;`);
     this.addSql(`drop table if exists "ticket_actions" cascade;`);
+
+    this.addSql(`alter table "support_tickets" drop column "ai_draft";`);
   }
 
 }
