@@ -117,7 +117,7 @@ function Queue(props: { status: string }) {
       {error && <Notice kind="error">{error.message}</Notice>}
       {data && data.tickets.length === 0 && <p>No tickets here.</p>}
       {data && data.tickets.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Tickets">
           <table>
             <caption class="visually-hidden">Tickets, most urgent first</caption>
             <thead><tr><th scope="col">Subject</th><th scope="col">Site</th><th scope="col">Priority</th><th scope="col">SLA</th><th scope="col">Assigned</th></tr></thead>
@@ -269,7 +269,7 @@ function Statistics() {
       {purchases.data && purchases.data.revenue.length > 0 && (
         <section aria-labelledby="revenue-heading">
           <h2 id="revenue-heading">Revenue</h2>
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Revenue per currency">
             <table>
               <thead><tr><th scope="col">Currency</th><th scope="col">Purchases</th><th scope="col">Subscriptions</th><th scope="col">Refunds</th><th scope="col">Net</th></tr></thead>
               <tbody>{purchases.data.revenue.map((r) => (
