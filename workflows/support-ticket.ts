@@ -91,11 +91,12 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
   setHandler(customerRepliedSignal, (reply) => {
     if (firstTime(reply.messageId)) customerWrote = true;
   });
-  let lastAgentMessageId: string | null = null;
+  // An object, not a `let`: the signal handler writes it, and narrowing would not see that.
+  const lastAgentReply: { messageId: string | null } = { messageId: null };
   setHandler(agentRepliedSignal, (reply) => {
     if (firstTime(reply.messageId)) {
       agentWrote = true;
-      lastAgentMessageId = reply.messageId;
+      lastAgentReply.messageId = reply.messageId;
     }
   });
   setHandler(resolveTicketSignal, () => {
@@ -131,7 +132,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
         customerWrote = false;
         state.answeredBy = 'agent';
         await setStatus('awaiting_customer');
-        if (lastAgentMessageId) await tellCustomerOfAnswer(`ticket-answer:${lastAgentMessageId}`);
+        if (lastAgentReply.messageId) await tellCustomerOfAnswer(`ticket-answer:${lastAgentReply.messageId}`);
       }
     } else {
       const heard = await condition(() => customerWrote || resolvedByAgent || closedByCustomer, input.autoCloseMs);

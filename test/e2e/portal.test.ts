@@ -42,15 +42,6 @@ async function mail(to: string, template: string): Promise<{ html: string; links
   return { html, links: [...new Set([...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&')))] };
 }
 
-/** Gives a buyer (who has no password yet) a confirmed account with the test password. */
-async function givePassword(email: string): Promise<void> {
-  const em = stack.api.orm.em.fork();
-  const customer = await em.findOneOrFail(CustomerUser, { email });
-  customer.passwordHash = await hashPassword(PASSWORD);
-  customer.emailVerifiedAt ??= new Date();
-  await em.flush();
-}
-
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   return { context, page: await context.newPage() };

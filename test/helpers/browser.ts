@@ -31,7 +31,7 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   axeSource ??= await readFile(path.resolve(import.meta.dirname, '../../node_modules/axe-core/axe.min.js'), 'utf8');
   // Through the DevTools protocol, so the page's CSP (script-src 'self') does not apply to the injected checker.
   await page.evaluate(axeSource);
-  const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as AxeResult;
+  const result = await page.evaluate<AxeResult>("axe.run(document, { resultTypes: ['violations'] })");
   const serious = result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);

@@ -81,7 +81,7 @@ export function AccountShell(props: { url: URL; children: (scope: { sites: MySit
             id="site-selector"
             value={site?.site_id}
             onChange={(event) => {
-              const chosen = (event.currentTarget as HTMLSelectElement).value;
+              const chosen = event.currentTarget.value;
               const path = inSection ? props.url.pathname.replace(/^(\/account\/support)\/.+$/, '$1') : '/account/subscription';
               navigate(`${path}?site_id=${chosen}`);
             }}

@@ -22,7 +22,9 @@ async function send<T>(method: Method, path: string, headers: Record<string, str
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
-    throw new ApiError(response.status, String(data.error ?? 'error'), String(data.message ?? 'Something went wrong; please try again.'), data);
+    const code = typeof data.error === 'string' ? data.error : 'error';
+    const message = typeof data.message === 'string' ? data.message : 'Something went wrong; please try again.';
+    throw new ApiError(response.status, code, message, data);
   }
   return data as T;
 }

@@ -110,7 +110,7 @@ function Queue(props: { status: string }) {
       <PageTitle>Ticket queue</PageTitle>
       <div class="field inline">
         <label for="queue-status">Show tickets</label>
-        <select id="queue-status" value={props.status} onChange={(event) => navigate(`/console?status=${(event.currentTarget as HTMLSelectElement).value}`)}>
+        <select id="queue-status" value={props.status} onChange={(event) => navigate(`/console?status=${event.currentTarget.value}`)}>
           {QUEUES.map((q) => <option key={q} value={q}>{humanize(q)}</option>)}
         </select>
       </div>
@@ -286,13 +286,13 @@ function Statistics() {
 /** A horizontal bar chart drawn as inline SVG, with the numbers also in a table for screen readers. */
 export function BarChart(props: { data: { label: string; value: number }[]; title: string }) {
   const max = Math.max(1, ...props.data.map((d) => d.value));
-  const row = 32;
+  const row = 34;
   const labelWidth = 150;
-  const barWidth = 300;
+  const barWidth = 190;
   const height = props.data.length * row + 8;
   return (
     <>
-      <svg class="chart" viewBox={`0 0 ${labelWidth + barWidth + 50} ${height}`} role="img" aria-labelledby="chart-title">
+      <svg class="chart" viewBox={`0 0 ${labelWidth + barWidth + 40} ${height}`} role="img" aria-labelledby="chart-title">
         <title id="chart-title">{props.title}: {props.data.map((d) => `${d.label} ${d.value}`).join(', ')}</title>
         {props.data.map((d, i) => (
           <g key={d.label} transform={`translate(0 ${i * row + 4})`}>

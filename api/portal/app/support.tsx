@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ownerCall } from './api.js';
 import { AccountShell, type MySites, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
@@ -90,7 +90,7 @@ function NewTicketForm(props: { sites: MySites }) {
             <label for="ticket-site">Which site is this about?</label>
             {needsSite && <p class="field-error" id="ticket-site-error" role="alert">You own several sites: choose the site this request is about.</p>}
             <select id="ticket-site" name="site" value={siteId} aria-invalid={needsSite} aria-describedby={needsSite ? 'ticket-site-error' : undefined}
-              onChange={(event) => setSiteId((event.currentTarget as HTMLSelectElement).value)}>
+              onChange={(event) => setSiteId(event.currentTarget.value)}>
               <option value="">Choose a site…</option>
               {props.sites.sites.map((s) => <option key={s.site_id} value={s.site_id}>{s.site_title}</option>)}
             </select>
@@ -106,11 +106,15 @@ function NewTicketForm(props: { sites: MySites }) {
 
 /** One request's thread: reply, close and rate. */
 export function TicketPage(props: { url: URL; id: string }) {
-  return <AccountShell url={props.url}>{() => <Thread id={props.id} />}</AccountShell>;
+  return <AccountShell url={props.url}>{() => <Thread id={props.id} scopedTo={props.url.searchParams.get('site_id')} />}</AccountShell>;
 }
 
-function Thread(props: { id: string }) {
+function Thread(props: { id: string; scopedTo: string | null }) {
   const { data, error, reload } = useLoad(() => ownerCall<Ticket>('GET', `/tickets/${props.id}`), [props.id]);
+  // A link from an email names only the ticket: scope the site selector to the ticket's site.
+  useEffect(() => {
+    if (data && props.scopedTo !== data.site_id) navigate(`/account/support/${data.id}?site_id=${data.site_id}`, true);
+  }, [data, props.scopedTo]);
   const [reply, setReply] = useState('');
   const [rating, setRating] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
