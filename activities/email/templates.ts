@@ -204,7 +204,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     action: { label: 'Open the ticket', url: m.ticketUrl },
   }),
   ticket_answered: (m) => ({
-    subject: `New answer to your request: ${m.ticketSubject}`,
+    subject: `New answer to your request: ${m.ticketSubject} (${m.siteTitle})`,
     preheader: `We answered your support request about ${m.siteTitle}.`,
     heading: 'Your support request has an answer',
     paragraphs: [

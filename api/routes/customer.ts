@@ -224,7 +224,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const presented = presentedRefreshToken(request, request.body);
-    if (!presented) throw new AuthError('invalid_refresh_token', 'Send the refresh token (or, from the portal, its cookie)');
+    if (!presented && !wantsCookie(request)) throw new ValidationError('validation_failed', 'body must have required property \'refresh_token\'');
+    if (!presented) throw new AuthError('invalid_refresh_token', 'No refresh-token cookie: sign in again');
     const { tokens, customer } = await rotateSession(request.em, config.auth, presented);
     return sessionAnswer(config, request.em, customer, tokens, request, reply);
   });
