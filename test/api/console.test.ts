@@ -71,7 +71,11 @@ describe('operator sign-in for the agent console', () => {
     const ticketId = await openTicket();
     const { cookie, csrf } = await signIn();
     expect((await inject('GET', '/api/v1/admin/tickets', { cookie })).statusCode).toBe(200);
-    expect((await inject('GET', '/api/v1/admin/subscription-statistics', { cookie })).statusCode).toBe(200);
+    // Platform figures are for the admin role; this operator is an agent (the admin API token may read them).
+    const figures = await inject('GET', '/api/v1/admin/subscription-statistics', { cookie });
+    expect(figures.statusCode).toBe(403);
+    expect(figures.json()).toMatchObject({ error: 'admin_role_required' });
+    expect((await inject('GET', '/api/v1/admin/subscription-statistics', { authorization: `Bearer ${stack.api.config.auth.adminApiToken}` })).statusCode).toBe(200);
 
     const noCsrf = await inject('POST', `/api/v1/admin/tickets/${ticketId}/assign`, { cookie }, { agent: 'Olivia Ops' });
     expect(noCsrf.statusCode).toBe(403);

@@ -49,7 +49,7 @@ function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => 
         <nav aria-label="Console">
           <ul>
             <li><a href="/console" aria-current={current('/console')}>Ticket queue</a></li>
-            <li><a href="/console/statistics" aria-current={current('/console/statistics')}>Statistics</a></li>
+            {session?.operator.role === 'admin' && <li><a href="/console/statistics" aria-current={current('/console/statistics')}>Statistics</a></li>}
             {session && <li><button type="button" class="link-button" onClick={() => {
               void consoleCall('DELETE', '/admin/session').finally(() => {
                 adoptConsoleSession(null);
