@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { claimCheckoutReturnUrls } from '../lib/urls.js';
 import { GatewayError, type CheckoutSession, type PaymentGateway } from '../lib/payments/gateway.js';
+import { workflowIds } from '../workflows/ids.js';
 
 /** What a claim checkout is created for. */
 export interface ClaimCheckoutInput {
@@ -38,7 +39,7 @@ export function createPaymentActivities(deps: { gateway: PaymentGateway; config:
       return callGateway(() => deps.gateway.createCheckout({
         idempotencyKey: input.idempotencyKey,
         items: [{ name: `Website: ${input.siteTitle}`, amountCents: input.amountCents, currency: input.currency, quantity: 1 }],
-        ...claimCheckoutReturnUrls(deps.config, input.slug),
+        ...claimCheckoutReturnUrls(deps.config, input.slug, workflowIds.claim(input.siteId)),
         expiresAt: new Date(input.expiresAt),
         metadata: {
           purpose: 'claim',

@@ -29,11 +29,11 @@ export function createTicketActivities(deps: { orm: MikroORM; assistant: TicketA
       }
     },
 
-    /** Stores the triage on the ticket; a content-edit ticket also opens its edit request (once). */
-    async recordTriage(input: { ticketId: string; triage: Pick<TicketTriage, 'category' | 'priority' | 'confidence'> }): Promise<void> {
+    /** Stores the triage (with the drafted reply agents start from) on the ticket; a content-edit ticket also opens its edit request (once). */
+    async recordTriage(input: { ticketId: string; triage: Pick<TicketTriage, 'category' | 'priority' | 'confidence'> & Partial<Pick<TicketTriage, 'reply'>> }): Promise<void> {
       await deps.orm.em.fork().transactional(async (em) => {
         const ticket = await em.findOneOrFail(SupportTicket, input.ticketId);
-        Object.assign(ticket, { category: input.triage.category, priority: input.triage.priority, aiConfidence: input.triage.confidence });
+        Object.assign(ticket, { category: input.triage.category, priority: input.triage.priority, aiConfidence: input.triage.confidence, aiDraft: input.triage.reply ?? null });
         if (input.triage.category === 'content_edit' && (await em.count(EditRequest, { ticket: ticket.id })) === 0) {
           em.create(EditRequest, { site: ticket.site, ticket, requestText: ticket.description });
         }
@@ -52,10 +52,10 @@ export function createTicketActivities(deps: { orm: MikroORM; assistant: TicketA
       await deps.orm.em.fork().nativeUpdate(SupportTicket, { id: input.ticketId }, input.update);
     },
 
-    /** Loads what an escalation email needs. */
-    async loadTicketSummary(ticketId: string): Promise<{ subject: string; siteTitle: string; priority: string; customerEmail: string }> {
+    /** Loads what an escalation or answer email needs. */
+    async loadTicketSummary(ticketId: string): Promise<{ subject: string; siteTitle: string; priority: string; customerEmail: string; customerName: string }> {
       const ticket = await deps.orm.em.fork().findOneOrFail(SupportTicket, ticketId, { populate: ['site', 'customer'] });
-      return { subject: ticket.subject, siteTitle: ticket.site.title, priority: ticket.priority, customerEmail: ticket.customer.email };
+      return { subject: ticket.subject, siteTitle: ticket.site.title, priority: ticket.priority, customerEmail: ticket.customer.email, customerName: ticket.customer.fullName };
     },
   };
 }

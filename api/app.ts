@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -23,6 +24,9 @@ import { domainRoutes } from './routes/domains.js';
 import { adminSiteRoutes } from './routes/admin-sites.js';
 import { previewRoutes } from './routes/previews.js';
 import { siteEditRoutes } from './routes/site-edits.js';
+import { claimStatusRoutes } from './routes/claim-status.js';
+import { operatorSessionRoutes } from './routes/operator-session.js';
+import { paymentRoutes } from './routes/payments.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
@@ -92,6 +96,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. login and forgot-password), not to every request.
   await app.register(rateLimit, { global: false });
+  // The portal's refresh-token cookie and the console's session cookie.
+  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);
   await app.register(analyticsPlugin);
@@ -115,6 +121,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(adminAnalyticsRoutes, { prefix: '/admin' });
     await api.register(siteEditRoutes, { prefix: '/customer' });
     await api.register(adminSiteRoutes, { prefix: '/admin' });
+    await api.register(operatorSessionRoutes, { prefix: '/admin/session' });
+    await api.register(paymentRoutes, { prefix: '/customer' });
+    await api.register(claimStatusRoutes, { prefix: '/claims' });
   }, { prefix: '/api/v1' });
 
   if (options.relay !== false) {

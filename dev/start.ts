@@ -6,6 +6,7 @@ import { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { openOrm } from '../db/orm.js';
 import { migrateAndSeed } from '../db/migrate-and-seed.js';
+import { DEV_OPERATOR } from '../db/seed-operators.js';
 import { loadConfig, type AppConfig } from '../lib/config.js';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/search-attributes.js';
 import { startFakePostmark } from '../lib/postmark/fake.js';
@@ -157,6 +158,8 @@ async function main(): Promise<void> {
 WebMagic is running — Ctrl-C stops everything.
   API            ${config.publicBaseUrl}/api/v1  (docs: ${config.publicBaseUrl}/api/docs)
   Demo sites     ${siteUrl(config, 'plumber-joe')}  ·  /sites/la-plumbing-pros  ·  /sites/roofer-bob
+  Owner portal   ${config.publicBaseUrl}/account
+  Agent console  ${config.publicBaseUrl}/console  (${DEV_OPERATOR.email} / ${DEV_OPERATOR.password})
   Temporal UI    ${temporal === 'started' ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the already running Temporal server\'s own UI)'}
   Temporal gRPC  ${config.temporal.address}
   Recurrente sim ${config.recurrente.apiUrl}

@@ -104,6 +104,8 @@ export const EnvSchema = Type.Object({
   SITE_EDITOR: Type.Union([Type.Literal('local'), Type.Literal('openai')], { default: 'local' }),
   EDIT_REMINDER_AFTER: Type.Intersect([Duration], { default: '3d' }),
   EDIT_EXPIRY: Type.Intersect([Duration], { default: '14d' }),
+  TEMPORAL_UI_URL: Type.Intersect([Url], { default: 'http://127.0.0.1:8233' }),
+  OPERATOR_SESSION_TTL: Type.Intersect([Duration], { default: '12h' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -175,6 +177,8 @@ export interface AppConfig {
   bookings: { minFillTimeMs: number; rateWindowMs: number; maxPerIp: number; maxPerSite: number; platformLeadsEmail: string };
   /** Site edits: which editor drafts them (`openai` uses the OPENAI_* settings), when the owner is reminded, when a draft expires. */
   edits: { editor: 'local' | 'openai'; reminderMs: number; expiryMs: number };
+  /** The agent console: where it links into the Temporal Web UI, and how long an operator stays signed in. */
+  console: { temporalUiUrl: string; operatorSessionTtlMs: number };
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -345,5 +349,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       platformLeadsEmail: env.PLATFORM_LEADS_EMAIL,
     },
     edits: { editor: env.SITE_EDITOR, reminderMs: parseDuration(env.EDIT_REMINDER_AFTER), expiryMs: parseDuration(env.EDIT_EXPIRY) },
+    console: { temporalUiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''), operatorSessionTtlMs: parseDuration(env.OPERATOR_SESSION_TTL) },
   };
 }

@@ -20,9 +20,9 @@ export function siteUrl(config: SiteAddressConfig, slug: string, customDomain?: 
   return `${config.publicBaseUrl}/sites/${slug}`;
 }
 
-/** Where a claim's checkout returns to: the site page, flagged as claimed after payment. */
-export function claimCheckoutReturnUrls(base: PublicBase, slug: string): { successUrl: string; cancelUrl: string } {
-  return { successUrl: `${siteUrl(base, slug)}?claimed=1`, cancelUrl: siteUrl(base, slug) };
+/** Where a claim's checkout returns to: the portal's landing page that follows the claim, or the site when cancelled. */
+export function claimCheckoutReturnUrls(base: PublicBase, slug: string, claimWorkflowId: string): { successUrl: string; cancelUrl: string } {
+  return { successUrl: accountPageUrl(base, 'welcome', { claim: claimWorkflowId }), cancelUrl: siteUrl(base, slug) };
 }
 
 /** A page of the customer portal, e.g. /account/verify-email?token=…. */
@@ -41,7 +41,12 @@ export function subscriptionCheckoutReturnUrls(base: PublicBase, siteId: string)
   return { successUrl: `${subscriptionPageUrl(base, siteId)}&activated=1`, cancelUrl: subscriptionPageUrl(base, siteId) };
 }
 
-/** A support ticket in the admin API, linked from agent emails. */
-export function adminTicketUrl(base: PublicBase, ticketId: string): string {
-  return `${base.publicBaseUrl}/api/v1/admin/tickets/${ticketId}`;
+/** A support ticket in the agent console, linked from agent emails. */
+export function consoleTicketUrl(base: PublicBase, ticketId: string): string {
+  return `${base.publicBaseUrl}/console/tickets/${ticketId}`;
+}
+
+/** A support ticket's thread in the owner portal, linked from answer emails. */
+export function portalTicketUrl(base: PublicBase, ticketId: string): string {
+  return accountPageUrl(base, `support/${ticketId}`);
 }

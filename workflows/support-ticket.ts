@@ -4,7 +4,7 @@ import type { createEmailActivities } from '../activities/email.js';
 import type { createSiteEditActivities } from '../activities/site-edits.js';
 import type { createTicketActivities, TicketUpdate } from '../activities/tickets.js';
 import type { TicketStatus } from '../db/entities/support-ticket.entity.js';
-import { adminTicketUrl } from '../lib/urls.js';
+import { consoleTicketUrl, portalTicketUrl } from '../lib/urls.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS } from './activity-options.js';
 import { workflowIds } from './ids.js';
 import { BUSINESS_STATUS, SITE_SLUG, TICKET_CATEGORY } from './search-attributes.js';
@@ -95,8 +95,13 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
   setHandler(customerRepliedSignal, (reply) => {
     if (firstTime(reply.messageId)) customerWrote = true;
   });
+  // An object, not a `let`: the signal handler writes it, and narrowing would not see that.
+  const lastAgentReply: { messageId: string | null } = { messageId: null };
   setHandler(agentRepliedSignal, (reply) => {
-    if (firstTime(reply.messageId)) agentWrote = true;
+    if (firstTime(reply.messageId)) {
+      agentWrote = true;
+      lastAgentReply.messageId = reply.messageId;
+    }
   });
   setHandler(resolveTicketSignal, () => {
     resolvedByAgent = true;
@@ -119,6 +124,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
     await tickets.postTicketMessage({ ticketId: input.ticketId, idempotencyKey: `ticket:${input.ticketId}:ai-answer`, authorType: 'ai', body: triaged.reply });
     state.answeredBy = 'ai';
     await setStatus('awaiting_customer');
+    await tellCustomerOfAnswer(`ticket-answer:${input.ticketId}:ai`);
   } else {
     await waitForAgent();
   }
@@ -131,6 +137,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
         customerWrote = false;
         state.answeredBy = 'agent';
         await setStatus('awaiting_customer');
+        if (lastAgentReply.messageId) await tellCustomerOfAnswer(`ticket-answer:${lastAgentReply.messageId}`);
       }
     } else {
       const heard = await condition(() => customerWrote || resolvedByAgent || closedByCustomer, input.autoCloseMs);
@@ -202,7 +209,24 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
         siteTitle: summary.siteTitle,
         priority: summary.priority,
         dueAt: state.slaDueAt,
-        ticketUrl: adminTicketUrl(input, input.ticketId),
+        ticketUrl: consoleTicketUrl(input, input.ticketId),
+      },
+    });
+  }
+
+  /** Emails the owner that their ticket has an answer, with a link to its thread in the portal (once per answer). */
+  async function tellCustomerOfAnswer(idempotencyKey: string): Promise<void> {
+    if (!patched('ticket-answer-email')) return;
+    const summary = await tickets.loadTicketSummary(input.ticketId);
+    await email.sendEmail({
+      idempotencyKey,
+      to: summary.customerEmail,
+      template: 'ticket_answered',
+      model: {
+        name: summary.customerName,
+        ticketSubject: summary.subject,
+        siteTitle: summary.siteTitle,
+        ticketUrl: portalTicketUrl(input, input.ticketId),
       },
     });
   }

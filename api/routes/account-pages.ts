@@ -1,72 +1,56 @@
+import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { escapeHtml } from '../../lib/html.js';
-import { htmlDocument } from '../views/html.js';
+import { portalAssets } from '../portal/build.js';
 
-interface LinkPage {
-  title: string;
-  intro: string;
-  endpoint: string;
-  withPassword: boolean;
-  done: string;
-}
+/** The pages' Content-Security-Policy: scripts and styles from this origin only, so no inline script can run. */
+export const PORTAL_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "font-src 'self'",
+  "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
+].join('; ');
 
-/** The pages the emailed links open; each posts its token to the matching API endpoint. */
-const PAGES: Record<string, LinkPage> = {
-  'set-password': {
-    title: 'Set your password', intro: 'Choose a password for your WebMagic account (at least 10 characters).',
-    endpoint: '/api/v1/customer/set-password', withPassword: true, done: 'Your password is set and you are signed in.',
-  },
-  'reset-password': {
-    title: 'Choose a new password', intro: 'Enter a new password for your WebMagic account (at least 10 characters).',
-    endpoint: '/api/v1/customer/reset-password', withPassword: true, done: 'Your password has been changed and you are signed in.',
-  },
-  'verify-email': {
-    title: 'Confirm your email address', intro: 'Confirm this email address for your WebMagic account.',
-    endpoint: '/api/v1/customer/verify-email', withPassword: false, done: 'Your email address is confirmed. You can sign in now.',
-  },
-};
-
-const CSS = `form{display:flex;flex-direction:column;gap:.75rem;max-width:360px;margin:1.5rem auto}
-input{padding:.6rem;border:1px solid #d1d5db;border-radius:6px}
-button{padding:.6rem;border:0;border-radius:6px;background:#4f46e5;color:#fff;font-weight:600;cursor:pointer}
-output{min-height:1.5rem}`;
-
-function render(page: LinkPage): string {
-  const password = page.withPassword ? '<input name="password" type="password" autocomplete="new-password" minlength="10" required placeholder="New password">' : '';
-  return htmlDocument(page.title, `<main class="center">
-  <h1>${escapeHtml(page.title)}</h1>
-  <p>${escapeHtml(page.intro)}</p>
-  <form id="link-form">${password}<button type="submit">${escapeHtml(page.title)}</button></form>
-  <output id="result"></output>
-</main>
-<script>
-document.getElementById('link-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const token = new URLSearchParams(window.location.search).get('token');
-  const body = { token };
-  if (event.target.password) body.password = event.target.password.value;
-  const res = await fetch(${JSON.stringify(page.endpoint)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const data = await res.json();
-  document.getElementById('result').textContent = res.ok ? ${JSON.stringify(page.done)} : data.message;
-  if (res.ok) event.target.remove();
-});
-</script>`, CSS);
-}
-
-/** The small account pages behind the links in verification, reset and welcome emails. */
+/**
+ * The owner portal (`/account/…`) and the agent console (`/console/…`): one HTML shell per URL that loads the
+ * bundled Preact app, which routes on the path and talks to the public `/api/v1`. The URLs emailed links use
+ * (`/account/set-password`, `/account/reset-password`, `/account/verify-email`, `/account/subscription`,
+ * `/account/support/:id`, `/console/tickets/:id`) are pages of it.
+ */
 export const accountPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/account/:page', {
-    schema: {
-      tags: ['hosting'], summary: 'Page behind an emailed link (set password, reset password, verify email)',
-      params: Type.Object({ page: Type.Union(Object.keys(PAGES).map((name) => Type.Literal(name))) }),
-      querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) }),
-      produces: ['text/html'],
-      response: { 200: Type.String({ description: 'HTML document' }) },
-    },
-  }, async (request, reply) => {
-    // The token travels in the query string; keep it out of caches and referrers.
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
-      .send(render(PAGES[request.params.page]!));
-  });
+  const assets = await portalAssets();
+  await app.register(fastifyStatic, { root: assets.dir, prefix: '/portal/assets/', immutable: true, maxAge: '365d', index: false });
+
+  const shell = (title: string) => `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="/portal/assets/${escapeHtml(assets.stylesheet)}">
+<script type="module" src="/portal/assets/${escapeHtml(assets.script)}"></script>
+</head>
+<body>
+<div id="app"><main id="main"><p>Loading…</p><noscript>This page needs JavaScript.</noscript></main></div>
+</body>
+</html>`;
+
+  // Link tokens arrive in the query string: no caching, no referrer; the page removes them from the address bar.
+  const send = (reply: FastifyReply, title: string): string => {
+    reply.type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .header('content-security-policy', PORTAL_CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('x-frame-options', 'DENY');
+    return shell(title);
+  };
+
+  const page = { produces: ['text/html'], response: { 200: Type.String({ description: 'HTML document (the portal app)' }) } };
+  app.get('/account', { schema: { tags: ['portal pages'], summary: 'Owner portal: My Sites', ...page } }, async (_request, reply) => send(reply, 'WebMagic — My account'));
+  app.get('/account/*', { schema: { tags: ['portal pages'], summary: 'Owner portal pages (sign-in, emailed links, billing, support, …)', ...page } },
+    async (_request, reply) => send(reply, 'WebMagic — My account'));
+  app.get('/console', { schema: { tags: ['portal pages'], summary: 'Agent console: the ticket queue', ...page } }, async (_request, reply) => send(reply, 'WebMagic — Agent console'));
+  app.get('/console/*', { schema: { tags: ['portal pages'], summary: 'Agent console pages (ticket, statistics, sign-in)', ...page } },
+    async (_request, reply) => send(reply, 'WebMagic — Agent console'));
 };

@@ -4,7 +4,7 @@ import { SITE_STATUSES } from '../../db/entities/site.entity.js';
 import { SUBSCRIPTION_STATUSES } from '../../db/entities/subscription.entity.js';
 import { ValidationError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
-import { authenticateAdmin } from '../auth/admin.js';
+import { authenticateAdmin, requireAdminRole } from '../auth/admin.js';
 import { errorResponses } from '../schemas/common.js';
 
 const Count = Type.Integer({ minimum: 0 });
@@ -55,13 +55,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['admin'];
   const security = [{ admin: [] }];
   app.addHook('preHandler', authenticateAdmin);
+  app.addHook('preHandler', requireAdminRole);
 
   app.get('/purchase-statistics', {
     schema: {
       tags, security,
       summary: 'Purchases, subscription payments and revenue per currency; sites by status',
       querystring: Range,
-      response: { 200: PurchaseStatistics, ...errorResponses(400, 401) },
+      response: { 200: PurchaseStatistics, ...errorResponses(400, 401, 403) },
     },
   }, async (request) => {
     const { from, to } = request.query;
@@ -116,7 +117,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, security,
       summary: 'Subscriptions by status, past-due and suspended counts, and MRR',
-      response: { 200: SubscriptionStatistics, ...errorResponses(401) },
+      response: { 200: SubscriptionStatistics, ...errorResponses(401, 403) },
     },
   }, async (request) => {
     const rows = await request.em.getConnection().execute<SubscriptionRow[]>(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerSiteOwnership, CustomerUser } from '../../db/entities/index.js';
 import type { ICustomerUser } from '../../db/entities/customer-user.entity.js';
@@ -82,10 +83,34 @@ async function profileOf(config: AppConfig, em: EntityManager, customer: ICustom
   };
 }
 
-async function sessionAnswer(config: AppConfig, em: EntityManager, customer: ICustomerUser, tokens: SessionTokens) {
+/** Name of the portal's refresh-token cookie. */
+export const REFRESH_COOKIE = 'wm_refresh';
+const REFRESH_COOKIE_PATH = '/api/v1/customer';
+
+/**
+ * True when the client asked to keep its refresh token in an HttpOnly cookie (the portal does). The custom header
+ * cannot be sent cross-site without a CORS preflight, which this API never grants, so it also guards the
+ * cookie-authenticated refresh and logout against CSRF.
+ */
+function wantsCookie(request: FastifyRequest): boolean {
+  return request.headers['x-webmagic-session'] === 'cookie';
+}
+
+/** The refresh token of a refresh or logout: from the body, else (portal only) from the cookie. */
+function presentedRefreshToken(request: FastifyRequest, body: { refresh_token?: string | undefined }): string | undefined {
+  return body.refresh_token ?? (wantsCookie(request) ? request.cookies[REFRESH_COOKIE] : undefined);
+}
+
+async function sessionAnswer(config: AppConfig, em: EntityManager, customer: ICustomerUser, tokens: SessionTokens, request?: FastifyRequest, reply?: FastifyReply) {
+  const cookie = request !== undefined && reply !== undefined && wantsCookie(request);
+  if (cookie) {
+    reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, {
+      httpOnly: true, secure: true, sameSite: 'strict', path: REFRESH_COOKIE_PATH, expires: new Date(Date.now() + config.auth.refreshTokenTtlMs),
+    });
+  }
   return {
     access_token: tokens.accessToken,
-    refresh_token: tokens.refreshToken,
+    ...(cookie ? {} : { refresh_token: tokens.refreshToken }),
     token_type: 'bearer' as const,
     expires_in: tokens.expiresIn,
     user: await profileOf(config, em, customer),
@@ -187,7 +212,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (hash && needsRehash(hash)) customer.passwordHash = await hashPassword(request.body.password);
     customer.lastLoginAt = new Date();
     const tokens = await startSession(em, config.auth, customer);
-    return sessionAnswer(config, em, customer, tokens);
+    return sessionAnswer(config, em, customer, tokens, request, reply);
   });
 
   app.post('/refresh', {
@@ -198,9 +223,12 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: RefreshBody,
       response: { 200: SessionResponse, ...errorResponses(400, 401) },
     },
-  }, async (request) => {
-    const { tokens, customer } = await rotateSession(request.em, config.auth, request.body.refresh_token);
-    return sessionAnswer(config, request.em, customer, tokens);
+  }, async (request, reply) => {
+    const presented = presentedRefreshToken(request, request.body);
+    if (!presented && !wantsCookie(request)) throw new ValidationError('validation_failed', 'body must have required property \'refresh_token\'');
+    if (!presented) throw new AuthError('invalid_refresh_token', 'No refresh-token cookie: sign in again');
+    const { tokens, customer } = await rotateSession(request.em, config.auth, presented);
+    return sessionAnswer(config, request.em, customer, tokens, request, reply);
   });
 
   app.post('/logout', {
@@ -212,7 +240,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 204: NoContent, ...errorResponses(400) },
     },
   }, async (request, reply) => {
-    await endSession(request.em, request.body.refresh_token);
+    const presented = presentedRefreshToken(request, request.body);
+    if (presented) await endSession(request.em, presented);
+    if (wantsCookie(request)) reply.clearCookie(REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH });
     return reply.status(204).send(null);
   });
 
@@ -278,9 +308,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: TokenPasswordBody,
       response: { 200: SessionResponse, ...errorResponses(400) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const customer = await setPasswordWithToken(request.em, request.body.token, 'reset_password', request.body.password);
-    return sessionAnswer(config, request.em, customer, await startSession(request.em, config.auth, customer));
+    return sessionAnswer(config, request.em, customer, await startSession(request.em, config.auth, customer), request, reply);
   });
 
   app.post('/set-password', {
@@ -290,9 +320,9 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: TokenPasswordBody,
       response: { 200: SessionResponse, ...errorResponses(400) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const customer = await setPasswordWithToken(request.em, request.body.token, 'set_password', request.body.password);
-    return sessionAnswer(config, request.em, customer, await startSession(request.em, config.auth, customer));
+    return sessionAnswer(config, request.em, customer, await startSession(request.em, config.auth, customer), request, reply);
   });
 
   app.get('/me', {

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { SupportTicket } from '../../db/entities/index.js';
+import { SupportTicket, TicketAction } from '../../db/entities/index.js';
+import type { ITicketAction } from '../../db/entities/ticket-action.entity.js';
 import { TICKET_STATUSES } from '../../db/entities/support-ticket.entity.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { authenticate } from '../auth/authenticate.js';
@@ -34,6 +37,10 @@ const Ticket = Type.Object({
   updated_at: Type.String({ format: 'date-time' }),
   closed_at: Type.Union([Type.String(), Type.Null()]),
   messages: Type.Optional(Type.Array(Message)),
+  ai_draft: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The reply the AI drafted at triage (agent view only)' })),
+  actions: Type.Optional(Type.Array(Type.Object({
+    action: Type.String(), actor: Type.String(), detail: Type.Union([Type.String(), Type.Null()]), created_at: Type.String({ format: 'date-time' }),
+  }), { description: 'What agents did on the ticket, oldest first (agent view only)' })),
 });
 const TicketList = Type.Object({ tickets: Type.Array(Ticket) });
 const Accepted = Type.Object({ accepted: Type.Literal(true) });
@@ -131,33 +138,49 @@ export const agentTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { tickets: tickets.map((t) => ticketDto(t)) };
   });
 
+  /** Records who did what on the ticket: the signed-in operator, or the admin API token for machine clients. */
+  async function recordAction(request: FastifyRequest, ticketId: string, action: ITicketAction['action'], detail: string | null): Promise<void> {
+    const operator = request.operator;
+    await request.em.fork().insert(TicketAction, {
+      id: randomUUID(), ticket: ticketId, operator: operator?.id ?? null, actorName: operator?.name ?? 'admin API token', action, detail, createdAt: new Date(),
+    });
+  }
+
   app.get('/:id', {
-    schema: { tags: ['support agents'], summary: 'A ticket with its messages', security, params: TicketId, response: { 200: Ticket, ...errorResponses(400, 401, 404) } },
-  }, async (request) => ticketWithMessages(request.em, await agentTicket(request.em, request.params.id)));
+    schema: { tags: ['support agents'], summary: 'A ticket with its messages and the agents\' actions', security, params: TicketId, response: { 200: Ticket, ...errorResponses(400, 401, 404) } },
+  }, async (request) => {
+    const ticket = await agentTicket(request.em, request.params.id);
+    const dto = await ticketWithMessages(request.em, ticket);
+    const actions = await request.em.find(TicketAction, { ticket: request.params.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return { ...dto, ai_draft: ticket.aiDraft ?? null, actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })) };
+  });
 
   app.post('/:id/reply', {
-    schema: { tags: ['support agents'], summary: 'Answer the customer', security, params: TicketId, body: ReplyBody, response: { 202: Accepted, ...errorResponses(400, 401, 404, 409) } },
+    schema: { tags: ['support agents'], summary: 'Answer the customer', security, params: TicketId, body: ReplyBody, response: { 202: Accepted, ...errorResponses(400, 401, 403, 404, 409) } },
   }, async (request, reply) => {
     await addReply(app.deps, request.em, await agentTicket(request.em, request.params.id), 'agent', request.body.body.trim());
+    await recordAction(request, request.params.id, 'reply', null);
     return reply.status(202).send({ accepted: true as const });
   });
 
   app.post('/:id/assign', {
     schema: {
       tags: ['support agents'], summary: 'Assign the ticket to an agent', security, params: TicketId,
-      body: Type.Object({ agent: Text(120) }, { additionalProperties: false }), response: { 200: Ticket, ...errorResponses(400, 401, 404) },
+      body: Type.Object({ agent: Text(120) }, { additionalProperties: false }), response: { 200: Ticket, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     const ticket = await agentTicket(request.em, request.params.id);
     ticket.assignedTo = request.body.agent.trim();
     await request.em.flush();
+    await recordAction(request, ticket.id, 'assign', ticket.assignedTo);
     return ticketDto(ticket);
   });
 
   app.post('/:id/resolve', {
-    schema: { tags: ['support agents'], summary: 'Mark the ticket resolved', security, params: TicketId, response: { 202: Accepted, ...errorResponses(400, 401, 404, 409) } },
+    schema: { tags: ['support agents'], summary: 'Mark the ticket resolved', security, params: TicketId, response: { 202: Accepted, ...errorResponses(400, 401, 403, 404, 409) } },
   }, async (request, reply) => {
     await endTicket(app.deps, await agentTicket(request.em, request.params.id), 'agent');
+    await recordAction(request, request.params.id, 'resolve', null);
     return reply.status(202).send({ accepted: true as const });
   });
 };

@@ -30,8 +30,8 @@ function body<P extends Parameters<typeof Type.Object>[0]>(properties: P) {
 export const RegisterBody = body({ email: Email, password: NewPassword, full_name: FullName, phone: Type.Optional(Phone) });
 /** POST /customer/login */
 export const LoginBody = body({ email: Email, password: Password });
-/** POST /customer/refresh and /customer/logout */
-export const RefreshBody = body({ refresh_token: OpaqueToken });
+/** POST /customer/refresh and /customer/logout; the portal leaves the token out and sends its HttpOnly cookie instead. */
+export const RefreshBody = body({ refresh_token: Type.Optional(OpaqueToken) });
 /** POST /customer/verify-email */
 export const TokenBody = body({ token: OpaqueToken });
 /** POST /customer/reset-password and /customer/set-password */
@@ -76,7 +76,7 @@ export type CustomerProfileDto = Static<typeof CustomerProfile>;
 /** Answer of login, refresh, reset-password and set-password. */
 export const SessionResponse = Type.Object({
   access_token: Type.String(),
-  refresh_token: Type.String(),
+  refresh_token: Type.Optional(Type.String({ description: 'Left out when the request asked for the refresh-token cookie (x-webmagic-session: cookie)' })),
   token_type: Type.Literal('bearer'),
   expires_in: Type.Integer({ description: 'Seconds until the access token expires' }),
   user: CustomerProfile,

@@ -20,6 +20,9 @@ import { SupportTicket } from './support-ticket.entity.js';
 import { TicketMessage } from './ticket-message.entity.js';
 import { VisitorSession } from './visitor-session.entity.js';
 import { WebhookEvent } from './webhook-event.entity.js';
+import { Operator } from './operator.entity.js';
+import { OperatorSession } from './operator-session.entity.js';
+import { TicketAction } from './ticket-action.entity.js';
 
 export {
   AnalyticsEvent,
@@ -44,6 +47,9 @@ export {
   WebhookEvent,
   AnalyticsHourly,
   AnalyticsHourlyDimension,
+  Operator,
+  OperatorSession,
+  TicketAction,
 };
 
 /** The explicit entity list the ORM is configured with. */
@@ -70,4 +76,7 @@ export const entities = [
   WebhookEvent,
   AnalyticsHourly,
   AnalyticsHourlyDimension,
+  Operator,
+  OperatorSession,
+  TicketAction,
 ];

@@ -27,6 +27,7 @@ export const SupportTicket = defineEntity({
     priority: p.enum(TICKET_PRIORITIES).default('normal'),
     status: p.enum(TICKET_STATUSES).default('open'),
     aiConfidence: p.double().nullable(),
+    aiDraft: p.text().nullable(),
     slaDueAt: p.datetime().nullable(),
     escalatedAt: p.datetime().nullable(),
     assignedTo: p.string().nullable(),

@@ -5,6 +5,7 @@ import { Migration20261128062713_webhook_inbox } from './Migration20261128062713
 import { Migration20261128062847_hosting_domains } from './Migration20261128062847_hosting_domains.js';
 import { Migration20261128062803_analytics } from './Migration20261128062803_analytics.js';
 import { Migration20261128063718_site_edits } from './Migration20261128063718_site_edits.js';
+import { Migration20261128063335_portal_operators } from './Migration20261128063335_portal_operators.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128062847_hosting_domains', class: Migration20261128062847_hosting_domains },
   { name: 'Migration20261128062803_analytics', class: Migration20261128062803_analytics },
   { name: 'Migration20261128063718_site_edits', class: Migration20261128063718_site_edits },
+  { name: 'Migration20261128063335_portal_operators', class: Migration20261128063335_portal_operators },
 ];

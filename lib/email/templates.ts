@@ -22,6 +22,7 @@ export const EMAIL_TEMPLATES = [
   'edit_reminder',
   'edit_published',
   'edit_expired',
+  'ticket_answered',
 ] as const;
 
 /** One of the transactional email names. */
@@ -56,6 +57,7 @@ export const EmailModelSchemas = {
   edit_reminder: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, expiresAt: When }),
   edit_published: model({ name: Text, siteTitle: Text, summary: Text, siteUrl: Link }),
   edit_expired: model({ name: Text, siteTitle: Text, summary: Text }),
+  ticket_answered: model({ name: Text, ticketSubject: Text, siteTitle: Text, ticketUrl: Link }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -85,6 +87,7 @@ export const EmailRequestSchema = Type.Union([
   request('edit_reminder'),
   request('edit_published'),
   request('edit_expired'),
+  request('ticket_answered'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -318,6 +321,16 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `Hi ${m.name}, the draft change to ${m.siteTitle} (${m.summary}) was not approved in time, so we discarded it. Your website is unchanged.`,
       'Ask again from your dashboard or reply to your support ticket whenever you are ready.',
     ],
+  }),
+  ticket_answered: (m) => ({
+    subject: `New answer to your request: ${m.ticketSubject} (${m.siteTitle})`,
+    preheader: `We answered your support request about ${m.siteTitle}.`,
+    heading: 'Your support request has an answer',
+    paragraphs: [
+      `Hi ${m.name}, we answered your request "${m.ticketSubject}" about ${m.siteTitle}.`,
+      'Read the answer and reply, close the request or rate our help from your dashboard.',
+    ],
+    action: { label: 'Read the answer', url: m.ticketUrl },
   }),
 };
 

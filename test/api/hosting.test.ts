@@ -99,17 +99,30 @@ describe('GET /api/v1/sites/:slug', () => {
   });
 });
 
-describe('GET /account/:page (pages behind emailed links)', () => {
-  it('serves the set-password, reset-password and verify-email pages, uncached, each posting to its endpoint', async () => {
-    for (const [page, endpoint] of [['set-password', '/api/v1/customer/set-password'], ['reset-password', '/api/v1/customer/reset-password'], ['verify-email', '/api/v1/customer/verify-email']]) {
-      const res = await api.app.inject({ method: 'GET', url: `/account/${page}?token=abc` });
-      expect(res.statusCode, page).toBe(200);
+describe('GET /account/… and /console/… (the portal pages)', () => {
+  it('serves the portal shell at the emailed link URLs, uncached, with a CSP that allows no inline script, and its bundled assets', async () => {
+    for (const url of ['/account/set-password?token=abc', '/account/reset-password?token=abc', '/account/verify-email?token=abc', '/account/subscription?site_id=x', '/account', '/console', '/console/tickets/1']) {
+      const res = await api.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
-      expect(res.body).toContain(endpoint);
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      // Only external scripts: no inline code, no inline event handlers.
+      expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(res.body).not.toMatch(/\son[a-z]+=/);
     }
-    expect((await api.app.inject({ method: 'GET', url: '/account/anything-else' })).statusCode).toBe(400);
+    const shell = (await api.app.inject({ method: 'GET', url: '/account' })).body;
+    const script = /src="(\/portal\/assets\/main-[^"]+\.js)"/.exec(shell)?.[1];
+    const stylesheet = /href="(\/portal\/assets\/main-[^"]+\.css)"/.exec(shell)?.[1];
+    const js = await api.app.inject({ method: 'GET', url: script! });
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['content-type']).toContain('javascript');
+    expect(js.body).toContain('/customer/set-password');
+    expect((await api.app.inject({ method: 'GET', url: stylesheet! })).headers['content-type']).toContain('text/css');
+    expect((await api.app.inject({ method: 'GET', url: '/portal/assets/nothing.js' })).statusCode).toBe(404);
   });
 });
 

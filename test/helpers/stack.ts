@@ -19,10 +19,13 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** Starts the stack; webhooks from the simulated provider reach the API over real HTTP, signed. */
+/**
+ * Starts the stack; webhooks from the simulated provider reach the API over real HTTP, signed. The API listens on
+ * `overrides.PORT` when given (so `PUBLIC_BASE_URL`, and with it every emailed link, can point at it), else on any port.
+ */
 export async function startTestStack(overrides: Record<string, string> = {}, wrap?: (activities: Activities) => Activities): Promise<TestStack> {
   const api = await createTestApi(overrides);
-  const baseUrl = await api.app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = await api.app.listen({ host: '127.0.0.1', port: overrides.PORT === undefined ? 0 : Number(overrides.PORT) });
   const postmark = await startFakePostmark({ port: 0, serverToken: api.config.postmark.serverToken });
   const recurrente = await startFakeRecurrente({
     port: 0,

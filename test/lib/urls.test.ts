@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { tokenLink } from '../../lib/auth/one-time-tokens.js';
 import {
   accountPageUrl,
-  adminTicketUrl,
   claimCheckoutReturnUrls,
+  consoleTicketUrl,
+  portalTicketUrl,
   siteUrl,
   subscriptionCheckoutReturnUrls,
   subscriptionPageUrl,
@@ -14,8 +15,8 @@ const base = { publicBaseUrl: 'https://webmagic.example' };
 describe('public URLs', () => {
   it('builds site and claim checkout addresses', () => {
     expect(siteUrl(base, 'plumber-joe')).toBe('https://webmagic.example/sites/plumber-joe');
-    expect(claimCheckoutReturnUrls(base, 'plumber-joe')).toEqual({
-      successUrl: 'https://webmagic.example/sites/plumber-joe?claimed=1',
+    expect(claimCheckoutReturnUrls(base, 'plumber-joe', 'claim:s-1')).toEqual({
+      successUrl: 'https://webmagic.example/account/welcome?claim=claim%3As-1',
       cancelUrl: 'https://webmagic.example/sites/plumber-joe',
     });
   });
@@ -35,7 +36,8 @@ describe('public URLs', () => {
     });
   });
 
-  it('links agents to a ticket in the admin API', () => {
-    expect(adminTicketUrl(base, 't-1')).toBe('https://webmagic.example/api/v1/admin/tickets/t-1');
+  it('links agents to a ticket in the console and owners to its thread in the portal', () => {
+    expect(consoleTicketUrl(base, 't-1')).toBe('https://webmagic.example/console/tickets/t-1');
+    expect(portalTicketUrl(base, 't-1')).toBe('https://webmagic.example/account/support/t-1');
   });
 });

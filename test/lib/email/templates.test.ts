@@ -41,6 +41,7 @@ const samples: EmailRequest[] = [
   { template: 'edit_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok2', expiresAt: '2026-06-01T12:00:00Z' } },
   { template: 'edit_published', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
   { template: 'edit_expired', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233' } },
+  { template: 'ticket_answered', model: { name: 'Ana López', ticketSubject: 'Booking form broken', siteTitle: 'Plomería Ana', ticketUrl: 'https://app.webmagic.test/account/support/123' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {

@@ -1,0 +1,317 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { adoptSession, ApiError, ownerCall, publicCall, signOut, type Profile } from './api.js';
+import { navigate, takeLinkToken } from './router.js';
+import { Field, Notice, onSubmit, PageTitle, useAction, useLoad } from './ui.js';
+
+/** A site as /customer/my-sites lists it. */
+export interface OwnedSite {
+  site_id: string;
+  slug: string;
+  site_title: string;
+  site_url: string;
+  status: string;
+  subscription_status: string;
+  is_primary: boolean;
+  role: string;
+  next_billing_date: string | null;
+  grace_ends_at: string | null;
+  monthly_amount: number;
+  currency: string;
+}
+
+/** The answer of /customer/my-sites. */
+export interface MySites {
+  sites: OwnedSite[];
+  total: number;
+  has_multiple_sites: boolean;
+}
+
+/** The per-site pages of the portal, in the order of the site navigation; each takes `?site_id=`. */
+export const SITE_SECTIONS: { path: string; label: string }[] = [
+  { path: '/account/subscription', label: 'Billing' },
+  { path: '/account/support', label: 'Support' },
+];
+
+/** Public pages (sign-in, emailed links, landing page): brand header and a narrow main column. */
+export function PublicShell(props: { children: ComponentChildren }) {
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="topbar"><a class="brand" href="/account">WebMagic</a></header>
+      <main id="main" class="narrow">{props.children}</main>
+    </>
+  );
+}
+
+/**
+ * Signed-in pages: header with navigation, the site selector (every per-site page is scoped by `?site_id=`)
+ * and sign-out. Sends signed-out visitors to sign-in and back here afterwards.
+ */
+export function AccountShell(props: { url: URL; children: (scope: { sites: MySites; site: OwnedSite | null }) => ComponentChildren }) {
+  const { data, error } = useLoad(() => ownerCall<MySites>('GET', '/customer/my-sites'), [props.url.pathname]);
+  useEffect(() => {
+    if (error?.status === 401) navigate(`/account/sign-in?next=${encodeURIComponent(props.url.pathname + props.url.search)}`, true);
+  }, [error]);
+  const requested = props.url.searchParams.get('site_id');
+  const site = data ? (data.sites.find((s) => s.site_id === requested) ?? data.sites[0] ?? null) : null;
+  const inSection = SITE_SECTIONS.some((section) => props.url.pathname.startsWith(section.path));
+  const current = (path: string) => (props.url.pathname === path || (path !== '/account' && props.url.pathname.startsWith(path)) ? 'page' : undefined);
+
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="topbar">
+        <a class="brand" href="/account">WebMagic</a>
+        <nav aria-label="Account">
+          <ul>
+            <li><a href="/account" aria-current={current('/account')}>My sites</a></li>
+            {site && SITE_SECTIONS.map((section) => (
+              <li key={section.path}><a href={`${section.path}?site_id=${site.site_id}`} aria-current={current(section.path)}>{section.label}</a></li>
+            ))}
+            <li><a href="/account/profile" aria-current={current('/account/profile')}>Profile</a></li>
+            <li><SignOutButton /></li>
+          </ul>
+        </nav>
+      </header>
+      {data && data.sites.length > 1 && (
+        <div class="site-selector">
+          <label for="site-selector">Site</label>
+          <select
+            id="site-selector"
+            value={site?.site_id}
+            onChange={(event) => {
+              const chosen = event.currentTarget.value;
+              const path = inSection ? props.url.pathname.replace(/^(\/account\/support)\/.+$/, '$1') : '/account/subscription';
+              navigate(`${path}?site_id=${chosen}`);
+            }}
+          >
+            {data.sites.map((s) => <option key={s.site_id} value={s.site_id}>{s.site_title}{s.is_primary ? ' (primary)' : ''}</option>)}
+          </select>
+        </div>
+      )}
+      <main id="main">
+        {error && error.status !== 401 && <Notice kind="error">{error.message}</Notice>}
+        {data ? props.children({ sites: data, site }) : !error && <p>Loading…</p>}
+      </main>
+    </>
+  );
+}
+
+function SignOutButton() {
+  return (
+    <button type="button" class="link-button" onClick={() => {
+      void signOut().finally(() => navigate('/account/sign-in?signed_out=1'));
+    }}>Sign out</button>
+  );
+}
+
+/** The page a `next` parameter may send the owner back to: only portal pages of this origin. */
+function safeNext(url: URL): string {
+  const next = url.searchParams.get('next');
+  return next && /^\/account(\/|\?|$)/.test(next) ? next : '/account';
+}
+
+/** Sign in with email and password. */
+export function SignInPage(props: { url: URL }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const action = useAction();
+  const submit = () => action.run(async () => {
+    adoptSession(await publicCall('POST', '/customer/login', { email, password }));
+    navigate(safeNext(props.url), true);
+  });
+  return (
+    <PublicShell>
+      <PageTitle>Sign in</PageTitle>
+      {props.url.searchParams.has('signed_out') && <Notice kind="info">You are signed out.</Notice>}
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <form onSubmit={onSubmit(submit)}>
+        <Field id="email" label="Email address" type="email" autoComplete="email" required value={email} onInput={setEmail} />
+        <Field id="password" label="Password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />
+        <button type="submit" disabled={action.busy}>Sign in</button>
+      </form>
+      <p><a href="/account/forgot-password">Forgot your password?</a></p>
+    </PublicShell>
+  );
+}
+
+/** Ask for a password-reset link. */
+export function ForgotPasswordPage() {
+  const [email, setEmail] = useState('');
+  const [sent, setSent] = useState<string | null>(null);
+  const action = useAction();
+  const submit = () => action.run(async () => {
+    setSent((await publicCall<{ message: string }>('POST', '/customer/forgot-password', { email })).message);
+  });
+  return (
+    <PublicShell>
+      <PageTitle>Reset your password</PageTitle>
+      {sent ? <Notice kind="success">{sent}</Notice> : (
+        <>
+          <p>Enter the email address of your account and we will email you a link to choose a new password.</p>
+          {action.error && <Notice kind="error">{action.error.message}</Notice>}
+          <form onSubmit={onSubmit(submit)}>
+            <Field id="email" label="Email address" type="email" autoComplete="email" required value={email} onInput={setEmail} />
+            <button type="submit" disabled={action.busy}>Email me a link</button>
+          </form>
+        </>
+      )}
+      <p><a href="/account/sign-in">Back to sign in</a></p>
+    </PublicShell>
+  );
+}
+
+const PASSWORD_HINT = 'At least 10 characters, with at least two kinds of characters (lower-case, upper-case, digits, symbols).';
+
+/** The pages behind emailed set-password and reset links: choose a password, then continue signed in. */
+export function PasswordLinkPage(props: { purpose: 'set' | 'reset' }) {
+  const [token] = useState(takeLinkToken);
+  const [password, setPassword] = useState('');
+  const action = useAction();
+  const title = props.purpose === 'set' ? 'Set your password' : 'Choose a new password';
+  const submit = () => action.run(async () => {
+    adoptSession(await publicCall('POST', props.purpose === 'set' ? '/customer/set-password' : '/customer/reset-password', { token, password }));
+    navigate('/account?welcome=1', true);
+  });
+  return (
+    <PublicShell>
+      <PageTitle>{title}</PageTitle>
+      {!token ? <Notice kind="error">This link is incomplete. Open the link from your email again, or <a href="/account/forgot-password">ask for a new one</a>.</Notice> : (
+        <>
+          <p>{props.purpose === 'set' ? 'Choose a password for your WebMagic account.' : 'Enter a new password for your WebMagic account.'}</p>
+          {action.error && <Notice kind="error">{action.error.message}{action.error.code === 'invalid_token' && <> <a href="/account/forgot-password">Ask for a new link.</a></>}</Notice>}
+          <form onSubmit={onSubmit(submit)}>
+            <Field id="new-password" label="New password" type="password" autoComplete="new-password" minLength={10} required hint={PASSWORD_HINT} value={password} onInput={setPassword} />
+            <button type="submit" disabled={action.busy}>{title}</button>
+          </form>
+        </>
+      )}
+    </PublicShell>
+  );
+}
+
+/** The page behind the emailed confirmation link; confirms on a click (mail scanners only fetch the page). */
+export function VerifyEmailPage() {
+  const [token] = useState(takeLinkToken);
+  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
+  const submit = () => action.run(async () => {
+    setDone((await publicCall<{ message: string }>('POST', '/customer/verify-email', { token })).message);
+  });
+  return (
+    <PublicShell>
+      <PageTitle>Confirm your email address</PageTitle>
+      {done ? <><Notice kind="success">{done}</Notice><p><a href="/account/sign-in">Sign in</a></p></> : !token ? <Notice kind="error">This link is incomplete. Open the link from your email again.</Notice> : (
+        <>
+          <p>Confirm this email address for your WebMagic account.</p>
+          {action.error && <Notice kind="error">{action.error.message}</Notice>}
+          <form onSubmit={onSubmit(submit)}><button type="submit" disabled={action.busy}>Confirm email address</button></form>
+        </>
+      )}
+    </PublicShell>
+  );
+}
+
+interface ClaimStatus {
+  status: string;
+  ready: boolean;
+  site_title: string;
+  site_url: string;
+}
+
+/** Where the provider's checkout returns the buyer: payment received, then "your site is ready" once the claim finished. */
+export function WelcomePage(props: { url: URL }) {
+  const workflowId = props.url.searchParams.get('claim') ?? '';
+  const [claim, setClaim] = useState<ClaimStatus | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    let timer: number | undefined;
+    const poll = async () => {
+      try {
+        const status = await publicCall<ClaimStatus>('GET', `/claims/status?workflow_id=${encodeURIComponent(workflowId)}`);
+        setClaim(status);
+        if (!status.ready && ['awaiting_payment', 'processing_payment', 'checking_site', 'awaiting_claimant'].includes(status.status)) timer = window.setTimeout(() => void poll(), 1500);
+      } catch (caught) {
+        setError(caught instanceof ApiError ? caught : new ApiError(0, 'network_error', 'We could not check your purchase; reload the page to try again.', {}));
+      }
+    };
+    void poll();
+    return () => window.clearTimeout(timer);
+  }, [workflowId]);
+  return (
+    <PublicShell>
+      {claim?.ready ? (
+        <>
+          <PageTitle>Your site is ready</PageTitle>
+          <Notice kind="success">{claim.site_title} now belongs to you.</Notice>
+          <p>We emailed you a link to set your password (if you already have a WebMagic account, simply sign in). Then start your monthly subscription from your dashboard to keep the site online.</p>
+          <p class="actions"><a class="button" href={claim.site_url}>View your site</a> <a href="/account/sign-in">Sign in to your dashboard</a></p>
+        </>
+      ) : (
+        <>
+          <PageTitle>Payment received</PageTitle>
+          {error ? <Notice kind="error">{error.message}</Notice> : <Notice kind="info">Thank you! We are setting up {claim?.site_title ?? 'your site'} — check your inbox for the link to set your password.</Notice>}
+          {claim && !claim.ready && !['awaiting_payment', 'processing_payment', 'checking_site', 'awaiting_claimant'].includes(claim.status) && (
+            <p>This purchase could not be completed ({claim.status.replace(/_/g, ' ')}). If you were charged, the payment is refunded; contact us if you need help.</p>
+          )}
+        </>
+      )}
+    </PublicShell>
+  );
+}
+
+/** Name, phone and password of the signed-in owner. */
+export function ProfilePage(props: { url: URL }) {
+  return <AccountShell url={props.url}>{() => <ProfileForms />}</AccountShell>;
+}
+
+function ProfileForms() {
+  const { data } = useLoad(() => ownerCall<Profile>('GET', '/customer/me'), []);
+  const [name, setName] = useState<string | null>(null);
+  const [phone, setPhone] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [changed, setChanged] = useState<string | null>(null);
+  const profile = useAction();
+  const password = useAction();
+  if (!data) return <p>Loading…</p>;
+  const saveProfile = () => profile.run(async () => {
+    setSaved(false);
+    const phoneValue = (phone ?? data.phone ?? '').trim();
+    await ownerCall('PUT', '/customer/profile', { full_name: (name ?? data.full_name).trim(), phone: phoneValue === '' ? null : phoneValue });
+    setSaved(true);
+  });
+  const changePassword = () => password.run(async () => {
+    setChanged((await ownerCall<{ message: string }>('POST', '/customer/change-password', { current_password: current, new_password: next })).message);
+    setCurrent('');
+    setNext('');
+  });
+  return (
+    <>
+      <PageTitle>Profile</PageTitle>
+      <section aria-labelledby="profile-heading">
+        <h2 id="profile-heading">Your details</h2>
+        <p>Email address: <strong>{data.email}</strong>{data.email_verified ? ' (confirmed)' : ' (not confirmed yet)'}</p>
+        {saved && <Notice kind="success">Your details are saved.</Notice>}
+        {profile.error && <Notice kind="error">{profile.error.message}</Notice>}
+        <form onSubmit={onSubmit(saveProfile)}>
+          <Field id="full-name" label="Full name" autoComplete="name" required value={name ?? data.full_name} onInput={setName} />
+          <Field id="phone" label="Phone (optional)" type="tel" autoComplete="tel" value={phone ?? data.phone ?? ''} onInput={setPhone} />
+          <button type="submit" disabled={profile.busy}>Save details</button>
+        </form>
+      </section>
+      <section aria-labelledby="password-heading">
+        <h2 id="password-heading">Change password</h2>
+        {changed && <Notice kind="success">{changed}</Notice>}
+        {password.error && <Notice kind="error">{password.error.message}</Notice>}
+        <form onSubmit={onSubmit(changePassword)}>
+          <Field id="current-password" label="Current password" type="password" autoComplete="current-password" required value={current} onInput={setCurrent} />
+          <Field id="new-password" label="New password" type="password" autoComplete="new-password" minLength={10} required hint={PASSWORD_HINT} value={next} onInput={setNext} />
+          <button type="submit" disabled={password.busy}>Change password</button>
+        </form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,120 @@
+/** An error answer of the API: its status, code, message and any extra fields (e.g. `sites`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+async function send<T>(method: Method, path: string, headers: Record<string, string>, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (response.status === 204) return undefined as T;
+  const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    const code = typeof data.error === 'string' ? data.error : 'error';
+    const message = typeof data.message === 'string' ? data.message : 'Something went wrong; please try again.';
+    throw new ApiError(response.status, code, message, data);
+  }
+  return data as T;
+}
+
+// The owner's access token lives only in this module's memory; the refresh token is an HttpOnly cookie the
+// page cannot read, sent only to /api/v1/customer with the x-webmagic-session header.
+let accessToken: string | null = null;
+const COOKIE_SESSION = { 'x-webmagic-session': 'cookie' };
+
+/** The signed-in owner as /customer/me answers it. */
+export interface Profile {
+  id: string;
+  email: string;
+  full_name: string;
+  phone: string | null;
+  email_verified: boolean;
+  owned_sites_count: number;
+}
+
+interface SessionAnswer {
+  access_token: string;
+  user: Profile;
+}
+
+/** Keeps the access token of a login, reset or set-password answer. */
+export function adoptSession(answer: SessionAnswer): Profile {
+  accessToken = answer.access_token;
+  return answer.user;
+}
+
+/** Calls an owner endpoint that does not need a session (login, emailed links), asking for the refresh cookie. */
+export function publicCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  return send<T>(method, `/api/v1${path}`, COOKIE_SESSION, body);
+}
+
+/** Trades the refresh cookie for a new access token; false when there is no live session. */
+export async function refreshSession(): Promise<boolean> {
+  try {
+    adoptSession(await send<SessionAnswer>('POST', '/api/v1/customer/refresh', COOKIE_SESSION, {}));
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return false;
+    throw error;
+  }
+}
+
+/** Calls an owner endpoint with the access token, refreshing it once when it has expired. */
+export async function ownerCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  if (!accessToken && !(await refreshSession())) throw new ApiError(401, 'unauthorized', 'Please sign in.', {});
+  try {
+    return await send<T>(method, `/api/v1${path}`, { authorization: `Bearer ${accessToken ?? ''}` }, body);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 401 || !(await refreshSession())) throw error;
+    return send<T>(method, `/api/v1${path}`, { authorization: `Bearer ${accessToken ?? ''}` }, body);
+  }
+}
+
+/** Ends the owner's session (server side and the cookie) and forgets the access token. */
+export async function signOut(): Promise<void> {
+  accessToken = null;
+  await send('POST', '/api/v1/customer/logout', COOKIE_SESSION, {});
+}
+
+/** The console session: operator, CSRF token, Temporal UI base. */
+export interface ConsoleSession {
+  operator: { id: string; email: string; name: string; role: string };
+  csrf_token: string;
+  temporal_ui_url: string;
+}
+
+let consoleSession: ConsoleSession | null = null;
+
+/** Remembers the console session a sign-in answered. */
+export function adoptConsoleSession(session: ConsoleSession | null): void {
+  consoleSession = session;
+}
+
+/** The console session of the cookie, loaded once; null when signed out. */
+export async function loadConsoleSession(): Promise<ConsoleSession | null> {
+  if (consoleSession) return consoleSession;
+  try {
+    consoleSession = await send<ConsoleSession>('GET', '/api/v1/admin/session', {});
+    return consoleSession;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+/** Calls an admin endpoint with the console's session cookie and its CSRF token. */
+export function consoleCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  return send<T>(method, `/api/v1${path}`, consoleSession ? { 'x-csrf-token': consoleSession.csrf_token } : {}, body);
+}

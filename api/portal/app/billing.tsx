@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ApiError, ownerCall } from './api.js';
+import { AccountShell, type OwnedSite } from './account.js';
+import { formatDate, formatMoney, humanize, Notice, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+
+interface SubscriptionStatus {
+  status: string;
+  amount: number;
+  currency: string;
+  current_period_end: string | null;
+  next_billing_date: string | null;
+  grace_ends_at: string | null;
+  cancel_at_period_end: boolean;
+  last_payment_failure: string | null;
+}
+
+interface PaymentHistory {
+  payments: {
+    id: string;
+    receipt_number: string;
+    kind: string;
+    status: string;
+    amount: number;
+    currency: string;
+    failure_reason: string | null;
+    paid_at: string | null;
+    recorded_at: string;
+  }[];
+}
+
+/** Billing of one site (`/account/subscription?site_id=`, the page the billing emails link to). */
+export function BillingPage(props: { url: URL }) {
+  return (
+    <AccountShell url={props.url}>
+      {({ site }) => (site ? <Billing key={site.site_id} site={site} returned={props.url.searchParams.has('activated')} /> : <p>You do not own a site yet.</p>)}
+    </AccountShell>
+  );
+}
+
+function Billing(props: { site: OwnedSite; returned: boolean }) {
+  const { site } = props;
+  const status = useLoad(() => ownerCall<SubscriptionStatus>('GET', `/subscriptions/status?site_id=${site.site_id}`), [site.site_id]);
+  const history = useLoad(() => ownerCall<PaymentHistory>('GET', `/customer/sites/${site.site_id}/payments`), [site.site_id]);
+  const [notice, setNotice] = useState<string | null>(props.returned ? 'Thank you — your payment was received. Your subscription is updated in a moment.' : null);
+  const action = useAction();
+
+  // After returning from the checkout, the provider's webhook may still be on its way: look again a few times.
+  useEffect(() => {
+    if (!props.returned) return;
+    const timers = [1500, 4000, 8000].map((ms) => window.setTimeout(() => {
+      status.reload();
+      history.reload();
+    }, ms));
+    return () => timers.forEach((timer) => window.clearTimeout(timer));
+  }, [props.returned]);
+
+  const toCheckout = (path: string) => action.run(async () => {
+    const answer = await ownerCall<{ checkout_url: string | null }>('POST', path, { site_id: site.site_id });
+    if (answer.checkout_url) {
+      window.location.assign(answer.checkout_url);
+      return;
+    }
+    setNotice('Your subscription continues; the cancellation is taken back.');
+    status.reload();
+  });
+  const cancel = (atPeriodEnd: boolean) => action.run(async () => {
+    const question = atPeriodEnd
+      ? 'Cancel at the end of the paid period? The site stays online until then.'
+      : 'Cancel now? The site goes offline immediately.';
+    if (!window.confirm(question)) return;
+    await ownerCall('POST', '/subscriptions/cancel', { site_id: site.site_id, at_period_end: atPeriodEnd });
+    setNotice(atPeriodEnd ? 'Your subscription ends with the current period.' : 'Your subscription is cancelled and the site is offline.');
+    status.reload();
+  });
+
+  const s = status.data;
+  const unavailable = status.error instanceof ApiError && status.error.code === 'subscription_unavailable';
+  const lapsed = s && ['past_due', 'suspended', 'cancelled'].includes(s.status);
+  return (
+    <>
+      <PageTitle>Billing — {site.site_title}</PageTitle>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      {status.error && !unavailable && <Notice kind="error">{status.error.message}</Notice>}
+      {unavailable && <p>This site has no subscription to manage.</p>}
+      {s && (
+        <section aria-labelledby="subscription-heading" class="card">
+          <h2 id="subscription-heading">Subscription</h2>
+          <dl class="facts">
+            <div><dt>Status</dt><dd><StatusBadge status={s.status} />{s.cancel_at_period_end && ' — ends with this period'}</dd></div>
+            <div><dt>Monthly amount</dt><dd>{formatMoney(s.amount, s.currency)}</dd></div>
+            <div><dt>Next billing date</dt><dd>{formatDate(s.next_billing_date)}</dd></div>
+            {s.cancel_at_period_end && <div><dt>Online until</dt><dd>{formatDate(s.current_period_end)}</dd></div>}
+            {s.grace_ends_at && <div><dt>Pay before</dt><dd>{formatDate(s.grace_ends_at)}</dd></div>}
+          </dl>
+          {s.status === 'past_due' && <Notice kind="error">Your last payment did not go through{s.last_payment_failure ? ` (${s.last_payment_failure})` : ''}. Update your payment method to keep the site online.</Notice>}
+          {s.status === 'suspended' && <Notice kind="error">The site is suspended because the subscription was not paid. Reactivate it to bring the site back.</Notice>}
+          <p class="actions">
+            {s.status === 'pending_activation' && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/activate')}>Activate subscription</button>}
+            {lapsed && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>{s.status === 'past_due' ? 'Update payment method' : 'Reactivate subscription'}</button>}
+            {s.status === 'active' && s.cancel_at_period_end && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>Keep my subscription</button>}
+            {s.status === 'active' && !s.cancel_at_period_end && <button type="button" class="secondary" disabled={action.busy} onClick={() => void cancel(true)}>Cancel at period end</button>}
+            {(s.status === 'active' || s.status === 'past_due' || s.status === 'suspended') && <button type="button" class="danger" disabled={action.busy} onClick={() => void cancel(false)}>Cancel now</button>}
+          </p>
+        </section>
+      )}
+      <section aria-labelledby="payments-heading">
+        <h2 id="payments-heading">Payment history</h2>
+        {history.error && <Notice kind="error">{history.error.message}</Notice>}
+        {history.data && history.data.payments.length === 0 && <p>No payments yet.</p>}
+        {history.data && history.data.payments.length > 0 && (
+          <ul class="payments">
+            {history.data.payments.map((payment) => (
+              <li key={payment.id} class="card">
+                <p><strong>{formatMoney(payment.amount, payment.currency)}</strong> — {payment.kind === 'purchase' ? 'Website purchase' : 'Monthly subscription'} — <StatusBadge status={payment.status} /></p>
+                <p>{formatDate(payment.paid_at ?? payment.recorded_at)}</p>
+                <details>
+                  <summary>Receipt<span class="visually-hidden"> {payment.receipt_number}</span></summary>
+                  <dl class="facts receipt">
+                    <div><dt>Receipt number</dt><dd>{payment.receipt_number}</dd></div>
+                    <div><dt>Website</dt><dd>{site.site_title}</dd></div>
+                    <div><dt>Description</dt><dd>{payment.kind === 'purchase' ? 'Website purchase' : 'Monthly subscription'}</dd></div>
+                    <div><dt>Amount</dt><dd>{formatMoney(payment.amount, payment.currency)}</dd></div>
+                    <div><dt>Status</dt><dd>{humanize(payment.status)}{payment.failure_reason ? ` (${payment.failure_reason})` : ''}</dd></div>
+                    <div><dt>Date</dt><dd>{formatDate(payment.paid_at ?? payment.recorded_at)}</dd></div>
+                  </dl>
+                </details>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

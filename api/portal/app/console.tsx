@@ -1,0 +1,311 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { adoptConsoleSession, consoleCall, loadConsoleSession, type ConsoleSession } from './api.js';
+import { navigate } from './router.js';
+import { Field, formatDateTime, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+
+interface AgentTicket {
+  id: string;
+  site_slug: string;
+  subject: string;
+  description: string;
+  category: string | null;
+  priority: string;
+  status: string;
+  ai_confidence: number | null;
+  ai_draft?: string | null;
+  sla_due_at: string | null;
+  escalated_at: string | null;
+  assigned_to: string | null;
+  created_at: string;
+  messages?: { id: string; author_type: string; body: string; created_at: string }[];
+  actions?: { action: string; actor: string; detail: string | null; created_at: string }[];
+}
+
+/** Where a ticket stands against its first-answer deadline. */
+export function slaState(ticket: Pick<AgentTicket, 'status' | 'sla_due_at' | 'escalated_at'>, now = Date.now()): { label: string; kind: string } {
+  if (ticket.status !== 'awaiting_agent' || !ticket.sla_due_at) return { label: 'No deadline', kind: 'none' };
+  const left = Date.parse(ticket.sla_due_at) - now;
+  if (left <= 0 || ticket.escalated_at) return { label: 'Overdue', kind: 'overdue' };
+  if (left < 3_600_000) return { label: `Due in ${Math.ceil(left / 60_000)} min`, kind: 'soon' };
+  return { label: `Due ${formatDateTime(ticket.sla_due_at)}`, kind: 'ok' };
+}
+
+/** Console pages: checks the operator's session and sends signed-out visitors to the console sign-in. */
+function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => ComponentChildren }) {
+  const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
+  useEffect(() => {
+    loadConsoleSession().then(setSession, () => setSession(null));
+  }, []);
+  useEffect(() => {
+    if (session === null) navigate(`/console/sign-in?next=${encodeURIComponent(props.url.pathname)}`, true);
+  }, [session]);
+  const current = (path: string) => (props.url.pathname === path ? 'page' : undefined);
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="topbar console">
+        <a class="brand" href="/console">WebMagic console</a>
+        <nav aria-label="Console">
+          <ul>
+            <li><a href="/console" aria-current={current('/console')}>Ticket queue</a></li>
+            {session?.operator.role === 'admin' && <li><a href="/console/statistics" aria-current={current('/console/statistics')}>Statistics</a></li>}
+            {session && <li><button type="button" class="link-button" onClick={() => {
+              void consoleCall('DELETE', '/admin/session').finally(() => {
+                adoptConsoleSession(null);
+                navigate('/console/sign-in', true);
+              });
+            }}>Sign out {session.operator.name}</button></li>}
+          </ul>
+        </nav>
+      </header>
+      <main id="main">{session ? props.children(session) : <p>Loading…</p>}</main>
+    </>
+  );
+}
+
+/** The operators' sign-in. */
+export function ConsoleSignInPage(props: { url: URL }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const action = useAction();
+  const submit = () => action.run(async () => {
+    adoptConsoleSession(await consoleCall<ConsoleSession>('POST', '/admin/session', { email, password }));
+    const next = props.url.searchParams.get('next');
+    navigate(next && /^\/console(\/|$)/.test(next) ? next : '/console', true);
+  });
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="topbar console"><span class="brand">WebMagic console</span></header>
+      <main id="main" class="narrow">
+        <PageTitle>Agent sign in</PageTitle>
+        {action.error && <Notice kind="error">{action.error.message}</Notice>}
+        <form onSubmit={onSubmit(submit)}>
+          <Field id="email" label="Email address" type="email" autoComplete="username" required value={email} onInput={setEmail} />
+          <Field id="password" label="Password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />
+          <button type="submit" disabled={action.busy}>Sign in</button>
+        </form>
+      </main>
+    </>
+  );
+}
+
+const QUEUES = ['awaiting_agent', 'awaiting_customer', 'open', 'resolved', 'closed'];
+
+/** The ticket queue, most urgent deadline first, with each ticket's SLA state. */
+export function QueuePage(props: { url: URL }) {
+  const status = props.url.searchParams.get('status') ?? 'awaiting_agent';
+  return (
+    <ConsoleShell url={props.url}>
+      {() => <Queue status={QUEUES.includes(status) ? status : 'awaiting_agent'} />}
+    </ConsoleShell>
+  );
+}
+
+function Queue(props: { status: string }) {
+  const { data, error } = useLoad(() => consoleCall<{ tickets: AgentTicket[] }>('GET', `/admin/tickets?status=${props.status}`), [props.status]);
+  return (
+    <>
+      <PageTitle>Ticket queue</PageTitle>
+      <div class="field inline">
+        <label for="queue-status">Show tickets</label>
+        <select id="queue-status" value={props.status} onChange={(event) => navigate(`/console?status=${event.currentTarget.value}`)}>
+          {QUEUES.map((q) => <option key={q} value={q}>{humanize(q)}</option>)}
+        </select>
+      </div>
+      {error && <Notice kind="error">{error.message}</Notice>}
+      {data && data.tickets.length === 0 && <p>No tickets here.</p>}
+      {data && data.tickets.length > 0 && (
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Tickets">
+          <table>
+            <caption class="visually-hidden">Tickets, most urgent first</caption>
+            <thead><tr><th scope="col">Subject</th><th scope="col">Site</th><th scope="col">Priority</th><th scope="col">SLA</th><th scope="col">Assigned</th></tr></thead>
+            <tbody>
+              {data.tickets.map((ticket) => {
+                const sla = slaState(ticket);
+                return (
+                  <tr key={ticket.id}>
+                    <td><a href={`/console/tickets/${ticket.id}`}>{ticket.subject}</a></td>
+                    <td>{ticket.site_slug}</td>
+                    <td>{humanize(ticket.priority)}</td>
+                    <td><span class={`sla sla-${sla.kind}`}>{sla.label}</span></td>
+                    <td>{ticket.assigned_to ?? '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** One ticket for an agent: thread, the AI's draft and confidence, reply / assign / resolve, Temporal UI link. */
+export function ConsoleTicketPage(props: { url: URL; id: string }) {
+  return <ConsoleShell url={props.url}>{(session) => <AgentThread id={props.id} session={session} />}</ConsoleShell>;
+}
+
+function AgentThread(props: { id: string; session: ConsoleSession }) {
+  const { data, error, reload } = useLoad(() => consoleCall<AgentTicket>('GET', `/admin/tickets/${props.id}`), [props.id]);
+  const [reply, setReply] = useState('');
+  const [agent, setAgent] = useState(props.session.operator.name);
+  const [notice, setNotice] = useState<string | null>(null);
+  const action = useAction();
+  if (error) return <><PageTitle>Ticket</PageTitle><Notice kind="error">{error.message}</Notice></>;
+  if (!data) return <p>Loading…</p>;
+  const open = data.status !== 'resolved' && data.status !== 'closed';
+  const sla = slaState(data);
+  const workflowUrl = `${props.session.temporal_ui_url}/workflows/${encodeURIComponent(`ticket:${data.id}`)}`;
+  const after = (message: string) => {
+    setNotice(message);
+    window.setTimeout(reload, 800);
+  };
+  const send = () => action.run(async () => {
+    await consoleCall('POST', `/admin/tickets/${data.id}/reply`, { body: reply });
+    setReply('');
+    after('Your reply was sent to the customer.');
+  });
+  const assign = () => action.run(async () => {
+    await consoleCall('POST', `/admin/tickets/${data.id}/assign`, { agent });
+    after(`Assigned to ${agent}.`);
+  });
+  const resolve = () => action.run(async () => {
+    await consoleCall('POST', `/admin/tickets/${data.id}/resolve`);
+    after('The ticket is resolved.');
+  });
+  return (
+    <>
+      <PageTitle>{data.subject}</PageTitle>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <dl class="facts">
+        <div><dt>Status</dt><dd><StatusBadge status={data.status} /></dd></div>
+        <div><dt>Site</dt><dd>{data.site_slug}</dd></div>
+        <div><dt>Category</dt><dd>{data.category ? humanize(data.category) : 'Not triaged'}</dd></div>
+        <div><dt>Priority</dt><dd>{humanize(data.priority)}</dd></div>
+        <div><dt>AI confidence</dt><dd>{data.ai_confidence === null ? '—' : `${Math.round(data.ai_confidence * 100)} %`}</dd></div>
+        <div><dt>SLA</dt><dd><span class={`sla sla-${sla.kind}`}>{sla.label}</span></dd></div>
+        <div><dt>Assigned to</dt><dd>{data.assigned_to ?? '—'}</dd></div>
+      </dl>
+      <p><a href={workflowUrl} target="_blank" rel="noopener noreferrer">Open the ticket's workflow in the Temporal UI<span class="visually-hidden"> (opens in a new tab)</span></a></p>
+      <h2>Conversation</h2>
+      <ol class="thread" aria-label="Messages">
+        {(data.messages ?? []).map((message) => (
+          <li key={message.id} class={`message message-${message.author_type}`}>
+            <p class="message-meta"><strong>{humanize(message.author_type)}</strong> · {formatDateTime(message.created_at)}</p>
+            <p class="message-body">{message.body}</p>
+          </li>
+        ))}
+      </ol>
+      {data.ai_draft && (
+        <section aria-labelledby="draft-heading" class="card draft">
+          <h2 id="draft-heading">AI draft</h2>
+          <p class="message-body">{data.ai_draft}</p>
+          {open && <button type="button" class="secondary" onClick={() => setReply(data.ai_draft ?? '')}>Use this draft</button>}
+        </section>
+      )}
+      {open && (
+        <>
+          <form onSubmit={onSubmit(send)}>
+            <Field id="agent-reply" label="Reply to the customer" required multiline value={reply} onInput={setReply} />
+            <button type="submit" disabled={action.busy}>Send reply</button>
+          </form>
+          <form onSubmit={onSubmit(assign)} class="inline-form">
+            <Field id="assign-to" label="Assign to" required value={agent} onInput={setAgent} />
+            <button type="submit" class="secondary" disabled={action.busy}>Assign</button>
+          </form>
+          <p><button type="button" class="secondary" disabled={action.busy} onClick={() => void resolve()}>Mark resolved</button></p>
+        </>
+      )}
+      <h2>Activity</h2>
+      {(data.actions ?? []).length === 0 ? <p>No agent has acted on this ticket yet.</p> : (
+        <ul class="activity">
+          {(data.actions ?? []).map((a) => <li key={a.created_at + a.action}>{formatDateTime(a.created_at)} — {a.actor}: {a.action}{a.detail ? ` (${a.detail})` : ''}</li>)}
+        </ul>
+      )}
+    </>
+  );
+}
+
+interface PurchaseStatistics {
+  purchases: { count: number; refunded: number };
+  subscription_payments: { count: number; refunded: number; failed: number };
+  revenue: { currency: string; purchases: number; subscriptions: number; refunds: number; net: number }[];
+}
+
+interface SubscriptionStatistics {
+  total: number;
+  by_status: Record<string, number>;
+  cancelling: number;
+  mrr: { currency: string; amount: number; subscriptions: number }[];
+}
+
+/** Platform statistics: purchases, MRR, subscriptions by status (with a chart). */
+export function StatisticsPage(props: { url: URL }) {
+  return <ConsoleShell url={props.url}>{() => <Statistics />}</ConsoleShell>;
+}
+
+function Statistics() {
+  const purchases = useLoad(() => consoleCall<PurchaseStatistics>('GET', '/admin/purchase-statistics'), []);
+  const subscriptions = useLoad(() => consoleCall<SubscriptionStatistics>('GET', '/admin/subscription-statistics'), []);
+  const money = (amount: number, currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount);
+  return (
+    <>
+      <PageTitle>Platform statistics</PageTitle>
+      {(purchases.error ?? subscriptions.error) && <Notice kind="error">{(purchases.error ?? subscriptions.error)?.message}</Notice>}
+      <div class="stats">
+        {purchases.data && <div class="card stat"><h2>Purchases</h2><p class="figure">{purchases.data.purchases.count}</p><p class="muted">{purchases.data.purchases.refunded} refunded</p></div>}
+        {subscriptions.data && <div class="card stat"><h2>MRR</h2>{subscriptions.data.mrr.length === 0 ? <p class="figure">—</p> : subscriptions.data.mrr.map((m) => <p key={m.currency} class="figure">{money(m.amount, m.currency)}</p>)}<p class="muted">{subscriptions.data.mrr.reduce((n, m) => n + m.subscriptions, 0)} paying subscriptions</p></div>}
+        {purchases.data && <div class="card stat"><h2>Subscription payments</h2><p class="figure">{purchases.data.subscription_payments.count}</p><p class="muted">{purchases.data.subscription_payments.failed} failed charges</p></div>}
+      </div>
+      {subscriptions.data && (
+        <section aria-labelledby="by-status-heading" class="card">
+          <h2 id="by-status-heading">Subscriptions by status</h2>
+          <BarChart data={Object.entries(subscriptions.data.by_status).map(([label, value]) => ({ label: humanize(label), value }))} title="Subscriptions by status" />
+        </section>
+      )}
+      {purchases.data && purchases.data.revenue.length > 0 && (
+        <section aria-labelledby="revenue-heading">
+          <h2 id="revenue-heading">Revenue</h2>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Revenue per currency">
+            <table>
+              <thead><tr><th scope="col">Currency</th><th scope="col">Purchases</th><th scope="col">Subscriptions</th><th scope="col">Refunds</th><th scope="col">Net</th></tr></thead>
+              <tbody>{purchases.data.revenue.map((r) => (
+                <tr key={r.currency}><th scope="row">{r.currency}</th><td>{money(r.purchases, r.currency)}</td><td>{money(r.subscriptions, r.currency)}</td><td>{money(r.refunds, r.currency)}</td><td>{money(r.net, r.currency)}</td></tr>
+              ))}</tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
+
+/** A horizontal bar chart drawn as inline SVG, with the numbers also in a table for screen readers. */
+export function BarChart(props: { data: { label: string; value: number }[]; title: string }) {
+  const max = Math.max(1, ...props.data.map((d) => d.value));
+  const row = 34;
+  const labelWidth = 150;
+  const barWidth = 190;
+  const height = props.data.length * row + 8;
+  return (
+    <>
+      <svg class="chart" viewBox={`0 0 ${labelWidth + barWidth + 40} ${height}`} role="img" aria-labelledby="chart-title">
+        <title id="chart-title">{props.title}: {props.data.map((d) => `${d.label} ${d.value}`).join(', ')}</title>
+        {props.data.map((d, i) => (
+          <g key={d.label} transform={`translate(0 ${i * row + 4})`}>
+            <text x={labelWidth - 8} y={row / 2 + 2} text-anchor="end" dominant-baseline="middle" class="chart-label">{d.label}</text>
+            <rect x={labelWidth} y={4} height={row - 10} width={Math.max(d.value > 0 ? 2 : 0, (d.value / max) * barWidth)} rx={3} class="chart-bar" />
+            <text x={labelWidth + (d.value / max) * barWidth + 6} y={row / 2 + 2} dominant-baseline="middle" class="chart-value">{d.value}</text>
+          </g>
+        ))}
+      </svg>
+      <table class="visually-hidden">
+        <caption>{props.title}</caption>
+        <tbody>{props.data.map((d) => <tr key={d.label}><th scope="row">{d.label}</th><td>{d.value}</td></tr>)}</tbody>
+      </table>
+    </>
+  );
+}

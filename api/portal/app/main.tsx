@@ -1,0 +1,74 @@
+import { render, type ComponentChildren } from 'preact';
+import './styles.css';
+import { ForgotPasswordPage, PasswordLinkPage, ProfilePage, PublicShell, SignInPage, VerifyEmailPage, WelcomePage } from './account.js';
+import { BillingPage } from './billing.js';
+import { ConsoleSignInPage, ConsoleTicketPage, QueuePage, StatisticsPage } from './console.js';
+import { interceptLinks, useLocation } from './router.js';
+import { MySitesPage } from './sites.js';
+import { SupportPage, TicketPage } from './support.js';
+import { PageTitle } from './ui.js';
+
+/** A page of the app: a path pattern (`:name` captures one segment) and what it renders. */
+interface Route {
+  pattern: string;
+  title: string;
+  render: (url: URL, params: Record<string, string>) => ComponentChildren;
+}
+
+/**
+ * Every page, owner portal first, then the agent console. Per-site pages read `?site_id=`; the site sections
+ * other capabilities add (versions and edit approvals, domain, analytics, bookings) go in this table and in
+ * SITE_SECTIONS (account.tsx), which puts them in the navigation.
+ */
+const ROUTES: Route[] = [
+  { pattern: '/account', title: 'My sites', render: (url) => <MySitesPage url={url} /> },
+  { pattern: '/account/sign-in', title: 'Sign in', render: (url) => <SignInPage url={url} /> },
+  { pattern: '/account/forgot-password', title: 'Reset your password', render: () => <ForgotPasswordPage /> },
+  { pattern: '/account/reset-password', title: 'Choose a new password', render: () => <PasswordLinkPage purpose="reset" /> },
+  { pattern: '/account/set-password', title: 'Set your password', render: () => <PasswordLinkPage purpose="set" /> },
+  { pattern: '/account/verify-email', title: 'Confirm your email address', render: () => <VerifyEmailPage /> },
+  { pattern: '/account/welcome', title: 'Payment received', render: (url) => <WelcomePage url={url} /> },
+  { pattern: '/account/profile', title: 'Profile', render: (url) => <ProfilePage url={url} /> },
+  { pattern: '/account/subscription', title: 'Billing', render: (url) => <BillingPage url={url} /> },
+  { pattern: '/account/support', title: 'Support', render: (url) => <SupportPage url={url} /> },
+  { pattern: '/account/support/:id', title: 'Support request', render: (url, p) => <TicketPage url={url} id={p.id ?? ''} /> },
+  { pattern: '/console/sign-in', title: 'Agent sign in', render: (url) => <ConsoleSignInPage url={url} /> },
+  { pattern: '/console', title: 'Ticket queue', render: (url) => <QueuePage url={url} /> },
+  { pattern: '/console/tickets/:id', title: 'Ticket', render: (url, p) => <ConsoleTicketPage url={url} id={p.id ?? ''} /> },
+  { pattern: '/console/statistics', title: 'Statistics', render: (url) => <StatisticsPage url={url} /> },
+];
+
+function match(pattern: string, path: string): Record<string, string> | null {
+  const want = pattern.split('/');
+  const have = path.replace(/\/+$/, '').split('/');
+  if (want.length !== have.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, part] of want.entries()) {
+    const segment = have[i] ?? '';
+    if (part.startsWith(':')) {
+      if (!/^[0-9a-f-]{36}$/.test(segment)) return null;
+      params[part.slice(1)] = segment;
+    } else if (part !== segment) return null;
+  }
+  return params;
+}
+
+function App() {
+  const url = useLocation();
+  for (const route of ROUTES) {
+    const params = match(route.pattern, url.pathname);
+    if (params) {
+      document.title = `${route.title} — WebMagic`;
+      return <div key={url.pathname}>{route.render(url, params)}</div>;
+    }
+  }
+  document.title = 'Page not found — WebMagic';
+  return <PublicShell><PageTitle>Page not found</PageTitle><p><a href="/account">Go to your dashboard</a></p></PublicShell>;
+}
+
+interceptLinks();
+const root = document.getElementById('app');
+if (root) {
+  root.replaceChildren();
+  render(<App />, root);
+}

@@ -1,0 +1,52 @@
+import { useState } from 'preact/hooks';
+import { ownerCall } from './api.js';
+import { AccountShell, SITE_SECTIONS, type MySites } from './account.js';
+import { formatDate, formatMoney, Notice, PageTitle, StatusBadge, useAction } from './ui.js';
+
+/** My Sites: every owned site with its status, subscription, next billing date and primary marker. */
+export function MySitesPage(props: { url: URL }) {
+  return <AccountShell url={props.url}>{({ sites }) => <SiteList initial={sites} welcome={props.url.searchParams.has('welcome')} />}</AccountShell>;
+}
+
+function SiteList(props: { initial: MySites; welcome: boolean }) {
+  const [sites, setSites] = useState(props.initial);
+  const action = useAction();
+  const makePrimary = (siteId: string) => action.run(async () => {
+    setSites(await ownerCall<MySites>('PUT', `/customer/sites/${siteId}/primary`));
+  });
+  return (
+    <>
+      <PageTitle>My sites</PageTitle>
+      {props.welcome && <Notice kind="success">You are signed in. Welcome to your WebMagic dashboard.</Notice>}
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      {sites.sites.length === 0 ? <p>You do not own a site yet.</p> : (
+        <ul class="cards">
+          {sites.sites.map((site) => (
+            <li key={site.site_id} class="card">
+              <h2>
+                {site.site_title}
+                {site.is_primary && <span class="badge badge-primary">Primary</span>}
+              </h2>
+              <p><a href={site.site_url}>{site.site_url.replace(/^https?:\/\//, '')}</a></p>
+              <dl class="facts">
+                <div><dt>Site</dt><dd><StatusBadge status={site.status} /></dd></div>
+                <div><dt>Subscription</dt><dd><StatusBadge status={site.subscription_status} /></dd></div>
+                <div><dt>Next billing date</dt><dd>{formatDate(site.next_billing_date)}</dd></div>
+                <div><dt>Monthly</dt><dd>{formatMoney(site.monthly_amount, site.currency)}</dd></div>
+                {site.grace_ends_at && <div><dt>Pay before</dt><dd>{formatDate(site.grace_ends_at)}</dd></div>}
+              </dl>
+              <p class="actions">
+                {SITE_SECTIONS.map((section) => <a key={section.path} class="button secondary" href={`${section.path}?site_id=${site.site_id}`}>{section.label}<span class="visually-hidden"> for {site.site_title}</span></a>)}
+                {!site.is_primary && (
+                  <button type="button" class="secondary" disabled={action.busy} onClick={() => void makePrimary(site.site_id)}>
+                    Make primary<span class="visually-hidden"> ({site.site_title})</span>
+                  </button>
+                )}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,180 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ownerCall } from './api.js';
+import { AccountShell, type MySites, type OwnedSite } from './account.js';
+import { navigate } from './router.js';
+import { Field, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+
+/** A ticket as the owner's ticket endpoints answer it. */
+export interface Ticket {
+  id: string;
+  site_id: string;
+  site_slug: string;
+  subject: string;
+  status: string;
+  priority: string;
+  created_at: string;
+  updated_at: string;
+  csat_requested: boolean;
+  csat_rating: number | null;
+  messages?: { id: string; author_type: string; body: string; created_at: string }[];
+}
+
+const AUTHORS: Record<string, string> = { customer: 'You', ai: 'WebMagic assistant', agent: 'WebMagic support', system: 'WebMagic' };
+
+/** Support requests about the selected site, with the form to open one. */
+export function SupportPage(props: { url: URL }) {
+  return (
+    <AccountShell url={props.url}>
+      {({ sites, site }) => (site ? <Support key={site.site_id} sites={sites} site={site} /> : <p>Support requests are about a site, and you do not own one yet.</p>)}
+    </AccountShell>
+  );
+}
+
+function Support(props: { sites: MySites; site: OwnedSite }) {
+  const { data, error } = useLoad(() => ownerCall<{ tickets: Ticket[] }>('GET', `/tickets?site_id=${props.site.site_id}`), [props.site.site_id]);
+  return (
+    <>
+      <PageTitle>Support — {props.site.site_title}</PageTitle>
+      <NewTicketForm sites={props.sites} />
+      <section aria-labelledby="tickets-heading">
+        <h2 id="tickets-heading">Your requests about {props.site.site_title}</h2>
+        {error && <Notice kind="error">{error.message}</Notice>}
+        {data && data.tickets.length === 0 && <p>No requests yet.</p>}
+        {data && data.tickets.length > 0 && (
+          <ul class="tickets">
+            {data.tickets.map((ticket) => (
+              <li key={ticket.id} class="card">
+                <a href={`/account/support/${ticket.id}`}>{ticket.subject}</a> <StatusBadge status={ticket.status} />
+                <p class="muted">Opened {formatDateTime(ticket.created_at)}</p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+/**
+ * Opens a ticket. With several sites the owner must say which one it is about: the form sends no site until one
+ * is chosen, and the API's `site_selection_required` answer is shown on the site field.
+ */
+function NewTicketForm(props: { sites: MySites }) {
+  const several = props.sites.sites.length > 1;
+  const [siteId, setSiteId] = useState('');
+  const [subject, setSubject] = useState('');
+  const [description, setDescription] = useState('');
+  const [needsSite, setNeedsSite] = useState(false);
+  const action = useAction();
+  const submit = () => action.run(async () => {
+    setNeedsSite(false);
+    try {
+      const ticket = await ownerCall<Ticket>('POST', '/tickets', { subject, description, ...(siteId ? { site_id: siteId } : {}) });
+      navigate(`/account/support/${ticket.id}?site_id=${ticket.site_id}`);
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'site_selection_required') {
+        setNeedsSite(true);
+        document.getElementById('ticket-site')?.focus();
+        return;
+      }
+      throw error;
+    }
+  });
+  return (
+    <section aria-labelledby="new-ticket-heading" class="card">
+      <h2 id="new-ticket-heading">Ask for help</h2>
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <form onSubmit={onSubmit(submit)}>
+        {several && (
+          <div class="field">
+            <label for="ticket-site">Which site is this about?</label>
+            {needsSite && <p class="field-error" id="ticket-site-error" role="alert">You own several sites: choose the site this request is about.</p>}
+            <select id="ticket-site" name="site" value={siteId} aria-invalid={needsSite} aria-describedby={needsSite ? 'ticket-site-error' : undefined}
+              onChange={(event) => setSiteId(event.currentTarget.value)}>
+              <option value="">Choose a site…</option>
+              {props.sites.sites.map((s) => <option key={s.site_id} value={s.site_id}>{s.site_title}</option>)}
+            </select>
+          </div>
+        )}
+        <Field id="ticket-subject" label="Subject" required value={subject} onInput={setSubject} />
+        <Field id="ticket-description" label="How can we help?" required multiline value={description} onInput={setDescription} />
+        <button type="submit" disabled={action.busy}>Send request</button>
+      </form>
+    </section>
+  );
+}
+
+/** One request's thread: reply, close and rate. */
+export function TicketPage(props: { url: URL; id: string }) {
+  return <AccountShell url={props.url}>{() => <Thread id={props.id} scopedTo={props.url.searchParams.get('site_id')} />}</AccountShell>;
+}
+
+function Thread(props: { id: string; scopedTo: string | null }) {
+  const { data, error, reload } = useLoad(() => ownerCall<Ticket>('GET', `/tickets/${props.id}`), [props.id]);
+  // A link from an email names only the ticket: scope the site selector to the ticket's site.
+  useEffect(() => {
+    if (data && props.scopedTo !== data.site_id) navigate(`/account/support/${data.id}?site_id=${data.site_id}`, true);
+  }, [data, props.scopedTo]);
+  const [reply, setReply] = useState('');
+  const [rating, setRating] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
+  const action = useAction();
+  if (error) return <><PageTitle>Support request</PageTitle><Notice kind="error">{error.message}</Notice></>;
+  if (!data) return <p>Loading…</p>;
+  const open = data.status !== 'resolved' && data.status !== 'closed';
+  const send = () => action.run(async () => {
+    await ownerCall('POST', `/tickets/${data.id}/messages`, { body: reply });
+    setReply('');
+    setNotice('Your reply was sent.');
+    reload();
+  });
+  const close = () => action.run(async () => {
+    await ownerCall('POST', `/tickets/${data.id}/close`);
+    setNotice('The request is closed.');
+    window.setTimeout(reload, 1000);
+  });
+  const rate = () => action.run(async () => {
+    await ownerCall('POST', `/tickets/${data.id}/rating`, { rating: Number(rating) });
+    setNotice('Thank you for your rating.');
+    reload();
+  });
+  return (
+    <>
+      <PageTitle>{data.subject}</PageTitle>
+      <p><StatusBadge status={data.status} /> <a href={`/account/support?site_id=${data.site_id}`}>All requests for this site</a></p>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <ol class="thread" aria-label="Messages">
+        {(data.messages ?? []).map((message) => (
+          <li key={message.id} class={`message message-${message.author_type}`}>
+            <p class="message-meta"><strong>{AUTHORS[message.author_type] ?? message.author_type}</strong> · {formatDateTime(message.created_at)}</p>
+            <p class="message-body">{message.body}</p>
+          </li>
+        ))}
+      </ol>
+      {open && (
+        <form onSubmit={onSubmit(send)}>
+          <Field id="reply" label="Your reply" required multiline value={reply} onInput={setReply} />
+          <p class="actions">
+            <button type="submit" disabled={action.busy}>Send reply</button>
+            <button type="button" class="secondary" disabled={action.busy} onClick={() => void close()}>Close request</button>
+          </p>
+        </form>
+      )}
+      {data.csat_requested && data.csat_rating === null && (
+        <form onSubmit={onSubmit(rate)}>
+          <fieldset>
+            <legend>How helpful was our answer? (1 = poor, 5 = great)</legend>
+            <div class="rating">
+              {[1, 2, 3, 4, 5].map((n) => (
+                <label key={n}><input type="radio" name="rating" value={String(n)} checked={rating === String(n)} required onChange={() => setRating(String(n))} /> {n}</label>
+              ))}
+            </div>
+          </fieldset>
+          <button type="submit" disabled={action.busy}>Rate answer</button>
+        </form>
+      )}
+      {data.csat_rating !== null && <p>You rated this answer {data.csat_rating} out of 5.</p>}
+    </>
+  );
+}
