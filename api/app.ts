@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { redactTokens } from '../lib/auth/one-time-tokens.js';
 import type { ApiDeps } from './deps.js';
 import { contextPlugin } from './plugins/context.js';
 import { accountPageRoutes } from './routes/account-pages.js';
@@ -16,6 +17,9 @@ import { siteRoutes } from './routes/sites.js';
 import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { assetRoutes } from './routes/assets.js';
+import { codecRoutes } from './routes/codec.js';
+import { textGuardPlugin } from './plugins/text-guard.js';
 import { validatorCompiler } from './validation.js';
 
 /** Options that differ between the server and tests. */
@@ -29,6 +33,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     logger: options.logger === false ? false : {
       level: deps.config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-secret-key"]', '*.password', '*.token'],
+      serializers: { req: logRequest },
     },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -36,6 +41,10 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     },
     bodyLimit: 256 * 1024,
     trustProxy: deps.config.trustProxy,
+    // A client trickling its headers or body is cut off when the whole request has not arrived in time.
+    requestTimeout: deps.config.http.requestTimeoutMs,
+    connectionTimeout: deps.config.http.connectionTimeoutMs,
+    http: { headersTimeout: deps.config.http.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, deps.config.http.requestTimeoutMs) },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -44,10 +53,32 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   });
 
   await app.register(errorHandlerPlugin);
+  await app.register(textGuardPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    // The codec endpoint answers the Temporal Web UI, another origin.
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
   await app.register(contextPlugin, deps);
   await app.register(swaggerPlugin);
-  // Limits are applied per route (e.g. login and forgot-password), not to every request.
-  await app.register(rateLimit, { global: false });
+  await app.register(assetRoutes);
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);
   await app.register(async (api) => {
@@ -60,7 +91,13 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
+    await api.register(codecRoutes, { prefix: '/codec' });
   }, { prefix: '/api/v1' });
 
   return app;
+}
+
+/** What a request log line says about the request: link tokens in the URL are redacted. */
+function logRequest(request: FastifyRequest) {
+  return { method: request.method, url: redactTokens(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
 }

@@ -14,6 +14,7 @@ import { createSubscriptionPaymentActivities } from '../activities/subscription-
 import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
 import type { AppConfig } from '../lib/config.js';
+import { encryptedDataConverter } from '../lib/temporal/codec.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -62,6 +63,7 @@ export async function createWorker(
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     activities: createActivities(deps),
+    dataConverter: encryptedDataConverter(deps.config.temporal.codecKeys),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...rest,
   });

@@ -20,6 +20,7 @@ import type { createPaymentActivities } from '../activities/payments.js';
 import type { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import type { createSubscriptionActivities, SubscriptionSite, SubscriptionSnapshot } from '../activities/subscriptions.js';
 import { formatMoney } from '../lib/money.js';
+import { customerEmailKey } from '../lib/search-key.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from './search-attributes.js';
 
 /** Durations and links the workflow runs with (from configuration, so tests can make them short). */
@@ -273,7 +274,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   if (!carried) billing = loaded.stored;
   upsertSearchAttributes([
     { key: SITE_SLUG, value: loaded.slug },
-    { key: CUSTOMER_EMAIL, value: loaded.owner.email.toLowerCase() },
+    { key: CUSTOMER_EMAIL, value: customerEmailKey(loaded.owner.email) },
     { key: BUSINESS_STATUS, value: billing.status },
   ]);
 

@@ -7,7 +7,8 @@ interface LinkPage {
   title: string;
   intro: string;
   endpoint: string;
-  withPassword: boolean;
+  /** `new`: choose a password; `current`: prove the account's password. */
+  password: 'new' | 'current';
   done: string;
 }
 
@@ -15,15 +16,15 @@ interface LinkPage {
 const PAGES: Record<string, LinkPage> = {
   'set-password': {
     title: 'Set your password', intro: 'Choose a password for your WebMagic account (at least 10 characters).',
-    endpoint: '/api/v1/customer/set-password', withPassword: true, done: 'Your password is set and you are signed in.',
+    endpoint: '/api/v1/customer/set-password', password: 'new', done: 'Your password is set and you are signed in.',
   },
   'reset-password': {
     title: 'Choose a new password', intro: 'Enter a new password for your WebMagic account (at least 10 characters).',
-    endpoint: '/api/v1/customer/reset-password', withPassword: true, done: 'Your password has been changed and you are signed in.',
+    endpoint: '/api/v1/customer/reset-password', password: 'new', done: 'Your password has been changed and you are signed in.',
   },
   'verify-email': {
-    title: 'Confirm your email address', intro: 'Confirm this email address for your WebMagic account.',
-    endpoint: '/api/v1/customer/verify-email', withPassword: false, done: 'Your email address is confirmed. You can sign in now.',
+    title: 'Confirm your email address', intro: 'Enter the password you chose for your WebMagic account to confirm this email address.',
+    endpoint: '/api/v1/customer/verify-email', password: 'current', done: 'Your email address is confirmed. You can sign in now.',
   },
 };
 
@@ -33,25 +34,16 @@ button{padding:.6rem;border:0;border-radius:6px;background:#4f46e5;color:#fff;fo
 output{min-height:1.5rem}`;
 
 function render(page: LinkPage): string {
-  const password = page.withPassword ? '<input name="password" type="password" autocomplete="new-password" minlength="10" required placeholder="New password">' : '';
+  const password = page.password === 'new'
+    ? '<input name="password" type="password" autocomplete="new-password" minlength="10" required placeholder="New password">'
+    : '<input name="password" type="password" autocomplete="current-password" required placeholder="Your password">';
   return htmlDocument(page.title, `<main class="center">
   <h1>${escapeHtml(page.title)}</h1>
   <p>${escapeHtml(page.intro)}</p>
-  <form id="link-form">${password}<button type="submit">${escapeHtml(page.title)}</button></form>
+  <form id="link-form" data-endpoint="${escapeHtml(page.endpoint)}" data-done="${escapeHtml(page.done)}">${password}<button type="submit">${escapeHtml(page.title)}</button></form>
   <output id="result"></output>
 </main>
-<script>
-document.getElementById('link-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const token = new URLSearchParams(window.location.search).get('token');
-  const body = { token };
-  if (event.target.password) body.password = event.target.password.value;
-  const res = await fetch(${JSON.stringify(page.endpoint)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const data = await res.json();
-  document.getElementById('result').textContent = res.ok ? ${JSON.stringify(page.done)} : data.message;
-  if (res.ok) event.target.remove();
-});
-</script>`, CSS);
+<script src="/assets/account-link.js" defer></script>`, CSS);
 }
 
 /** The small account pages behind the links in verification, reset and welcome emails. */

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { findSiteBySlug } from '../../db/sites.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
+import { assertHoldAllowed, recordHold } from '../services/purchase-holds.js';
 import { siteUrl } from '../../lib/slug.js';
 import { errorResponses, Slug } from '../schemas/common.js';
 import { requestClaimCheckout } from '../services/claims.js';
@@ -68,14 +69,17 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Starts or joins the site\'s claim workflow. The same claimant gets the same checkout again; another claimant gets 409 site_being_claimed while a checkout is open.',
       params: Type.Object({ slug: Slug }),
       body: PurchaseRequest,
-      response: { 200: PurchaseResponse, ...errorResponses(400, 404, 409, 503) },
+      response: { 200: PurchaseResponse, ...errorResponses(400, 404, 409, 429, 503) },
     },
   }, async (request) => {
     const site = await findSiteBySlug(request.em, request.params.slug);
     if (!site) throw new NotFoundError('site_not_found', `No site with slug "${request.params.slug}"`);
     if (site.status !== 'preview') throw new ConflictError('site_not_available', 'This site has already been claimed.');
     const claimant = { email: request.body.email.trim().toLowerCase(), name: request.body.name.trim() };
+    const hold = { siteId: site.id, email: claimant.email, clientIp: request.ip };
+    await assertHoldAllowed(request.em, app.deps.config.purchaseHolds, hold);
     const checkout = await requestClaimCheckout(app.deps, site, claimant);
+    await recordHold(request.em, hold, new Date(checkout.expiresAt));
     return { checkout_url: checkout.checkoutUrl, workflow_id: checkout.workflowId, expires_at: checkout.expiresAt };
   });
 };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SendEmailInput } from '../../activities/email.js';
 import { CustomerUser, OneTimeToken } from '../../db/entities/index.js';
@@ -67,6 +68,16 @@ export async function consumeOneTimeToken(em: EntityManager, token: string, purp
   return em.findOneOrFail(CustomerUser, { id: row.customer.id });
 }
 
+/** Checks, without spending it, that a token is live for this purpose; answers its (active) customer or a 400. */
+export async function assertUsableOneTimeToken(em: EntityManager, token: string, purpose: OneTimeTokenPurpose, now = new Date()): Promise<ICustomerUser> {
+  const row = await em.findOne(OneTimeToken, { tokenHash: hashToken(token), purpose }, { populate: ['customer'] });
+  if (!row) throw invalidToken('This link is not valid. Request a new one.');
+  if (row.usedAt) throw invalidToken('This link has already been used. Request a new one.');
+  if (row.expiresAt.getTime() <= now.getTime()) throw invalidToken('This link has expired. Request a new one.');
+  if (!row.customer.isActive) throw invalidToken('This link is not valid. Request a new one.');
+  return row.customer;
+}
+
 /** Voids the customer's outstanding links of these kinds, e.g. every reset link once the password has changed. */
 export async function voidOneTimeTokens(em: EntityManager, customerId: string, purposes: OneTimeTokenPurpose[], now = new Date()): Promise<void> {
   await em.nativeUpdate(OneTimeToken, { customer: customerId, purpose: { $in: purposes }, usedAt: null }, { usedAt: now });
@@ -81,51 +92,92 @@ export function tokenLink(config: Pick<AppConfig, 'publicBaseUrl'>, purpose: One
   return `${config.publicBaseUrl}${LINK_PATHS[purpose]}?token=${encodeURIComponent(token)}`;
 }
 
-/** The idempotency key of the email carrying a link: one email per token row, whatever retries happen. */
-function emailKey(row: IOneTimeToken): string {
-  return `${row.purpose}:${row.id}`;
+/** The model field of each link email that carries the link; the sending activity fills in its token. */
+const LINK_FIELDS = { verify_email: 'verifyUrl', password_reset: 'resetUrl', welcome_set_password: 'setPasswordUrl' } as const;
+
+/** Which template carries which kind of link. */
+const LINK_TEMPLATES = { verify_email: 'verify_email', reset_password: 'password_reset', set_password: 'welcome_set_password' } as const;
+
+/** The emailed link of a message: its kind and whose account it opens. The token is minted when the email is sent. */
+export interface OneTimeLink {
+  purpose: OneTimeTokenPurpose;
+  customerId: string;
 }
 
-/** Builds the "confirm your email address" email for an issued verify_email token. */
-export function verifyEmailMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, issued: IssuedToken): SendEmailInput {
+/** The template a link of this purpose is sent in, e.g. to find it in a mailbox. */
+export function linkTemplate(purpose: OneTimeTokenPurpose): (typeof LINK_TEMPLATES)[OneTimeTokenPurpose] {
+  return LINK_TEMPLATES[purpose];
+}
+
+/** A fresh idempotency key for one link email (one token, one email, whatever retries happen). */
+export function linkEmailKey(purpose: OneTimeTokenPurpose): string {
+  return `${purpose}:${randomUUID()}`;
+}
+
+/** Builds the "confirm your email address" email; the link's token is minted by the activity that sends it. */
+export function verifyEmailMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, idempotencyKey = linkEmailKey('verify_email')): SendEmailInput {
   return {
-    idempotencyKey: emailKey(issued.row),
+    idempotencyKey,
     to: customer.email,
     template: 'verify_email',
-    model: { name: customer.fullName, verifyUrl: tokenLink(config, 'verify_email', issued.token) },
+    model: { name: customer.fullName, verifyUrl: linkBase(config, 'verify_email') },
+    oneTimeLink: { purpose: 'verify_email', customerId: customer.id },
   };
 }
 
-/** Builds the password-reset email for an issued reset_password token. */
-export function passwordResetMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, issued: IssuedToken): SendEmailInput {
+/** Builds the password-reset email; the link's token is minted by the activity that sends it. */
+export function passwordResetMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, idempotencyKey = linkEmailKey('reset_password')): SendEmailInput {
   return {
-    idempotencyKey: emailKey(issued.row),
+    idempotencyKey,
     to: customer.email,
     template: 'password_reset',
-    model: {
-      name: customer.fullName,
-      resetUrl: tokenLink(config, 'reset_password', issued.token),
-      expiresInMinutes: ONE_TIME_TOKEN_TTL_MS.reset_password / 60_000,
-    },
+    model: { name: customer.fullName, resetUrl: linkBase(config, 'reset_password'), expiresInMinutes: ONE_TIME_TOKEN_TTL_MS.reset_password / 60_000 },
+    oneTimeLink: { purpose: 'reset_password', customerId: customer.id },
   };
 }
 
 /**
- * Issues the set-password link of an owner created by a purchase and returns the welcome email that carries it.
- * Idempotent per `idempotencyKey` (e.g. `welcome:<siteId>`): a retried activity gets the same token, row and email,
- * so sending the result with `sendEmail` delivers exactly one welcome email. For activities: no Fastify involved.
+ * The welcome email of an owner created by a purchase, carrying the set-password link. Only the link's kind and
+ * owner go into the workflow; the token is minted (the same one on a retry) by the activity that sends the email.
  */
 export async function prepareWelcomeSetPasswordEmail(
   em: EntityManager,
-  config: Pick<AppConfig, 'publicBaseUrl' | 'auth'>,
+  config: Pick<AppConfig, 'publicBaseUrl'>,
   input: { customerId: string; siteTitle: string; idempotencyKey: string },
 ): Promise<SendEmailInput> {
   const customer = await em.findOneOrFail(CustomerUser, { id: input.customerId });
-  const issued = await issueOneTimeToken(em, customer, 'set_password', { derive: { serverKey: config.auth.jwtSecret, idempotencyKey: input.idempotencyKey } });
   return {
     idempotencyKey: input.idempotencyKey,
     to: customer.email,
     template: 'welcome_set_password',
-    model: { name: customer.fullName, siteTitle: input.siteTitle, setPasswordUrl: tokenLink(config, 'set_password', issued.token) },
+    model: { name: customer.fullName, siteTitle: input.siteTitle, setPasswordUrl: linkBase(config, 'set_password') },
+    oneTimeLink: { purpose: 'set_password', customerId: customer.id },
   };
+}
+
+function linkBase(config: Pick<AppConfig, 'publicBaseUrl'>, purpose: OneTimeTokenPurpose): string {
+  return `${config.publicBaseUrl}${LINK_PATHS[purpose]}`;
+}
+
+/**
+ * Mints the token of an email's link (derived from the server key and the email's idempotency key, so a retried
+ * send mints the same token and row) and returns the email with the full link in its model.
+ */
+export async function withMintedLink(em: EntityManager, config: Pick<AppConfig, 'publicBaseUrl' | 'auth'>, input: SendEmailInput): Promise<SendEmailInput> {
+  const link = input.oneTimeLink;
+  if (!link || !(input.template in LINK_FIELDS)) return input;
+  const customer = await em.findOneOrFail(CustomerUser, { id: link.customerId });
+  const issued = await issueOneTimeToken(em, customer, link.purpose, { derive: { serverKey: config.auth.jwtSecret, idempotencyKey: input.idempotencyKey } });
+  const field = LINK_FIELDS[input.template as keyof typeof LINK_FIELDS];
+  return { ...input, model: { ...input.model, [field]: tokenLink(config, link.purpose, issued.token) } } as SendEmailInput;
+}
+
+/** Replaces the value of every `token` query parameter in the text, so logs and stored emails never hold a live link. */
+export function redactTokens(text: string): string {
+  return text.replace(/([?&]token=)[^&#\s"']*/g, '$1[redacted]');
+}
+
+/** The email model with every link token redacted, for the `email_messages` log. */
+export function redactedModel(model: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(model).map(([key, value]) => [key, typeof value === 'string' ? redactTokens(value) : value]));
 }

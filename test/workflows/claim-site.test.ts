@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription, WebhookEvent } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
+import { customerEmailKey } from '../../lib/search-key.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { claimStateQuery } from '../../workflows/claim-site.js';
 import { claimResult, openCheckout, pressCheckoutButton, purchase, purchaseCounts, siteIdOf } from '../helpers/claims.js';
@@ -74,7 +75,7 @@ describe('claim → pay → own', () => {
       for await (const wf of stack.api.temporal.workflow.list({ query })) ids.push(wf.workflowId);
       return ids;
     };
-    await expect.poll(() => find(`SiteSlug = "roofer-bob" AND CustomerEmail = "ana@example.com" AND BusinessStatus = "awaiting_payment"`)).toContain(workflowIds.claim(siteId));
+    await expect.poll(() => find(`SiteSlug = "roofer-bob" AND CustomerEmail = "${customerEmailKey('ana@example.com')}" AND BusinessStatus = "awaiting_payment"`)).toContain(workflowIds.claim(siteId));
   });
 
   it('answers 409 site_not_available once the site is owned', async () => {
