@@ -54,7 +54,7 @@ export interface FailureLimit {
  */
 export async function assertNotBackingOff(em: EntityManager, reply: FastifyReply, limits: FailureLimit[]): Promise<void> {
   const rows = await em.getConnection().execute<{ key: string; wait_ms: string | number }[]>(
-    `select key, extract(epoch from (blocked_until - now())) * 1000 as wait_ms from rate_limit_counters where key = any(?) and blocked_until > now()`,
+    `select key, extract(epoch from (blocked_until - now())) * 1000 as wait_ms from rate_limit_counters where key in (?) and blocked_until > now()`,
     [limits.map((l) => l.key)],
   );
   const longest = rows.reduce<{ key: string; wait_ms: string | number } | undefined>((a, b) => (a && Number(a.wait_ms) >= Number(b.wait_ms) ? a : b), undefined);
@@ -81,5 +81,5 @@ export async function recordFailure(em: EntityManager, limits: FailureLimit[]): 
 
 /** Forgets the failures under these keys (after a success). */
 export async function clearFailures(em: EntityManager, keys: string[]): Promise<void> {
-  await em.getConnection().execute(`delete from rate_limit_counters where key = any(?)`, [keys]);
+  await em.getConnection().execute(`delete from rate_limit_counters where key in (?)`, [keys]);
 }
