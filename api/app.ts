@@ -98,6 +98,6 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
 }
 
 /** What a request log line says about the request: link tokens in the URL are redacted. */
-function logRequest(request: FastifyRequest) {
+export function logRequest(request: FastifyRequest) {
   return { method: request.method, url: redactTokens(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
 }
