@@ -158,7 +158,7 @@ describe('claim → pay → own', () => {
     const bobSite = await siteIdOf(stack, 'roofer-bob');
     await pressCheckoutButton(await openCheckout(stack, 'plumber-joe', ana), 'pay');
     await claimResult(stack, joe);
-    await stack.api.orm.em.fork().nativeUpdate(CustomerUser, { email: 'ana@example.com' }, { passwordHash: '$argon2id$set-by-the-owner' });
+    await stack.api.orm.em.fork().nativeUpdate(CustomerUser, { email: 'ana@example.com' }, { passwordHash: '$argon2id$set-by-the-owner', emailVerifiedAt: new Date() });
 
     await pressCheckoutButton(await openCheckout(stack, 'roofer-bob', ana), 'pay');
     await claimResult(stack, bobSite);
