@@ -115,7 +115,7 @@ function probesFor(path: string, method: string, op: Operation): Probe[] {
   }
   for (const param of query) {
     for (const value of [...hostile(param.schema), "'; drop table customer_users; --"]) {
-      add('malformed', `${base}?${new URLSearchParams({ [param.name]: typeof value === 'string' ? value : JSON.stringify(value) })}`, validBody === undefined ? undefined : '[]');
+      add('malformed', `${base}?${new URLSearchParams({ [param.name]: typeof value === 'string' ? value : JSON.stringify(value) }).toString()}`, validBody === undefined ? undefined : '[]');
     }
   }
   if (query.length > 0) add('malformed', `${base}?unknown_param=%00`, validBody === undefined ? undefined : 'null');

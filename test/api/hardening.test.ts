@@ -12,7 +12,7 @@ import { signedInOwner } from '../helpers/owners.js';
 
 // Counts password hashes, to show that a bad link is refused before any hashing work.
 vi.mock('../../lib/auth/passwords.js', async (original) => {
-  const real = await original<typeof import('../../lib/auth/passwords.js')>();
+  const real = await original<typeof passwords>();
   return { ...real, hashPassword: vi.fn(real.hashPassword) };
 });
 
