@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { CodecKey } from '../config.js';
 
 /** The `encoding` metadata of an encrypted payload. */
@@ -8,6 +8,7 @@ export const ENCRYPTED_ENCODING = 'binary/encrypted';
 /** The metadata entry naming the key a payload was encrypted with. */
 export const KEY_ID_METADATA = 'encryption-key-id';
 
+const { temporal } = proto;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const encoder = new TextEncoder();
