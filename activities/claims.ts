@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../db/entities/index.js';
+import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, RefreshToken, Site, Subscription } from '../db/entities/index.js';
 import { recordPurchaseCompleted } from '../db/analytics.js';
 import { recordPaymentOnce } from '../db/payments.js';
 import { prepareWelcomeSetPasswordEmail } from '../db/one-time-tokens.js';
@@ -74,13 +74,25 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
       await deps.orm.em.fork().nativeUpdate(Payment, { id: paymentId }, { status: 'refunded' });
     },
 
-    /** Finds the customer by (case-folded) email or creates one without a password. */
+    /**
+     * Finds the customer by (case-folded) email or creates one without a password. An existing account whose
+     * email was never verified may have been registered by someone else before the real owner paid (account
+     * pre-hijacking): its password, sessions and outstanding links are revoked, so only the set-password link
+     * emailed to the buyer opens it.
+     */
     async findOrCreateCustomer(input: { email: string; name: string }): Promise<{ customerId: string; hasPassword: boolean }> {
-      const em = deps.orm.em.fork();
       const email = input.email.trim().toLowerCase();
-      await em.upsert(CustomerUser, { email, fullName: input.name }, { onConflictFields: ['email'], onConflictAction: 'ignore' });
-      const customer = await em.findOneOrFail(CustomerUser, { email });
-      return { customerId: customer.id, hasPassword: customer.passwordHash != null };
+      return deps.orm.em.fork().transactional(async (em) => {
+        await em.upsert(CustomerUser, { email, fullName: input.name }, { onConflictFields: ['email'], onConflictAction: 'ignore' });
+        const customer = await em.findOneOrFail(CustomerUser, { email }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!customer.emailVerifiedAt) {
+          const now = new Date();
+          customer.passwordHash = null;
+          await em.nativeUpdate(RefreshToken, { customer: customer.id, revokedAt: null }, { revokedAt: now });
+          await em.nativeUpdate(OneTimeToken, { customer: customer.id, usedAt: null }, { usedAt: now });
+        }
+        return { customerId: customer.id, hasPassword: customer.passwordHash != null };
+      });
     },
 
     /**

@@ -1,8 +1,11 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { EmailMessage } from '../db/entities/index.js';
+import { redactedModel } from '../lib/auth/one-time-tokens.js';
+import type { AppConfig } from '../lib/config.js';
 import { MailerError, type Mailer } from '../lib/postmark/mailer.js';
 import { renderEmail, type SendEmailInput } from '../lib/email/templates.js';
+import { withMintedLink } from '../db/one-time-tokens.js';
 
 /** A transactional email to send once per idempotency key (defined beside the templates). */
 export type { SendEmailInput };
@@ -14,14 +17,15 @@ export interface SendEmailResult {
 }
 
 /** Email activities: render a template, send it through Postmark, and log it in `email_messages`. */
-export function createEmailActivities(deps: { orm: MikroORM; mailer: Mailer }) {
+export function createEmailActivities(deps: { orm: MikroORM; mailer: Mailer; config: Pick<AppConfig, 'publicBaseUrl' | 'auth'> }) {
   return {
     /** Sends the email unless the log says this idempotency key was already sent; safe to retry. */
-    async sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
+    async sendEmail(queued: SendEmailInput): Promise<SendEmailResult> {
       const em = deps.orm.em.fork();
+      const input = await withMintedLink(em, deps.config, queued);
       await em.upsert(
         EmailMessage,
-        { idempotencyKey: input.idempotencyKey, toAddress: input.to, template: input.template, model: input.model as Record<string, unknown> },
+        { idempotencyKey: input.idempotencyKey, toAddress: input.to, template: input.template, model: redactedModel(input.model) },
         { onConflictFields: ['idempotencyKey'], onConflictAction: 'ignore' },
       );
       const log = await em.findOneOrFail(EmailMessage, { idempotencyKey: input.idempotencyKey });

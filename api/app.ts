@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -27,6 +28,9 @@ import { siteEditRoutes } from './routes/site-edits.js';
 import { claimStatusRoutes } from './routes/claim-status.js';
 import { operatorSessionRoutes } from './routes/operator-session.js';
 import { paymentRoutes } from './routes/payments.js';
+import { assetRoutes } from './routes/assets.js';
+import { codecRoutes } from './routes/codec.js';
+import { textGuardPlugin } from './plugins/text-guard.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
@@ -71,6 +75,10 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     },
     bodyLimit: 256 * 1024,
     trustProxy: deps.config.trustProxy,
+    // A client trickling its headers or body is cut off when the whole request has not arrived in time.
+    requestTimeout: deps.config.http.requestTimeoutMs,
+    connectionTimeout: deps.config.http.connectionTimeoutMs,
+    http: { headersTimeout: deps.config.http.requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, deps.config.http.requestTimeoutMs) },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -92,12 +100,36 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   });
 
   await app.register(errorHandlerPlugin);
+  await app.register(textGuardPlugin);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    // The codec endpoint answers the Temporal Web UI, another origin.
+    crossOriginResourcePolicy: { policy: 'same-site' },
+  });
   await app.register(contextPlugin, deps);
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. login and forgot-password), not to every request.
   await app.register(rateLimit, { global: false });
   // The portal's refresh-token cookie and the console's session cookie.
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
+  await app.register(assetRoutes);
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);
   await app.register(analyticsPlugin);
@@ -124,6 +156,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(operatorSessionRoutes, { prefix: '/admin/session' });
     await api.register(paymentRoutes, { prefix: '/customer' });
     await api.register(claimStatusRoutes, { prefix: '/claims' });
+    await api.register(codecRoutes, { prefix: '/codec' });
   }, { prefix: '/api/v1' });
 
   if (options.relay !== false) {
@@ -138,3 +171,4 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
 
   return app;
 }
+

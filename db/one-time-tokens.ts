@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { derivedToken, hashToken, randomToken } from '../lib/auth/secrets.js';
-import { ONE_TIME_TOKEN_TTL_MS, tokenLink, type OneTimeTokenPurpose } from '../lib/auth/one-time-tokens.js';
+import { LINK_FIELDS, linkBase, linkEmailKey, ONE_TIME_TOKEN_TTL_MS, tokenLink, type OneTimeTokenPurpose } from '../lib/auth/one-time-tokens.js';
 import type { AppConfig } from '../lib/config.js';
 import type { SendEmailInput } from '../lib/email/templates.js';
 import { ValidationError } from '../lib/errors.js';
@@ -52,6 +52,16 @@ export async function consumeOneTimeToken(em: EntityManager, token: string, purp
   return em.findOneOrFail(CustomerUser, { id: row.customer.id });
 }
 
+/** Checks, without spending it, that a token is live for this purpose; answers its (active) customer or a 400. */
+export async function assertUsableOneTimeToken(em: EntityManager, token: string, purpose: OneTimeTokenPurpose, now = new Date()): Promise<ICustomerUser> {
+  const row = await em.findOne(OneTimeToken, { tokenHash: hashToken(token), purpose }, { populate: ['customer'] });
+  if (!row) throw invalidToken('This link is not valid. Request a new one.');
+  if (row.usedAt) throw invalidToken('This link has already been used. Request a new one.');
+  if (row.expiresAt.getTime() <= now.getTime()) throw invalidToken('This link has expired. Request a new one.');
+  if (!row.customer.isActive) throw invalidToken('This link is not valid. Request a new one.');
+  return row.customer;
+}
+
 /** Voids the customer's outstanding links of these kinds, e.g. every reset link once the password has changed. */
 export async function voidOneTimeTokens(em: EntityManager, customerId: string, purposes: OneTimeTokenPurpose[], now = new Date()): Promise<void> {
   await em.nativeUpdate(OneTimeToken, { customer: customerId, purpose: { $in: purposes }, usedAt: null }, { usedAt: now });
@@ -61,51 +71,56 @@ function invalidToken(message: string): ValidationError {
   return new ValidationError('invalid_token', message);
 }
 
-/** The idempotency key of the email carrying a link: one email per token row, whatever retries happen. */
-function emailKey(row: IOneTimeToken): string {
-  return `${row.purpose}:${row.id}`;
-}
-
-/** Builds the "confirm your email address" email for an issued verify_email token. */
-export function verifyEmailMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, issued: IssuedToken): SendEmailInput {
+/** Builds the "confirm your email address" email; the link's token is minted by the activity that sends it. */
+export function verifyEmailMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, idempotencyKey = linkEmailKey('verify_email')): SendEmailInput {
   return {
-    idempotencyKey: emailKey(issued.row),
+    idempotencyKey,
     to: customer.email,
     template: 'verify_email',
-    model: { name: customer.fullName, verifyUrl: tokenLink(config, 'verify_email', issued.token) },
+    model: { name: customer.fullName, verifyUrl: linkBase(config, 'verify_email') },
+    oneTimeLink: { purpose: 'verify_email', customerId: customer.id },
   };
 }
 
-/** Builds the password-reset email for an issued reset_password token. */
-export function passwordResetMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, issued: IssuedToken): SendEmailInput {
+/** Builds the password-reset email; the link's token is minted by the activity that sends it. */
+export function passwordResetMessage(config: Pick<AppConfig, 'publicBaseUrl'>, customer: ICustomerUser, idempotencyKey = linkEmailKey('reset_password')): SendEmailInput {
   return {
-    idempotencyKey: emailKey(issued.row),
+    idempotencyKey,
     to: customer.email,
     template: 'password_reset',
-    model: {
-      name: customer.fullName,
-      resetUrl: tokenLink(config, 'reset_password', issued.token),
-      expiresInMinutes: ONE_TIME_TOKEN_TTL_MS.reset_password / 60_000,
-    },
+    model: { name: customer.fullName, resetUrl: linkBase(config, 'reset_password'), expiresInMinutes: ONE_TIME_TOKEN_TTL_MS.reset_password / 60_000 },
+    oneTimeLink: { purpose: 'reset_password', customerId: customer.id },
   };
 }
 
 /**
- * Issues the set-password link of an owner created by a purchase and returns the welcome email that carries it.
- * Idempotent per `idempotencyKey` (e.g. `welcome:<siteId>`): a retried activity gets the same token, row and email,
- * so sending the result with `sendEmail` delivers exactly one welcome email. For activities: no Fastify involved.
+ * The welcome email of an owner created by a purchase, carrying the set-password link. Only the link's kind and
+ * owner go into the workflow; the token is minted (the same one on a retry) by the activity that sends the email.
  */
 export async function prepareWelcomeSetPasswordEmail(
   em: EntityManager,
-  config: Pick<AppConfig, 'publicBaseUrl' | 'auth'>,
+  config: Pick<AppConfig, 'publicBaseUrl'>,
   input: { customerId: string; siteTitle: string; idempotencyKey: string },
 ): Promise<SendEmailInput> {
   const customer = await em.findOneOrFail(CustomerUser, { id: input.customerId });
-  const issued = await issueOneTimeToken(em, customer, 'set_password', { derive: { serverKey: config.auth.jwtSecret, idempotencyKey: input.idempotencyKey } });
   return {
     idempotencyKey: input.idempotencyKey,
     to: customer.email,
     template: 'welcome_set_password',
-    model: { name: customer.fullName, siteTitle: input.siteTitle, setPasswordUrl: tokenLink(config, 'set_password', issued.token) },
+    model: { name: customer.fullName, siteTitle: input.siteTitle, setPasswordUrl: linkBase(config, 'set_password') },
+    oneTimeLink: { purpose: 'set_password', customerId: customer.id },
   };
+}
+
+/**
+ * Mints the token of an email's link (derived from the server key and the email's idempotency key, so a retried
+ * send mints the same token and row) and returns the email with the full link in its model.
+ */
+export async function withMintedLink(em: EntityManager, config: Pick<AppConfig, 'publicBaseUrl' | 'auth'>, input: SendEmailInput): Promise<SendEmailInput> {
+  const link = input.oneTimeLink;
+  if (!link || !(input.template in LINK_FIELDS)) return input;
+  const customer = await em.findOneOrFail(CustomerUser, { id: link.customerId });
+  const issued = await issueOneTimeToken(em, customer, link.purpose, { derive: { serverKey: config.auth.jwtSecret, idempotencyKey: input.idempotencyKey } });
+  const field = LINK_FIELDS[input.template as keyof typeof LINK_FIELDS];
+  return { ...input, model: { ...input.model, [field]: tokenLink(config, link.purpose, issued.token) } } as SendEmailInput;
 }

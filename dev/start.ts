@@ -79,6 +79,7 @@ async function startTemporal(config: AppConfig, dataDir: string): Promise<'start
     '--db-filename', `${dataDir}/temporal/dev.sqlite`,
     '--namespace', config.temporal.namespace,
     '--log-level', 'warn',
+    '--ui-codec-endpoint', `${config.publicBaseUrl}/api/v1/codec`,
     ...SEARCH_ATTRIBUTE_FLAGS,
   ]);
   await waitFor('Temporal', () => temporalAnswers(config.temporal.address));

@@ -11,7 +11,14 @@ const DEV_SECRETS = {
   ADMIN_API_TOKEN: 'dev-admin-token',
   RECURRENTE_WEBHOOK_SECRET: 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==',
   ANALYTICS_SALT: 'dev-only-analytics-salt-change-me-0123',
+  TEMPORAL_CODEC_KEYS: 'dev:ZGV2LW9ubHktdGVtcG9yYWwtY29kZWMta2V5LTAxMjM=',
 } as const;
+
+/** Hosts that only make sense on a developer's machine; production refuses provider URLs pointing at them. */
+const LOCAL_HOST = /^(localhost|127\.[0-9.]+|\[?::1\]?|0\.0\.0\.0)(:[0-9]+)?$/i;
+
+/** Production admin tokens must be at least this long. */
+const MIN_PRODUCTION_ADMIN_TOKEN_LENGTH = 32;
 
 /** The embedded PostgreSQL the run command starts when DATABASE_URL is not set. */
 export const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:5433/webmagic';
@@ -45,7 +52,7 @@ export const EnvSchema = Type.Object({
   PURCHASE_AMOUNT_CENTS: Type.Integer({ minimum: 1, default: 49500 }),
   MONTHLY_AMOUNT_CENTS: Type.Integer({ minimum: 1, default: 9500 }),
   CURRENCY: Type.Union([Type.Literal('USD'), Type.Literal('GTQ')], { default: 'USD' }),
-  CHECKOUT_EXPIRY: Type.Intersect([Duration], { default: '24h' }),
+  CHECKOUT_EXPIRY: Type.Intersect([Duration], { default: '2h' }),
   GRACE_PERIOD: Type.Intersect([Duration], { default: '7d' }),
   BILLING_PERIOD: Type.Intersect([Duration], { default: '30d' }),
   RENEWAL_SLACK: Type.Intersect([Duration], { default: '2d' }),
@@ -64,7 +71,7 @@ export const EnvSchema = Type.Object({
   RECURRENTE_API_URL: Type.Intersect([Url], { default: 'http://127.0.0.1:3001/api' }),
   RECURRENTE_PUBLIC_KEY: Type.String({ default: 'pk_test_local' }),
   RECURRENTE_SECRET_KEY: Type.String({ default: 'sk_test_local' }),
-  RECURRENTE_WEBHOOK_SECRET: Type.String({ pattern: '^whsec_', default: DEV_SECRETS.RECURRENTE_WEBHOOK_SECRET }),
+  RECURRENTE_WEBHOOK_SECRET: Type.String({ pattern: '^whsec_[^,\\s]+(,whsec_[^,\\s]+)*$', default: DEV_SECRETS.RECURRENTE_WEBHOOK_SECRET }),
   POSTMARK_SERVER_TOKEN: Type.String({ default: 'POSTMARK_API_TEST' }),
   POSTMARK_API_HOST: Type.String({ default: '127.0.0.1:3002' }),
   POSTMARK_USE_HTTPS: Type.Boolean({ default: false }),
@@ -106,6 +113,15 @@ export const EnvSchema = Type.Object({
   EDIT_EXPIRY: Type.Intersect([Duration], { default: '14d' }),
   TEMPORAL_UI_URL: Type.Intersect([Url], { default: 'http://127.0.0.1:8233' }),
   OPERATOR_SESSION_TTL: Type.Intersect([Duration], { default: '12h' }),
+  TEMPORAL_CODEC_KEYS: Type.String({ pattern: '^[A-Za-z0-9_-]+:[A-Za-z0-9+/]+={0,2}(,[A-Za-z0-9_-]+:[A-Za-z0-9+/]+={0,2})*$', default: DEV_SECRETS.TEMPORAL_CODEC_KEYS }),
+  TEMPORAL_UI_ORIGIN: Type.String({ default: '' }),
+  HTTP_REQUEST_TIMEOUT: Type.Intersect([Duration], { default: '30s' }),
+  HTTP_CONNECTION_TIMEOUT: Type.Intersect([Duration], { default: '60s' }),
+  REFRESH_SESSION_MAX_AGE: Type.Intersect([Duration], { default: '90d' }),
+  PURCHASE_MAX_OPEN_PER_EMAIL: Type.Integer({ minimum: 1, default: 3 }),
+  PURCHASE_MAX_OPEN_PER_IP: Type.Integer({ minimum: 1, default: 5 }),
+  TICKET_CREATE_RATE_WINDOW: Type.Intersect([Duration], { default: '1h' }),
+  TICKET_CREATE_MAX: Type.Integer({ minimum: 1, default: 10 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -121,7 +137,12 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** `embedded`: DATABASE_URL was not given, so the run command starts embedded PostgreSQL. */
   database: { url: string; poolMax: number; connectTimeoutMs: number; embedded: boolean };
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number };
+  /** `codecKeys`: AES-256 keys of the payload codec, the first encrypts; `uiOrigin`: the Web UI allowed to call the codec endpoint. */
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; codecKeys: CodecKey[]; uiOrigin: string };
+  /** `requestTimeoutMs`: the whole request (headers and body) must arrive within it; `connectionTimeoutMs`: an idle socket is closed. */
+  http: { requestTimeoutMs: number; connectionTimeoutMs: number };
+  /** Open purchase holds (checkouts not yet expired) allowed per claimant email and per client address. */
+  purchaseHolds: { maxPerEmail: number; maxPerIp: number };
   /** Where the run command keeps embedded PostgreSQL and the Temporal dev server's SQLite file. */
   dataDir: string;
   auth: {
@@ -129,9 +150,13 @@ export interface AppConfig {
     adminApiToken: string;
     accessTokenTtlMs: number;
     refreshTokenTtlMs: number;
+    /** A login session ends this long after it started, however often its refresh token is rotated. */
+    sessionMaxAgeMs: number;
     /** Attempts per window on login, and on the endpoints that email a link (register, resend-verification, forgot-password). */
     rateLimits: { login: RateLimit; authEmail: RateLimit };
   };
+  /** Tickets one customer may open per window. */
+  ticketCreation: { windowMs: number; max: number };
   pricing: { purchaseAmountCents: number; monthlyAmountCents: number; currency: 'USD' | 'GTQ' };
   /** `renewalSlackMs`: how long after a period ends a renewal payment may still arrive before it counts as failed. */
   durations: { checkoutExpiryMs: number; gracePeriodMs: number; billingPeriodMs: number; renewalSlackMs: number };
@@ -143,7 +168,8 @@ export interface AppConfig {
   };
   /** `local`: the embedded classifier + knowledge base; `openai`: an OpenAI-compatible chat API. */
   assistant: { kind: 'local' | 'openai'; baseUrl: string; apiKey: string; model: string; timeoutMs: number };
-  recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
+  /** `webhookSecret` signs (the first configured); `webhookSecrets` are all accepted, so the secret can be rotated. */
+  recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string; webhookSecrets: string[] };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
   /**
    * The webhook inbox relay: `pollMs` between scans when no notification arrives; retry back-off from `retryMinMs`
@@ -188,6 +214,12 @@ export interface RateLimit {
   perEmail: number;
 }
 
+/** One AES-256 key of the Temporal payload codec, named by the id stored in each payload it encrypts. */
+export interface CodecKey {
+  id: string;
+  key: Buffer;
+}
+
 /** Thrown at start-up when a setting is missing or invalid; its message names every bad setting. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -200,6 +232,28 @@ export function parseDuration(text: string): number {
   const match = /^([0-9]+)(ms|s|m|h|d)$/.exec(text);
   if (!match) throw new ConfigError(`invalid duration "${text}"`);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+function parseCodecKeys(text: string): CodecKey[] {
+  const keys = text.split(',').map((entry) => {
+    const [id = '', encoded = ''] = entry.split(':');
+    return { id, key: Buffer.from(encoded, 'base64') };
+  });
+  const bad = keys.filter((k) => k.key.length !== 32).map((k) => k.id);
+  if (bad.length > 0) throw new ConfigError(`Invalid configuration:\n  TEMPORAL_CODEC_KEYS: keys ${bad.join(', ')} must be 32 bytes, base64-encoded`);
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) throw new ConfigError('Invalid configuration:\n  TEMPORAL_CODEC_KEYS: key ids must be unique');
+  return keys;
+}
+
+function productionProblems(env: Env): string[] {
+  const problems: string[] = [];
+  const recurrenteHost = /^[a-z][a-z0-9+.-]*:\/\/([^/]+)/i.exec(env.RECURRENTE_API_URL)?.[1] ?? '';
+  if (LOCAL_HOST.test(recurrenteHost)) problems.push(`  RECURRENTE_API_URL: must not point at a local host when NODE_ENV=production (got ${env.RECURRENTE_API_URL})`);
+  if (LOCAL_HOST.test(env.POSTMARK_API_HOST)) problems.push(`  POSTMARK_API_HOST: must not point at a local host when NODE_ENV=production (got ${env.POSTMARK_API_HOST})`);
+  if (env.ADMIN_API_TOKEN.length < MIN_PRODUCTION_ADMIN_TOKEN_LENGTH) {
+    problems.push(`  ADMIN_API_TOKEN: must be at least ${MIN_PRODUCTION_ADMIN_TOKEN_LENGTH} characters when NODE_ENV=production`);
+  }
+  return problems;
 }
 
 function parseTrustProxy(text: string): boolean | string[] {
@@ -253,9 +307,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (env.NODE_ENV === 'production') {
     const defaulted: string[] = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
     if (raw.DATABASE_URL === undefined) defaulted.push('DATABASE_URL');
-    if (defaulted.length > 0) {
-      throw new ConfigError(`Invalid configuration:\n${defaulted.map((k) => `  ${k}: must be set explicitly when NODE_ENV=production`).join('\n')}`);
-    }
+    const problems = [...defaulted.map((k) => `  ${k}: must be set explicitly when NODE_ENV=production`), ...productionProblems(env)];
+    if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   return {
     env: env.NODE_ENV,
@@ -270,18 +323,24 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       uiPort: env.TEMPORAL_UI_PORT,
+      codecKeys: parseCodecKeys(env.TEMPORAL_CODEC_KEYS),
+      uiOrigin: env.TEMPORAL_UI_ORIGIN || `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
     },
+    http: { requestTimeoutMs: parseDuration(env.HTTP_REQUEST_TIMEOUT), connectionTimeoutMs: parseDuration(env.HTTP_CONNECTION_TIMEOUT) },
+    purchaseHolds: { maxPerEmail: env.PURCHASE_MAX_OPEN_PER_EMAIL, maxPerIp: env.PURCHASE_MAX_OPEN_PER_IP },
     dataDir: env.DATA_DIR,
     auth: {
       jwtSecret: env.JWT_SECRET,
       adminApiToken: env.ADMIN_API_TOKEN,
       accessTokenTtlMs: parseDuration(env.ACCESS_TOKEN_TTL),
       refreshTokenTtlMs: parseDuration(env.REFRESH_TOKEN_TTL),
+      sessionMaxAgeMs: parseDuration(env.REFRESH_SESSION_MAX_AGE),
       rateLimits: {
         login: { windowMs: parseDuration(env.LOGIN_RATE_WINDOW), perIp: env.LOGIN_MAX_PER_IP, perEmail: env.LOGIN_MAX_PER_EMAIL },
         authEmail: { windowMs: parseDuration(env.AUTH_EMAIL_RATE_WINDOW), perIp: env.AUTH_EMAIL_MAX_PER_IP, perEmail: env.AUTH_EMAIL_MAX_PER_EMAIL },
       },
     },
+    ticketCreation: { windowMs: parseDuration(env.TICKET_CREATE_RATE_WINDOW), max: env.TICKET_CREATE_MAX },
     pricing: { purchaseAmountCents: env.PURCHASE_AMOUNT_CENTS, monthlyAmountCents: env.MONTHLY_AMOUNT_CENTS, currency: env.CURRENCY },
     durations: {
       checkoutExpiryMs: parseDuration(env.CHECKOUT_EXPIRY),
@@ -305,7 +364,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiUrl: env.RECURRENTE_API_URL.replace(/\/$/, ''),
       publicKey: env.RECURRENTE_PUBLIC_KEY,
       secretKey: env.RECURRENTE_SECRET_KEY,
-      webhookSecret: env.RECURRENTE_WEBHOOK_SECRET,
+      webhookSecret: env.RECURRENTE_WEBHOOK_SECRET.split(',')[0]!,
+      webhookSecrets: env.RECURRENTE_WEBHOOK_SECRET.split(','),
     },
     postmark: { serverToken: env.POSTMARK_SERVER_TOKEN, apiHost: env.POSTMARK_API_HOST, useHttps: env.POSTMARK_USE_HTTPS, from: env.EMAIL_FROM },
     webhookRelay: {

@@ -58,7 +58,10 @@ describe('docker-compose.yml', () => {
   it('wires an environment the production configuration accepts, for both api and worker', () => {
     for (const name of ['api', 'worker']) {
       const env = Object.fromEntries(Object.entries(services[name]?.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
-      const config = loadConfig({ ...env, JWT_SECRET: 'a'.repeat(48), RECURRENTE_WEBHOOK_SECRET: 'whsec_c2FtcGxl', DOMAIN_A_RECORDS: '203.0.113.10' });
+      const config = loadConfig({
+        ...env, JWT_SECRET: 'a'.repeat(48), ADMIN_API_TOKEN: 'b'.repeat(40), RECURRENTE_WEBHOOK_SECRET: 'whsec_c2FtcGxl', DOMAIN_A_RECORDS: '203.0.113.10',
+        TEMPORAL_CODEC_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      });
       expect(config.env).toBe('production');
       expect(config.database.url).toContain('@postgres:5432/webmagic');
       expect(config.temporal.address).toBe('temporal:7233');
@@ -86,7 +89,7 @@ describe('docker-compose.yml', () => {
 
   it('keeps secrets out of the file', () => {
     const text = readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8');
-    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_SECRET_KEY', 'RECURRENTE_WEBHOOK_SECRET', 'POSTMARK_SERVER_TOKEN', 'POSTGRES_PASSWORD', 'ACME_EMAIL']) {
+    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'TEMPORAL_CODEC_KEYS', 'RECURRENTE_SECRET_KEY', 'RECURRENTE_WEBHOOK_SECRET', 'POSTMARK_SERVER_TOKEN', 'POSTGRES_PASSWORD', 'ACME_EMAIL']) {
       expect(text).toMatch(new RegExp(`\\$\\{${key}:\\?`));
     }
   });

@@ -22,6 +22,7 @@ import { createSiteEditActivities } from '../activities/site-edits.js';
 import { LocalSiteEditor } from '../lib/site-editor/local-editor.js';
 import { OpenAiSiteEditor } from '../lib/site-editor/openai-editor.js';
 import type { SiteEditor } from '../lib/site-editor/site-editor.js';
+import { encryptedDataConverter } from '../lib/temporal/codec.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -86,6 +87,7 @@ export async function createWorker(
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     activities: createActivities(deps),
+    dataConverter: encryptedDataConverter(deps.config.temporal.codecKeys),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...rest,
   });

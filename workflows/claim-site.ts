@@ -18,6 +18,7 @@ import type { createPaymentActivities } from '../activities/payments.js';
 import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
+import { customerEmailKey } from '../lib/search-key.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL } from './search-attributes.js';
 
 /** Who is claiming the site. */
@@ -149,7 +150,7 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
     if (!claimant) {
       claimant = requested;
       state.claimantEmail = requested.email;
-      upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: requested.email }]);
+      upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: customerEmailKey(requested.email) }]);
       const expiresAt = new Date(Date.now() + input.checkoutExpiryMs).toISOString();
       try {
         const session = await payments.createClaimCheckout({
@@ -226,7 +227,7 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
     }
     const { customerId, hasPassword } = await db.findOrCreateCustomer(payer);
     state.customerId = customerId;
-    upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: payer.email }]);
+    upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: customerEmailKey(payer.email) }]);
     await db.addOwnership({ customerId, siteId: input.siteId, paymentId, acquiredAt: payment.paidAt });
     await db.markSiteOwned({ siteId: input.siteId, customerId, purchasedAt: payment.paidAt });
     if (!hasPassword) {

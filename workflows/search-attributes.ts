@@ -2,7 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /** The site's slug, so an operator can find its workflows in the Temporal UI. */
 export const SITE_SLUG = defineSearchAttributeKey('SiteSlug', SearchAttributeType.KEYWORD);
-/** The customer's email (lower-cased). */
+/** The SHA-256 (hex) of the customer's lower-cased email (lib/search-key.ts), never the address itself. */
 export const CUSTOMER_EMAIL = defineSearchAttributeKey('CustomerEmail', SearchAttributeType.KEYWORD);
 /** The business state of the process (e.g. awaiting_payment, owned, past_due). */
 export const BUSINESS_STATUS = defineSearchAttributeKey('BusinessStatus', SearchAttributeType.KEYWORD);

@@ -23,6 +23,7 @@ import type { createSubscriptionActivities, SubscriptionSite, SubscriptionSnapsh
 import { formatMoney } from '../lib/money.js';
 import { subscriptionPageUrl } from '../lib/urls.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
+import { customerEmailKey } from '../lib/search-key.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from './search-attributes.js';
 
 /** Durations and links the workflow runs with (from configuration, so tests can make them short). */
@@ -326,7 +327,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   if (!carried) billing = loaded.stored;
   upsertSearchAttributes([
     { key: SITE_SLUG, value: loaded.slug },
-    { key: CUSTOMER_EMAIL, value: loaded.owner.email.toLowerCase() },
+    { key: CUSTOMER_EMAIL, value: customerEmailKey(loaded.owner.email) },
     { key: BUSINESS_STATUS, value: billing.status },
   ]);
 

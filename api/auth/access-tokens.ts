@@ -12,6 +12,8 @@ export interface AccessClaims {
   sessionId: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const keys = new Map<string, Uint8Array>();
 
 function signingKey(secret: string): Uint8Array {
@@ -67,7 +69,10 @@ export async function verifyAccessToken(auth: AppConfig['auth'], token: string):
 async function verifyUncached(auth: AppConfig['auth'], token: string): Promise<{ claims: AccessClaims; expiresAtMs: number }> {
   try {
     const { payload } = await jwtVerify(token, signingKey(auth.jwtSecret), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'sid'] });
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new AuthError('invalid_access_token', 'The access token is not valid');
+    // Ids are UUIDs; anything else (even correctly signed) would only fail later, in the database.
+    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || !UUID.test(payload.sub) || !UUID.test(payload.sid)) {
+      throw new AuthError('invalid_access_token', 'The access token is not valid');
+    }
     return { claims: { customerId: payload.sub, sessionId: payload.sid }, expiresAtMs: (payload.exp ?? 0) * 1000 };
   } catch (error) {
     if (error instanceof AuthError) throw error;

@@ -1,35 +1,94 @@
-import type {} from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyReply } from 'fastify';
 import type { RateLimit } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 
-/** Counts attempts per client address and per email address; `check` answers 429 with Retry-After once either is over. */
-export interface AttemptLimiter {
-  check(request: FastifyRequest, reply: FastifyReply, email: string): Promise<void>;
+/** How long the first back-off after too many failures lasts; each further failure doubles it, up to the window. */
+const FIRST_BACKOFF_MS = 1000;
+
+/** A counter's key: the kind of limit and a digest of what it counts (no email address or IP in clear). */
+export function limitKey(kind: string, ...subject: string[]): string {
+  return `${kind}:${createHash('sha256').update(subject.join('\u0000')).digest('base64url')}`;
+}
+
+function refuse(reply: FastifyReply, retryAfterMs: number, what: string): never {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  reply.header('retry-after', String(retryAfter));
+  throw new AppError(429, 'rate_limited', `Too many attempts ${what}; try again in ${retryAfter} seconds`, { retry_after: retryAfter });
+}
+
+interface CounterRow {
+  count: number;
+  wait_ms: string | number | null;
 }
 
 /**
- * Builds a limiter on @fastify/rate-limit's store (registered with `global: false`). Both counters count every
- * attempt, atomically, so parallel requests cannot slip past the limit. The store is in process memory: with
- * several API instances each enforces its own count.
+ * Counts one request against a fixed window (every request counts: these send email or create work) and answers
+ * 429 with Retry-After once the count passes `max`. One atomic upsert in PostgreSQL, so every API process shares
+ * the count and parallel requests cannot slip past it.
  */
-export function createAttemptLimiter(app: FastifyInstance, limit: RateLimit): AttemptLimiter {
-  const subjects = new WeakMap<FastifyRequest, string>();
-  const perIp = app.createRateLimit({ max: limit.perIp, timeWindow: limit.windowMs });
-  const perEmail = app.createRateLimit({ max: limit.perEmail, timeWindow: limit.windowMs, keyGenerator: (request) => subjects.get(request) ?? '' });
+export async function countAttempt(em: EntityManager, reply: FastifyReply, key: string, limit: { max: number; windowMs: number }, what: string): Promise<void> {
+  const [row] = await em.getConnection().execute<CounterRow[]>(
+    `insert into rate_limit_counters as c (key, count, window_ends_at) values (?, 1, now() + ? * interval '1 millisecond')
+     on conflict (key) do update set
+       count = case when c.window_ends_at <= now() then 1 else c.count + 1 end,
+       window_ends_at = case when c.window_ends_at <= now() then excluded.window_ends_at else c.window_ends_at end
+     returning c.count, extract(epoch from (c.window_ends_at - now())) * 1000 as wait_ms`,
+    [key, limit.windowMs],
+  );
+  if (row && row.count > limit.max) refuse(reply, Number(row.wait_ms), what);
+}
 
-  async function enforce(result: Awaited<ReturnType<typeof perIp>>, reply: FastifyReply, what: string): Promise<void> {
-    if (result.isAllowed || !result.isExceeded) return;
-    const retryAfter = Math.max(1, result.ttlInSeconds);
-    reply.header('retry-after', String(retryAfter));
-    throw new AppError(429, 'rate_limited', `Too many attempts ${what}; try again in ${retryAfter} seconds`, { retry_after: retryAfter });
+/** A failure-counting limit: `max` failures per key before back-off starts; failures are forgotten after `windowMs` without one. */
+export interface FailureLimit {
+  key: string;
+  max: number;
+  windowMs: number;
+  what: string;
+}
+
+/**
+ * Answers 429 while any of the keys is backing off. Only failures count, and a back-off is short at first and
+ * doubles with each further failure (never longer than the window): nobody is locked out for good, and keys pair
+ * the account with the client address, so a stranger's failures never hold back the owner's own attempts.
+ */
+export async function assertNotBackingOff(em: EntityManager, reply: FastifyReply, limits: FailureLimit[]): Promise<void> {
+  const rows = await em.getConnection().execute<{ key: string; wait_ms: string | number }[]>(
+    `select key, extract(epoch from (blocked_until - now())) * 1000 as wait_ms from rate_limit_counters where key in (?) and blocked_until > now()`,
+    [limits.map((l) => l.key)],
+  );
+  const longest = rows.reduce<{ key: string; wait_ms: string | number } | undefined>((a, b) => (a && Number(a.wait_ms) >= Number(b.wait_ms) ? a : b), undefined);
+  if (longest) refuse(reply, Number(longest.wait_ms), limits.find((l) => l.key === longest.key)?.what ?? '');
+}
+
+/** Records one failure under each key (atomically, shared by every API process) and starts or extends its back-off. */
+export async function recordFailure(em: EntityManager, limits: FailureLimit[]): Promise<void> {
+  for (const limit of limits) {
+    await em.getConnection().execute(
+      `insert into rate_limit_counters as c (key, count, window_ends_at) values (?, 1, now() + ? * interval '1 millisecond')
+       on conflict (key) do update set
+         count = case when c.window_ends_at <= now() then 1 else c.count + 1 end,
+         window_ends_at = excluded.window_ends_at`,
+      [limit.key, limit.windowMs],
+    );
+    await em.getConnection().execute(
+      `update rate_limit_counters set blocked_until = now() + least(?::float8, ?::float8 * power(2, least(count - ?, 40))) * interval '1 millisecond'
+       where key = ? and count >= ?`,
+      [limit.windowMs, FIRST_BACKOFF_MS, limit.max, limit.key, limit.max],
+    );
   }
+}
 
-  return {
-    async check(request, reply, email) {
-      await enforce(await perIp(request), reply, 'from this address');
-      subjects.set(request, email);
-      await enforce(await perEmail(request), reply, 'for this email address');
-    },
-  };
+/** Forgets the failures under these keys (after a success). */
+export async function clearFailures(em: EntityManager, keys: string[]): Promise<void> {
+  await em.getConnection().execute(`delete from rate_limit_counters where key in (?)`, [keys]);
+}
+
+/** Failure limits of a sign-in attempt: per client address, and per account from that address. */
+export function signInLimits(limit: RateLimit, kind: string, account: string, ip: string): FailureLimit[] {
+  return [
+    { key: limitKey(`${kind}-ip`, ip), max: limit.perIp, windowMs: limit.windowMs, what: 'from this address' },
+    { key: limitKey(`${kind}-account`, account, ip), max: limit.perEmail, windowMs: limit.windowMs, what: 'for this account from this address' },
+  ];
 }

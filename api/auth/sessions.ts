@@ -17,13 +17,13 @@ export interface SessionTokens {
   sessionId: string;
 }
 
-async function issue(em: EntityManager, auth: AppConfig['auth'], customerId: string, familyId: string, now: Date): Promise<SessionTokens> {
+async function issue(em: EntityManager, auth: AppConfig['auth'], customerId: string, familyId: string, now: Date, sessionEndsAt: Date): Promise<SessionTokens> {
   const refreshToken = randomToken();
   em.create(RefreshToken, {
     customer: customerId,
     tokenHash: hashToken(refreshToken),
     familyId,
-    expiresAt: new Date(now.getTime() + auth.refreshTokenTtlMs),
+    expiresAt: new Date(Math.min(now.getTime() + auth.refreshTokenTtlMs, sessionEndsAt.getTime())),
   });
   await em.flush();
   return {
@@ -36,7 +36,7 @@ async function issue(em: EntityManager, auth: AppConfig['auth'], customerId: str
 
 /** Starts a new login session (a new refresh-token family) for the customer. */
 export async function startSession(em: EntityManager, auth: AppConfig['auth'], customer: ICustomerUser, now = new Date()): Promise<SessionTokens> {
-  return issue(em, auth, customer.id, randomUUID(), now);
+  return issue(em, auth, customer.id, randomUUID(), now, new Date(now.getTime() + auth.sessionMaxAgeMs));
 }
 
 function invalidRefreshToken(message = 'The refresh token is not valid; log in again'): AuthError {
@@ -73,6 +73,13 @@ export async function rotateSession(
   };
   if (row.rotatedAt) throw await reused();
   if (row.expiresAt.getTime() <= now.getTime()) throw invalidRefreshToken('This session has expired; log in again');
+  // A session lasts at most sessionMaxAgeMs from its login, however often its token is rotated.
+  const first = await em.findOneOrFail(RefreshToken, { familyId: row.familyId }, { orderBy: { createdAt: 'asc' } });
+  const sessionEndsAt = new Date(first.createdAt.getTime() + auth.sessionMaxAgeMs);
+  if (sessionEndsAt.getTime() <= now.getTime()) {
+    await revokeFamily(em, row.familyId, now);
+    throw invalidRefreshToken('This session has reached its maximum age; log in again');
+  }
 
   const customer = await em.findOne(CustomerUser, { id: row.customer.id });
   if (!customer?.isActive) {
@@ -83,7 +90,7 @@ export async function rotateSession(
   const tokens = await em.transactional(async (tx) => {
     const claimed = await tx.nativeUpdate(RefreshToken, { id: row.id, rotatedAt: null, revokedAt: null }, { rotatedAt: now });
     if (claimed !== 1) return null;
-    return issue(tx, auth, customer.id, row.familyId, now);
+    return issue(tx, auth, customer.id, row.familyId, now, sessionEndsAt);
   });
   if (!tokens) throw await reused();
   return { tokens, customer };

@@ -16,6 +16,6 @@ export const swaggerPlugin = fp(async (app: FastifyInstance) => {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }, { name: 'swagger' });

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CustomerSiteOwnership, CustomerUser } from '../../db/entities/index.js';
 import type { ICustomerUser } from '../../db/entities/customer-user.entity.js';
 import type { OneTimeTokenPurpose } from '../../db/entities/one-time-token.entity.js';
 import {
+  assertUsableOneTimeToken,
   consumeOneTimeToken,
-  issueOneTimeToken,
   passwordResetMessage,
   verifyEmailMessage,
   voidOneTimeTokens,
@@ -20,12 +20,12 @@ import {
   verifyAgainstNothing,
   verifyPassword,
 } from '../../lib/auth/passwords.js';
-import type { AppConfig } from '../../lib/config.js';
+import type { AppConfig, RateLimit } from '../../lib/config.js';
 import { AuthError, ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { siteUrl } from '../../lib/urls.js';
 import { authenticate, authenticateToken, rejectSession } from '../auth/authenticate.js';
 import { readProfile } from '../services/owner-reads.js';
-import { createAttemptLimiter } from '../auth/rate-limit.js';
+import { assertNotBackingOff, clearFailures, countAttempt, limitKey, recordFailure, signInLimits } from '../auth/rate-limit.js';
 import { endSession, revokeCustomerSessions, rotateSession, startSession, type SessionTokens } from '../auth/sessions.js';
 import { queueEmail } from '../email.js';
 import {
@@ -40,8 +40,8 @@ import {
   RefreshBody,
   RegisterBody,
   SessionResponse,
-  TokenBody,
   TokenPasswordBody,
+  VerifyEmailBody,
   type CustomerProfileDto,
 } from '../schemas/customer.js';
 import { errorResponses } from '../schemas/common.js';
@@ -50,6 +50,23 @@ const LINK_SENT = 'If the address can receive our email, a message with a link i
 
 function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+
+/** Counts a request that sends email, per client address and per email address; every request counts. */
+async function countEmailRequest(request: FastifyRequest, reply: FastifyReply, limit: RateLimit, kind: string, email: string): Promise<void> {
+  await countAttempt(request.em, reply, limitKey(`${kind}-ip`, request.ip), { max: limit.perIp, windowMs: limit.windowMs }, 'from this address');
+  await countAttempt(request.em, reply, limitKey(`${kind}-email`, email), { max: limit.perEmail, windowMs: limit.windowMs }, 'for this email address');
+}
+
+/**
+ * Runs `work` after the answer has been sent, so the answer takes the same time whatever the work finds (e.g.
+ * whether an account exists). Failures are logged; the caller has already been told the request was accepted.
+ */
+function afterAnswer(request: FastifyRequest, reply: FastifyReply, work: () => Promise<void>): void {
+  reply.raw.once('finish', () => {
+    work().catch((error: unknown) => request.log.error({ err: error, reqId: request.id }, 'work after the answer failed'));
+  });
 }
 
 function assertStrongPassword(password: string, email: string): void {
@@ -123,7 +140,9 @@ async function sessionAnswer(config: AppConfig, em: EntityManager, customer: ICu
  * session and every other password link of the account ends.
  */
 async function setPasswordWithToken(em: EntityManager, token: string, purpose: OneTimeTokenPurpose, password: string): Promise<ICustomerUser> {
-  // Hashed up front so the transaction (which holds the token row) stays short.
+  // The token is checked before the (deliberately slow) hash, so invalid links cost nothing; the hash is made
+  // outside the transaction, which then spends the token atomically.
+  await assertUsableOneTimeToken(em, token, purpose);
   const passwordHash = await hashPassword(password);
   return em.transactional(async (tx) => {
     const customer = await consumeOneTimeToken(tx, token, purpose);
@@ -142,11 +161,7 @@ async function setPasswordWithToken(em: EntityManager, token: string, purpose: O
 /** Customer accounts: registration, sessions, emailed links, passwords and the profile. */
 export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
-  const loginLimiter = createAttemptLimiter(app, config.auth.rateLimits.login);
-  const changePasswordLimiter = createAttemptLimiter(app, config.auth.rateLimits.login);
-  const registerLimiter = createAttemptLimiter(app, config.auth.rateLimits.authEmail);
-  const resendLimiter = createAttemptLimiter(app, config.auth.rateLimits.authEmail);
-  const forgotLimiter = createAttemptLimiter(app, config.auth.rateLimits.authEmail);
+  const { login: loginLimit, authEmail: emailLimit } = config.auth.rateLimits;
   const tags = ['customer'];
 
   app.post('/register', {
@@ -159,7 +174,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
-    await registerLimiter.check(request, reply, email);
+    await countEmailRequest(request, reply, emailLimit, 'register', email);
     assertStrongPassword(request.body.password, email);
     // Hash before looking the address up, so a taken address answers as slowly as a new one.
     const passwordHash = await hashPassword(request.body.password);
@@ -169,8 +184,8 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!existing) {
       try {
         const customer = em.create(CustomerUser, { email, passwordHash, fullName: request.body.full_name.trim(), phone: request.body.phone ?? null });
-        const issued = await issueOneTimeToken(em, customer, 'verify_email');
-        await queueEmail(app.deps, verifyEmailMessage(config, customer, issued));
+        await em.flush();
+        await queueEmail(app.deps, verifyEmailMessage(config, customer));
         return reply.status(202).send({ message: LINK_SENT });
       } catch (error) {
         if (!(error instanceof UniqueConstraintViolationException)) throw error;
@@ -181,10 +196,7 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The address is taken. Saying so would tell anyone which addresses have accounts, so the answer is the same
     // 202 and the owner hears about it by email instead. The email is a password-reset link, not a verification
     // link: confirming an unverified account someone else registered would hand them the owner's address.
-    if (existing.isActive) {
-      const issued = await issueOneTimeToken(em, existing, 'reset_password');
-      await queueEmail(app.deps, passwordResetMessage(config, existing, issued));
-    }
+    if (existing.isActive) await queueEmail(app.deps, passwordResetMessage(config, existing));
     return reply.status(202).send({ message: LINK_SENT });
   });
 
@@ -197,13 +209,18 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
-    await loginLimiter.check(request, reply, email);
     const em = request.em;
+    const limits = signInLimits(loginLimit, 'login', email, request.ip);
+    await assertNotBackingOff(em, reply, limits);
     const customer = await em.findOne(CustomerUser, { email });
     const hash = customer?.passwordHash;
     const matches = hash ? await verifyPassword(hash, request.body.password) : await verifyAgainstNothing(request.body.password);
     // Unknown address, no password yet, wrong password and deactivated account all look the same from outside.
-    if (!customer || !matches || !customer.isActive) throw new AuthError('invalid_credentials', 'The email address or password is incorrect');
+    if (!customer || !matches || !customer.isActive) {
+      await recordFailure(em, limits);
+      throw new AuthError('invalid_credentials', 'The email address or password is incorrect');
+    }
+    await clearFailures(em, [limits[1]!.key]);
     // Purchases attach sites to the account with the buyer's email, so an account nobody has proven the inbox of
     // must not be usable: whoever registered it first could otherwise see the real owner's sites later.
     if (!customer.emailVerifiedAt) {
@@ -249,12 +266,23 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/verify-email', {
     schema: {
       tags,
-      summary: 'Confirm the email address with the emailed link',
-      body: TokenBody,
-      response: { 200: DoneResponse, ...errorResponses(400) },
+      summary: 'Confirm the email address with the emailed link and the account\'s password',
+      description: 'The password proves that whoever confirms the address also chose the password it unlocks: '
+        + 'someone who registered another person\'s address cannot have it confirmed by that person. Without the password, use forgot-password.',
+      body: VerifyEmailBody,
+      response: { 200: DoneResponse, ...errorResponses(400, 429) },
     },
-  }, async (request) => {
-    await request.em.transactional(async (tx) => {
+  }, async (request, reply) => {
+    const em = request.em;
+    const owner = await assertUsableOneTimeToken(em, request.body.token, 'verify_email');
+    const limits = signInLimits(loginLimit, 'verify-email', owner.id, request.ip);
+    await assertNotBackingOff(em, reply, limits);
+    const matches = owner.passwordHash ? await verifyPassword(owner.passwordHash, request.body.password) : false;
+    if (!matches) {
+      await recordFailure(em, limits);
+      throw new ValidationError('wrong_password', 'Enter the password of this account to confirm the address. If you did not choose it, use "forgot password" instead.');
+    }
+    await em.transactional(async (tx) => {
       const customer = await consumeOneTimeToken(tx, request.body.token, 'verify_email');
       customer.emailVerifiedAt ??= new Date();
       await voidOneTimeTokens(tx, customer.id, ['verify_email']);
@@ -266,18 +294,17 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Email a new confirmation link',
-      description: 'Answers 202 whatever the address: unknown, already confirmed or pending.',
+      description: 'Answers 202 whatever the address: unknown, already confirmed or pending. The address is looked up after answering, so the answer takes as long either way.',
       body: EmailBody,
       response: { 202: AcceptedResponse, ...errorResponses(400, 429) },
     },
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
-    await resendLimiter.check(request, reply, email);
-    const customer = await request.em.findOne(CustomerUser, { email });
-    if (customer?.isActive && !customer.emailVerifiedAt) {
-      const issued = await issueOneTimeToken(request.em, customer, 'verify_email');
-      await queueEmail(app.deps, verifyEmailMessage(config, customer, issued));
-    }
+    await countEmailRequest(request, reply, emailLimit, 'resend-verification', email);
+    afterAnswer(request, reply, async () => {
+      const customer = await request.em.findOne(CustomerUser, { email });
+      if (customer?.isActive && !customer.emailVerifiedAt) await queueEmail(app.deps, verifyEmailMessage(config, customer));
+    });
     return reply.status(202).send({ message: LINK_SENT });
   });
 
@@ -285,18 +312,17 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Email a link to choose a new password (valid 1 hour)',
-      description: 'Answers 202 whether or not the address has an account.',
+      description: 'Answers 202 whether or not the address has an account. The address is looked up after answering, so the answer takes as long either way.',
       body: EmailBody,
       response: { 202: AcceptedResponse, ...errorResponses(400, 429) },
     },
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
-    await forgotLimiter.check(request, reply, email);
-    const customer = await request.em.findOne(CustomerUser, { email });
-    if (customer?.isActive) {
-      const issued = await issueOneTimeToken(request.em, customer, 'reset_password');
-      await queueEmail(app.deps, passwordResetMessage(config, customer, issued));
-    }
+    await countEmailRequest(request, reply, emailLimit, 'forgot-password', email);
+    afterAnswer(request, reply, async () => {
+      const customer = await request.em.findOne(CustomerUser, { email });
+      if (customer?.isActive) await queueEmail(app.deps, passwordResetMessage(config, customer));
+    });
     return reply.status(202).send({ message: LINK_SENT });
   });
 
@@ -344,9 +370,13 @@ export const customerRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     }, async (request, reply) => {
       const customer = request.customer;
-      await changePasswordLimiter.check(request, reply, customer.email);
+      const limits = signInLimits(loginLimit, 'change-password', customer.id, request.ip);
+      await assertNotBackingOff(request.em, reply, limits);
       const matches = customer.passwordHash ? await verifyPassword(customer.passwordHash, request.body.current_password) : false;
-      if (!matches) throw new ValidationError('wrong_password', 'The current password is not correct');
+      if (!matches) {
+        await recordFailure(request.em, limits);
+        throw new ValidationError('wrong_password', 'The current password is not correct');
+      }
       assertStrongPassword(request.body.new_password, customer.email);
       const now = new Date();
       customer.passwordHash = await hashPassword(request.body.new_password);

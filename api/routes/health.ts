@@ -1,10 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { authenticateAdmin } from '../auth/admin.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
 const Check = Type.Object({ ok: Type.Boolean(), error: Type.Optional(Type.String()) });
-const Readiness = Type.Object({ status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]), checks: Type.Object({ database: Check, temporal: Check }) });
+const Readiness = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  checks: Type.Optional(Type.Object({ database: Check, temporal: Check }, { description: 'Only for an operator (admin token): what failed and why' })),
+});
+
+async function isOperator(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (request.headers.authorization === undefined) return false;
+  try {
+    await authenticateAdmin(request, reply);
+    return true;
+  } catch {
+    reply.removeHeader('www-authenticate');
+    return false;
+  }
+}
 
 async function probe(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
   try {
@@ -22,14 +38,21 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/health/ready', {
-    schema: { tags: ['health'], summary: 'Database and Temporal are reachable', response: { 200: Readiness, 503: Readiness } },
-  }, async (_request, reply) => {
+    schema: {
+      tags: ['health'],
+      summary: 'Database and Temporal are reachable',
+      description: 'Says only ready or not ready; with the admin token it also names each check and its error.',
+      response: { 200: Readiness, 503: Readiness },
+    },
+  }, async (request, reply) => {
     const { orm, temporal } = app.deps;
     const [database, temporalCheck] = await Promise.all([
       probe(() => orm.em.getConnection().execute('select 1')),
       probe(() => temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
     ]);
     const ready = database.ok && temporalCheck.ok;
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { database, temporal: temporalCheck } });
+    const status = ready ? 'ready' as const : 'not_ready' as const;
+    const details = await isOperator(request, reply) ? { checks: { database, temporal: temporalCheck } } : {};
+    return reply.status(ready ? 200 : 503).send({ status, ...details });
   });
 };

@@ -6,7 +6,7 @@ import { verifyAgainstNothing, verifyPassword } from '../../lib/auth/passwords.j
 import { AuthError } from '../../lib/errors.js';
 import { authenticateAdmin } from '../auth/admin.js';
 import { csrfTokenFor, endOperatorSession, OPERATOR_COOKIE, startOperatorSession } from '../auth/operator-sessions.js';
-import { createAttemptLimiter } from '../auth/rate-limit.js';
+import { assertNotBackingOff, clearFailures, recordFailure, signInLimits } from '../auth/rate-limit.js';
 import { errorResponses } from '../schemas/common.js';
 import { Email, NoContent, Password } from '../schemas/customer.js';
 
@@ -20,7 +20,6 @@ const ConsoleSession = Type.Object({
 /** Sign-in and sign-out of named operators for the agent console (a cookie session with a CSRF token). */
 export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
-  const limiter = createAttemptLimiter(app, config.auth.rateLimits.login);
   const tags = ['support agents'];
   const answer = (operator: IOperator, token: string) => ({
     operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role },
@@ -36,10 +35,15 @@ export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const email = request.body.email.trim().toLowerCase();
-    await limiter.check(request, reply, email);
+    const limits = signInLimits(config.auth.rateLimits.login, 'operator-login', email, request.ip);
+    await assertNotBackingOff(request.em, reply, limits);
     const operator = await request.em.findOne(Operator, { email });
     const matches = operator ? await verifyPassword(operator.passwordHash, request.body.password) : await verifyAgainstNothing(request.body.password);
-    if (!operator || !matches || !operator.isActive) throw new AuthError('invalid_credentials', 'The email address or password is incorrect');
+    if (!operator || !matches || !operator.isActive) {
+      await recordFailure(request.em, limits);
+      throw new AuthError('invalid_credentials', 'The email address or password is incorrect');
+    }
+    await clearFailures(request.em, [limits[1]!.key]);
     operator.lastLoginAt = new Date();
     const token = await startOperatorSession(request.em, config, operator, reply);
     return answer(operator, token);

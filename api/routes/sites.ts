@@ -4,6 +4,7 @@ import { findSiteBySlug } from '../../db/sites.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
 import { siteUrl } from '../../lib/urls.js';
+import { assertHoldAllowed, recordHold } from '../services/purchase-holds.js';
 import { errorResponses, Slug } from '../schemas/common.js';
 import { requestClaimCheckout } from '../services/claims.js';
 import { recordServerEvent } from '../../db/analytics.js';
@@ -70,17 +71,20 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Starts or joins the site\'s claim workflow. The same claimant gets the same checkout again; another claimant gets 409 site_being_claimed while a checkout is open.',
       params: Type.Object({ slug: Slug }),
       body: PurchaseRequest,
-      response: { 200: PurchaseResponse, ...errorResponses(400, 404, 409, 503) },
+      response: { 200: PurchaseResponse, ...errorResponses(400, 404, 409, 429, 503) },
     },
   }, async (request) => {
     const site = await findSiteBySlug(request.em, request.params.slug);
     if (!site) throw new NotFoundError('site_not_found', `No site with slug "${request.params.slug}"`);
     if (site.status !== 'preview') throw new ConflictError('site_not_available', 'This site has already been claimed.');
     const claimant = { email: request.body.email.trim().toLowerCase(), name: request.body.name.trim() };
+    const hold = { siteId: site.id, email: claimant.email, clientIp: request.ip };
+    await assertHoldAllowed(request.em, app.deps.config.purchaseHolds, hold);
     const { visitorId } = anonymousVisitor(request, app.deps.config.analytics, site.id);
     const timeout = app.deps.config.analytics.sessionTimeoutMs;
     await recordServerEvent(request.em.fork(), { siteId: site.id, type: 'claim_started', visitorId }, timeout);
     const checkout = await requestClaimCheckout(app.deps, site, claimant);
+    await recordHold(request.em, hold, new Date(checkout.expiresAt));
     await recordServerEvent(request.em.fork(), { siteId: site.id, type: 'checkout_opened', visitorId, dedupeKey: `checkout_opened:${checkout.workflowId}:${checkout.expiresAt}` }, timeout);
     return { checkout_url: checkout.checkoutUrl, workflow_id: checkout.workflowId, expires_at: checkout.expiresAt };
   });

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Type } from 'typebox';
 import { SupportTicket, TicketAction } from '../../db/entities/index.js';
 import type { ITicketAction } from '../../db/entities/ticket-action.entity.js';
-import { TICKET_STATUSES } from '../../db/entities/support-ticket.entity.js';
+import { TICKET_STATUSES, type ISupportTicket } from '../../db/entities/support-ticket.entity.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { authenticate } from '../auth/authenticate.js';
 import { authenticateAdmin } from '../auth/admin.js';
+import { countAttempt, limitKey } from '../auth/rate-limit.js';
 import { errorResponses } from '../schemas/common.js';
 import { selectCustomerSite } from '../services/site-selection.js';
 import { addReply, agentTicket, customerTicket, endTicket, openTicket, rateTicket, ticketDto, ticketWithMessages } from '../services/tickets.js';
@@ -42,7 +45,21 @@ const Ticket = Type.Object({
     action: Type.String(), actor: Type.String(), detail: Type.Union([Type.String(), Type.Null()]), created_at: Type.String({ format: 'date-time' }),
   }), { description: 'What agents did on the ticket, oldest first (agent view only)' })),
 });
-const TicketList = Type.Object({ tickets: Type.Array(Ticket) });
+const TicketList = Type.Object({
+  tickets: Type.Array(Ticket),
+  next_offset: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Pass as `offset` for the next page; null on the last page' }),
+});
+const Page = {
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Tickets per page' }),
+  offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0, description: 'Tickets to skip' }),
+};
+
+/** One page of tickets: asks for one more than the page to know whether another page follows. */
+async function ticketPage(em: EntityManager, where: FilterQuery<ISupportTicket>, orderBy: QueryOrderMap<ISupportTicket>, page: { limit: number; offset: number }) {
+  const rows = await em.find(SupportTicket, where, { populate: ['site'], orderBy, limit: page.limit + 1, offset: page.offset });
+  const more = rows.length > page.limit;
+  return { tickets: rows.slice(0, page.limit).map((t) => ticketDto(t)), next_offset: more ? page.offset + page.limit : null };
+}
 const Accepted = Type.Object({ accepted: Type.Literal(true) });
 
 const OpenTicketBody = Type.Object({
@@ -61,13 +78,15 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['tickets'], summary: 'Open a ticket about one of your sites', security,
       description: 'With one site, site_id may be left out; with several it is required (400 site_selection_required lists them).',
-      body: OpenTicketBody, response: { 201: Ticket, ...errorResponses(400, 401, 403, 413) },
+      body: OpenTicketBody, response: { 201: Ticket, ...errorResponses(400, 401, 403, 413, 429) },
     },
   }, async (request, reply) => {
     const site = await selectCustomerSite(request.em, request.customer.id, request.body.site_id).catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new ValidationError('no_site', 'Support tickets are about a site, and you do not own one yet');
       throw error;
     });
+    const { windowMs, max } = app.deps.config.ticketCreation;
+    await countAttempt(request.em, reply, limitKey('ticket-create', request.customer.id), { windowMs, max }, 'opening tickets');
     const ticket = await openTicket(app.deps, request.em, {
       customerId: request.customer.id, siteId: site.id, siteSlug: site.slug, subject: request.body.subject.trim(), description: request.body.description.trim(),
     });
@@ -77,15 +96,13 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: {
       tags: ['tickets'], summary: 'Your tickets, newest first, optionally for one site or in one status', security,
-      querystring: Type.Object({ site_id: Type.Optional(Type.String({ format: 'uuid' })), status: Type.Optional(Status) }, { additionalProperties: false }),
+      querystring: Type.Object({ site_id: Type.Optional(Type.String({ format: 'uuid' })), status: Type.Optional(Status), ...Page }, { additionalProperties: false }),
       response: { 200: TicketList, ...errorResponses(400, 401) },
     },
   }, async (request) => {
-    const { site_id: siteId, status } = request.query;
-    const tickets = await request.em.find(SupportTicket, {
-      customer: request.customer.id, ...(siteId ? { site: siteId } : {}), ...(status ? { status } : {}),
-    }, { populate: ['site'], orderBy: { createdAt: 'desc' } });
-    return { tickets: tickets.map((t) => ticketDto(t)) };
+    const { site_id: siteId, status, limit, offset } = request.query;
+    const where = { customer: request.customer.id, ...(siteId ? { site: siteId } : {}), ...(status ? { status } : {}) };
+    return ticketPage(request.em, where, { createdAt: 'desc', id: 'desc' }, { limit, offset });
   });
 
   app.get('/:id', {
@@ -128,14 +145,12 @@ export const agentTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', {
     schema: {
       tags: ['support agents'], summary: 'The ticket queue, most urgent deadline first (default: waiting on an agent)', security,
-      querystring: Type.Object({ status: Type.Optional(Status) }, { additionalProperties: false }),
+      querystring: Type.Object({ status: Type.Optional(Status), ...Page }, { additionalProperties: false }),
       response: { 200: TicketList, ...errorResponses(400, 401) },
     },
   }, async (request) => {
-    const tickets = await request.em.find(SupportTicket, { status: request.query.status ?? 'awaiting_agent' }, {
-      populate: ['site'], orderBy: { slaDueAt: 'asc', createdAt: 'asc' },
-    });
-    return { tickets: tickets.map((t) => ticketDto(t)) };
+    const { status, limit, offset } = request.query;
+    return ticketPage(request.em, { status: status ?? 'awaiting_agent' }, { slaDueAt: 'asc', createdAt: 'asc', id: 'asc' }, { limit, offset });
   });
 
   /** Records who did what on the ticket: the signed-in operator, or the admin API token for machine clients. */

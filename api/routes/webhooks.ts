@@ -28,7 +28,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const raw = request.body;
     try {
-      verifyWebhook(app.deps.config.recurrente.webhookSecret, request.headers, raw);
+      verifyWebhook(app.deps.config.recurrente.webhookSecrets, request.headers, raw);
     } catch (error) {
       if (error instanceof WebhookSignatureError) throw new AppError(401, `webhook_${error.reason}`, error.message);
       throw error;

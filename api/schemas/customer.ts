@@ -34,6 +34,8 @@ export const LoginBody = body({ email: Email, password: Password });
 export const RefreshBody = body({ refresh_token: Type.Optional(OpaqueToken) });
 /** POST /customer/verify-email */
 export const TokenBody = body({ token: OpaqueToken });
+/** Confirming an address takes the account's password too, so nobody confirms a password someone else chose. */
+export const VerifyEmailBody = body({ token: OpaqueToken, password: Password });
 /** POST /customer/reset-password and /customer/set-password */
 export const TokenPasswordBody = body({ token: OpaqueToken, password: NewPassword });
 /** POST /customer/resend-verification and /customer/forgot-password */

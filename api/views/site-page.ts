@@ -32,16 +32,7 @@ function claimBar(offer: ClaimOffer): string {
   </form>
   <output id="claim-error"></output>
 </aside>
-<script>
-document.getElementById('claim-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = event.target;
-  const body = JSON.stringify({ name: form.name.value, email: form.email.value });
-  const res = await fetch('/api/v1/sites/' + form.dataset.slug + '/purchase', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  const data = await res.json();
-  if (res.ok) { window.location.href = data.checkout_url; } else { document.getElementById('claim-error').textContent = data.message; }
-});
-</script>`;
+<script src="/assets/claim.js" defer></script>`;
 }
 
 function contactBlock(business: SitePageModel['business']): string {

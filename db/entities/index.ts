@@ -23,6 +23,8 @@ import { WebhookEvent } from './webhook-event.entity.js';
 import { Operator } from './operator.entity.js';
 import { OperatorSession } from './operator-session.entity.js';
 import { TicketAction } from './ticket-action.entity.js';
+import { PurchaseHold } from './purchase-hold.entity.js';
+import { RateLimitCounter } from './rate-limit-counter.entity.js';
 
 export {
   AnalyticsEvent,
@@ -50,6 +52,8 @@ export {
   Operator,
   OperatorSession,
   TicketAction,
+  PurchaseHold,
+  RateLimitCounter,
 };
 
 /** The explicit entity list the ORM is configured with. */
@@ -79,4 +83,6 @@ export const entities = [
   Operator,
   OperatorSession,
   TicketAction,
+  PurchaseHold,
+  RateLimitCounter,
 ];

@@ -6,6 +6,7 @@ import { Migration20261128062847_hosting_domains } from './Migration202611280628
 import { Migration20261128062803_analytics } from './Migration20261128062803_analytics.js';
 import { Migration20261128063718_site_edits } from './Migration20261128063718_site_edits.js';
 import { Migration20261128063335_portal_operators } from './Migration20261128063335_portal_operators.js';
+import { Migration20261128062925_security_limits } from './Migration20261128062925_security_limits.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128062803_analytics', class: Migration20261128062803_analytics },
   { name: 'Migration20261128063718_site_edits', class: Migration20261128063718_site_edits },
   { name: 'Migration20261128063335_portal_operators', class: Migration20261128063335_portal_operators },
+  { name: 'Migration20261128062925_security_limits', class: Migration20261128062925_security_limits },
 ];

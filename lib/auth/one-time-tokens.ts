@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config.js';
 import { accountPageUrl } from '../urls.js';
 
@@ -25,4 +26,41 @@ const LINK_PAGES: Record<OneTimeTokenPurpose, string> = {
 /** The link a customer clicks in the email. */
 export function tokenLink(config: Pick<AppConfig, 'publicBaseUrl'>, purpose: OneTimeTokenPurpose, token: string): string {
   return accountPageUrl(config, LINK_PAGES[purpose], { token });
+}
+
+/** The link without its token: what workflows and the email log carry until the sending activity mints one. */
+export function linkBase(config: Pick<AppConfig, 'publicBaseUrl'>, purpose: OneTimeTokenPurpose): string {
+  return accountPageUrl(config, LINK_PAGES[purpose]);
+}
+
+/** The model field of each link email that carries the link; the sending activity fills in its token. */
+export const LINK_FIELDS = { verify_email: 'verifyUrl', password_reset: 'resetUrl', welcome_set_password: 'setPasswordUrl' } as const;
+
+/** Which template carries which kind of link. */
+const LINK_TEMPLATES = { verify_email: 'verify_email', reset_password: 'password_reset', set_password: 'welcome_set_password' } as const;
+
+/** The emailed link of a message: its kind and whose account it opens. The token is minted when the email is sent. */
+export interface OneTimeLink {
+  purpose: OneTimeTokenPurpose;
+  customerId: string;
+}
+
+/** The template a link of this purpose is sent in, e.g. to find it in a mailbox. */
+export function linkTemplate(purpose: OneTimeTokenPurpose): (typeof LINK_TEMPLATES)[OneTimeTokenPurpose] {
+  return LINK_TEMPLATES[purpose];
+}
+
+/** A fresh idempotency key for one link email (one token, one email, whatever retries happen). */
+export function linkEmailKey(purpose: OneTimeTokenPurpose): string {
+  return `${purpose}:${randomUUID()}`;
+}
+
+/** Replaces the value of every `token` query parameter in the text, so logs and stored emails never hold a live link. */
+export function redactTokens(text: string): string {
+  return text.replace(/([?&]token=)[^&#\s"']*/g, '$1[redacted]');
+}
+
+/** The email model with every link token redacted, for the `email_messages` log. */
+export function redactedModel(model: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(model).map(([key, value]) => [key, typeof value === 'string' ? redactTokens(value) : value]));
 }

@@ -1,5 +1,6 @@
 import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import { Value } from 'typebox/value';
+import type { OneTimeLink } from '../auth/one-time-tokens.js';
 import { escapeHtml } from '../html.js';
 
 /** Names of the transactional emails the platform sends. */
@@ -93,8 +94,8 @@ export const EmailRequestSchema = Type.Union([
 /** A validated (template, model) pair. */
 export type EmailRequest = Static<typeof EmailRequestSchema>;
 
-/** A transactional email to send once per idempotency key. */
-export type SendEmailInput = EmailRequest & { idempotencyKey: string; to: string };
+/** A transactional email to send once per idempotency key; with `oneTimeLink` the sending activity mints the link's token, so it never travels through workflow history. */
+export type SendEmailInput = EmailRequest & { idempotencyKey: string; to: string; oneTimeLink?: OneTimeLink };
 
 /** True when the value is a known template with a model that matches it. */
 export function isEmailRequest(value: unknown): value is EmailRequest {

@@ -25,9 +25,10 @@ export type WebhookHeaders = Record<string, string | string[] | undefined>;
 /**
  * Verifies Svix headers (`svix-id`, `svix-timestamp`, `svix-signature`) against the raw body.
  * The timestamp is checked here against `now` because svix's own `verify` only reads the system clock;
- * the HMAC comes from svix's `Webhook.sign`, and any `v1` entry in the header may match.
+ * the HMAC comes from svix's `Webhook.sign`, and any `v1` entry in the header may match. Several secrets may be
+ * given (old and new while the endpoint's secret is rotated): a signature by any of them is accepted.
  */
-export function verifyWebhook(secret: string, headers: WebhookHeaders, rawBody: string | Buffer, now: Date = new Date()): void {
+export function verifyWebhook(secrets: string | readonly string[], headers: WebhookHeaders, rawBody: string | Buffer, now: Date = new Date()): void {
   const id = header(headers, 'svix-id');
   const timestamp = header(headers, 'svix-timestamp');
   const signatures = header(headers, 'svix-signature');
@@ -38,8 +39,12 @@ export function verifyWebhook(secret: string, headers: WebhookHeaders, rawBody: 
   if (Math.abs(now.getTime() / 1000 - sentAt) > WEBHOOK_TOLERANCE_SECONDS) {
     throw new WebhookSignatureError('stale_timestamp', 'svix-timestamp is outside the allowed tolerance');
   }
-  const expected = new Webhook(secret).sign(id, new Date(sentAt * 1000), rawBody);
-  if (!signatures.split(' ').some((candidate) => sameSignature(candidate, expected))) {
+  const candidates = signatures.split(' ');
+  const accepted = (typeof secrets === 'string' ? [secrets] : secrets).some((secret) => {
+    const expected = new Webhook(secret).sign(id, new Date(sentAt * 1000), rawBody);
+    return candidates.some((candidate) => sameSignature(candidate, expected));
+  });
+  if (!accepted) {
     throw new WebhookSignatureError('bad_signature', 'no matching signature found');
   }
 }

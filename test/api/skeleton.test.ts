@@ -22,13 +22,14 @@ describe('health', () => {
   });
 
   it('readiness is 200 when PostgreSQL and Temporal answer', async () => {
-    const res = await api.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
+    const res = await api.app.inject({ method: 'GET', url: '/api/v1/health/ready', headers: { authorization: `Bearer ${api.config.auth.adminApiToken}` } });
     expect(res.json()).toEqual({ status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } });
     expect(res.statusCode).toBe(200);
   });
 
-  it('readiness is 503 and names Temporal when it is unreachable', async () => {
-    const res = await unreachable.app.inject({ method: 'GET', url: '/api/v1/health/ready' });
+  it('readiness is 503 when Temporal is unreachable, and names it only to an operator', async () => {
+    expect((await unreachable.app.inject({ method: 'GET', url: '/api/v1/health/ready' })).json()).toEqual({ status: 'not_ready' });
+    const res = await unreachable.app.inject({ method: 'GET', url: '/api/v1/health/ready', headers: { authorization: `Bearer ${unreachable.config.auth.adminApiToken}` } });
     expect(res.statusCode).toBe(503);
     const body = res.json<{ status: string; checks: { database: { ok: boolean }; temporal: { ok: boolean; error?: string } } }>();
     expect(body.status).toBe('not_ready');

@@ -7,9 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '../../lib/config.js';
+import { encryptedDataConverter } from '../../lib/temporal/codec.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { sendEmailWorkflow } from '../../workflows/send-email.js';
 import { freePort } from '../helpers/ports.js';
+
+/** The run command uses the development codec key; clients of its Temporal server need it too. */
+const dataConverter = encryptedDataConverter(loadConfig({}).temporal.codecKeys);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dbName = `webmagic_e2e_${randomBytes(4).toString('hex')}`;
@@ -87,7 +92,7 @@ describe('the run command', () => {
     expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
 
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter });
     const key = `e2e-${randomBytes(4).toString('hex')}`;
     await client.workflow.execute(sendEmailWorkflow, {
       workflowId: workflowIds.email(key),
@@ -102,7 +107,7 @@ describe('the run command', () => {
 
     const second = await startPlatform();
     const again = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    const described = await new Client({ connection: again }).workflow.getHandle(workflowIds.email(key)).describe();
+    const described = await new Client({ connection: again, dataConverter }).workflow.getHandle(workflowIds.email(key)).describe();
     expect(described.status.name).toBe('COMPLETED');
     await again.close();
     expect(second.output()).toContain('demo sites created: 0');

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, EMBEDDED_DATABASE_URL, loadConfig, parseDuration } from '../../lib/config.js';
 
+/** A production configuration with every secret and host set properly. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app@db:5432/webmagic',
+  JWT_SECRET: 'x'.repeat(40),
+  ADMIN_API_TOKEN: 'admin-token-from-the-vault-0123456789',
+  RECURRENTE_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi1zZWNyZXQ=',
+  RECURRENTE_API_URL: 'https://app.recurrente.com/api',
+  POSTMARK_API_HOST: 'api.postmarkapp.com',
+  TEMPORAL_CODEC_KEYS: `k2026:${Buffer.alloc(32, 7).toString('base64')}`,
+  ANALYTICS_SALT: 'analytics-salt-from-the-vault',
+};
+
 describe('loadConfig', () => {
   it('fills every setting with its development default', () => {
     const config = loadConfig({});
@@ -37,17 +50,36 @@ describe('loadConfig', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_WEBHOOK_SECRET', 'ANALYTICS_SALT', 'DATABASE_URL']) expect(message).toContain(key);
+    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'RECURRENTE_WEBHOOK_SECRET', 'ANALYTICS_SALT', 'DATABASE_URL', 'TEMPORAL_CODEC_KEYS']) expect(message).toContain(key);
 
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://app@db:5432/webmagic',
-      JWT_SECRET: 'x'.repeat(40),
-      ADMIN_API_TOKEN: 'admin-token-from-vault',
-      RECURRENTE_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi1zZWNyZXQ=',
-      ANALYTICS_SALT: 'analytics-salt-from-vault',
-    });
+    const config = loadConfig(PRODUCTION);
     expect(config.env).toBe('production');
+  });
+});
+
+describe('production hosts and tokens', () => {
+  it('refuses local provider and Postmark hosts and a short admin token in production', () => {
+    for (const [key, value] of [
+      ['RECURRENTE_API_URL', 'http://127.0.0.1:3001/api'],
+      ['RECURRENTE_API_URL', 'http://localhost:3001/api'],
+      ['POSTMARK_API_HOST', '127.0.0.1:3002'],
+      ['POSTMARK_API_HOST', 'localhost'],
+      ['ADMIN_API_TOKEN', 'only-twenty-chars-xx'],
+    ] as const) {
+      expect(() => loadConfig({ ...PRODUCTION, [key]: value }), `${key}=${value}`).toThrow(new RegExp(key));
+    }
+    expect(loadConfig(PRODUCTION).recurrente.apiUrl).toBe('https://app.recurrente.com/api');
+  });
+
+  it('accepts several webhook secrets (rotation) and several codec keys, the first signing and encrypting', () => {
+    const config = loadConfig({
+      RECURRENTE_WEBHOOK_SECRET: 'whsec_bmV3LXNlY3JldA==,whsec_b2xkLXNlY3JldA==',
+      TEMPORAL_CODEC_KEYS: `new:${Buffer.alloc(32, 1).toString('base64')},old:${Buffer.alloc(32, 2).toString('base64')}`,
+    });
+    expect(config.recurrente.webhookSecret).toBe('whsec_bmV3LXNlY3JldA==');
+    expect(config.recurrente.webhookSecrets).toEqual(['whsec_bmV3LXNlY3JldA==', 'whsec_b2xkLXNlY3JldA==']);
+    expect(config.temporal.codecKeys.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(() => loadConfig({ TEMPORAL_CODEC_KEYS: `short:${Buffer.alloc(16).toString('base64')}` })).toThrow(/TEMPORAL_CODEC_KEYS/);
   });
 });
 

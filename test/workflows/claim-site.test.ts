@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription, WebhookEvent } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
+import { customerEmailKey } from '../../lib/search-key.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { claimStateQuery } from '../../workflows/claim-site.js';
 import { claimResult, openCheckout, pressCheckoutButton, purchase, purchaseCounts, siteIdOf } from '../helpers/claims.js';
@@ -74,7 +75,7 @@ describe('claim → pay → own', () => {
       for await (const wf of stack.api.temporal.workflow.list({ query })) ids.push(wf.workflowId);
       return ids;
     };
-    await expect.poll(() => find(`SiteSlug = "roofer-bob" AND CustomerEmail = "ana@example.com" AND BusinessStatus = "awaiting_payment"`)).toContain(workflowIds.claim(siteId));
+    await expect.poll(() => find(`SiteSlug = "roofer-bob" AND CustomerEmail = "${customerEmailKey('ana@example.com')}" AND BusinessStatus = "awaiting_payment"`)).toContain(workflowIds.claim(siteId));
   });
 
   it('answers 409 site_not_available once the site is owned', async () => {
@@ -157,7 +158,7 @@ describe('claim → pay → own', () => {
     const bobSite = await siteIdOf(stack, 'roofer-bob');
     await pressCheckoutButton(await openCheckout(stack, 'plumber-joe', ana), 'pay');
     await claimResult(stack, joe);
-    await stack.api.orm.em.fork().nativeUpdate(CustomerUser, { email: 'ana@example.com' }, { passwordHash: '$argon2id$set-by-the-owner' });
+    await stack.api.orm.em.fork().nativeUpdate(CustomerUser, { email: 'ana@example.com' }, { passwordHash: '$argon2id$set-by-the-owner', emailVerifiedAt: new Date() });
 
     await pressCheckoutButton(await openCheckout(stack, 'roofer-bob', ana), 'pay');
     await claimResult(stack, bobSite);
@@ -197,7 +198,7 @@ describe('claim → pay → own', () => {
     await stack.recurrente.flush();
 
     const em = stack.api.orm.em.fork();
-    await expect.poll(async () => (await em.fork().find(Payment, {}, { orderBy: { createdAt: 'asc' } })).map((p) => p.status)).toEqual(['succeeded', 'refunded']);
+    await expect.poll(async () => (await em.fork().find(Payment, {}, { orderBy: { createdAt: 'asc' } })).map((p) => p.status), { timeout: 15_000 }).toEqual(['succeeded', 'refunded']);
     const owners = await em.find(CustomerSiteOwnership, { site: siteId }, { populate: ['customer'] });
     expect(owners.map((o) => o.customer.email)).toEqual(['bob@example.com']);
     expect(await em.count(EmailMessage, { toAddress: 'ana@example.com' })).toBe(0);

@@ -42,7 +42,7 @@ describe('sendEmailWorkflow', () => {
     expect(sent[0]).toMatchObject({ To: 'owner@example.com', MessageID: result.messageId, Metadata: { idempotency_key: input.idempotencyKey } });
     const log = await api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: input.idempotencyKey });
     expect(log).toMatchObject({ status: 'sent', providerMessageId: result.messageId, template: 'verify_email', attempts: 1, toAddress: 'owner@example.com' });
-    expect(log.model).toEqual(input.model);
+    expect(log.model).toEqual({ ...input.model, verifyUrl: 'http://webmagic.test/verify?token=[redacted]' });
   });
 
   it('queuing the same key again sends nothing more', async () => {

@@ -191,22 +191,29 @@ export function PasswordLinkPage(props: { purpose: 'set' | 'reset' }) {
   );
 }
 
-/** The page behind the emailed confirmation link; confirms on a click (mail scanners only fetch the page). */
+/**
+ * The page behind the emailed confirmation link. Confirming takes the account's password, so a link can never
+ * vouch for a password that someone else set on an unverified account (mail scanners only fetch the page).
+ */
 export function VerifyEmailPage() {
   const [token] = useState(takeLinkToken);
+  const [password, setPassword] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   const submit = () => action.run(async () => {
-    setDone((await publicCall<{ message: string }>('POST', '/customer/verify-email', { token })).message);
+    setDone((await publicCall<{ message: string }>('POST', '/customer/verify-email', { token, password })).message);
   });
   return (
     <PublicShell>
       <PageTitle>Confirm your email address</PageTitle>
       {done ? <><Notice kind="success">{done}</Notice><p><a href="/account/sign-in">Sign in</a></p></> : !token ? <Notice kind="error">This link is incomplete. Open the link from your email again.</Notice> : (
         <>
-          <p>Confirm this email address for your WebMagic account.</p>
+          <p>Enter the password of your WebMagic account to confirm this email address.</p>
           {action.error && <Notice kind="error">{action.error.message}</Notice>}
-          <form onSubmit={onSubmit(submit)}><button type="submit" disabled={action.busy}>Confirm email address</button></form>
+          <form onSubmit={onSubmit(submit)}>
+            <Field id="current-password" label="Your password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />
+            <button type="submit" disabled={action.busy}>Confirm email address</button>
+          </form>
         </>
       )}
     </PublicShell>

@@ -39,7 +39,7 @@ describe('POST /customer/register', () => {
     expect(early.json()).toMatchObject({ error: 'email_not_verified' });
 
     const { token } = await linkFromEmail(ctx, 'ana@example.com', 'verify_email');
-    const verified = await call(ctx, 'POST', '/verify-email', { body: { token } });
+    const verified = await call(ctx, 'POST', '/verify-email', { body: { token, password: PASSWORD } });
     expect(verified.statusCode).toBe(200);
     expect(verified.json()).toMatchObject({ status: 'email_verified' });
 
@@ -126,8 +126,8 @@ describe('POST /customer/verify-email', () => {
 
   it('works once: a reused link is refused', async () => {
     const token = await registered();
-    expect((await call(ctx, 'POST', '/verify-email', { body: { token } })).statusCode).toBe(200);
-    const again = await call(ctx, 'POST', '/verify-email', { body: { token } });
+    expect((await call(ctx, 'POST', '/verify-email', { body: { token, password: PASSWORD } })).statusCode).toBe(200);
+    const again = await call(ctx, 'POST', '/verify-email', { body: { token, password: PASSWORD } });
     expect(again.statusCode).toBe(400);
     expect(failure(again).error).toBe('invalid_token');
     expect(failure(again).message).toMatch(/already been used/);
@@ -136,7 +136,7 @@ describe('POST /customer/verify-email', () => {
   it('refuses an expired link and leaves the address unconfirmed', async () => {
     const token = await registered();
     await ctx.api.orm.em.fork().nativeUpdate(OneTimeToken, { purpose: 'verify_email' }, { expiresAt: new Date(Date.now() - 1000) });
-    const res = await call(ctx, 'POST', '/verify-email', { body: { token } });
+    const res = await call(ctx, 'POST', '/verify-email', { body: { token, password: PASSWORD } });
     expect(res.statusCode).toBe(400);
     expect(failure(res).error).toBe('invalid_token');
     expect(failure(res).message).toMatch(/expired/);
@@ -146,17 +146,17 @@ describe('POST /customer/verify-email', () => {
   it('refuses a tampered link, a link of another kind and a malformed body', async () => {
     const token = await registered();
     const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
-    for (const body of [{ token: tampered }, { token: `${token}x` }, { token: 'x' }]) {
+    for (const body of [{ token: tampered, password: PASSWORD }, { token: `${token}x`, password: PASSWORD }, { token: 'x', password: PASSWORD }]) {
       const res = await call(ctx, 'POST', '/verify-email', { body });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: 'invalid_token' });
     }
     await call(ctx, 'POST', '/forgot-password', { body: { email: 'ana@example.com' } });
     const reset = await linkFromEmail(ctx, 'ana@example.com', 'reset_password');
-    expect((await call(ctx, 'POST', '/verify-email', { body: { token: reset.token } })).json()).toMatchObject({ error: 'invalid_token' });
+    expect((await call(ctx, 'POST', '/verify-email', { body: { token: reset.token, password: PASSWORD } })).json()).toMatchObject({ error: 'invalid_token' });
 
     const before = await accountTables(ctx);
-    for (const body of [{}, { token: 42 }, { token, extra: 1 }]) {
+    for (const body of [{}, { token }, { token: 42, password: PASSWORD }, { token, password: PASSWORD, extra: 1 }]) {
       const res = await call(ctx, 'POST', '/verify-email', { body });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: 'validation_failed' });
@@ -174,9 +174,9 @@ describe('POST /customer/resend-verification', () => {
     expect(res.statusCode).toBe(202);
     const second = await linkFromEmail(ctx, 'ana@example.com', 'verify_email');
     expect(second.token).not.toBe(first.token);
-    expect((await call(ctx, 'POST', '/verify-email', { body: { token: second.token } })).statusCode).toBe(200);
+    expect((await call(ctx, 'POST', '/verify-email', { body: { token: second.token, password: PASSWORD } })).statusCode).toBe(200);
     // Confirming voids the other outstanding link.
-    expect((await call(ctx, 'POST', '/verify-email', { body: { token: first.token } })).statusCode).toBe(400);
+    expect((await call(ctx, 'POST', '/verify-email', { body: { token: first.token, password: PASSWORD } })).statusCode).toBe(400);
   });
 
   it('answers the same for unknown and already confirmed addresses, and sends nothing', async () => {

@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { CustomerUser, OneTimeToken } from '../../../db/entities/index.js';
 import type { OneTimeTokenPurpose } from '../../../db/entities/one-time-token.entity.js';
 import { hashPassword } from '../../../lib/auth/passwords.js';
+import { linkTemplate } from '../../../lib/auth/one-time-tokens.js';
 import { workflowIds } from '../../../workflows/ids.js';
 import type { TestApi } from '../../helpers/api.js';
 import { resetDatabase } from '../../helpers/env.js';
@@ -46,12 +47,12 @@ export function useCustomerApi(overrides: Record<string, string> = GENEROUS_LIMI
   return context;
 }
 
-/** Waits for every link email the test queued, so none lands in the next test's database or mailbox. */
+/** Waits for every email workflow the test started, so none lands in the next test's database or mailbox. */
 async function settleLinkEmails(ctx: CustomerContext): Promise<void> {
-  const rows = await ctx.api.orm.em.fork().find(OneTimeToken, {});
-  for (const row of rows) {
+  const query = `TaskQueue = "${ctx.api.config.temporal.taskQueue}" AND ExecutionStatus = "Running"`;
+  for await (const execution of ctx.api.temporal.workflow.list({ query })) {
     try {
-      await ctx.api.temporal.workflow.getHandle(workflowIds.email(`${row.purpose}:${row.id}`)).result();
+      await ctx.api.temporal.workflow.getHandle(execution.workflowId).result();
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
@@ -122,12 +123,24 @@ export async function deliveredEmail(ctx: CustomerContext, idempotencyKey: strin
   return message;
 }
 
-/** Waits for the newest link email of this purpose to the address and returns the token in its link and the message. */
+const handedOut = new Set<string>();
+
+/**
+ * Waits for the next link email of this purpose to the address (one this helper has not returned before: links
+ * are minted and sent by the worker after the API answered) and returns its token, the message and its key.
+ */
 export async function linkFromEmail(ctx: CustomerContext, email: string, purpose: OneTimeTokenPurpose) {
-  const [row] = await tokenRows(ctx, email, purpose);
-  if (!row) throw new Error(`no ${purpose} token issued for ${email}`);
-  const message = await deliveredEmail(ctx, `${purpose}:${row.id}`);
-  return { token: tokenInLink(message.TextBody ?? ''), message };
+  const tag = linkTemplate(purpose);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const message = ctx.stack.postmark.sent().filter((m) => m.To === email && m.Tag === tag && !handedOut.has(m.MessageID)).at(-1);
+    if (message) {
+      handedOut.add(message.MessageID);
+      return { token: tokenInLink(message.TextBody ?? ''), message, idempotencyKey: String(message.Metadata.idempotency_key) };
+    }
+    if (Date.now() > deadline) throw new Error(`no ${purpose} email to ${email} arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The `token` query parameter of the first link in an email body. */

@@ -52,6 +52,14 @@ describe('verifyWebhook', () => {
     expect(reasonOf(() => verifyWebhook(SECRET, forged, BODY, SENT_AT))).toBe('bad_signature');
   });
 
+  it('accepts either of two secrets while the endpoint secret is rotated, and nothing else', () => {
+    const THIRD = `whsec_${Buffer.from('a-third-secret-0123456789abcdefgh').toString('base64')}`;
+    const byOld = signWebhook(OTHER_SECRET, 'msg_abc', SENT_AT, BODY);
+    expect(reasonOf(() => verifyWebhook([SECRET, OTHER_SECRET], headers, BODY, SENT_AT))).toBeUndefined();
+    expect(reasonOf(() => verifyWebhook([SECRET, OTHER_SECRET], byOld, BODY, SENT_AT))).toBeUndefined();
+    expect(reasonOf(() => verifyWebhook([SECRET, OTHER_SECRET], signWebhook(THIRD, 'msg_abc', SENT_AT, BODY), BODY, SENT_AT))).toBe('bad_signature');
+  });
+
   it('rejects a signature replayed under another message id', () => {
     expect(reasonOf(() => verifyWebhook(SECRET, { ...headers, 'svix-id': 'msg_other' }, BODY, SENT_AT))).toBe('bad_signature');
   });
