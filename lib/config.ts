@@ -68,6 +68,15 @@ export const EnvSchema = Type.Object({
   POSTMARK_API_HOST: Type.String({ default: '127.0.0.1:3002' }),
   POSTMARK_USE_HTTPS: Type.Boolean({ default: false }),
   EMAIL_FROM: Type.String({ default: 'WebMagic <hello@webmagic.local>' }),
+  TEMPORAL_TLS_CERT: Type.String({ default: '' }),
+  TEMPORAL_TLS_KEY: Type.String({ default: '' }),
+  TEMPORAL_TLS_CA: Type.String({ default: '' }),
+  TEMPORAL_TLS_SERVER_NAME: Type.String({ default: '' }),
+  TEMPORAL_API_KEY: Type.String({ default: '' }),
+  TEMPORAL_RPC_TIMEOUT: Type.Intersect([Duration], { default: '5s' }),
+  ACTIVATION_DEADLINE: Type.Intersect([Duration], { default: '14d' }),
+  ACTIVATION_REMINDERS: Type.String({ pattern: '^([0-9]+(ms|s|m|h|d)(,[0-9]+(ms|s|m|h|d))*)?$', default: '7d,13d' }),
+  OPERATOR_EMAIL: Type.String({ format: 'email', default: 'operators@webmagic.local' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -107,6 +116,18 @@ export interface AppConfig {
   assistant: { kind: 'local' | 'openai'; baseUrl: string; apiKey: string; model: string; timeoutMs: number };
   recurrente: { apiUrl: string; publicKey: string; secretKey: string; webhookSecret: string };
   postmark: { serverToken: string; apiHost: string; useHttps: boolean; from: string };
+  /** How the API and the worker reach a secured Temporal (mTLS files, or a Temporal Cloud API key) and how long an API call into it may take. */
+  temporalSecurity: { tls: TemporalTls | null; apiKey: string | null; rpcTimeoutMs: number };
+  /** Owners who never activate: deadline after the purchase, reminder offsets; and where operator cases are emailed. */
+  money: { activationDeadlineMs: number; activationRemindersMs: number[]; operatorEmail: string };
+}
+
+/** mTLS to a Temporal cluster: paths of the client certificate, its key, the CA, and the server name to verify. */
+export interface TemporalTls {
+  certPath: string;
+  keyPath: string;
+  caPath: string | null;
+  serverName: string | null;
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -155,6 +176,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const env = converted as Env;
   if (env.ASSISTANT === 'openai' && env.OPENAI_API_KEY === '') {
     throw new ConfigError('Invalid configuration:\n  OPENAI_API_KEY: must be set when ASSISTANT=openai');
+  }
+  if ((env.TEMPORAL_TLS_CERT === '') !== (env.TEMPORAL_TLS_KEY === '')) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: set both or neither');
   }
   if (env.NODE_ENV === 'production') {
     const defaulted: string[] = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
@@ -214,5 +238,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       webhookSecret: env.RECURRENTE_WEBHOOK_SECRET,
     },
     postmark: { serverToken: env.POSTMARK_SERVER_TOKEN, apiHost: env.POSTMARK_API_HOST, useHttps: env.POSTMARK_USE_HTTPS, from: env.EMAIL_FROM },
+    temporalSecurity: {
+      tls: env.TEMPORAL_TLS_CERT === '' ? null : {
+        certPath: env.TEMPORAL_TLS_CERT,
+        keyPath: env.TEMPORAL_TLS_KEY,
+        caPath: env.TEMPORAL_TLS_CA === '' ? null : env.TEMPORAL_TLS_CA,
+        serverName: env.TEMPORAL_TLS_SERVER_NAME === '' ? null : env.TEMPORAL_TLS_SERVER_NAME,
+      },
+      apiKey: env.TEMPORAL_API_KEY === '' ? null : env.TEMPORAL_API_KEY,
+      rpcTimeoutMs: parseDuration(env.TEMPORAL_RPC_TIMEOUT),
+    },
+    money: {
+      activationDeadlineMs: parseDuration(env.ACTIVATION_DEADLINE),
+      activationRemindersMs: env.ACTIVATION_REMINDERS === '' ? [] : env.ACTIVATION_REMINDERS.split(',').map(parseDuration),
+      operatorEmail: env.OPERATOR_EMAIL,
+    },
   };
 }

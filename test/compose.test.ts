@@ -35,10 +35,10 @@ describe('docker-compose.yml', () => {
     expect(services.temporal?.depends_on?.postgres?.condition).toBe('service_healthy');
   });
 
-  it('publishes the API, Temporal gRPC and the Web UI ports', () => {
+  it('publishes the API, and the Web UI on loopback only; Temporal gRPC stays on the internal network', () => {
     expect(services.api?.ports).toContain('3000:3000');
-    expect(services.temporal?.ports).toContain('7233:7233');
-    expect(services['temporal-ui']?.ports).toContain('8233:8080');
+    expect(services.temporal?.ports).toBeUndefined();
+    expect(services['temporal-ui']?.ports).toEqual(['127.0.0.1:8233:8080']);
   });
 
   it('health-checks the long-running services and starts each after what it needs is healthy', () => {

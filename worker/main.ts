@@ -1,11 +1,12 @@
 import { NativeConnection } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
 import { loadConfig } from '../lib/config.js';
+import { temporalConnectionSecurity } from '../lib/temporal.js';
 import { createActivityDeps, createWorker } from './worker.js';
 
 const config = loadConfig();
 const orm = await openOrm(config.database);
-const connection = await NativeConnection.connect({ address: config.temporal.address });
+const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalConnectionSecurity(config.temporalSecurity) });
 try {
   const worker = await createWorker(createActivityDeps(config, orm), connection);
   console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
