@@ -18,6 +18,8 @@ import { SupportTicket } from './support-ticket.entity.js';
 import { TicketMessage } from './ticket-message.entity.js';
 import { VisitorSession } from './visitor-session.entity.js';
 import { WebhookEvent } from './webhook-event.entity.js';
+import { OperatorCase } from './operator-case.entity.js';
+import { ProcessedPayment } from './processed-payment.entity.js';
 
 export {
   AnalyticsEvent,
@@ -40,6 +42,8 @@ export {
   TicketMessage,
   VisitorSession,
   WebhookEvent,
+  OperatorCase,
+  ProcessedPayment,
 };
 
 /** The explicit entity list the ORM is configured with. */
@@ -64,4 +68,6 @@ export const entities = [
   TicketMessage,
   VisitorSession,
   WebhookEvent,
+  OperatorCase,
+  ProcessedPayment,
 ];
