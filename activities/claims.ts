@@ -1,6 +1,8 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Context } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../db/entities/index.js';
+import { CustomerSiteOwnership, CustomerUser, Payment, ProcessedPayment, Site, Subscription } from '../db/entities/index.js';
+import type { PaymentOutcome } from '../db/entities/processed-payment.entity.js';
 import { recordPaymentOnce } from '../db/payments.js';
 import { prepareWelcomeSetPasswordEmail } from '../lib/auth/one-time-tokens.js';
 import type { AppConfig } from '../lib/config.js';
@@ -28,6 +30,24 @@ export interface PaymentRecordInput {
   amountCents: number;
   currency: string;
   paidAt: string;
+}
+
+/** What a workflow asks before applying a payment: this payment, for this site, as a purchase or a subscription charge. */
+export interface PaymentDecisionInput {
+  providerPaymentId: string;
+  siteId: string;
+  kind: 'purchase' | 'subscription';
+  /** What to record when the payment is new: `applied` to apply it, `refunded`/`parked` when it is given back or held. */
+  outcome: PaymentOutcome;
+}
+
+/**
+ * The processed-payments table's answer: `decided` is this run's own decision (first time, or a retry of the same
+ * run); otherwise the payment was decided earlier (`earlier`) or another payment is already the site's purchase (`taken`).
+ */
+export interface PaymentDecision {
+  status: 'decided' | 'earlier' | 'taken';
+  outcome: PaymentOutcome;
 }
 
 /**
@@ -66,6 +86,33 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
         paidAt: new Date(input.paidAt),
       });
       return { paymentId };
+    },
+
+    /**
+     * Records what is done with a provider payment, once: the durable "already applied?" check. At most one purchase
+     * per site is applied (a partial unique index), so a second purchase payment is answered `taken`.
+     */
+    async decidePayment(input: PaymentDecisionInput): Promise<PaymentDecision> {
+      const info = Context.current().info;
+      const workflowId = info.workflowExecution?.workflowId ?? 'none';
+      const runId = info.workflowExecution?.runId ?? 'none';
+      const em = deps.orm.em.fork();
+      try {
+        await em.insert(ProcessedPayment, {
+          providerPaymentId: input.providerPaymentId, site: input.siteId, kind: input.kind, outcome: input.outcome, workflowId, runId,
+        });
+        return { status: 'decided', outcome: input.outcome };
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      }
+      const existing = await em.findOne(ProcessedPayment, { providerPaymentId: input.providerPaymentId });
+      if (existing) return { status: existing.runId === runId ? 'decided' : 'earlier', outcome: existing.outcome };
+      return { status: 'taken', outcome: 'applied' };
+    },
+
+    /** Changes the recorded outcome of a payment (an applied payment later refunded, a refund the provider refused). */
+    async setPaymentOutcome(input: { providerPaymentId: string; outcome: PaymentOutcome }): Promise<void> {
+      await deps.orm.em.fork().nativeUpdate(ProcessedPayment, { providerPaymentId: input.providerPaymentId }, { outcome: input.outcome });
     },
 
     /** Marks a payment refunded after the money went back. */

@@ -13,6 +13,7 @@ import { createPaymentActivities } from '../activities/payments.js';
 import { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
+import { createOperatorCaseActivities } from '../activities/operator-cases.js';
 import type { AppConfig } from '../lib/config.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSubscriptionActivities(deps),
     ...createSubscriptionPaymentActivities(deps),
     ...createTicketActivities(deps),
+    ...createOperatorCaseActivities(deps),
   };
 }
 

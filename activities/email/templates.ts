@@ -13,6 +13,8 @@ export const EMAIL_TEMPLATES = [
   'subscription_cancelled',
   'site_suspended',
   'ticket_escalated',
+  'operator_case',
+  'activation_reminder',
 ] as const;
 
 /** One of the transactional email names. */
@@ -37,6 +39,8 @@ export const EmailModelSchemas = {
   subscription_cancelled: model({ name: Text, siteTitle: Text, endsAt: When }),
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
   ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
+  operator_case: model({ kind: Text, reason: Type.String({ minLength: 1, maxLength: 2000 }), reference: Text, casesUrl: Link }),
+  activation_reminder: model({ name: Text, siteTitle: Text, deadline: When, activateUrl: Link }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -57,6 +61,8 @@ export const EmailRequestSchema = Type.Union([
   request('subscription_cancelled'),
   request('site_suspended'),
   request('ticket_escalated'),
+  request('operator_case'),
+  request('activation_reminder'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -199,6 +205,24 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `The ${m.priority}-priority ticket "${m.ticketSubject}" about ${m.siteTitle} was due for a first answer by ${formatDate(m.dueAt)} and has not had one.`,
     ],
     action: { label: 'Open the ticket', url: m.ticketUrl },
+  }),
+  operator_case: (m) => ({
+    subject: `[needs attention] ${m.kind}: ${m.reference}`,
+    preheader: 'A payment or message needs a person.',
+    heading: 'A case needs attention',
+    paragraphs: [m.reason, 'The workflow went on without it; the case stays on the needs-attention list until it is resolved.'],
+    details: [['Kind', m.kind], ['Reference', m.reference]],
+    action: { label: 'Open the needs-attention list', url: m.casesUrl },
+  }),
+  activation_reminder: (m) => ({
+    subject: `Activate the subscription for ${m.siteTitle}`,
+    preheader: `Activate before ${formatDate(m.deadline)} to keep your website online.`,
+    heading: 'Your website needs its subscription',
+    paragraphs: [
+      `Hi ${m.name}, ${m.siteTitle} is yours, but its monthly subscription is not active yet.`,
+      `Activate it before ${formatDate(m.deadline)}; after that date the website is suspended until the subscription is activated.`,
+    ],
+    action: { label: 'Activate the subscription', url: m.activateUrl },
   }),
 };
 

@@ -21,6 +21,8 @@ export const ProcessedPayment = defineEntity({
     kind: p.enum(['purchase', 'subscription'] as const),
     outcome: p.enum(PAYMENT_OUTCOMES),
     workflowId: p.string(),
+    /** The run that decided; a retried activity of the same run finds its own decision, a later run finds it taken. */
+    runId: p.string(),
   },
 });
 export type IProcessedPayment = InferEntity<typeof ProcessedPayment>;

@@ -1,11 +1,11 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261128062940_money_invariants extends Migration {
+export class Migration20261128064145_money_invariants extends Migration {
 
-  override name = 'Migration20261128062940_money_invariants';
+  override name = 'Migration20261128064145_money_invariants';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "processed_payments" ("id" uuid not null, "created_at" timestamptz not null, "provider_payment_id" varchar(255) not null, "site_id" uuid not null, "kind" text not null, "outcome" text not null, "workflow_id" varchar(255) not null, primary key ("id"));`);
+    this.addSql(`create table "processed_payments" ("id" uuid not null, "created_at" timestamptz not null, "provider_payment_id" varchar(255) not null, "site_id" uuid not null, "kind" text not null, "outcome" text not null, "workflow_id" varchar(255) not null, "run_id" varchar(255) not null, primary key ("id"));`);
     this.addSql(`alter table "processed_payments" add constraint "processed_payments_provider_payment_id_unique" unique ("provider_payment_id");`);
     this.addSql(`create unique index "processed_payments_one_purchase_per_site" on "processed_payments" ("site_id") where "kind" = 'purchase' and "outcome" = 'applied';`);
 
