@@ -73,7 +73,7 @@ export const EnvSchema = Type.Object({
   TEMPORAL_TLS_CA: Type.String({ default: '' }),
   TEMPORAL_TLS_SERVER_NAME: Type.String({ default: '' }),
   TEMPORAL_API_KEY: Type.String({ default: '' }),
-  TEMPORAL_RPC_TIMEOUT: Type.Intersect([Duration], { default: '5s' }),
+  TEMPORAL_RPC_TIMEOUT: Type.Intersect([Duration], { default: '10s' }),
   ACTIVATION_DEADLINE: Type.Intersect([Duration], { default: '14d' }),
   ACTIVATION_REMINDERS: Type.String({ pattern: '^([0-9]+(ms|s|m|h|d)(,[0-9]+(ms|s|m|h|d))*)?$', default: '7d,13d' }),
   OPERATOR_EMAIL: Type.String({ format: 'email', default: 'operators@webmagic.local' }),

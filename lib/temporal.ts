@@ -1,6 +1,42 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  isGrpcCancelledError,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { AppConfig } from './config.js';
+import { UnavailableError } from './errors.js';
+
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+/** What a caller is told to wait before trying again when Temporal does not answer in time. */
+export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
+/** True for the errors of a Temporal that is down, unreachable or too slow (not for answers such as "not found"). */
+export function isTemporalUnavailable(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
+  const cause = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(cause) && (cause.code === GRPC_UNAVAILABLE || cause.code === GRPC_DEADLINE_EXCEEDED);
+}
+
+/**
+ * Runs calls into Temporal under a deadline, so a request never waits on a Temporal (or a worker) that does not
+ * answer: past the deadline, or with Temporal unreachable, it fails fast with a 503 that says when to retry.
+ */
+export async function withTemporalDeadline<R>(client: Client, timeoutMs: number, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, fn);
+  } catch (error) {
+    if (isTemporalUnavailable(error)) {
+      throw new UnavailableError('temporarily_unavailable', 'The purchase service is busy or restarting. Try again in a few seconds.', TEMPORAL_RETRY_AFTER_SECONDS);
+    }
+    throw error;
+  }
+}
 
 /** TLS and API-key options of a Temporal connection, shared by the API client and the worker's NativeConnection. */
 export interface TemporalConnectionSecurity {

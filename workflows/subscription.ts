@@ -30,6 +30,10 @@ export interface SubscriptionSettings {
   renewalSlackMs: number;
   checkoutExpiryMs: number;
   publicBaseUrl: string;
+  /** How long after the purchase the owner has to activate before the site is suspended (absent: no deadline). */
+  activationDeadlineMs?: number;
+  /** When, after the purchase, activation reminders go out. */
+  activationRemindersMs?: number[];
 }
 
 /** A provider-confirmed subscription charge (first payment or renewal); `eventId` is the webhook's dedupe key. */

@@ -2,6 +2,7 @@ import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailed
 import { ApplicationFailure } from '@temporalio/common';
 import type { ISite } from '../../db/entities/site.entity.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
+import { withTemporalDeadline } from '../../lib/temporal.js';
 import {
   CLAIM_FAILURES,
   claimSiteWorkflow,
@@ -16,6 +17,7 @@ import {
 import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
+import { subscriptionSettings } from './subscriptions.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 
@@ -23,7 +25,12 @@ function claimStart(deps: Deps, site: Pick<ISite, 'id' | 'slug'>) {
   return {
     workflowId: workflowIds.claim(site.id),
     taskQueue: deps.config.temporal.taskQueue,
-    args: [{ siteId: site.id, checkoutExpiryMs: deps.config.durations.checkoutExpiryMs, publicBaseUrl: deps.config.publicBaseUrl }] as const,
+    args: [{
+      siteId: site.id,
+      checkoutExpiryMs: deps.config.durations.checkoutExpiryMs,
+      publicBaseUrl: deps.config.publicBaseUrl,
+      subscriptionSettings: subscriptionSettings(deps.config),
+    }] as const,
     typedSearchAttributes: [{ key: SITE_SLUG, value: site.slug }],
   };
 }
@@ -33,7 +40,8 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
   const start = claimStart(deps, site);
   const startWorkflowOperation = new WithStartWorkflowOperation(claimSiteWorkflow, { ...start, args: [...start.args], workflowIdConflictPolicy: 'USE_EXISTING' });
   try {
-    const checkout = await deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation });
+    const checkout = await withTemporalDeadline(deps.temporal, deps.config.temporalSecurity.rpcTimeoutMs, () =>
+      deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation }));
     return { ...checkout, workflowId: start.workflowId };
   } catch (error) {
     const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
@@ -51,7 +59,8 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
 /** Delivers a confirmed payment to the site's claim workflow, starting a run when none is open (signal-with-start). */
 export async function deliverClaimPayment(deps: Deps, site: Pick<ISite, 'id' | 'slug'>, payment: ClaimPayment): Promise<string> {
   const start = claimStart(deps, site);
-  await deps.temporal.workflow.signalWithStart(claimSiteWorkflow, { ...start, args: [...start.args], signal: paymentSucceededSignal, signalArgs: [payment] });
+  await withTemporalDeadline(deps.temporal, deps.config.temporalSecurity.rpcTimeoutMs, () =>
+    deps.temporal.workflow.signalWithStart(claimSiteWorkflow, { ...start, args: [...start.args], signal: paymentSucceededSignal, signalArgs: [payment] }));
   return start.workflowId;
 }
 
@@ -59,7 +68,7 @@ export async function deliverClaimPayment(deps: Deps, site: Pick<ISite, 'id' | '
 export async function deliverClaimPaymentFailure(deps: Deps, siteId: string, failure: ClaimPaymentFailure): Promise<string | null> {
   const workflowId = workflowIds.claim(siteId);
   try {
-    await deps.temporal.workflow.getHandle(workflowId).signal(paymentFailedSignal, failure);
+    await withTemporalDeadline(deps.temporal, deps.config.temporalSecurity.rpcTimeoutMs, () => deps.temporal.workflow.getHandle(workflowId).signal(paymentFailedSignal, failure));
     return workflowId;
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
