@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -374,9 +375,9 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
     const siteUrl = `${input.publicBaseUrl}/sites/${current.slug}`;
     if (!hasPassword) {
       const welcome = await db.prepareWelcomeEmail({ customerId, siteTitle: current.title, idempotencyKey: `claim:${payment.paymentIntentId}:welcome` });
-      await email.sendEmail(welcome);
+      await notify(welcome);
     }
-    await email.sendEmail({
+    await notify({
       idempotencyKey: `claim:${payment.paymentIntentId}:confirmation`,
       to: payer.email,
       template: 'purchase_confirmation',
@@ -384,6 +385,16 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
     });
     if (startsSubscription && input.subscriptionSettings) await startSubscription(input.subscriptionSettings, current.slug);
     setStatus('completed');
+  }
+
+  /** Sends a purchase email; one that can never be sent is an operator case (raised by the activity), never fatal to the purchase. */
+  async function notify(message: Parameters<typeof email.sendEmail>[0]): Promise<void> {
+    try {
+      await email.sendEmail(message);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('purchase email not delivered', { siteId: input.siteId, key: message.idempotencyKey, error: error.message });
+    }
   }
 
   /** Starts the site's subscription workflow, so the activation deadline runs from the purchase; one that already runs is kept. */

@@ -8,6 +8,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -16,6 +17,7 @@ import {
 import type { createClaimActivities } from '../activities/claims.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { EmailRequest } from '../activities/email/templates.js';
+import type { createOperatorCaseActivities } from '../activities/operator-cases.js';
 import type { createPaymentActivities } from '../activities/payments.js';
 import type { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import type { createSubscriptionActivities, SubscriptionSite, SubscriptionSnapshot } from '../activities/subscriptions.js';
@@ -106,6 +108,8 @@ export interface SubscriptionCarry {
   applied: string[];
   /** Events received but not yet applied when the run ended. */
   pending: SubscriptionEvent[];
+  /** Activation reminders already sent (absent in runs recorded before the activation deadline existed). */
+  activationRemindersSent?: number;
 }
 
 /** Start arguments; `carried` is absent on the first run, which adopts the stored subscription. */
@@ -150,7 +154,9 @@ const db = proxyActivities<ReturnType<typeof createSubscriptionActivities>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: ['SubscriptionNotFound'] },
 });
-const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded'>>({
+// Database and provider steps that move money are retried without an attempt limit: they must finish once the outage
+// ends; failures retrying cannot fix are non-retryable ApplicationFailures (or answered, e.g. a refused refund).
+const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded' | 'decidePayment' | 'setPaymentOutcome'>>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -160,8 +166,15 @@ const gateway = proxyActivities<ReturnType<typeof createSubscriptionPaymentActiv
 });
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes', nonRetryableErrorTypes: ['EmailRejected'] },
+  retry: { initialInterval: '2 seconds', maximumInterval: '10 minutes', maximumAttempts: 60, nonRetryableErrorTypes: ['EmailRejected', 'EmailUnsendable'] },
 });
+const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', maximumInterval: '5 minutes', maximumAttempts: 100 },
+});
+
+/** Patch ids: runs recorded before these changes replay the old shape. */
+const PATCHES = { verifyPayment: 'verify-subscription-payment', activationDeadline: 'activation-deadline' } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -195,6 +208,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   const queue: SubscriptionEvent[] = [...(carried?.pending ?? [])];
   let site: SubscriptionSite | null = null;
   let openingCheckout = false;
+  let activationRemindersSent = carried?.activationRemindersSent ?? 0;
 
   const remember = (...keys: string[]): boolean => {
     if (keys.some((key) => applied.includes(key))) return false;
@@ -303,7 +317,10 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   await continueAsNew<typeof subscriptionWorkflow>({
     siteId,
     settings,
-    carried: { billing, periodsPaid, activationAttempts, checkout, lastPaymentFailure, providerEnded, endedSubscriptionIds, applied, pending: queue },
+    carried: {
+      billing, periodsPaid, activationAttempts, checkout, lastPaymentFailure, providerEnded, endedSubscriptionIds, applied, pending: queue,
+      ...(activationRemindersSent > 0 ? { activationRemindersSent } : {}),
+    },
   });
 
   /** When the workflow acts on its own if nothing arrives: the renewal deadline, the period end of a cancellation, or the grace end. */
@@ -312,7 +329,37 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       return Date.parse(billing.periodEnd) + (billing.cancelAtPeriodEnd ? 0 : settings.renewalSlackMs);
     }
     if (billing.status === 'past_due' && billing.graceEndsAt) return Date.parse(billing.graceEndsAt);
+    const activation = activationDeadline();
+    if (activation) return activation.at;
     return null;
+  }
+
+  /** The next activation reminder or, after the last one, the activation deadline of a bought site never activated. */
+  function activationDeadline(): { at: number; reminder: number | null } | null {
+    if (billing.status !== 'pending_activation' || settings.activationDeadlineMs === undefined || !site?.purchasedAt) return null;
+    if (!patched(PATCHES.activationDeadline)) return null;
+    const purchasedAt = Date.parse(site.purchasedAt);
+    const reminders = [...(settings.activationRemindersMs ?? [])].filter((ms) => ms < settings.activationDeadlineMs!).sort((a, b) => a - b);
+    const next = reminders[activationRemindersSent];
+    if (next !== undefined) return { at: purchasedAt + next, reminder: activationRemindersSent + 1 };
+    return { at: purchasedAt + settings.activationDeadlineMs, reminder: null };
+  }
+
+  /** Reminds the owner to activate, or, past the deadline, suspends the site like a lapsed subscription. */
+  async function onActivationDeadline(): Promise<void> {
+    const due = activationDeadline();
+    if (!due) return;
+    if (due.reminder === null) {
+      log.info('the subscription was never activated; suspending the site', { siteId });
+      await suspend();
+      return;
+    }
+    activationRemindersSent = due.reminder;
+    const deadline = iso(Date.parse(site!.purchasedAt!) + settings.activationDeadlineMs!);
+    await notify(`activation_reminder_${due.reminder}`, {
+      template: 'activation_reminder',
+      model: { name: site!.owner.name, siteTitle: site!.title, deadline, activateUrl: billingUrl() },
+    });
   }
 
   async function onDeadline(): Promise<void> {
@@ -324,6 +371,8 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       await markPastDue();
     } else if (billing.status === 'past_due') {
       await suspend();
+    } else if (billing.status === 'pending_activation') {
+      await onActivationDeadline();
     }
   }
 
@@ -349,6 +398,20 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   /** Applies a charge: starts the next period (renewal, restoration, activation), or refunds it when nothing should have been charged. */
   async function settlePayment(payment: SubscriptionPayment): Promise<boolean> {
     const owner = site!.owner;
+    const verifying = patched(PATCHES.verifyPayment);
+    let mismatch: string | null = null;
+    if (verifying) {
+      const verdict = await gateway.verifySubscriptionPayment({
+        reported: { paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency },
+        expected: { siteId, amountCents: site!.amountCents, currency: site!.currency, subscriptionId: payment.subscriptionId, knownSubscriptionId: billing.providerSubscriptionId },
+      });
+      if (verdict.verdict === 'unverified') {
+        log.warn('subscription payment not confirmed by the provider; nothing renewed', { siteId, reason: verdict.reason });
+        await raise('payment_unverified', payment, `${verdict.reason}. Nothing was renewed.`);
+        return false;
+      }
+      if (verdict.verdict === 'mismatch') mismatch = verdict.reason;
+    }
     const { paymentId } = await db.recordSubscriptionPayment({
       siteId,
       customerId: owner.customerId,
@@ -361,13 +424,26 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       failureReason: null,
       at: payment.paidAt,
     });
+    if (mismatch !== null) {
+      const decision = await claims.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId, kind: 'subscription', outcome: 'parked' });
+      if (decision.status !== 'decided') return false;
+      await raise('payment_mismatch', payment, `${mismatch}. The payment is being refunded.`);
+      await refund(payment, paymentId, mismatch);
+      return false;
+    }
+    if (verifying) {
+      const decision = await claims.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId, kind: 'subscription', outcome: 'applied' });
+      if (decision.status !== 'decided') {
+        log.info('payment already decided by an earlier run; ignored', { siteId, paymentIntentId: payment.paymentIntentId });
+        return false;
+      }
+    }
     const current = billing.providerSubscriptionId;
     const sameSubscription = payment.subscriptionId === current;
     const chargedAfterCancel = sameSubscription && ((billing.status === 'active' && billing.cancelAtPeriodEnd) || billing.status === 'cancelled');
     if (chargedAfterCancel || endedSubscriptionIds.includes(payment.subscriptionId)) {
       log.warn('charge on a subscription that is ending; refunding it', { siteId, paymentIntentId: payment.paymentIntentId });
-      await gateway.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}` });
-      await claims.markPaymentRefunded(paymentId);
+      await refund(payment, paymentId, 'the subscription was ending when it was charged');
       return false;
     }
 
@@ -401,6 +477,26 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       });
     }
     return true;
+  }
+
+  /** Gives a charge back; a refund the provider refuses is left to an operator (the refund activity raises the case). */
+  async function refund(payment: SubscriptionPayment, paymentId: string, reason: string): Promise<void> {
+    const result = await gateway.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}`, siteId, reason });
+    if (result.status !== 'refused') await claims.markPaymentRefunded(paymentId);
+    if (patched(PATCHES.verifyPayment)) {
+      await claims.setPaymentOutcome({ providerPaymentId: payment.paymentIntentId, outcome: result.status === 'refused' ? 'parked' : 'refunded' });
+    }
+  }
+
+  async function raise(kind: 'payment_unverified' | 'payment_mismatch', payment: SubscriptionPayment, reason: string): Promise<void> {
+    await operators.raiseOperatorCase({
+      key: `${kind}:${payment.paymentIntentId}:${payment.eventId}`.slice(0, 255),
+      kind,
+      reason: `Subscription of site ${siteId}: ${reason}`,
+      siteId,
+      workflowId: workflowInfo().workflowId,
+      payload: { ...payment },
+    });
   }
 
   /** Renewals never lose paid days; a provider retry keeps its schedule; anything else starts now. */
@@ -505,8 +601,9 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   }
 
   async function stopProviderSubscription(subscriptionId: string, idempotencyKey: string): Promise<void> {
-    await gateway.cancelProviderSubscription({ subscriptionId, idempotencyKey });
-    if (subscriptionId === billing.providerSubscriptionId) providerEnded = true;
+    const { status } = await gateway.cancelProviderSubscription({ subscriptionId, idempotencyKey, siteId });
+    // A refused cancel is an operator case (raised by the activity); the provider may still charge, so it is not "ended".
+    if (subscriptionId === billing.providerSubscriptionId && status !== 'refused') providerEnded = true;
     rememberEnded(subscriptionId);
   }
 
