@@ -8,6 +8,7 @@ import { accountPageRoutes } from './routes/account-pages.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { adminRoutes } from './routes/admin.js';
+import { needsAttentionRoutes } from './routes/needs-attention.js';
 import { customerRoutes } from './routes/customer.js';
 import { healthRoutes } from './routes/health.js';
 import { hostingRoutes } from './routes/hosting.js';
@@ -60,6 +61,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
     await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
     await api.register(adminRoutes, { prefix: '/admin' });
+    await api.register(needsAttentionRoutes, { prefix: '/admin/needs-attention' });
   }, { prefix: '/api/v1' });
 
   return app;
