@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { CustomerSiteOwnership, CustomerUser, Payment, ProcessedPayment, Site, Subscription } from '../db/entities/index.js';
 import type { PaymentOutcome } from '../db/entities/processed-payment.entity.js';
@@ -59,7 +60,9 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
     /** Loads the site being claimed, with its owner's email if it already has one. */
     async loadClaimSite(siteId: string): Promise<ClaimSite> {
       const em = deps.orm.em.fork();
-      const site = await em.findOneOrFail(Site, siteId, { populate: ['business'] });
+      const site = await em.findOne(Site, siteId, { populate: ['business'] });
+      // Retrying cannot make a missing site appear: fail the step at once rather than retry forever.
+      if (!site) throw ApplicationFailure.nonRetryable(`site ${siteId} does not exist`, 'SiteNotFound');
       const owner = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'] });
       return {
         siteId: site.id,
@@ -99,6 +102,8 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
       const em = deps.orm.em.fork();
       try {
         await em.insert(ProcessedPayment, {
+          id: randomUUID(),
+          createdAt: new Date(),
           providerPaymentId: input.providerPaymentId, site: input.siteId, kind: input.kind, outcome: input.outcome, workflowId, runId,
         });
         return { status: 'decided', outcome: input.outcome };

@@ -197,7 +197,7 @@ describe('claim → pay → own', () => {
     await stack.recurrente.flush();
 
     const em = stack.api.orm.em.fork();
-    await expect.poll(async () => (await em.fork().find(Payment, {}, { orderBy: { createdAt: 'asc' } })).map((p) => p.status)).toEqual(['succeeded', 'refunded']);
+    await expect.poll(async () => (await em.fork().find(Payment, {}, { orderBy: { createdAt: 'asc' } })).map((p) => p.status), { timeout: 15_000 }).toEqual(['succeeded', 'refunded']);
     const owners = await em.find(CustomerSiteOwnership, { site: siteId }, { populate: ['customer'] });
     expect(owners.map((o) => o.customer.email)).toEqual(['bob@example.com']);
     expect(await em.count(EmailMessage, { toAddress: 'ana@example.com' })).toBe(0);
