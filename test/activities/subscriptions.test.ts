@@ -143,6 +143,6 @@ describe('provider subscription activities', () => {
     expect(calls).toEqual(Array.from({ length: 4 }, () => 'su_1 sub:site:20260101T000000.000Z:cancel'));
     const cases = await orm.em.fork().find(OperatorCase, {});
     expect(cases.map((c) => [c.kind, c.key, c.resolvedAt ?? null])).toEqual([['cancel_refused', `cancel_refused:${input.idempotencyKey}`, null]]);
-    expect(cases[0]?.reason).toContain('403');
+    expect(cases[0]?.reason).toContain('forbidden');
   });
 });

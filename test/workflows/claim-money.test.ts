@@ -66,7 +66,7 @@ describe('a claim confirms money with the provider', () => {
     const [raised] = await eventually(cases, (rows) => rows.length === 1);
     expect(raised).toMatchObject({ kind: 'payment_unverified', workflowId: workflowIds.claim(siteId), resolvedAt: null });
     expect(raised?.site?.id).toBe(siteId);
-    expect(await handle.query(claimStateQuery)).toMatchObject({ status: 'awaiting_payment', claimantEmail: ana.email });
+    expect(await eventually(() => handle.query(claimStateQuery), (state) => state.status !== 'processing_payment')).toMatchObject({ status: 'awaiting_payment', claimantEmail: ana.email });
     expect(await owners(siteId)).toEqual([]);
     expect(await stack.api.orm.em.fork().count(Payment)).toBe(0);
     expect((await stack.api.orm.em.fork().findOneOrFail(Site, siteId)).status).toBe('preview');
