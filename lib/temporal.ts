@@ -13,14 +13,15 @@ import { UnavailableError } from './errors.js';
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_RESOURCE_EXHAUSTED = 8;
 /** What a caller is told to wait before trying again when Temporal does not answer in time. */
 export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
 
-/** True for the errors of a Temporal that is down, unreachable or too slow (not for answers such as "not found"). */
+/** True for the errors of a Temporal that is down, unreachable, too slow or overloaded (not for answers such as "not found"). */
 export function isTemporalUnavailable(error: unknown): boolean {
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
   const cause = error instanceof ServiceError ? error.cause : error;
-  return isGrpcServiceError(cause) && (cause.code === GRPC_UNAVAILABLE || cause.code === GRPC_DEADLINE_EXCEEDED);
+  return isGrpcServiceError(cause) && [GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED, GRPC_RESOURCE_EXHAUSTED].includes(Number(cause.code));
 }
 
 /**

@@ -101,7 +101,7 @@ describe('chaos: purchases under worker kills, a Temporal restart and redelivere
   it('keeps exactly one payment, owner, subscription and welcome email per paid purchase', async () => {
     const started = Date.now();
     stack.recurrente.setDeliveryMode({ duplicate: 3, reorder: true });
-    const killer = setInterval(() => void killWorker(), 4000 + Math.random() * 3000);
+    const killer = setInterval(() => void killWorker(), 15_000 + Math.random() * 10_000);
     const paid: string[] = [];
     try {
       for (let i = 0; i < PURCHASES; i += 1) {

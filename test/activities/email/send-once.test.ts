@@ -8,6 +8,9 @@ import { openOrm } from '../../../db/orm.js';
 import { startFakePostmark, type FakePostmark } from '../../../dev/fake-postmark.js';
 import { resetDatabase, testConfig } from '../../helpers/env.js';
 
+/** The sendEmail activity over a given mailer, as a plain function. */
+const sendWith = (via: Mailer) => (input: SendEmailInput) => createEmailActivities({ orm, mailer: via, config }).sendEmail(input);
+
 const baseConfig = testConfig();
 let orm: MikroORM;
 let postmark: FakePostmark;
@@ -46,10 +49,10 @@ describe('sendEmail', () => {
       findSent: (key) => mailer.findSent(key),
     };
     const env = new MockActivityEnvironment();
-    await expect(env.run(createEmailActivities({ orm, mailer: dying, config }).sendEmail, confirmation)).rejects.toThrow(/worker killed/);
+    await expect(env.run(sendWith(dying), confirmation)).rejects.toThrow(/worker killed/);
     expect(sentWithKey(confirmation.idempotencyKey)).toHaveLength(1);
 
-    const retried = await env.run(createEmailActivities({ orm, mailer, config }).sendEmail, confirmation);
+    const retried = await env.run(sendWith(mailer), confirmation);
     expect(retried).toMatchObject({ status: 'already_sent' });
     expect(sentWithKey(confirmation.idempotencyKey)).toHaveLength(1);
     const log = await orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: confirmation.idempotencyKey });
@@ -58,7 +61,7 @@ describe('sendEmail', () => {
 
   it('finds a message by its idempotency key through the outbound search with a metadata filter', async () => {
     const env = new MockActivityEnvironment();
-    await env.run(createEmailActivities({ orm, mailer, config }).sendEmail, { ...confirmation, idempotencyKey: 'claim:pa_other:confirmation' });
+    await env.run(sendWith(mailer), { ...confirmation, idempotencyKey: 'claim:pa_other:confirmation' });
     expect(await mailer.findSent('claim:pa_other:confirmation')).toEqual({ messageId: sentWithKey('claim:pa_other:confirmation')[0]?.MessageID });
     expect(await mailer.findSent('claim:pa_never:confirmation')).toBeNull();
   });
@@ -66,7 +69,7 @@ describe('sendEmail', () => {
   it('fails a message that can never render without retrying, and raises it to operators', async () => {
     const env = new MockActivityEnvironment();
     const broken = { ...confirmation, idempotencyKey: 'claim:pa_broken:confirmation', model: { ...confirmation.model, name: 'Olga\nOwner' } } as SendEmailInput;
-    const failure: unknown = await env.run(createEmailActivities({ orm, mailer, config }).sendEmail, broken).then(() => null, (e: unknown) => e);
+    const failure: unknown = await env.run(sendWith(mailer), broken).then(() => null, (e: unknown) => e);
     expect(failure).toMatchObject({ type: 'EmailUnsendable', nonRetryable: true });
     expect(sentWithKey(broken.idempotencyKey)).toHaveLength(0);
     const cases = await orm.em.fork().find(OperatorCase, {});
