@@ -121,7 +121,7 @@ export class FakeBilling {
         return { checkoutId: `ch_${this.checkouts.length}`, checkoutUrl: `http://checkout.test/ch_${this.checkouts.length}` };
       },
       cancelProviderSubscription: async (input: { subscriptionId: string; idempotencyKey: string }): Promise<ProviderCancellation> => {
-        this.providerCancels.push(input);
+        this.providerCancels.push({ subscriptionId: input.subscriptionId, idempotencyKey: input.idempotencyKey });
         return { status: 'cancelled' };
       },
       sendEmail: async (input: SendEmailInput): Promise<SendEmailResult> => {
