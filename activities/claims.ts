@@ -1,6 +1,9 @@
-import { LockMode } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, RefreshToken, Site, Subscription } from '../db/entities/index.js';
+import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, ProcessedPayment, RefreshToken, Site, Subscription } from '../db/entities/index.js';
+import type { PaymentOutcome } from '../db/entities/processed-payment.entity.js';
 import { recordPurchaseCompleted } from '../db/analytics.js';
 import { recordPaymentOnce } from '../db/payments.js';
 import { prepareWelcomeSetPasswordEmail } from '../db/one-time-tokens.js';
@@ -31,6 +34,24 @@ export interface PaymentRecordInput {
   paidAt: string;
 }
 
+/** What a workflow asks before applying a payment: this payment, for this site, as a purchase or a subscription charge. */
+export interface PaymentDecisionInput {
+  providerPaymentId: string;
+  siteId: string;
+  kind: 'purchase' | 'subscription';
+  /** What to record when the payment is new: `applied` to apply it, `refunded`/`parked` when it is given back or held. */
+  outcome: PaymentOutcome;
+}
+
+/**
+ * The processed-payments table's answer: `decided` is this run's own decision (first time, or a retry of the same
+ * run); otherwise the payment was decided earlier (`earlier`) or another payment is already the site's purchase (`taken`).
+ */
+export interface PaymentDecision {
+  status: 'decided' | 'earlier' | 'taken';
+  outcome: PaymentOutcome;
+}
+
 /**
  * The database steps of a purchase. Each is idempotent on a business key (provider payment id,
  * email, customer + site), so an activity re-run after a crash finds its own earlier work.
@@ -40,7 +61,9 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
     /** Loads the site being claimed, with its owner's email if it already has one. */
     async loadClaimSite(siteId: string): Promise<ClaimSite> {
       const em = deps.orm.em.fork();
-      const site = await em.findOneOrFail(Site, siteId, { populate: ['business'] });
+      const site = await em.findOne(Site, siteId, { populate: ['business'] });
+      // Retrying cannot make a missing site appear: fail the step at once rather than retry forever.
+      if (!site) throw ApplicationFailure.nonRetryable(`site ${siteId} does not exist`, 'SiteNotFound');
       const owner = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'] });
       return {
         siteId: site.id,
@@ -67,6 +90,35 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
         paidAt: new Date(input.paidAt),
       });
       return { paymentId };
+    },
+
+    /**
+     * Records what is done with a provider payment, once: the durable "already applied?" check. At most one purchase
+     * per site is applied (a partial unique index), so a second purchase payment is answered `taken`.
+     */
+    async decidePayment(input: PaymentDecisionInput): Promise<PaymentDecision> {
+      const info = Context.current().info;
+      const workflowId = info.workflowExecution?.workflowId ?? 'none';
+      const runId = info.workflowExecution?.runId ?? 'none';
+      const em = deps.orm.em.fork();
+      try {
+        await em.insert(ProcessedPayment, {
+          id: randomUUID(),
+          createdAt: new Date(),
+          providerPaymentId: input.providerPaymentId, site: input.siteId, kind: input.kind, outcome: input.outcome, workflowId, runId,
+        });
+        return { status: 'decided', outcome: input.outcome };
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      }
+      const existing = await em.findOne(ProcessedPayment, { providerPaymentId: input.providerPaymentId });
+      if (existing) return { status: existing.runId === runId ? 'decided' : 'earlier', outcome: existing.outcome };
+      return { status: 'taken', outcome: 'applied' };
+    },
+
+    /** Changes the recorded outcome of a payment (an applied payment later refunded, a refund the provider refused). */
+    async setPaymentOutcome(input: { providerPaymentId: string; outcome: PaymentOutcome }): Promise<void> {
+      await deps.orm.em.fork().nativeUpdate(ProcessedPayment, { providerPaymentId: input.providerPaymentId }, { outcome: input.outcome });
     },
 
     /** Marks a payment refunded after the money went back. */

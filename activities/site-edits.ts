@@ -48,7 +48,7 @@ async function nextVersionNumber(em: EntityManager, siteId: string): Promise<num
 }
 
 /** Site-edit activities: draft with the configured editor, publish under a site lock, discard, and tell the owner. */
-export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; siteEditor: SiteEditor; config: Pick<AppConfig, 'publicBaseUrl' | 'auth'> }) {
+export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; siteEditor: SiteEditor; config: AppConfig }) {
   const emails = createEmailActivities(deps);
   const sendEmail = (input: Parameters<typeof emails.sendEmail>[0]) => emails.sendEmail(input);
 

@@ -25,6 +25,8 @@ export interface SubscriptionSite {
   amountCents: number;
   currency: 'USD' | 'GTQ';
   owner: { customerId: string; email: string; name: string };
+  /** When the site was bought: the activation deadline runs from here (absent in runs recorded before it was read). */
+  purchasedAt?: string | null;
   stored: SubscriptionSnapshot;
 }
 
@@ -79,6 +81,7 @@ export function createSubscriptionActivities(deps: { orm: MikroORM }) {
         amountCents: subscription.amountCents,
         currency: subscription.currency as 'USD' | 'GTQ',
         owner: { customerId: customer.id, email: customer.email, name: customer.fullName },
+        purchasedAt: toIso(site.purchasedAt),
         stored: {
           status: subscription.status,
           providerSubscriptionId: subscription.providerSubscriptionId ?? null,

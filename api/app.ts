@@ -11,6 +11,7 @@ import { accountPageRoutes } from './routes/account-pages.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { adminRoutes } from './routes/admin.js';
+import { needsAttentionRoutes } from './routes/needs-attention.js';
 import { customerRoutes } from './routes/customer.js';
 import { healthRoutes } from './routes/health.js';
 import { hostingRoutes } from './routes/hosting.js';
@@ -157,6 +158,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(paymentRoutes, { prefix: '/customer' });
     await api.register(claimStatusRoutes, { prefix: '/claims' });
     await api.register(codecRoutes, { prefix: '/codec' });
+    await api.register(needsAttentionRoutes, { prefix: '/admin/needs-attention' });
   }, { prefix: '/api/v1' });
 
   if (options.relay !== false) {

@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 
 const config = loadConfig();
 const orm = await openOrm(config.database);
-const temporal = createTemporalClient(config.temporal);
+const temporal = createTemporalClient(config.temporal, config.temporalSecurity);
 const app = await buildApp({ config, orm, temporal });
 
 async function shutdown(signal: string): Promise<void> {

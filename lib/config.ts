@@ -122,6 +122,15 @@ export const EnvSchema = Type.Object({
   PURCHASE_MAX_OPEN_PER_IP: Type.Integer({ minimum: 1, default: 5 }),
   TICKET_CREATE_RATE_WINDOW: Type.Intersect([Duration], { default: '1h' }),
   TICKET_CREATE_MAX: Type.Integer({ minimum: 1, default: 10 }),
+  TEMPORAL_TLS_CERT: Type.String({ default: '' }),
+  TEMPORAL_TLS_KEY: Type.String({ default: '' }),
+  TEMPORAL_TLS_CA: Type.String({ default: '' }),
+  TEMPORAL_TLS_SERVER_NAME: Type.String({ default: '' }),
+  TEMPORAL_API_KEY: Type.String({ default: '' }),
+  TEMPORAL_RPC_TIMEOUT: Type.Intersect([Duration], { default: '10s' }),
+  ACTIVATION_DEADLINE: Type.Intersect([Duration], { default: '14d' }),
+  ACTIVATION_REMINDERS: Type.String({ pattern: '^([0-9]+(ms|s|m|h|d)(,[0-9]+(ms|s|m|h|d))*)?$', default: '7d,13d' }),
+  OPERATOR_EMAIL: Type.String({ format: 'email', default: 'operators@webmagic.local' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -205,6 +214,18 @@ export interface AppConfig {
   edits: { editor: 'local' | 'openai'; reminderMs: number; expiryMs: number };
   /** The agent console: where it links into the Temporal Web UI, and how long an operator stays signed in. */
   console: { temporalUiUrl: string; operatorSessionTtlMs: number };
+  /** How the API and the worker reach a secured Temporal (mTLS files, or a Temporal Cloud API key) and how long an API call into it may take. */
+  temporalSecurity: { tls: TemporalTls | null; apiKey: string | null; rpcTimeoutMs: number };
+  /** Owners who never activate: deadline after the purchase, reminder offsets; and where operator cases are emailed. */
+  money: { activationDeadlineMs: number; activationRemindersMs: number[]; operatorEmail: string };
+}
+
+/** mTLS to a Temporal cluster: paths of the client certificate, its key, the CA, and the server name to verify. */
+export interface TemporalTls {
+  certPath: string;
+  keyPath: string;
+  caPath: string | null;
+  serverName: string | null;
 }
 
 /** At most `perIp` requests from one client address and `perEmail` for one email address per window. */
@@ -303,6 +324,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   if (parseDuration(env.EDIT_REMINDER_AFTER) >= parseDuration(env.EDIT_EXPIRY)) {
     throw new ConfigError('Invalid configuration:\n  EDIT_REMINDER_AFTER: must be shorter than EDIT_EXPIRY');
+  }
+  if ((env.TEMPORAL_TLS_CERT === '') !== (env.TEMPORAL_TLS_KEY === '')) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: set both or neither');
   }
   if (env.NODE_ENV === 'production') {
     const defaulted: string[] = (Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[]).filter((k) => env[k] === DEV_SECRETS[k]);
@@ -410,5 +434,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     edits: { editor: env.SITE_EDITOR, reminderMs: parseDuration(env.EDIT_REMINDER_AFTER), expiryMs: parseDuration(env.EDIT_EXPIRY) },
     console: { temporalUiUrl: env.TEMPORAL_UI_URL.replace(/\/$/, ''), operatorSessionTtlMs: parseDuration(env.OPERATOR_SESSION_TTL) },
+    temporalSecurity: {
+      tls: env.TEMPORAL_TLS_CERT === '' ? null : {
+        certPath: env.TEMPORAL_TLS_CERT,
+        keyPath: env.TEMPORAL_TLS_KEY,
+        caPath: env.TEMPORAL_TLS_CA === '' ? null : env.TEMPORAL_TLS_CA,
+        serverName: env.TEMPORAL_TLS_SERVER_NAME === '' ? null : env.TEMPORAL_TLS_SERVER_NAME,
+      },
+      apiKey: env.TEMPORAL_API_KEY === '' ? null : env.TEMPORAL_API_KEY,
+      rpcTimeoutMs: parseDuration(env.TEMPORAL_RPC_TIMEOUT),
+    },
+    money: {
+      activationDeadlineMs: parseDuration(env.ACTIVATION_DEADLINE),
+      activationRemindersMs: env.ACTIVATION_REMINDERS === '' ? [] : env.ACTIVATION_REMINDERS.split(',').map(parseDuration),
+      operatorEmail: env.OPERATOR_EMAIL,
+    },
   };
 }

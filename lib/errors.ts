@@ -46,9 +46,9 @@ export class ConflictError extends AppError {
   }
 }
 
-/** 503: a dependency the request needs is unreachable. */
+/** 503: a dependency the request needs is unreachable; `retryAfterSeconds` becomes the `Retry-After` header. */
 export class UnavailableError extends AppError {
-  constructor(code: string, message: string) {
+  constructor(code: string, message: string, readonly retryAfterSeconds?: number) {
     super(503, code, message);
   }
 }

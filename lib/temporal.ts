@@ -1,12 +1,74 @@
-import { Client, Connection } from '@temporalio/client';
+import { readFileSync } from 'node:fs';
+import {
+  Client,
+  Connection,
+  isGrpcCancelledError,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { AppConfig } from './config.js';
 import { encryptedDataConverter } from './temporal/codec.js';
+import { UnavailableError } from './errors.js';
+
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+/** What a caller is told to wait before trying again when Temporal does not answer in time. */
+export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
+
+/** True for the errors of a Temporal that is down, unreachable, too slow or overloaded (not for answers such as "not found"). */
+export function isTemporalUnavailable(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
+  const cause = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(cause) && [GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED, GRPC_RESOURCE_EXHAUSTED].includes(Number(cause.code));
+}
+
+/**
+ * Runs calls into Temporal under a deadline, so a request never waits on a Temporal (or a worker) that does not
+ * answer: past the deadline, or with Temporal unreachable, it fails fast with a 503 that says when to retry.
+ */
+export async function withTemporalDeadline<R>(client: Client, timeoutMs: number, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, fn);
+  } catch (error) {
+    if (isTemporalUnavailable(error)) {
+      throw new UnavailableError('temporarily_unavailable', 'The purchase service is busy or restarting. Try again in a few seconds.', TEMPORAL_RETRY_AFTER_SECONDS);
+    }
+    throw error;
+  }
+}
+
+/** TLS and API-key options of a Temporal connection, shared by the API client and the worker's NativeConnection. */
+export interface TemporalConnectionSecurity {
+  tls?: { clientCertPair: { crt: Buffer; key: Buffer }; serverRootCACertificate?: Buffer; serverNameOverride?: string } | true;
+  apiKey?: string;
+}
+
+/** Reads the configured mTLS files (or turns TLS on for an API key, as Temporal Cloud requires); nothing for a plain dev server. */
+export function temporalConnectionSecurity(security: AppConfig['temporalSecurity'] | undefined): TemporalConnectionSecurity {
+  if (!security) return {};
+  const result: TemporalConnectionSecurity = {};
+  if (security.tls) {
+    result.tls = {
+      clientCertPair: { crt: readFileSync(security.tls.certPath), key: readFileSync(security.tls.keyPath) },
+      ...(security.tls.caPath ? { serverRootCACertificate: readFileSync(security.tls.caPath) } : {}),
+      ...(security.tls.serverName ? { serverNameOverride: security.tls.serverName } : {}),
+    };
+  }
+  if (security.apiKey) {
+    result.apiKey = security.apiKey;
+    result.tls ??= true;
+  }
+  return result;
+}
 
 /**
  * A Temporal client whose connection is opened on first use, so the API starts while Temporal is still coming up.
  * Its payloads are encrypted with the configured codec keys.
  */
-export function createTemporalClient(temporal: AppConfig['temporal']): Client {
-  const connection = Connection.lazy({ address: temporal.address });
+export function createTemporalClient(temporal: AppConfig['temporal'], security?: AppConfig['temporalSecurity']): Client {
+  const connection = Connection.lazy({ address: temporal.address, ...temporalConnectionSecurity(security) });
   return new Client({ connection, namespace: temporal.namespace, dataConverter: encryptedDataConverter(temporal.codecKeys) });
 }

@@ -38,12 +38,12 @@ describe('docker-compose.yml', () => {
     expect(services.temporal?.depends_on?.postgres?.condition).toBe('service_healthy');
   });
 
-  it('publishes the edge (80, 443), Temporal gRPC and the Web UI ports, and keeps the API behind the edge', () => {
+  it('publishes only the edge (80, 443) and the Web UI on loopback; the API and Temporal gRPC stay on internal networks', () => {
     expect(services.caddy?.ports).toEqual(expect.arrayContaining(['80:80', '443:443']));
     expect(services.api?.ports).toBeUndefined();
     expect(services.api?.expose).toContain('3000');
-    expect(services.temporal?.ports).toContain('7233:7233');
-    expect(services['temporal-ui']?.ports).toContain('8233:8080');
+    expect(services.temporal?.ports).toBeUndefined();
+    expect(services['temporal-ui']?.ports).toEqual(['127.0.0.1:8233:8080']);
   });
 
   it('health-checks the long-running services and starts each after what it needs is healthy', () => {

@@ -1,16 +1,16 @@
 import { NativeConnection } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
 import { loadConfig } from '../lib/config.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient, temporalConnectionSecurity } from '../lib/temporal.js';
 import { ensureAnalyticsHousekeepingSchedule } from './schedules.js';
 import { createActivityDeps, createWorker } from './worker.js';
 
 const config = loadConfig();
 const orm = await openOrm(config.database);
-const connection = await NativeConnection.connect({ address: config.temporal.address });
+const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalConnectionSecurity(config.temporalSecurity) });
 try {
   const worker = await createWorker(createActivityDeps(config, orm), connection);
-  const client = createTemporalClient(config.temporal);
+  const client = createTemporalClient(config.temporal, config.temporalSecurity);
   console.log(`analytics housekeeping schedule: ${await ensureAnalyticsHousekeepingSchedule(client, config)}`);
   await client.connection.close();
   console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);

@@ -15,6 +15,7 @@ import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
 import { createAnalyticsActivities } from '../activities/analytics.js';
 import { createBookingActivities } from '../activities/bookings.js';
+import { createOperatorCaseActivities } from '../activities/operator-cases.js';
 import type { AppConfig } from '../lib/config.js';
 import { createDomainActivities } from '../activities/domains.js';
 import { createDnsResolver, type DnsResolver } from '../lib/dns/resolver.js';
@@ -72,6 +73,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBookingActivities(deps),
     ...createAnalyticsActivities(deps),
     ...createSiteEditActivities(deps),
+    ...createOperatorCaseActivities(deps),
   };
 }
 

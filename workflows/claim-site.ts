@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -9,17 +10,24 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  sleep,
+  startChild,
+  ParentClosePolicy,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createClaimActivities, ClaimSite } from '../activities/claims.js';
 import type { createEmailActivities } from '../activities/email.js';
+import type { createOperatorCaseActivities, OperatorCaseInput } from '../activities/operator-cases.js';
 import type { createPaymentActivities } from '../activities/payments.js';
 import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
-import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
 import { customerEmailKey } from '../lib/search-key.js';
-import { BUSINESS_STATUS, CUSTOMER_EMAIL } from './search-attributes.js';
+import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, OPERATOR_CASE_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
+import { workflowIds } from './ids.js';
+import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from './search-attributes.js';
+import { subscriptionWorkflow, type SubscriptionSettings } from './subscription.js';
 
 /** Who is claiming the site. */
 export interface Claimant {
@@ -77,6 +85,8 @@ export interface ClaimInput {
   siteId: string;
   checkoutExpiryMs: number;
   publicBaseUrl: string;
+  /** Settings of the subscription workflow the purchase starts (its activation deadline runs from the purchase). */
+  subscriptionSettings?: SubscriptionSettings;
 }
 
 /** Claimant asks for a checkout: answers the open one for the same claimant, refuses anyone else. */
@@ -96,9 +106,15 @@ export const CLAIM_FAILURES = { beingClaimed: 'site_being_claimed', notAvailable
 
 const MAX_REMEMBERED_EVENTS = 100;
 
+/** Patch ids: runs recorded before these changes replay the old shape. */
+const PATCHES = { expiryTimerFirst: 'claim-expiry-timer-first', verifyPayment: 'verify-payment-with-provider' } as const;
+
 const db = proxyActivities<ReturnType<typeof createClaimActivities>>(databaseActivityOptions());
 const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(PAYMENT_PROVIDER_ACTIVITY_OPTIONS);
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
+const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);
+
+const TERMINAL: ClaimStatus[] = ['completed', 'expired', 'unavailable', 'refunded'];
 
 /**
  * Claim → pay → own, one run per site at a time (`claim:<siteId>`). Holds the site for one claimant
@@ -113,6 +129,15 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   let site: ClaimSite | null = null;
   let checkoutFailed = false;
   let refunds = 0;
+  let idleExpired = false;
+  // The claim's expiry timer is the first command of the first task, before anything that can fail, so a run whose
+  // claimant never got an answer (worker died, API gave up) still ends on its own.
+  if (patched(PATCHES.expiryTimerFirst)) {
+    void sleep(input.checkoutExpiryMs).then(() => {
+      idleExpired = true;
+    });
+  }
+  const verify = patched(PATCHES.verifyPayment);
 
   const setStatus = (status: ClaimStatus) => {
     state.status = status;
@@ -179,6 +204,11 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
 
   const loaded = await db.loadClaimSite(input.siteId);
   site = loaded;
+  if (verify) {
+    await claimUntilSettled(loaded);
+    await condition(allHandlersFinished);
+    return { status: state.status as ClaimOutcome['status'], customerId: state.customerId, refunds };
+  }
   if (loaded.status === 'preview') {
     setStatus('awaiting_claimant');
     await condition(() => state.checkout !== null || pending.length > 0 || checkoutFailed);
@@ -203,8 +233,110 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   await condition(allHandlersFinished);
   return { status: state.status as ClaimOutcome['status'], customerId: state.customerId, refunds };
 
+  /** Waits for a claimant, a payment or the expiry, settles every payment, and ends in a final status. */
+  async function claimUntilSettled(loaded: ClaimSite): Promise<void> {
+    if (loaded.status === 'preview') setStatus('awaiting_claimant');
+    for (;;) {
+      if (pending.length > 0) {
+        await settlePayment(pending.shift()!);
+        continue;
+      }
+      if (state.status === 'awaiting_claimant') {
+        await condition(() => state.checkout !== null || pending.length > 0 || checkoutFailed || (idleExpired && claimant === null));
+        if (pending.length > 0 || state.checkout) continue;
+        break;
+      }
+      if (state.status === 'awaiting_payment' && state.checkout) {
+        const msLeft = Date.parse(state.checkout.expiresAt) - Date.now();
+        if (await condition(() => pending.length > 0, Math.max(1, msLeft))) continue;
+        log.info('checkout expired; releasing the site', { siteId: input.siteId });
+      }
+      break;
+    }
+    if (!TERMINAL.includes(state.status)) setStatus(loaded.status === 'preview' ? 'expired' : 'unavailable');
+  }
+
+  async function raise(payment: ClaimPayment, kind: OperatorCaseInput['kind'], reason: string): Promise<void> {
+    await operators.raiseOperatorCase({
+      key: `${kind}:${payment.paymentIntentId}:${payment.eventId}`.slice(0, 255),
+      kind,
+      reason: `Claim of site ${input.siteId}: ${reason}`,
+      siteId: input.siteId,
+      workflowId: workflowInfo().workflowId,
+      payload: { eventId: payment.eventId, paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency },
+    });
+  }
+
+  /** Gives a real payment back; a refund the provider refuses is parked for an operator (the refund activity raises the case). */
+  async function giveBack(paymentId: string, payment: ClaimPayment, reason: string): Promise<void> {
+    const refund = await payments.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}`, siteId: input.siteId, reason });
+    if (refund.status === 'refunded') {
+      await db.markPaymentRefunded(paymentId);
+      refunds += 1;
+    }
+    await db.setPaymentOutcome({ providerPaymentId: payment.paymentIntentId, outcome: refund.status === 'refunded' ? 'refunded' : 'parked' });
+  }
+
+  /**
+   * Confirms the payment with the provider, then applies it once (the processed-payments table decides) or gives it
+   * back. Answers the payment to grant ownership for, with the provider's amount, or null when nothing is granted.
+   */
+  async function settleVerified(payment: ClaimPayment, before: ClaimStatus): Promise<{ paymentId: string; payment: ClaimPayment } | null> {
+    const reported = { paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency };
+    const verdict = await payments.verifyClaimPayment({
+      reported,
+      expected: { siteId: input.siteId, amountCents: site!.purchaseAmountCents, currency: site!.currency, openCheckoutId: state.checkout?.checkoutId ?? null },
+    });
+    if (verdict.verdict === 'unverified') {
+      log.warn('payment not confirmed by the provider; nothing granted', { siteId: input.siteId, reason: verdict.reason });
+      await raise(payment, 'payment_unverified', `${verdict.reason}. Nothing was granted.`);
+      setStatus(before);
+      return null;
+    }
+    const confirmed = verdict.verdict === 'verified' ? { ...payment, amountCents: verdict.amountCents, currency: verdict.currency } : payment;
+    const { paymentId } = await db.recordPayment({
+      providerPaymentId: confirmed.paymentIntentId,
+      providerCheckoutId: confirmed.checkoutId,
+      siteId: input.siteId,
+      kind: 'purchase',
+      amountCents: confirmed.amountCents,
+      currency: confirmed.currency,
+      paidAt: confirmed.paidAt,
+    });
+    const payer = payment.claimant.email.toLowerCase();
+    const current = verdict.verdict === 'verified' ? await db.loadClaimSite(input.siteId) : null;
+    const ownedByOther = current !== null && current.status !== 'preview' && current.ownerEmail !== payer;
+    const outcome = verdict.verdict === 'mismatch' ? 'parked' : ownedByOther ? 'refunded' : 'applied';
+    const decision = await db.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId: input.siteId, kind: 'purchase', outcome });
+    if (decision.status === 'earlier') {
+      // Decided by an earlier run (a redelivered payment): nothing more to do.
+      setStatus(TERMINAL.includes(before) ? before : decision.outcome === 'applied' ? 'completed' : 'refunded');
+      return null;
+    }
+    if (decision.status === 'decided' && decision.outcome === 'applied') return { paymentId, payment: confirmed };
+    let reason: string;
+    if (verdict.verdict === 'mismatch') {
+      reason = verdict.reason;
+      await raise(payment, 'payment_mismatch', `${reason}. The payment is being refunded.`);
+    } else if (decision.status === 'taken') {
+      reason = 'the site was already bought with another payment';
+      await db.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId: input.siteId, kind: 'purchase', outcome: 'refunded' });
+    } else {
+      reason = 'the site went to someone else first';
+    }
+    await giveBack(paymentId, payment, reason);
+    setStatus(before === 'completed' || before === 'awaiting_payment' || before === 'awaiting_claimant' ? before : 'refunded');
+    return null;
+  }
+
   async function settlePayment(payment: ClaimPayment): Promise<void> {
     const before = state.status;
+    if (verify) {
+      setStatus('processing_payment');
+      const granted = await settleVerified(payment, before);
+      if (granted) await grantOwnership(granted.payment, granted.paymentId, site!, true);
+      return;
+    }
     setStatus('processing_payment');
     const payer = { email: payment.claimant.email.toLowerCase(), name: payment.claimant.name };
     const { paymentId } = await db.recordPayment({
@@ -225,6 +357,12 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
       setStatus(before === 'completed' ? 'completed' : 'refunded');
       return;
     }
+    await grantOwnership(payment, paymentId, current, false);
+  }
+
+  /** Makes the payer the owner: customer, ownership, site owned, emails, and (new runs) the subscription workflow. */
+  async function grantOwnership(payment: ClaimPayment, paymentId: string, current: ClaimSite, startsSubscription: boolean): Promise<void> {
+    const payer = { email: payment.claimant.email.toLowerCase(), name: payment.claimant.name };
     const { customerId, hasPassword } = await db.findOrCreateCustomer(payer);
     state.customerId = customerId;
     upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: customerEmailKey(payer.email) }]);
@@ -232,14 +370,39 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
     await db.markSiteOwned({ siteId: input.siteId, customerId, purchasedAt: payment.paidAt });
     if (!hasPassword) {
       const welcome = await db.prepareWelcomeEmail({ customerId, siteTitle: current.title, idempotencyKey: `claim:${payment.paymentIntentId}:welcome` });
-      await email.sendEmail(welcome);
+      await notify(welcome);
     }
-    await email.sendEmail({
+    await notify({
       idempotencyKey: `claim:${payment.paymentIntentId}:confirmation`,
       to: payer.email,
       template: 'purchase_confirmation',
       model: { name: payer.name, siteTitle: current.title, siteUrl: siteUrl(input, current.slug), amount: formatMoney(payment.amountCents, payment.currency), paidAt: payment.paidAt },
     });
+    if (startsSubscription && input.subscriptionSettings) await startSubscription(input.subscriptionSettings, current.slug);
     setStatus('completed');
+  }
+
+  /** Sends a purchase email; one that can never be sent is an operator case (raised by the activity), never fatal to the purchase. */
+  async function notify(message: Parameters<typeof email.sendEmail>[0]): Promise<void> {
+    try {
+      await email.sendEmail(message);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('purchase email not delivered', { siteId: input.siteId, key: message.idempotencyKey, error: error.message });
+    }
+  }
+
+  /** Starts the site's subscription workflow, so the activation deadline runs from the purchase; one that already runs is kept. */
+  async function startSubscription(settings: SubscriptionSettings, slug: string): Promise<void> {
+    try {
+      await startChild(subscriptionWorkflow, {
+        workflowId: workflowIds.subscription(input.siteId),
+        args: [{ siteId: input.siteId, settings }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        typedSearchAttributes: [{ key: SITE_SLUG, value: slug }],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
   }
 }

@@ -17,12 +17,13 @@ import {
 import type { createClaimActivities } from '../activities/claims.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { EmailRequest } from '../lib/email/templates.js';
+import type { createOperatorCaseActivities } from '../activities/operator-cases.js';
 import type { createPaymentActivities } from '../activities/payments.js';
 import type { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import type { createSubscriptionActivities, SubscriptionSite, SubscriptionSnapshot } from '../activities/subscriptions.js';
 import { formatMoney } from '../lib/money.js';
 import { subscriptionPageUrl } from '../lib/urls.js';
-import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
+import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, OPERATOR_CASE_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
 import { customerEmailKey } from '../lib/search-key.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from './search-attributes.js';
 
@@ -34,6 +35,10 @@ export interface SubscriptionSettings {
   renewalSlackMs: number;
   checkoutExpiryMs: number;
   publicBaseUrl: string;
+  /** How long after the purchase the owner has to activate before the site is suspended (absent: no deadline). */
+  activationDeadlineMs?: number;
+  /** When, after the purchase, activation reminders go out. */
+  activationRemindersMs?: number[];
 }
 
 /** A provider-confirmed subscription charge (first payment or renewal); `eventId` is the webhook's dedupe key. */
@@ -106,6 +111,8 @@ export interface SubscriptionCarry {
   applied: string[];
   /** Events received but not yet applied when the run ended. */
   pending: SubscriptionEvent[];
+  /** Activation reminders already sent (absent in runs recorded before the activation deadline existed). */
+  activationRemindersSent?: number;
 }
 
 /** Start arguments; `carried` is absent on the first run, which adopts the stored subscription. */
@@ -168,11 +175,15 @@ const MAX_REMEMBERED_SUBSCRIPTIONS = 20;
 const MIN_CHECKOUT_LIFETIME_MS = 5 * 60_000;
 
 const db = proxyActivities<ReturnType<typeof createSubscriptionActivities>>(databaseActivityOptions(['SubscriptionNotFound']));
-const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded'>>(databaseActivityOptions());
+const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded' | 'decidePayment' | 'setPaymentOutcome'>>(databaseActivityOptions());
 const gateway = proxyActivities<ReturnType<typeof createSubscriptionPaymentActivities> & Pick<ReturnType<typeof createPaymentActivities>, 'refundPayment'>>(
   PAYMENT_PROVIDER_ACTIVITY_OPTIONS,
 );
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
+const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);
+
+/** Patch ids: runs recorded before these changes replay the old shape. */
+const PATCHES = { verifyPayment: 'verify-subscription-payment', activationDeadline: 'activation-deadline' } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -209,6 +220,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   const appliedChanges = new Set<SubscriptionEvent>();
   const awaitedChanges = new Set<SubscriptionEvent>();
   let runEnding = false;
+  let activationRemindersSent = carried?.activationRemindersSent ?? 0;
 
   const remember = (...keys: string[]): boolean => {
     if (keys.some((key) => applied.includes(key))) return false;
@@ -362,7 +374,10 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   await continueAsNew<typeof subscriptionWorkflow>({
     siteId,
     settings,
-    carried: { billing, periodsPaid, activationAttempts, checkout, lastPaymentFailure, providerEnded, endedSubscriptionIds, applied, pending: queue },
+    carried: {
+      billing, periodsPaid, activationAttempts, checkout, lastPaymentFailure, providerEnded, endedSubscriptionIds, applied, pending: queue,
+      ...(activationRemindersSent > 0 ? { activationRemindersSent } : {}),
+    },
   });
 
   /** When the workflow acts on its own if nothing arrives: the renewal deadline, the period end of a cancellation, or the grace end. */
@@ -371,7 +386,37 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       return Date.parse(billing.periodEnd) + (billing.cancelAtPeriodEnd ? 0 : settings.renewalSlackMs);
     }
     if (billing.status === 'past_due' && billing.graceEndsAt) return Date.parse(billing.graceEndsAt);
+    const activation = activationDeadline();
+    if (activation) return activation.at;
     return null;
+  }
+
+  /** The next activation reminder or, after the last one, the activation deadline of a bought site never activated. */
+  function activationDeadline(): { at: number; reminder: number | null } | null {
+    if (billing.status !== 'pending_activation' || settings.activationDeadlineMs === undefined || !site?.purchasedAt) return null;
+    if (!patched(PATCHES.activationDeadline)) return null;
+    const purchasedAt = Date.parse(site.purchasedAt);
+    const reminders = [...(settings.activationRemindersMs ?? [])].filter((ms) => ms < settings.activationDeadlineMs!).sort((a, b) => a - b);
+    const next = reminders[activationRemindersSent];
+    if (next !== undefined) return { at: purchasedAt + next, reminder: activationRemindersSent + 1 };
+    return { at: purchasedAt + settings.activationDeadlineMs, reminder: null };
+  }
+
+  /** Reminds the owner to activate, or, past the deadline, suspends the site like a lapsed subscription. */
+  async function onActivationDeadline(): Promise<void> {
+    const due = activationDeadline();
+    if (!due) return;
+    if (due.reminder === null) {
+      log.info('the subscription was never activated; suspending the site', { siteId });
+      await suspend();
+      return;
+    }
+    activationRemindersSent = due.reminder;
+    const deadline = iso(Date.parse(site!.purchasedAt!) + settings.activationDeadlineMs!);
+    await notify(`activation_reminder_${due.reminder}`, {
+      template: 'activation_reminder',
+      model: { name: site!.owner.name, siteTitle: site!.title, deadline, activateUrl: billingUrl() },
+    });
   }
 
   async function onDeadline(): Promise<void> {
@@ -383,6 +428,8 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       await markPastDue();
     } else if (billing.status === 'past_due') {
       await suspend();
+    } else if (billing.status === 'pending_activation') {
+      await onActivationDeadline();
     }
   }
 
@@ -408,6 +455,20 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   /** Applies a charge: starts the next period (renewal, restoration, activation), or refunds it when nothing should have been charged. */
   async function settlePayment(payment: SubscriptionPayment): Promise<boolean> {
     const owner = site!.owner;
+    const verifying = patched(PATCHES.verifyPayment);
+    let mismatch: string | null = null;
+    if (verifying) {
+      const verdict = await gateway.verifySubscriptionPayment({
+        reported: { paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency },
+        expected: { siteId, amountCents: site!.amountCents, currency: site!.currency, subscriptionId: payment.subscriptionId, knownSubscriptionId: billing.providerSubscriptionId },
+      });
+      if (verdict.verdict === 'unverified') {
+        log.warn('subscription payment not confirmed by the provider; nothing renewed', { siteId, reason: verdict.reason });
+        await raise('payment_unverified', payment, `${verdict.reason}. Nothing was renewed.`);
+        return false;
+      }
+      if (verdict.verdict === 'mismatch') mismatch = verdict.reason;
+    }
     const { paymentId } = await db.recordSubscriptionPayment({
       siteId,
       customerId: owner.customerId,
@@ -420,13 +481,26 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       failureReason: null,
       at: payment.paidAt,
     });
+    if (mismatch !== null) {
+      const decision = await claims.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId, kind: 'subscription', outcome: 'parked' });
+      if (decision.status !== 'decided') return false;
+      await raise('payment_mismatch', payment, `${mismatch}. The payment is being refunded.`);
+      await refund(payment, paymentId, mismatch);
+      return false;
+    }
+    if (verifying) {
+      const decision = await claims.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId, kind: 'subscription', outcome: 'applied' });
+      if (decision.status !== 'decided') {
+        log.info('payment already decided by an earlier run; ignored', { siteId, paymentIntentId: payment.paymentIntentId });
+        return false;
+      }
+    }
     const current = billing.providerSubscriptionId;
     const sameSubscription = payment.subscriptionId === current;
     const chargedAfterCancel = sameSubscription && ((billing.status === 'active' && billing.cancelAtPeriodEnd) || billing.status === 'cancelled');
     if (chargedAfterCancel || endedSubscriptionIds.includes(payment.subscriptionId)) {
       log.warn('charge on a subscription that is ending; refunding it', { siteId, paymentIntentId: payment.paymentIntentId });
-      await gateway.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}` });
-      await claims.markPaymentRefunded(paymentId);
+      await refund(payment, paymentId, 'the subscription was ending when it was charged');
       return false;
     }
 
@@ -460,6 +534,26 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       });
     }
     return true;
+  }
+
+  /** Gives a charge back; a refund the provider refuses is left to an operator (the refund activity raises the case). */
+  async function refund(payment: SubscriptionPayment, paymentId: string, reason: string): Promise<void> {
+    const result = await gateway.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}`, siteId, reason });
+    if (result.status !== 'refused') await claims.markPaymentRefunded(paymentId);
+    if (patched(PATCHES.verifyPayment)) {
+      await claims.setPaymentOutcome({ providerPaymentId: payment.paymentIntentId, outcome: result.status === 'refused' ? 'parked' : 'refunded' });
+    }
+  }
+
+  async function raise(kind: 'payment_unverified' | 'payment_mismatch', payment: SubscriptionPayment, reason: string): Promise<void> {
+    await operators.raiseOperatorCase({
+      key: `${kind}:${payment.paymentIntentId}:${payment.eventId}`.slice(0, 255),
+      kind,
+      reason: `Subscription of site ${siteId}: ${reason}`,
+      siteId,
+      workflowId: workflowInfo().workflowId,
+      payload: { ...payment },
+    });
   }
 
   /** Renewals never lose paid days; a provider retry keeps its schedule; anything else starts now. */
@@ -564,8 +658,9 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   }
 
   async function stopProviderSubscription(subscriptionId: string, idempotencyKey: string): Promise<void> {
-    await gateway.cancelProviderSubscription({ subscriptionId, idempotencyKey });
-    if (subscriptionId === billing.providerSubscriptionId) providerEnded = true;
+    const { status } = await gateway.cancelProviderSubscription({ subscriptionId, idempotencyKey, siteId });
+    // A refused cancel is an operator case (raised by the activity); the provider may still charge, so it is not "ended".
+    if (subscriptionId === billing.providerSubscriptionId && status !== 'refused') providerEnded = true;
     rememberEnded(subscriptionId);
   }
 

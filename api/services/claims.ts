@@ -2,6 +2,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import { ApplicationFailure } from '@temporalio/common';
 import type { ISite } from '../../db/entities/site.entity.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
+import { withTemporalDeadline } from '../../lib/temporal.js';
 import {
   CLAIM_FAILURES,
   claimSiteWorkflow,
@@ -12,6 +13,7 @@ import {
 import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
+import { subscriptionSettings } from './subscriptions.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 
@@ -19,7 +21,12 @@ function claimStart(deps: Deps, site: Pick<ISite, 'id' | 'slug'>) {
   return {
     workflowId: workflowIds.claim(site.id),
     taskQueue: deps.config.temporal.taskQueue,
-    args: [{ siteId: site.id, checkoutExpiryMs: deps.config.durations.checkoutExpiryMs, publicBaseUrl: deps.config.publicBaseUrl }] as const,
+    args: [{
+      siteId: site.id,
+      checkoutExpiryMs: deps.config.durations.checkoutExpiryMs,
+      publicBaseUrl: deps.config.publicBaseUrl,
+      subscriptionSettings: subscriptionSettings(deps.config),
+    }] as const,
     typedSearchAttributes: [{ key: SITE_SLUG, value: site.slug }],
   };
 }
@@ -29,7 +36,8 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
   const start = claimStart(deps, site);
   const startWorkflowOperation = new WithStartWorkflowOperation(claimSiteWorkflow, { ...start, args: [...start.args], workflowIdConflictPolicy: 'USE_EXISTING' });
   try {
-    const checkout = await deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation });
+    const checkout = await withTemporalDeadline(deps.temporal, deps.config.temporalSecurity.rpcTimeoutMs, () =>
+      deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation }));
     return { ...checkout, workflowId: start.workflowId };
   } catch (error) {
     const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;

@@ -46,6 +46,8 @@ export function subscriptionSettings(config: AppConfig): SubscriptionSettings {
     renewalSlackMs: config.durations.renewalSlackMs,
     checkoutExpiryMs: config.durations.checkoutExpiryMs,
     publicBaseUrl: config.publicBaseUrl,
+    activationDeadlineMs: config.money.activationDeadlineMs,
+    activationRemindersMs: config.money.activationRemindersMs,
   };
 }
 

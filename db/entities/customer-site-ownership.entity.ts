@@ -13,6 +13,7 @@ export const CustomerSiteOwnership = defineEntity({
   uniques: [
     { properties: ['customer', 'site'] },
     { name: 'customer_site_ownership_one_primary', properties: ['customer'], where: { isPrimary: true } },
+    { name: 'customer_site_ownership_one_owner', properties: ['site'], where: { role: 'owner' } },
   ],
   properties: {
     ...appendOnlyProperties,

@@ -25,6 +25,8 @@ import { OperatorSession } from './operator-session.entity.js';
 import { TicketAction } from './ticket-action.entity.js';
 import { PurchaseHold } from './purchase-hold.entity.js';
 import { RateLimitCounter } from './rate-limit-counter.entity.js';
+import { OperatorCase } from './operator-case.entity.js';
+import { ProcessedPayment } from './processed-payment.entity.js';
 
 export {
   AnalyticsEvent,
@@ -54,6 +56,8 @@ export {
   TicketAction,
   PurchaseHold,
   RateLimitCounter,
+  OperatorCase,
+  ProcessedPayment,
 };
 
 /** The explicit entity list the ORM is configured with. */
@@ -85,4 +89,6 @@ export const entities = [
   TicketAction,
   PurchaseHold,
   RateLimitCounter,
+  OperatorCase,
+  ProcessedPayment,
 ];

@@ -24,6 +24,8 @@ export const EMAIL_TEMPLATES = [
   'edit_published',
   'edit_expired',
   'ticket_answered',
+  'operator_case',
+  'activation_reminder',
 ] as const;
 
 /** One of the transactional email names. */
@@ -59,6 +61,8 @@ export const EmailModelSchemas = {
   edit_published: model({ name: Text, siteTitle: Text, summary: Text, siteUrl: Link }),
   edit_expired: model({ name: Text, siteTitle: Text, summary: Text }),
   ticket_answered: model({ name: Text, ticketSubject: Text, siteTitle: Text, ticketUrl: Link }),
+  operator_case: model({ kind: Text, reason: Type.String({ minLength: 1, maxLength: 2000 }), reference: Text, casesUrl: Link }),
+  activation_reminder: model({ name: Text, siteTitle: Text, deadline: When, activateUrl: Link }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -89,6 +93,8 @@ export const EmailRequestSchema = Type.Union([
   request('edit_published'),
   request('edit_expired'),
   request('ticket_answered'),
+  request('operator_case'),
+  request('activation_reminder'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -332,6 +338,24 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       'Read the answer and reply, close the request or rate our help from your dashboard.',
     ],
     action: { label: 'Read the answer', url: m.ticketUrl },
+  }),
+  operator_case: (m) => ({
+    subject: `[needs attention] ${m.kind}: ${m.reference}`,
+    preheader: 'A payment or message needs a person.',
+    heading: 'A case needs attention',
+    paragraphs: [m.reason, 'The workflow went on without it; the case stays on the needs-attention list until it is resolved.'],
+    details: [['Kind', m.kind], ['Reference', m.reference]],
+    action: { label: 'Open the needs-attention list', url: m.casesUrl },
+  }),
+  activation_reminder: (m) => ({
+    subject: `Activate the subscription for ${m.siteTitle}`,
+    preheader: `Activate before ${formatDate(m.deadline)} to keep your website online.`,
+    heading: 'Your website needs its subscription',
+    paragraphs: [
+      `Hi ${m.name}, ${m.siteTitle} is yours, but its monthly subscription is not active yet.`,
+      `Activate it before ${formatDate(m.deadline)}; after that date the website is suspended until the subscription is activated.`,
+    ],
+    action: { label: 'Activate the subscription', url: m.activateUrl },
   }),
 };
 

@@ -39,6 +39,16 @@ export interface CheckoutDetails {
   paymentIntentId?: string;
   subscriptionId?: string;
   metadata: Record<string, string>;
+  /** Total the checkout charges, when the provider reports it. */
+  amountCents?: number;
+  currency?: string;
+}
+
+/** The provider's view of a subscription (status as the provider spells it: `active`, `past_due`, `cancelled`, …). */
+export interface SubscriptionDetails {
+  subscriptionId: string;
+  status: string;
+  checkoutId?: string;
 }
 
 /** A refund as the provider reports it. */
@@ -51,6 +61,7 @@ export interface RefundResult {
 export interface PaymentGateway {
   createCheckout(input: CreateCheckoutInput): Promise<CheckoutSession>;
   getCheckout(checkoutId: string): Promise<CheckoutDetails>;
+  getSubscription(subscriptionId: string): Promise<SubscriptionDetails>;
   cancelSubscription(subscriptionId: string, idempotencyKey: string): Promise<void>;
   refund(paymentIntentId: string, idempotencyKey: string): Promise<RefundResult>;
 }

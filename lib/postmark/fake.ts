@@ -394,7 +394,10 @@ export async function startFakePostmark(options: FakePostmarkOptions): Promise<F
     const tag = params.get('tag');
     const subject = params.get('subject')?.toLowerCase();
     const stream = params.get('messagestream');
+    // Postmark's metadata filter: `metadata_<field>=<value>` (one field per search).
+    const metadataFilters = [...params].filter(([key]) => key.startsWith('metadata_')).map(([key, value]) => [key.slice('metadata_'.length), value] as const);
     const matching = messages
+      .filter((m) => metadataFilters.every(([field, value]) => Object.entries(m.Metadata).some(([k, v]) => k.toLowerCase() === field && v === value)))
       .filter((m) => recipient === undefined || recipientsOf(m).some((r) => r.Email.toLowerCase() === recipient))
       .filter((m) => fromEmail === undefined || m.From.toLowerCase().includes(fromEmail))
       .filter((m) => tag === undefined || m.Tag === tag)

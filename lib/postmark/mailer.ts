@@ -33,6 +33,8 @@ export interface SentEmail {
 /** Sends transactional email through Postmark. */
 export interface Mailer {
   send(message: OutgoingEmail): Promise<SentEmail>;
+  /** Looks a message up by the idempotency key it was sent with (Postmark's outbound search, metadata filter); null when none was accepted. */
+  findSent(idempotencyKey: string): Promise<{ messageId: string } | null>;
 }
 
 /** A failed send, classified: `retryable` tells whether the same request may succeed later. */
@@ -93,6 +95,17 @@ export function createMailer(options: MailerOptions): Mailer {
           MessageStream: 'outbound',
         });
         return { messageId: response.MessageID, submittedAt: response.SubmittedAt };
+      } catch (error) {
+        if (error instanceof Errors.PostmarkError) throw toMailerError(error);
+        throw error;
+      }
+    },
+
+    async findSent(idempotencyKey) {
+      try {
+        const found = await client.getOutboundMessages({ count: 1, offset: 0, [`metadata_${IDEMPOTENCY_METADATA_KEY}`]: idempotencyKey });
+        const message = found.Messages[0];
+        return message ? { messageId: message.MessageID } : null;
       } catch (error) {
         if (error instanceof Errors.PostmarkError) throw toMailerError(error);
         throw error;

@@ -7,6 +7,7 @@
  *   success_url, cancel_url, expires_at (ISO 8601, e.g. "2050-05-15T13:45:30Z"), metadata (≤ 50 keys)
  *   → 201 { id: "ch_…", checkout_url }; GET /api/checkouts/:id → { id, status: "unpaid"|"paid", payment:
  *   { id: "pa_…", paymentable: { type: "Subscription"|"OneTimePayment", id } } | null, metadata, … };
+ *   GET /api/subscriptions/:id → { id, status, checkout: { id }, current_period_start/end, … };
  *   DELETE /api/subscriptions/:id → 200 { message }; POST /api/refunds { payment_intent_id } → { id: "re_…", status }.
  *   Webhook bodies (same reference; parsed in lib/recurrente/events.ts, simulated in lib/recurrente/fake.ts):
  *   flat { id: "pa_…", event_type, checkout: { id, status, metadata }, payment: { id, paymentable: { type, id } },
@@ -25,6 +26,9 @@
  * - Whether expires_at accepts fractional seconds (they are dropped here).
  * - Status codes and bodies for validation errors (assumed 4xx with `error`), and for cancelling an
  *   already-cancelled subscription or refunding twice (the simulator answers 200 and 422).
+ * - Whether GET /checkouts/:id reports `total_in_cents` and `currency` (the simulator does); without them a claim
+ *   payment cannot be confirmed and is parked for an operator. No payment-intent read is documented, so a renewal is
+ *   confirmed through its subscription (GET /subscriptions/:id: this site's, and active).
  * - Checkout statuses other than "unpaid" and "paid" (e.g. "expired", "payment_in_progress" seen in examples).
  * - Which body shape is actually delivered today (both are accepted), the body of the `intent.*` family,
  *   and whether `subscription.paused` or `subscription.pause` is sent.
@@ -42,6 +46,7 @@ import {
   type CreateCheckoutInput,
   type PaymentGateway,
   type RefundResult,
+  type SubscriptionDetails,
 } from '../payments/gateway.js';
 
 /** How to reach Recurrente; `fetch` is injectable for tests and proxies. */
@@ -60,6 +65,8 @@ const CreatedCheckout = Type.Object({ id: Type.String(), checkout_url: Type.Stri
 const Checkout = Type.Object({
   id: Type.String(),
   status: Type.String(),
+  total_in_cents: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
+  currency: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   metadata: Type.Optional(Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()])),
   payment: Type.Optional(
     Type.Union([
@@ -72,6 +79,12 @@ const Checkout = Type.Object({
       Type.Null(),
     ]),
   ),
+});
+
+const ProviderSubscription = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  checkout: Type.Optional(Type.Union([Type.Object({ id: Type.String() }), Type.Null()])),
 });
 
 const Refund = Type.Object({ id: Type.String(), status: Type.String() });
@@ -114,7 +127,14 @@ export class RecurrenteGateway implements PaymentGateway {
       paymentIntentId: checkout.payment?.id,
       subscriptionId: paymentable?.type === 'Subscription' ? paymentable.id : undefined,
       metadata: stringValues(checkout.metadata ?? {}),
+      ...(typeof checkout.total_in_cents === 'number' ? { amountCents: checkout.total_in_cents } : {}),
+      ...(typeof checkout.currency === 'string' ? { currency: checkout.currency } : {}),
     };
+  }
+
+  async getSubscription(subscriptionId: string): Promise<SubscriptionDetails> {
+    const subscription = await this.request('GET', `/subscriptions/${encodeURIComponent(subscriptionId)}`, ProviderSubscription);
+    return { subscriptionId: subscription.id, status: subscription.status, ...(subscription.checkout ? { checkoutId: subscription.checkout.id } : {}) };
   }
 
   async cancelSubscription(subscriptionId: string, idempotencyKey: string): Promise<void> {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError, type PaymentGateway } from '../../lib/payments/gateway.js';
 import { createSubscriptionPaymentActivities } from '../../activities/subscription-payments.js';
 import { createSubscriptionActivities, type SubscriptionSnapshot } from '../../activities/subscriptions.js';
-import { CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../../db/entities/index.js';
+import { createMailer } from '../../lib/postmark/mailer.js';
+import { CustomerSiteOwnership, CustomerUser, OperatorCase, Payment, Site, Subscription } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
@@ -117,6 +118,7 @@ describe('provider subscription activities', () => {
     return {
       createCheckout: () => Promise.reject(new Error('not used')),
       getCheckout: () => Promise.reject(new Error('not used')),
+      getSubscription: () => Promise.reject(new Error('not used')),
       refund: () => Promise.reject(new Error('not used')),
       cancelSubscription: async (id, key) => {
         calls.push(`${id} ${key}`);
@@ -125,18 +127,22 @@ describe('provider subscription activities', () => {
     };
   }
 
-  it('cancels with the given key, treats a refusal as already ended, and retries outages', async () => {
+  it('cancels with the given key, treats "gone" as already ended, raises other refusals to operators, and retries outages', async () => {
     const calls: string[] = [];
     const env = new MockActivityEnvironment();
     const input = { subscriptionId: 'su_1', idempotencyKey: 'sub:site:20260101T000000.000Z:cancel' };
     const cancel = (error: Error | null) => {
-      const subscriptionPayments = createSubscriptionPaymentActivities({ gateway: gatewayFailing(error, calls), config });
+      const subscriptionPayments = createSubscriptionPaymentActivities({ gateway: gatewayFailing(error, calls), config, orm, mailer: createMailer(config.postmark) });
       return (request: typeof input) => subscriptionPayments.cancelProviderSubscription(request);
     };
 
     expect(await env.run(cancel(null), input)).toEqual({ status: 'cancelled' });
     expect(await env.run(cancel(GatewayError.fromStatus(404, 'not found')), input)).toEqual({ status: 'already_ended' });
+    expect(await env.run(cancel(GatewayError.fromStatus(403, 'forbidden')), input)).toEqual({ status: 'refused' });
     await expect(env.run(cancel(GatewayError.fromStatus(503, 'unavailable')), input)).rejects.toBeInstanceOf(GatewayError);
-    expect(calls).toEqual(Array.from({ length: 3 }, () => 'su_1 sub:site:20260101T000000.000Z:cancel'));
+    expect(calls).toEqual(Array.from({ length: 4 }, () => 'su_1 sub:site:20260101T000000.000Z:cancel'));
+    const cases = await orm.em.fork().find(OperatorCase, {});
+    expect(cases.map((c) => [c.kind, c.key, c.resolvedAt ?? null])).toEqual([['cancel_refused', `cancel_refused:${input.idempotencyKey}`, null]]);
+    expect(cases[0]?.reason).toContain('forbidden');
   });
 });

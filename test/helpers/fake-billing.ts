@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { PaymentDecision, PaymentDecisionInput } from '../../activities/claims.js';
+import type { OperatorCaseInput } from '../../activities/operator-cases.js';
+import type { PaymentVerdict, RefundOutcome } from '../../activities/payments.js';
 import type { SendEmailInput, SendEmailResult } from '../../activities/email.js';
 import type { ProviderCancellation, SubscriptionCheckoutInput } from '../../activities/subscription-payments.js';
 import type { SubscriptionPaymentRecord, SubscriptionSite, SubscriptionSnapshot } from '../../activities/subscriptions.js';
@@ -38,9 +42,14 @@ export class FakeBilling {
   readonly providerCancels: { subscriptionId: string; idempotencyKey: string }[] = [];
   readonly refunds: { paymentIntentId: string; idempotencyKey: string }[] = [];
   readonly checkouts: SubscriptionCheckoutInput[] = [];
+  readonly cases: OperatorCaseInput[] = [];
+  /** What the provider answers about a payment id when asked; absent means it confirms the payment. */
+  readonly verdicts = new Map<string, PaymentVerdict>();
+  /** Processed payments: provider payment id → the run that decided and what it decided. */
+  readonly decisions = new Map<string, { runId: string; outcome: PaymentDecisionInput['outcome'] }>();
 
   /** Adds an owned, not yet activated site and returns its id. */
-  addSite(owner = { customerId: 'cus_1', email: 'owner@example.com', name: 'Olga Owner' }, title = 'Plumber Joe'): string {
+  addSite(owner = { customerId: 'cus_1', email: 'owner@example.com', name: 'Olga Owner' }, title = 'Plumber Joe', purchasedAt: string | null = null): string {
     const siteId = randomUUID();
     this.sites.set(siteId, {
       siteId,
@@ -49,6 +58,7 @@ export class FakeBilling {
       amountCents: 9500,
       currency: 'USD',
       owner,
+      purchasedAt,
       stored: { status: 'pending_activation', providerSubscriptionId: null, periodStart: null, periodEnd: null, graceEndsAt: null, cancelAtPeriodEnd: false, cancelledAt: null },
     });
     return siteId;
@@ -82,16 +92,36 @@ export class FakeBilling {
         if (site) site.stored = structuredClone(input.snapshot);
       },
       markPaymentRefunded: async (_paymentId: string): Promise<void> => {},
-      refundPayment: async (input: { paymentIntentId: string; idempotencyKey: string }): Promise<{ refundId: string }> => {
-        this.refunds.push(input);
-        return { refundId: `re_${input.paymentIntentId}` };
+      refundPayment: async (input: { paymentIntentId: string; idempotencyKey: string }): Promise<RefundOutcome> => {
+        this.refunds.push({ paymentIntentId: input.paymentIntentId, idempotencyKey: input.idempotencyKey });
+        return { refundId: `re_${input.paymentIntentId}`, status: 'refunded' };
+      },
+      verifySubscriptionPayment: async (input: { reported: { paymentIntentId: string; amountCents: number; currency: string } }): Promise<PaymentVerdict> =>
+        this.verdicts.get(input.reported.paymentIntentId)
+          ?? { verdict: 'verified', checkoutId: 'ch_fake', amountCents: input.reported.amountCents, currency: input.reported.currency },
+      decidePayment: async (input: PaymentDecisionInput): Promise<PaymentDecision> => {
+        const runId = Context.current().info.workflowExecution?.runId ?? 'none';
+        const existing = this.decisions.get(input.providerPaymentId);
+        if (!existing) {
+          this.decisions.set(input.providerPaymentId, { runId, outcome: input.outcome });
+          return { status: 'decided', outcome: input.outcome };
+        }
+        return { status: existing.runId === runId ? 'decided' : 'earlier', outcome: existing.outcome };
+      },
+      setPaymentOutcome: async (input: { providerPaymentId: string; outcome: PaymentDecisionInput['outcome'] }): Promise<void> => {
+        const existing = this.decisions.get(input.providerPaymentId);
+        if (existing) existing.outcome = input.outcome;
+      },
+      raiseOperatorCase: async (input: OperatorCaseInput): Promise<{ caseId: string }> => {
+        if (!this.cases.some((c) => c.key === input.key)) this.cases.push(input);
+        return { caseId: input.key };
       },
       createSubscriptionCheckout: async (input: SubscriptionCheckoutInput): Promise<CheckoutSession> => {
         this.checkouts.push(input);
         return { checkoutId: `ch_${this.checkouts.length}`, checkoutUrl: `http://checkout.test/ch_${this.checkouts.length}` };
       },
       cancelProviderSubscription: async (input: { subscriptionId: string; idempotencyKey: string }): Promise<ProviderCancellation> => {
-        this.providerCancels.push(input);
+        this.providerCancels.push({ subscriptionId: input.subscriptionId, idempotencyKey: input.idempotencyKey });
         return { status: 'cancelled' };
       },
       sendEmail: async (input: SendEmailInput): Promise<SendEmailResult> => {

@@ -1,0 +1,79 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEmailActivities, type SendEmailInput } from '../../../activities/email.js';
+import { createMailer, type Mailer } from '../../../lib/postmark/mailer.js';
+import { EmailMessage, OperatorCase } from '../../../db/entities/index.js';
+import { openOrm } from '../../../db/orm.js';
+import { startFakePostmark, type FakePostmark } from '../../../lib/postmark/fake.js';
+import { resetDatabase, testConfig } from '../../helpers/env.js';
+
+/** The sendEmail activity over a given mailer, as a plain function. */
+const sendWith = (via: Mailer) => (input: SendEmailInput) => createEmailActivities({ orm, mailer: via, config }).sendEmail(input);
+
+const baseConfig = testConfig();
+let orm: MikroORM;
+let postmark: FakePostmark;
+let mailer: Mailer;
+let config: typeof baseConfig;
+
+beforeAll(async () => {
+  orm = await openOrm(baseConfig.database);
+  postmark = await startFakePostmark({ serverToken: baseConfig.postmark.serverToken });
+  config = { ...baseConfig, postmark: { ...baseConfig.postmark, apiHost: postmark.host, useHttps: false } };
+  mailer = createMailer(config.postmark);
+});
+afterAll(async () => {
+  await postmark.close();
+  await orm.close();
+});
+beforeEach(() => resetDatabase(orm));
+
+const confirmation: SendEmailInput = {
+  idempotencyKey: 'claim:pa_once:confirmation',
+  to: 'owner@example.com',
+  template: 'purchase_confirmation',
+  model: { name: 'Olga Owner', siteTitle: 'Plumber Joe', siteUrl: 'http://localhost:3000/sites/plumber-joe', amount: '$495.00', paidAt: '2026-11-28T07:00:00.000Z' },
+};
+
+const sentWithKey = (key: string) => postmark.sent().filter((m) => m.Metadata.idempotency_key === key);
+
+describe('sendEmail', () => {
+  it('does not send again when the worker died after Postmark accepted the message but before the log was updated', async () => {
+    // The first attempt reaches Postmark, then its worker dies before writing the log.
+    const dying: Mailer = {
+      send: async (message) => {
+        await mailer.send(message);
+        throw new Error('worker killed after Postmark accepted the message');
+      },
+      findSent: (key) => mailer.findSent(key),
+    };
+    const env = new MockActivityEnvironment();
+    await expect(env.run(sendWith(dying), confirmation)).rejects.toThrow(/worker killed/);
+    expect(sentWithKey(confirmation.idempotencyKey)).toHaveLength(1);
+
+    const retried = await env.run(sendWith(mailer), confirmation);
+    expect(retried).toMatchObject({ status: 'already_sent' });
+    expect(sentWithKey(confirmation.idempotencyKey)).toHaveLength(1);
+    const log = await orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: confirmation.idempotencyKey });
+    expect(log).toMatchObject({ status: 'sent', providerMessageId: sentWithKey(confirmation.idempotencyKey)[0]?.MessageID });
+  });
+
+  it('finds a message by its idempotency key through the outbound search with a metadata filter', async () => {
+    const env = new MockActivityEnvironment();
+    await env.run(sendWith(mailer), { ...confirmation, idempotencyKey: 'claim:pa_other:confirmation' });
+    expect(await mailer.findSent('claim:pa_other:confirmation')).toEqual({ messageId: sentWithKey('claim:pa_other:confirmation')[0]?.MessageID });
+    expect(await mailer.findSent('claim:pa_never:confirmation')).toBeNull();
+  });
+
+  it('fails a message that can never render without retrying, and raises it to operators', async () => {
+    const env = new MockActivityEnvironment();
+    const broken = { ...confirmation, idempotencyKey: 'claim:pa_broken:confirmation', model: { ...confirmation.model, name: 'Olga\nOwner' } } as SendEmailInput;
+    const failure: unknown = await env.run(sendWith(mailer), broken).then(() => null, (e: unknown) => e);
+    expect(failure).toMatchObject({ type: 'EmailUnsendable', nonRetryable: true });
+    expect(sentWithKey(broken.idempotencyKey)).toHaveLength(0);
+    const cases = await orm.em.fork().find(OperatorCase, {});
+    expect(cases.map((c) => [c.kind, c.key])).toEqual([['email_unsendable', `email_unsendable:${broken.idempotencyKey}`]]);
+    expect(postmark.sent().some((m) => m.To === config.money.operatorEmail && m.Subject.includes('email_unsendable'))).toBe(true);
+  });
+});

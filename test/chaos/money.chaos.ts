@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Business, CustomerSiteOwnership, EmailMessage, Payment, Site, Subscription } from '../../db/entities/index.js';
+import { temporalCliPath } from '../../dev/temporal-binaries.js';
+import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { pressCheckoutButton, purchase } from '../helpers/claims.js';
+import { resetDatabase } from '../helpers/env.js';
+import { freePort } from '../helpers/ports.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { eventually } from '../helpers/subscriptions.js';
+
+// Chaos run (npm run chaos): N purchases through the HTTP API while the worker process is SIGKILLed at random and
+// the Temporal server is restarted once; every webhook is delivered 3 times, held and sent shuffled; two claimants
+// race for each site. Afterwards the money invariants are checked in the database and every history is replayed.
+const PURCHASES = Number(process.env.CHAOS_PURCHASES ?? 40);
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'webmagic-chaos-'));
+let port: number;
+let server: TestWorkflowEnvironment;
+let stack: TestStack;
+let worker: ChildProcess | null = null;
+const figures = { purchases: PURCHASES, workerKills: 0, temporalRestarts: 0, purchaseAnswers: {} as Record<number, number>, webhookDeliveries: 0 };
+
+function startServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      ip: '127.0.0.1', port, dbFilename: join(dir, 'temporal.sqlite'), searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' },
+    },
+  });
+}
+
+function startWorker(): ChildProcess {
+  const { config } = stack;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'ignore'],
+    env: {
+      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: config.database.url, TEMPORAL_ADDRESS: config.temporal.address,
+      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, RECURRENTE_API_URL: config.recurrente.apiUrl, POSTMARK_API_HOST: config.postmark.apiHost,
+      PUBLIC_BASE_URL: config.publicBaseUrl, WORKFLOW_BUNDLE: inject('workflowBundlePath'), CHECKOUT_EXPIRY: '10m',
+    },
+  });
+  return child;
+}
+
+/** Kills the worker process with SIGKILL and starts a new one after a short pause. */
+async function killWorker(): Promise<void> {
+  if (!worker) return;
+  const current = worker;
+  if (current.exitCode === null && current.signalCode === null) {
+    const dead = new Promise((resolve) => current.once('exit', resolve));
+    current.kill('SIGKILL');
+    await dead;
+    figures.workerKills += 1;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 800));
+  worker = startWorker();
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  server = await startServer();
+  stack = await startTestStack({ TEMPORAL_ADDRESS: `127.0.0.1:${port}`, CHECKOUT_EXPIRY: '10m', TEMPORAL_RPC_TIMEOUT: '10s' });
+  await stack.worker.stop();
+  await resetDatabase(stack.api.orm);
+  const em = stack.api.orm.em.fork();
+  for (let i = 0; i < PURCHASES; i += 1) {
+    const business = em.create(Business, { name: `Chaos Plumbing ${i}`, category: 'plumber', city: 'Guatemala' });
+    em.create(Site, { slug: `chaos-${i}`, business, title: `Chaos Plumbing ${i}`, purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
+  }
+  await em.flush();
+  worker = startWorker();
+}, 300_000);
+afterAll(async () => {
+  worker?.kill('SIGKILL');
+  await stack?.stop();
+  await server?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Asks for a checkout until Temporal answers (503s are expected while the worker or the server is down). */
+async function claim(slug: string, claimant: { email: string; name: string }): Promise<{ status: number; url?: string }> {
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    const res = await purchase(stack, slug, claimant);
+    figures.purchaseAnswers[res.statusCode] = (figures.purchaseAnswers[res.statusCode] ?? 0) + 1;
+    if (res.statusCode === 200) return { status: 200, url: res.json<{ checkout_url: string }>().checkout_url };
+    if (res.statusCode === 409) return { status: 409 };
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { status: 0 };
+}
+
+describe('chaos: purchases under worker kills, a Temporal restart and redelivered webhooks', () => {
+  it('keeps exactly one payment, owner, subscription and welcome email per paid purchase', async () => {
+    const started = Date.now();
+    stack.recurrente.setDeliveryMode({ duplicate: 3, reorder: true });
+    const killer = setInterval(() => void killWorker(), 15_000 + Math.random() * 10_000);
+    const paid: string[] = [];
+    try {
+      for (let i = 0; i < PURCHASES; i += 1) {
+        const slug = `chaos-${i}`;
+        const [a, b] = await Promise.all([
+          claim(slug, { email: `a${i}@example.com`, name: `Racer A ${i}` }),
+          claim(slug, { email: `b${i}@example.com`, name: `Racer B ${i}` }),
+        ]);
+        const winner = [a, b].find((r) => r.status === 200);
+        expect([a.status, b.status].filter((s) => s === 200)).toHaveLength(1);
+        expect(await pressCheckoutButton(winner!.url!, 'pay')).toBe(303);
+        paid.push(slug);
+        if (i % 5 === 4) await stack.recurrente.flush();
+        if (i === Math.floor(PURCHASES / 2)) {
+          await stack.worker.stop();
+          await server.teardown();
+          server = await startServer();
+          figures.temporalRestarts += 1;
+        }
+      }
+      stack.recurrente.setDeliveryMode({ duplicate: 3 });
+      await stack.recurrente.flush();
+    } finally {
+      clearInterval(killer);
+    }
+
+    const em = () => stack.api.orm.em.fork();
+    await eventually(async () => em().count(CustomerSiteOwnership), (n) => n === PURCHASES, 240_000);
+    await eventually(async () => em().count(EmailMessage, { template: 'purchase_confirmation', status: 'sent' }), (n) => n === PURCHASES, 120_000);
+    for (const slug of paid) {
+      const site = await em().findOneOrFail(Site, { slug });
+      expect(await em().count(Payment, { site, kind: 'purchase', status: 'succeeded' }), slug).toBe(1);
+      expect(await em().count(CustomerSiteOwnership, { site, role: 'owner' }), slug).toBe(1);
+      expect(await em().count(Subscription, { site }), slug).toBe(1);
+    }
+    const welcomes = await em().find(EmailMessage, { template: 'welcome_set_password' });
+    expect(welcomes).toHaveLength(PURCHASES);
+    for (const email of welcomes) expect(stack.postmark.sent().filter((m) => m.Metadata.idempotency_key === email.idempotencyKey), email.idempotencyKey).toHaveLength(1);
+
+    // The confirmation email precedes the claim's last steps (starting the subscription, completing), so poll.
+    const openClaims = async () => {
+      const running: string[] = [];
+      for await (const wf of stack.api.temporal.workflow.list({ query: 'WorkflowType = "claimSiteWorkflow" AND ExecutionStatus = "Running"' })) running.push(wf.workflowId);
+      return running;
+    };
+    await eventually(openClaims, (running) => running.length === 0, 120_000);
+
+    const histories = [];
+    for await (const wf of stack.api.temporal.workflow.list({ query: 'WorkflowType = "claimSiteWorkflow" OR WorkflowType = "subscriptionWorkflow"' })) {
+      histories.push({ workflowId: wf.workflowId, history: await stack.api.temporal.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory() });
+    }
+    let nondeterminism = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+      if (result.error) nondeterminism += 1;
+    }
+    figures.webhookDeliveries = stack.recurrente.deliveries().length;
+    console.log(`chaos figures: ${JSON.stringify({ ...figures, replayedHistories: histories.length, nondeterminism, seconds: Math.round((Date.now() - started) / 1000) })}`);
+    expect(nondeterminism).toBe(0);
+  }, 900_000);
+});

@@ -1,0 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+
+/**
+ * Writes a workflow's history to `test/workflows/histories/<name>.json` for the replay test, when the run is asked
+ * to (`RECORD_HISTORIES=1`); otherwise does nothing, so ordinary runs never rewrite the recorded files.
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  writeFileSync(new URL(`../workflows/histories/${name}.json`, import.meta.url), historyToJSON(history));
+}
