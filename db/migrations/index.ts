@@ -2,11 +2,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123180015_initial } from './Migration20261123180015_initial.js';
 import { Migration20261123183501_ticket_close_reason } from './Migration20261123183501_ticket_close_reason.js';
 import { Migration20261128062713_webhook_inbox } from './Migration20261128062713_webhook_inbox.js';
-import { Migration20261128062847_hosting_domains } from './Migration20261128062847_hosting_domains.js';
 import { Migration20261128062803_analytics } from './Migration20261128062803_analytics.js';
-import { Migration20261128063718_site_edits } from './Migration20261128063718_site_edits.js';
-import { Migration20261128063335_portal_operators } from './Migration20261128063335_portal_operators.js';
+import { Migration20261128062847_hosting_domains } from './Migration20261128062847_hosting_domains.js';
 import { Migration20261128062925_security_limits } from './Migration20261128062925_security_limits.js';
+import { Migration20261128063335_portal_operators } from './Migration20261128063335_portal_operators.js';
+import { Migration20261128063718_site_edits } from './Migration20261128063718_site_edits.js';
 import { Migration20261128064145_money_invariants } from './Migration20261128064145_money_invariants.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
@@ -14,10 +14,10 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123180015_initial', class: Migration20261123180015_initial },
   { name: 'Migration20261123183501_ticket_close_reason', class: Migration20261123183501_ticket_close_reason },
   { name: 'Migration20261128062713_webhook_inbox', class: Migration20261128062713_webhook_inbox },
-  { name: 'Migration20261128062847_hosting_domains', class: Migration20261128062847_hosting_domains },
   { name: 'Migration20261128062803_analytics', class: Migration20261128062803_analytics },
-  { name: 'Migration20261128063718_site_edits', class: Migration20261128063718_site_edits },
-  { name: 'Migration20261128063335_portal_operators', class: Migration20261128063335_portal_operators },
+  { name: 'Migration20261128062847_hosting_domains', class: Migration20261128062847_hosting_domains },
   { name: 'Migration20261128062925_security_limits', class: Migration20261128062925_security_limits },
+  { name: 'Migration20261128063335_portal_operators', class: Migration20261128063335_portal_operators },
+  { name: 'Migration20261128063718_site_edits', class: Migration20261128063718_site_edits },
   { name: 'Migration20261128064145_money_invariants', class: Migration20261128064145_money_invariants },
 ];
