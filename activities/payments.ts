@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
-import { claimCheckoutReturnUrls, siteUrl } from '../lib/urls.js';
+import { claimCheckoutReturnUrls } from '../lib/urls.js';
 import { GatewayError, type CheckoutDetails, type CheckoutSession, type PaymentGateway } from '../lib/payments/gateway.js';
 import { workflowIds } from '../workflows/ids.js';
 import { raiseOperatorCase, type OperatorCaseDeps } from './operator-cases.js';

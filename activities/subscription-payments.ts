@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { GatewayError, type CheckoutSession, type PaymentGateway, type SubscriptionDetails } from '../lib/payments/gateway.js';
-import { subscriptionCheckoutReturnUrls, subscriptionPageUrl } from '../lib/urls.js';
+import { subscriptionCheckoutReturnUrls } from '../lib/urls.js';
 import { raiseOperatorCase, type OperatorCaseDeps } from './operator-cases.js';
 import { callGateway, currentWorkflowId, readCheckout, type PaymentVerdict, type ReportedPayment } from './payments.js';
 
@@ -50,7 +50,6 @@ async function readSubscription(gateway: PaymentGateway, subscriptionId: string)
 
 /** Activities that talk to the payment provider about monthly subscriptions. */
 export function createSubscriptionPaymentActivities(deps: { gateway: PaymentGateway; config: AppConfig } & OperatorCaseDeps) {
-  const billingUrl = (siteId: string) => subscriptionPageUrl(deps.config, siteId);
   return {
     /** Opens a hosted checkout for the monthly plan (a recurring item); the same key yields the same checkout. */
     async createSubscriptionCheckout(input: SubscriptionCheckoutInput): Promise<CheckoutSession> {
