@@ -40,7 +40,7 @@ export const claimStatusRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     return {
       workflow_id: workflowIds.claim(site.id), status, ready: status === 'completed',
-      slug: site.slug, site_title: site.title, site_url: siteUrl(app.deps.config, site.slug),
+      slug: site.slug, site_title: site.title, site_url: siteUrl(app.deps.config, site.slug, site.customDomain),
     };
   });
 };

@@ -37,7 +37,7 @@ const OWNED_SITES = `select s.id as site_id, s.slug, s.title, s.status, s.subscr
   order by o.is_primary desc, o.acquired_at asc`;
 
 /** The portal's site list for a verified token, in one query; null when the customer or session is not live. */
-export async function readOwnedSites(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl'>, claims: AccessClaims): Promise<OwnedSiteDto[] | null> {
+export async function readOwnedSites(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl' | 'hosting'>, claims: AccessClaims): Promise<OwnedSiteDto[] | null> {
   const { rows } = await sql.query<OwnedSiteRow>({ name: 'owned-sites', text: OWNED_SITES, values: [claims.customerId, claims.sessionId] });
   if (rows.length === 0) return null;
   const sites: OwnedSiteDto[] = [];
@@ -47,7 +47,7 @@ export async function readOwnedSites(sql: pg.Pool, config: Pick<AppConfig, 'publ
       site_id: row.site_id,
       slug: row.slug,
       site_title: row.title,
-      site_url: siteUrl(config, row.slug),
+      site_url: siteUrl(config, row.slug, row.custom_domain),
       status: row.status,
       subscription_status: row.subscription_status,
       is_primary: row.is_primary,
@@ -79,18 +79,19 @@ interface ProfileRow {
   primary_slug: string | null;
   primary_title: string | null;
   primary_status: string | null;
+  primary_custom_domain: string | null;
 }
 
 const PROFILE = `select c.id, c.email, c.full_name, c.phone, c.email_verified_at, c.password_hash is not null as has_password, c.created_at, c.last_login_at,
     (select count(*)::int from customer_site_ownership owned where owned.customer_id = c.id and owned.role = 'owner') as owned_sites_count,
-    ps.id as primary_site_id, ps.slug as primary_slug, ps.title as primary_title, ps.status as primary_status
+    ps.id as primary_site_id, ps.slug as primary_slug, ps.title as primary_title, ps.status as primary_status, ps.custom_domain as primary_custom_domain
   from customer_users c
   left join customer_site_ownership po on po.customer_id = c.id and po.is_primary
   left join sites ps on ps.id = po.site_id
   where ${LIVE_SESSION_SQL}`;
 
 /** The signed-in customer's profile for a verified token, in one query; null when the customer or session is not live. */
-export async function readProfile(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl'>, claims: AccessClaims): Promise<CustomerProfileDto | null> {
+export async function readProfile(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl' | 'hosting'>, claims: AccessClaims): Promise<CustomerProfileDto | null> {
   const { rows: [row] } = await sql.query<ProfileRow>({ name: 'customer-profile', text: PROFILE, values: [claims.customerId, claims.sessionId] });
   if (!row) return null;
   return {
@@ -106,6 +107,6 @@ export async function readProfile(sql: pg.Pool, config: Pick<AppConfig, 'publicB
     owned_sites_count: row.owned_sites_count,
     primary_site: row.primary_site_id === null
       ? null
-      : { site_id: row.primary_site_id, slug: row.primary_slug!, site_title: row.primary_title!, site_url: siteUrl(config, row.primary_slug!), status: row.primary_status! },
+      : { site_id: row.primary_site_id, slug: row.primary_slug!, site_title: row.primary_title!, site_url: siteUrl(config, row.primary_slug!, row.primary_custom_domain), status: row.primary_status! },
   };
 }

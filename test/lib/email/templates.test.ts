@@ -42,6 +42,8 @@ const samples: EmailRequest[] = [
   { template: 'edit_published', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
   { template: 'edit_expired', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233' } },
   { template: 'ticket_answered', model: { name: 'Ana López', ticketSubject: 'Booking form broken', siteTitle: 'Plomería Ana', ticketUrl: 'https://app.webmagic.test/account/support/123' } },
+  { template: 'operator_case', model: { kind: 'refund_refused', reason: 'The provider refused the refund of pa_123: already refunded', reference: 'claim:site-1', casesUrl: 'https://app.webmagic.test/console/needs-attention' } },
+  { template: 'activation_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', deadline: '2026-07-01T00:00:00Z', activateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {
@@ -51,6 +53,7 @@ const expectedDates: Partial<Record<string, string>> = {
   endsAt: 'May 14, 2026',
   dueAt: 'March 14, 2026',
   expiresAt: 'June 1, 2026',
+  deadline: 'July 1, 2026',
 };
 
 describe('renderEmail', () => {
