@@ -85,8 +85,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   if (logger) {
     app.addHook('onResponse', (request, reply, done) => {
-      // No client address: analytics rules keep full IPs out of logs.
-      logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+      // The client address only truncated (IPv4 /24, IPv6 /48): full IPs are personal data and never reach the log.
+      logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ip: anonymizeIp(request.ip) }, 'request');
       done();
     });
     if (destination) {

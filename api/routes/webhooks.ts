@@ -18,6 +18,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post('/recurrente', {
+    // Stored as the exact bytes that were signed, whatever text they hold: the text guard must not refuse them.
+    config: { rawBody: true },
     schema: {
       tags: ['webhooks'],
       summary: 'Recurrente (Svix-signed) webhook deliveries',

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
 import { Business, Site, WebhookEvent } from '../../db/entities/index.js';
 import { signWebhook } from '../../lib/recurrente/signature.js';
 import { workflowIds } from '../../workflows/ids.js';
+import { signalledEventIds } from '../helpers/history.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 
@@ -46,16 +46,6 @@ async function settled(target: TestApi, providerEventId: string, timeoutMs = 15_
     if (Date.now() > until) throw new Error(`${providerEventId} was neither processed nor parked: ${JSON.stringify(row)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** The event ids of every claimPaymentSucceeded signal in a workflow's history, in order. */
-async function signalledEventIds(temporal: Client, workflowId: string): Promise<string[]> {
-  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((entry) => {
-    const signal = entry.workflowExecutionSignaledEventAttributes;
-    if (signal?.signalName !== 'claimPaymentSucceeded') return [];
-    return (signal.input?.payloads ?? []).map((payload) => (JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { eventId: string }).eventId);
-  });
 }
 
 describe('webhook inbox relay', () => {

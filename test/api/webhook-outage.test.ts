@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
@@ -8,6 +7,7 @@ import { temporalCliPath } from '../../dev/temporal-binaries.js';
 import { signWebhook } from '../../lib/recurrente/signature.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
+import { signalledEventIds } from '../helpers/history.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
@@ -42,15 +42,6 @@ async function settled(target: TestApi, providerEventId: string, timeoutMs: numb
   }
 }
 
-async function signalledEventIds(temporal: Client, workflowId: string): Promise<string[]> {
-  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-  return (history.events ?? []).flatMap((entry) => {
-    const signal = entry.workflowExecutionSignaledEventAttributes;
-    if (signal?.signalName !== 'claimPaymentSucceeded') return [];
-    return (signal.input?.payloads ?? []).map((payload) => (JSON.parse(Buffer.from(payload.data!).toString('utf8')) as { eventId: string }).eventId);
-  });
-}
-
 describe('webhook ingest during a Temporal outage', () => {
   it('answers 200 while Temporal is unreachable and delivers the event once Temporal is back', async () => {
     const port = await freePort();
@@ -75,7 +66,7 @@ describe('webhook ingest during a Temporal outage', () => {
       });
       const delivered = await settled(offline, 'msg_outage', 45_000);
       expect(delivered.workflowId).toBe(workflowIds.claim(siteId!));
-      expect(await signalledEventIds(temporal.client, workflowIds.claim(siteId!))).toEqual(['msg_outage']);
+      expect(await signalledEventIds(offline.temporal, workflowIds.claim(siteId!))).toEqual(['msg_outage']);
     } finally {
       await offline.close();
       await temporal?.teardown();

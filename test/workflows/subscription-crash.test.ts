@@ -3,6 +3,7 @@ import { EmailMessage } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { resetDatabase } from '../helpers/env.js';
+import { decodePayloads } from '../helpers/history.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { accessTokenFor, activateSubscription, billingRows, buySite, eventually, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
 import type { Activities } from '../helpers/worker.js';
@@ -41,10 +42,11 @@ const templates = async (siteId: string) =>
 /** The statuses the workflow wrote, read from the activity inputs in one run's history. */
 async function statusesWritten(siteId: string, runId: string): Promise<string[]> {
   const history = await stack.api.temporal.workflow.getHandle(workflowIds.subscription(siteId), runId).fetchHistory();
-  return (history.events ?? [])
+  const inputs = (history.events ?? [])
     .map((e) => e.activityTaskScheduledEventAttributes)
     .filter((a) => a?.activityType?.name === 'saveSubscriptionState')
-    .map((a) => (JSON.parse(Buffer.from(a!.input!.payloads![0]!.data!).toString()) as { snapshot: { status: string } }).snapshot.status);
+    .map((a) => a!.input!.payloads![0]!);
+  return (await decodePayloads<{ snapshot: { status: string } }>(stack.api.temporal, inputs)).map((input) => input.snapshot.status);
 }
 
 describe('subscription workflow across worker crashes', () => {
