@@ -74,6 +74,10 @@ describe('sendEmailWorkflow', () => {
     expect(log.status).toBe('failed');
     expect(log.attempts).toBe(1);
     expect(log.error).toMatch(/inactive/i);
-    expect(stack.postmark.sent()).toHaveLength(0);
+    expect(stack.postmark.sent().filter((m) => m.To === 'bounced@example.com')).toHaveLength(0);
+    // The address can never be reached: operators are told, once, with the email's key.
+    const cases = stack.postmark.sent().filter((m) => m.Tag === 'operator_case');
+    expect(cases).toHaveLength(1);
+    expect(cases[0]!.TextBody).toContain(input.idempotencyKey);
   });
 });
