@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
-import { Business, Site, WebhookEvent } from '../../db/entities/index.js';
-import { signWebhook } from '../../lib/recurrente/signature.js';
+import { Business, Site } from '../../db/entities/index.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { signalledEventIds } from '../helpers/history.js';
+import { claimPayment, deliver, settled, siteIds } from '../helpers/webhook-inbox.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 
@@ -19,38 +19,9 @@ beforeEach(async () => {
   await seedDemoSites(api.orm.em.fork(), api.config.pricing);
 });
 
-const siteIds = async (target: TestApi = api) => (await target.orm.em.fork().find(Site, {}, { orderBy: { slug: 'asc' } })).map((site) => site.id);
-
-function claimPayment(siteId: string, extra: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    id: `pa_${randomUUID().slice(0, 8)}`,
-    event_type: 'payment_intent.succeeded',
-    checkout: { id: `ch_${randomUUID().slice(0, 8)}`, status: 'paid', metadata: { purpose: 'claim', site_id: siteId, claim_email: 'buyer@example.com', claim_name: 'Buyer', ...metadata } },
-    amount_in_cents: 49500,
-    currency: 'USD',
-    created_at: new Date().toISOString(),
-    ...extra,
-  });
-}
-
-function deliver(target: TestApi, id: string, body: string) {
-  const headers = signWebhook(target.config.recurrente.webhookSecret, id, new Date(), body);
-  return target.app.inject({ method: 'POST', url: '/api/v1/webhooks/recurrente', headers: { 'content-type': 'application/json', ...headers }, payload: body });
-}
-
-async function settled(target: TestApi, providerEventId: string, timeoutMs = 15_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await target.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId });
-    if (row.processedAt || row.parkedAt) return row;
-    if (Date.now() > until) throw new Error(`${providerEventId} was neither processed nor parked: ${JSON.stringify(row)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('webhook inbox relay', () => {
   it('delivers a claim payment to its workflow once, however often the provider redelivers it', async () => {
-    const [siteId] = await siteIds();
+    const [siteId] = await siteIds(api);
     const body = claimPayment(siteId!);
     expect((await deliver(api, 'msg_once', body)).json()).toEqual({ received: true, duplicate: false });
     expect((await deliver(api, 'msg_once', body)).json()).toEqual({ received: true, duplicate: true });
@@ -112,7 +83,7 @@ describe('webhook inbox relay', () => {
     const other = await createTestApi({ TEMPORAL_TASK_QUEUE: api.config.temporal.taskQueue, WEBHOOK_RELAY_POLL: '200ms' });
     try {
       await other.app.ready();
-      const sites = await siteIds();
+      const sites = await siteIds(api);
       const sent = new Map<string, string[]>();
       await Promise.all(Array.from({ length: 30 }, async (_, i) => {
         const siteId = sites[i % sites.length]!;

@@ -1,46 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
-import { Site, WebhookEvent } from '../../db/entities/index.js';
+import { WebhookEvent } from '../../db/entities/index.js';
 import { temporalCliPath } from '../../dev/temporal-binaries.js';
-import { signWebhook } from '../../lib/recurrente/signature.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { signalledEventIds } from '../helpers/history.js';
-import { createTestApi, type TestApi } from '../helpers/api.js';
+import { claimPayment, deliver, settled, siteIds } from '../helpers/webhook-inbox.js';
+import { createTestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
 
 // The only API in this file points at a Temporal address where nothing listens yet (no other relay may help).
-
-const siteIds = async (target: TestApi) => (await target.orm.em.fork().find(Site, {}, { orderBy: { slug: 'asc' } })).map((site) => site.id);
-
-function claimPayment(siteId: string): string {
-  return JSON.stringify({
-    id: `pa_${randomUUID().slice(0, 8)}`,
-    event_type: 'payment_intent.succeeded',
-    checkout: { id: `ch_${randomUUID().slice(0, 8)}`, status: 'paid', metadata: { purpose: 'claim', site_id: siteId, claim_email: 'buyer@example.com', claim_name: 'Buyer' } },
-    amount_in_cents: 49500,
-    currency: 'USD',
-    created_at: new Date().toISOString(),
-  });
-}
-
-function deliver(target: TestApi, id: string, body: string) {
-  const headers = signWebhook(target.config.recurrente.webhookSecret, id, new Date(), body);
-  return target.app.inject({ method: 'POST', url: '/api/v1/webhooks/recurrente', headers: { 'content-type': 'application/json', ...headers }, payload: body });
-}
-
-async function settled(target: TestApi, providerEventId: string, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await target.orm.em.fork().findOneOrFail(WebhookEvent, { providerEventId });
-    if (row.processedAt || row.parkedAt) return row;
-    if (Date.now() > until) throw new Error(`${providerEventId} was neither processed nor parked: ${JSON.stringify(row)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('webhook ingest during a Temporal outage', () => {
   it('answers 200 while Temporal is unreachable and delivers the event once Temporal is back', async () => {
