@@ -57,7 +57,7 @@ describe('subscription activation', () => {
 
     const paidAt = Date.now();
     expect(await pressCheckoutButton(first.json<{ checkout_url: string }>().checkout_url, 'pay')).toBe(303);
-    const { subscription, site } = await eventually(() => billingRows(stack, siteId), (rows) => rows.site.status === 'active');
+    const { subscription, site } = await eventually(() => billingRows(stack, siteId), (rows) => rows.site.status === 'active' && rows.subscription.status === 'active');
     expect(subscription).toMatchObject({ status: 'active', cancelAtPeriodEnd: false, graceEndsAt: null });
     expect(subscription.providerSubscriptionId).toMatch(/^su_/);
     expect(site.subscriptionStatus).toBe('active');
