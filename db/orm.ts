@@ -2,7 +2,7 @@ import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../lib/config.js';
-import { entities } from './entities/index.js';
+import * as entityClasses from './entities/index.js';
 import { migrationsList } from './migrations/index.js';
 
 /** Where generated migrations and their snapshot live. */
@@ -12,7 +12,7 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations', import.meta.
 export function ormConfig(database: AppConfig['database']) {
   return defineConfig({
     clientUrl: database.url,
-    entities,
+    entities: Object.values(entityClasses),
     extensions: [Migrator],
     pool: { min: 0, max: database.poolMax, idleTimeoutMillis: 30_000 },
     // node-postgres waits forever for a pool connection unless told otherwise.

@@ -1,94 +1,30 @@
-import { AnalyticsEvent } from './analytics-event.entity.js';
-import { AnalyticsHourly } from './analytics-hourly.entity.js';
-import { AnalyticsHourlyDimension } from './analytics-hourly-dimension.entity.js';
-import { Booking } from './booking.entity.js';
-import { Business } from './business.entity.js';
-import { CustomerSiteOwnership } from './customer-site-ownership.entity.js';
-import { CustomerUser } from './customer-user.entity.js';
-import { DomainVerificationRecord } from './domain-verification-record.entity.js';
-import { EditRequest } from './edit-request.entity.js';
-import { EmailMessage } from './email-message.entity.js';
-import { Experiment } from './experiment.entity.js';
-import { ExperimentAssignment } from './experiment-assignment.entity.js';
-import { OneTimeToken } from './one-time-token.entity.js';
-import { Payment } from './payment.entity.js';
-import { RefreshToken } from './refresh-token.entity.js';
-import { Site } from './site.entity.js';
-import { SiteVersion } from './site-version.entity.js';
-import { Subscription } from './subscription.entity.js';
-import { SupportTicket } from './support-ticket.entity.js';
-import { TicketMessage } from './ticket-message.entity.js';
-import { VisitorSession } from './visitor-session.entity.js';
-import { WebhookEvent } from './webhook-event.entity.js';
-import { Operator } from './operator.entity.js';
-import { OperatorSession } from './operator-session.entity.js';
-import { TicketAction } from './ticket-action.entity.js';
-import { PurchaseHold } from './purchase-hold.entity.js';
-import { RateLimitCounter } from './rate-limit-counter.entity.js';
-import { OperatorCase } from './operator-case.entity.js';
-import { ProcessedPayment } from './processed-payment.entity.js';
-
-export {
-  AnalyticsEvent,
-  Booking,
-  Business,
-  CustomerSiteOwnership,
-  CustomerUser,
-  DomainVerificationRecord,
-  EditRequest,
-  EmailMessage,
-  Experiment,
-  ExperimentAssignment,
-  OneTimeToken,
-  Payment,
-  RefreshToken,
-  Site,
-  SiteVersion,
-  Subscription,
-  SupportTicket,
-  TicketMessage,
-  VisitorSession,
-  WebhookEvent,
-  AnalyticsHourly,
-  AnalyticsHourlyDimension,
-  Operator,
-  OperatorSession,
-  TicketAction,
-  PurchaseHold,
-  RateLimitCounter,
-  OperatorCase,
-  ProcessedPayment,
-};
-
-/** The explicit entity list the ORM is configured with. */
-export const entities = [
-  AnalyticsEvent,
-  Booking,
-  Business,
-  CustomerSiteOwnership,
-  CustomerUser,
-  DomainVerificationRecord,
-  EditRequest,
-  EmailMessage,
-  Experiment,
-  ExperimentAssignment,
-  OneTimeToken,
-  Payment,
-  RefreshToken,
-  Site,
-  SiteVersion,
-  Subscription,
-  SupportTicket,
-  TicketMessage,
-  VisitorSession,
-  WebhookEvent,
-  AnalyticsHourly,
-  AnalyticsHourlyDimension,
-  Operator,
-  OperatorSession,
-  TicketAction,
-  PurchaseHold,
-  RateLimitCounter,
-  OperatorCase,
-  ProcessedPayment,
-];
+/** Every entity of the schema; `db/orm.ts` configures the ORM with all of them. */
+export { AnalyticsEvent } from './analytics-event.entity.js';
+export { AnalyticsHourly } from './analytics-hourly.entity.js';
+export { AnalyticsHourlyDimension } from './analytics-hourly-dimension.entity.js';
+export { Booking } from './booking.entity.js';
+export { Business } from './business.entity.js';
+export { CustomerSiteOwnership } from './customer-site-ownership.entity.js';
+export { CustomerUser } from './customer-user.entity.js';
+export { DomainVerificationRecord } from './domain-verification-record.entity.js';
+export { EditRequest } from './edit-request.entity.js';
+export { EmailMessage } from './email-message.entity.js';
+export { Experiment } from './experiment.entity.js';
+export { ExperimentAssignment } from './experiment-assignment.entity.js';
+export { OneTimeToken } from './one-time-token.entity.js';
+export { Operator } from './operator.entity.js';
+export { OperatorCase } from './operator-case.entity.js';
+export { OperatorSession } from './operator-session.entity.js';
+export { Payment } from './payment.entity.js';
+export { ProcessedPayment } from './processed-payment.entity.js';
+export { PurchaseHold } from './purchase-hold.entity.js';
+export { RateLimitCounter } from './rate-limit-counter.entity.js';
+export { RefreshToken } from './refresh-token.entity.js';
+export { Site } from './site.entity.js';
+export { SiteVersion } from './site-version.entity.js';
+export { Subscription } from './subscription.entity.js';
+export { SupportTicket } from './support-ticket.entity.js';
+export { TicketAction } from './ticket-action.entity.js';
+export { TicketMessage } from './ticket-message.entity.js';
+export { VisitorSession } from './visitor-session.entity.js';
+export { WebhookEvent } from './webhook-event.entity.js';
