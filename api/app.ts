@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
 import type { ApiDeps } from './deps.js';
 import { contextPlugin } from './plugins/context.js';
@@ -55,6 +55,23 @@ export function loggableUrl(url: string): string {
   return url.includes('?') ? url.replace(REDACTED_QUERY, '$1[redacted]') : url;
 }
 
+/**
+ * One line per request, written on the root logger once the response is sent, instead of Fastify's two; Fastify's
+ * other per-request lines stay off (errors are logged by the error handler).
+ */
+class OneLinePerRequest extends LogController {
+  constructor(private readonly logger: FastifyBaseLogger) {
+    super({ disableRequestLogging: true });
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    // The client address only truncated (IPv4 /24, IPv6 /48): full IPs are personal data and never reach the log.
+    this.logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ip: anonymizeIp(request.ip) }, 'request');
+  }
+}
+
 /** Builds the Fastify application with every plugin and route; does not listen. */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   // Asynchronous, buffered writes: logging must not cost the request path a write(2) per line.
@@ -68,8 +85,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   }, stream) : null;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    // One line per request is written below, instead of Fastify's two.
-    disableRequestLogging: true,
+    ...(logger ? { logController: new OneLinePerRequest(logger) } : {}),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
@@ -83,18 +99,11 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  if (logger) {
-    app.addHook('onResponse', (request, reply, done) => {
-      // The client address only truncated (IPv4 /24, IPv6 /48): full IPs are personal data and never reach the log.
-      logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ip: anonymizeIp(request.ip) }, 'request');
+  if (destination) {
+    app.addHook('onClose', (_instance, done) => {
+      destination.flushSync();
       done();
     });
-    if (destination) {
-      app.addHook('onClose', (_instance, done) => {
-        destination.flushSync();
-        done();
-      });
-    }
   }
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
