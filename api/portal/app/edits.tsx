@@ -127,7 +127,7 @@ function Versions(props: { site: OwnedSite }) {
               <p class="muted">Made {formatDate(v.created_at)}{v.published_at ? ` · first live ${formatDate(v.published_at)}` : ''}</p>
               {site.role === 'owner' && !v.live && v.published_at && !v.discarded_at && (
                 <button type="button" class="secondary" disabled={action.busy} onClick={() => void publish(v.number)}>
-                  {v.number < live ? 'Roll back' : 'Publish'}<span class="visually-hidden"> to version {v.number}</span>
+                  {v.number < live ? <>Roll back<span class="visually-hidden"> to version {v.number}</span></> : <>Publish<span class="visually-hidden"> version {v.number}</span></>}
                 </button>
               )}
             </li>
