@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Booking, CustomerSiteOwnership } from '../db/entities/index.js';
 import type { AppConfig } from '../lib/config.js';
-import { siteUrl } from '../lib/urls.js';
+import { sitePageUrl, siteUrl } from '../lib/urls.js';
 import { createEmailActivities, type SendEmailResult } from './email.js';
 import type { Mailer } from '../lib/postmark/mailer.js';
 
@@ -27,7 +27,7 @@ export function createBookingActivities(deps: { orm: MikroORM; mailer: Mailer; c
         if (!booking.email) return null;
         return email.sendEmail({
           idempotencyKey, to: booking.email, template: 'booking_confirmation',
-          model: { name: booking.name.slice(0, 200), siteTitle: site.title.slice(0, 200), businessName: site.business.name.slice(0, 200) },
+          model: { name: booking.name.slice(0, 200), siteTitle: site.title.slice(0, 200), businessName: site.business.name.slice(0, 200), siteUrl: siteUrl(deps.config, site.slug) },
         });
       }
       const owner = await em.findOne(CustomerSiteOwnership, { site: site.id, role: 'owner' }, { populate: ['customer'], orderBy: { acquiredAt: 'asc' } });
@@ -43,7 +43,7 @@ export function createBookingActivities(deps: { orm: MikroORM; mailer: Mailer; c
           contact: [booking.email, booking.phone].filter(Boolean).join(' · ').slice(0, 200),
           preferredTime: (booking.preferredTime ?? 'not given').slice(0, 200),
           message: (booking.message ?? '(no message)').slice(0, 2000),
-          manageUrl: unclaimed ? siteUrl(deps.config, site.slug) : `${deps.config.publicBaseUrl}/account/sites`,
+          manageUrl: unclaimed ? siteUrl(deps.config, site.slug) : sitePageUrl(deps.config, 'bookings', site.id),
         },
       });
     },

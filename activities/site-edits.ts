@@ -9,7 +9,7 @@ import { notEditableReason } from '../lib/site-editor/editable.js';
 import { applyChanges, ChangeConflictError, withContact, type SiteContent } from '../lib/site-editor/content.js';
 import { hashPreviewToken, previewToken } from '../lib/site-editor/preview-token.js';
 import { SiteEditorError, type SiteEditor } from '../lib/site-editor/site-editor.js';
-import { siteUrl } from '../lib/urls.js';
+import { editRequestPageUrl, previewPageUrl, siteUrl } from '../lib/urls.js';
 import { createEmailActivities } from './email.js';
 import type { Mailer } from '../lib/postmark/mailer.js';
 
@@ -218,23 +218,24 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
       const name = line(to.name);
       const siteTitle = line(site.title);
       const expiresAt = (request.expiresAt ?? new Date()).toISOString();
-      const previewUrl = preview ? `${deps.config.publicBaseUrl}/preview/${previewToken(deps.config.auth.jwtSecret, request.id, preview.id)}` : '';
+      const previewUrl = preview ? previewPageUrl(deps.config, previewToken(deps.config.auth.jwtSecret, request.id, preview.id)) : '';
+      const requestUrl = editRequestPageUrl(deps.config, site.id, request.id);
       switch (input.notice) {
         case 'draft_ready':
         case 'reminder':
           if (!preview) return;
           try {
-            await sendEmail({ idempotencyKey: key, to: to.email, template: input.notice === 'draft_ready' ? 'edit_preview_ready' : 'edit_reminder', model: { name, siteTitle, summary, previewUrl, expiresAt } });
+            await sendEmail({ idempotencyKey: key, to: to.email, template: input.notice === 'draft_ready' ? 'edit_preview_ready' : 'edit_reminder', model: { name, siteTitle, summary, previewUrl, requestUrl, expiresAt } });
           } finally {
             // The log keeps the email without the token: only its hash is stored.
-            await em.nativeUpdate(EmailMessage, { idempotencyKey: key }, { model: { name, siteTitle, summary, previewUrl: `${deps.config.publicBaseUrl}/preview/[redacted]`, expiresAt } });
+            await em.nativeUpdate(EmailMessage, { idempotencyKey: key }, { model: { name, siteTitle, summary, previewUrl: previewPageUrl(deps.config, '[redacted]'), requestUrl, expiresAt } });
           }
           return;
         case 'published':
-          await sendEmail({ idempotencyKey: key, to: to.email, template: 'edit_published', model: { name, siteTitle, summary, siteUrl: siteUrl(deps.config, site.slug) } });
+          await sendEmail({ idempotencyKey: key, to: to.email, template: 'edit_published', model: { name, siteTitle, summary, siteUrl: siteUrl(deps.config, site.slug), requestUrl } });
           return;
         case 'expired':
-          await sendEmail({ idempotencyKey: key, to: to.email, template: 'edit_expired', model: { name, siteTitle, summary } });
+          await sendEmail({ idempotencyKey: key, to: to.email, template: 'edit_expired', model: { name, siteTitle, summary, requestUrl } });
           return;
         default:
           return;

@@ -30,6 +30,8 @@ export interface AnalyticsReport {
     claim: { step: string; count: number; rate: number }[];
     contact: { step: string; count: number; rate: number }[];
   };
+  /** One entry per UTC day of the range, days without visits included. */
+  daily: { date: string; visitors: number; sessions: number; pageViews: number }[];
 }
 
 const TOTALS_SQL = `coalesce(sum(visitors), 0)::int as visitors, coalesce(sum(sessions), 0)::int as sessions, coalesce(sum(page_views), 0)::int as "pageViews",
@@ -64,11 +66,16 @@ const rate = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 export async function analyticsReport(em: EntityManager, siteId: string | null, from: Date, to: Date): Promise<AnalyticsReport> {
   const where = `hour >= ? and hour < ?${siteId ? ' and site_id = ?' : ''}`;
   const params = siteId ? [from.toISOString(), to.toISOString(), siteId] : [from.toISOString(), to.toISOString()];
-  const [[totals], dims] = await Promise.all([
+  const [[totals], dims, days] = await Promise.all([
     em.execute<AnalyticsTotals[]>(`select ${TOTALS_SQL} from analytics_hourly where ${where}`, params),
     em.execute<{ dimension: string; value: string; sessions: number }[]>(
       `select dimension, value, sum(sessions)::int as sessions from analytics_hourly_dimensions where ${where}
        group by dimension, value having sum(sessions) > 0 order by dimension, sessions desc, value`,
+      params,
+    ),
+    em.execute<{ date: string; visitors: number; sessions: number; pageViews: number }[]>(
+      `select to_char(hour at time zone 'UTC', 'YYYY-MM-DD') as date, sum(visitors)::int as visitors, sum(sessions)::int as sessions, sum(page_views)::int as "pageViews"
+       from analytics_hourly where ${where} group by 1`,
       params,
     ),
   ]);
@@ -96,7 +103,19 @@ export async function analyticsReport(em: EntityManager, siteId: string | null, 
         { step: 'bookings', count: t.bookings, rate: rate(t.bookings, t.sessions) },
       ],
     },
+    daily: utcDays(from, to).map((date) => days.find((d) => d.date === date) ?? { date, visitors: 0, sessions: 0, pageViews: 0 }),
   };
+}
+
+/** The UTC dates (`YYYY-MM-DD`) from `from`'s day to the day of the last instant before `to`. */
+function utcDays(from: Date, to: Date): string[] {
+  const dates: string[] = [];
+  const last = new Date(to.getTime() - 1).toISOString().slice(0, 10);
+  for (let day = new Date(from.toISOString().slice(0, 10)); ; day = new Date(day.getTime() + 86_400_000)) {
+    const date = day.toISOString().slice(0, 10);
+    dates.push(date);
+    if (date >= last) return dates;
+  }
 }
 
 /** Per-site KPIs for the admin overview. */

@@ -50,3 +50,18 @@ export function consoleTicketUrl(base: PublicBase, ticketId: string): string {
 export function portalTicketUrl(base: PublicBase, ticketId: string): string {
   return accountPageUrl(base, `support/${ticketId}`);
 }
+
+/** One per-site page of the owner portal (`edits`, `bookings`, `analytics`, `edits/<id>` …), scoped by `?site_id=`. */
+export function sitePageUrl(base: PublicBase, page: string, siteId: string): string {
+  return accountPageUrl(base, page, { site_id: siteId });
+}
+
+/** The portal page of one edit request, where the owner approves or rejects its preview. */
+export function editRequestPageUrl(base: PublicBase, siteId: string, editRequestId: string): string {
+  return sitePageUrl(base, `edits/${editRequestId}`, siteId);
+}
+
+/** The private preview of a drafted change (the token is secret; only its hash is stored). */
+export function previewPageUrl(base: PublicBase, token: string): string {
+  return `${base.publicBaseUrl}/preview/${token}`;
+}

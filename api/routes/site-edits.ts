@@ -5,7 +5,7 @@ import { SiteContentSchema } from '../../lib/site-editor/content.js';
 import { authenticate } from '../auth/authenticate.js';
 import { errorResponses } from '../schemas/common.js';
 import {
-  accessibleSite, decideEdit, editRequestDto, openEditRequest, publishVersion, siteEditRequest, siteVersion, versionDto,
+  accessibleSite, customerEditRequestDto, decideEdit, openEditRequest, publishVersion, siteEditRequest, siteVersion, versionDto,
 } from '../services/site-edits.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -36,6 +36,7 @@ export const EditRequestView = Type.Object({
   decided_at: When,
   expires_at: When,
   created_at: Type.String({ format: 'date-time' }),
+  preview_url: Type.Optional(Nullable(Type.String({ description: 'The private preview while the draft awaits approval (customer routes only)' }))),
 });
 
 /** What the workflow answered to an approve / reject. */
@@ -95,7 +96,7 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'owner');
     const created = await openEditRequest(app.deps, request.em, site, request.customer.id, request.body.request.trim());
-    return reply.status(201).send(editRequestDto(created));
+    return reply.status(201).send(customerEditRequestDto(app.deps.config, created));
   });
 
   app.get('/sites/:siteId/edit-requests', {
@@ -103,14 +104,14 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
     const rows = await request.em.find(EditRequest, { site: site.id }, { populate: ['previewVersion'], orderBy: { createdAt: 'desc' } });
-    return { edit_requests: rows.map(editRequestDto) };
+    return { edit_requests: rows.map((row) => customerEditRequestDto(app.deps.config, row)) };
   });
 
   app.get('/sites/:siteId/edit-requests/:id', {
     schema: { tags, security, summary: 'One edit request', params: EditParams, response: { 200: EditRequestView, ...errorResponses(400, 401, 403, 404) } },
   }, async (request) => {
     const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
-    return editRequestDto(await siteEditRequest(request.em, site.id, request.params.id));
+    return customerEditRequestDto(app.deps.config, await siteEditRequest(request.em, site.id, request.params.id));
   });
 
   app.post('/sites/:siteId/edit-requests/:id/approve', {

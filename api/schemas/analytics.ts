@@ -25,6 +25,7 @@ export const AnalyticsReportSchema = Type.Object({
   bookingConversionRate: Ratio,
   top: Type.Object({ utm_source: Top, utm_medium: Top, utm_campaign: Top, referrer: Top, landing_path: Top, device: Top }),
   funnels: Type.Object({ claim: Funnel, contact: Funnel }),
+  daily: Type.Array(Type.Object({ date: Type.String({ format: 'date' }), visitors: Count, sessions: Count, pageViews: Count }), { description: 'One entry per UTC day of the range' }),
 });
 
 /** Resolves an optional range to dates, rejecting an inverted or over-long one. */

@@ -8,6 +8,8 @@ import type { ISiteVersion } from '../../db/entities/site-version.entity.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import type { SiteContent } from '../../lib/site-editor/content.js';
 import { notEditableReason } from '../../lib/site-editor/editable.js';
+import { previewToken } from '../../lib/site-editor/preview-token.js';
+import { previewPageUrl } from '../../lib/urls.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { agentDraftUpdate, approveEditUpdate, rejectEditUpdate, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
 import type { ApiDeps } from '../deps.js';
@@ -39,6 +41,7 @@ export interface EditRequestDto {
   decided_at: string | null;
   expires_at: string | null;
   created_at: string;
+  preview_url?: string | null;
 }
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
@@ -72,6 +75,13 @@ export function editRequestDto(request: IEditRequest): EditRequestDto {
     expires_at: iso(request.expiresAt),
     created_at: request.createdAt.toISOString(),
   };
+}
+
+/** An edit request as its site's owners and collaborators see it: with the private preview link while the draft awaits approval. */
+export function customerEditRequestDto(config: Pick<ApiDeps['config'], 'publicBaseUrl' | 'auth'>, request: IEditRequest): EditRequestDto {
+  const preview = request.previewVersion;
+  const open = request.status === 'awaiting_approval' && preview && !preview.discardedAt && request.previewTokenHash;
+  return { ...editRequestDto(request), preview_url: open ? previewPageUrl(config, previewToken(config.auth.jwtSecret, request.id, preview.id)) : null };
 }
 
 /** The site, when the customer owns it (or, for reading, collaborates on it): 404 for no such site, 403 for someone else's. */

@@ -55,11 +55,11 @@ export const EmailModelSchemas = {
   domain_failed: model({ name: Text, siteTitle: Text, domain: Text, found: Type.String({ minLength: 1, maxLength: 600, pattern: '^[^\\r\\n]+$' }), recordName: Text, token: Text, target: Text }),
   domain_lapsed: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link }),
   booking_received: model({ siteTitle: Text, recipient: Text, visitorName: Text, contact: Text, preferredTime: Text, message: Message, manageUrl: Link }),
-  booking_confirmation: model({ name: Text, siteTitle: Text, businessName: Text }),
-  edit_preview_ready: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, expiresAt: When }),
-  edit_reminder: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, expiresAt: When }),
-  edit_published: model({ name: Text, siteTitle: Text, summary: Text, siteUrl: Link }),
-  edit_expired: model({ name: Text, siteTitle: Text, summary: Text }),
+  booking_confirmation: model({ name: Text, siteTitle: Text, businessName: Text, siteUrl: Link }),
+  edit_preview_ready: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, requestUrl: Link, expiresAt: When }),
+  edit_reminder: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, requestUrl: Link, expiresAt: When }),
+  edit_published: model({ name: Text, siteTitle: Text, summary: Text, siteUrl: Link, requestUrl: Link }),
+  edit_expired: model({ name: Text, siteTitle: Text, summary: Text, requestUrl: Link }),
   ticket_answered: model({ name: Text, ticketSubject: Text, siteTitle: Text, ticketUrl: Link }),
   operator_case: model({ kind: Text, reason: Type.String({ minLength: 1, maxLength: 2000 }), reference: Text, casesUrl: Link }),
   activation_reminder: model({ name: Text, siteTitle: Text, deadline: When, activateUrl: Link }),
@@ -134,6 +134,8 @@ interface EmailContent {
   paragraphs: string[];
   details?: [label: string, value: string][];
   action?: { label: string; url: string };
+  /** A second, plain link under the button. */
+  link?: { label: string; url: string };
   footnote?: string;
 }
 
@@ -287,6 +289,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     preheader: `${m.businessName} will get back to you soon.`,
     heading: 'Thank you for your message',
     paragraphs: [`Hi ${m.name}, your message to ${m.businessName} was sent. They will contact you soon.`],
+    action: { label: `Visit ${m.siteTitle}`, url: m.siteUrl },
     footnote: 'You receive this email because this address was entered in a contact form. If that was not you, ignore it.',
   }),
   edit_preview_ready: (m) => ({
@@ -298,6 +301,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       'Open the private preview, then approve it to publish it or reject it and tell us what to fix. Nothing changes on your live site until you approve.',
     ],
     action: { label: 'Open the private preview', url: m.previewUrl },
+    link: { label: 'Approve or reject it in your dashboard', url: m.requestUrl },
     footnote: `The preview link is private to you and works until ${formatDate(m.expiresAt)}.`,
   }),
   edit_reminder: (m) => ({
@@ -309,6 +313,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `Approve or reject it before ${formatDate(m.expiresAt)}; after that the draft is discarded.`,
     ],
     action: { label: 'Open the private preview', url: m.previewUrl },
+    link: { label: 'Approve or reject it in your dashboard', url: m.requestUrl },
   }),
   edit_published: (m) => ({
     subject: `Your change to ${m.siteTitle} is live`,
@@ -319,6 +324,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       'Every earlier version is kept: you can restore one from your dashboard at any time.',
     ],
     action: { label: 'Visit your website', url: m.siteUrl },
+    link: { label: 'See the change and your versions in your dashboard', url: m.requestUrl },
   }),
   edit_expired: (m) => ({
     subject: `Your draft change to ${m.siteTitle} expired`,
@@ -328,6 +334,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `Hi ${m.name}, the draft change to ${m.siteTitle} (${m.summary}) was not approved in time, so we discarded it. Your website is unchanged.`,
       'Ask again from your dashboard or reply to your support ticket whenever you are ready.',
     ],
+    action: { label: 'See the request in your dashboard', url: m.requestUrl },
   }),
   ticket_answered: (m) => ({
     subject: `New answer to your request: ${m.ticketSubject} (${m.siteTitle})`,
@@ -378,6 +385,7 @@ function renderHtml(c: EmailContent): string {
     ? `<p style="margin:8px 0 24px;"><a href="${e(c.action.url)}" style="display:inline-block;padding:12px 24px;border-radius:6px;background:${BRAND_COLOR};color:#ffffff;font-size:16px;font-weight:600;text-decoration:none;">${e(c.action.label)}</a></p>` +
       `<p style="margin:0 0 16px;font-size:13px;line-height:20px;color:#6b7280;">If the button does not work, copy this link into your browser:<br><a href="${e(c.action.url)}" style="color:${BRAND_COLOR};word-break:break-all;">${e(c.action.url)}</a></p>`
     : '';
+  const link = c.link ? `<p style="margin:0 0 16px;font-size:15px;line-height:22px;"><a href="${e(c.link.url)}" style="color:${BRAND_COLOR};">${e(c.link.label)}</a></p>` : '';
   const footnote = c.footnote ? `<p style="margin:16px 0 0;font-size:13px;line-height:20px;color:#6b7280;">${e(c.footnote)}</p>` : '';
   return [
     '<!DOCTYPE html>',
@@ -392,6 +400,7 @@ function renderHtml(c: EmailContent): string {
     ...paragraphs,
     details,
     action,
+    link,
     footnote,
     '</td></tr></table>',
     '<p style="margin:16px 0 0;font-size:12px;color:#9ca3af;">WebMagic · Websites for local businesses</p>',
@@ -407,6 +416,7 @@ function renderText(c: EmailContent): string {
   const blocks = [c.heading, ...c.paragraphs];
   if (c.details) blocks.push(c.details.map(([label, value]) => `${label}: ${value}`).join('\n'));
   if (c.action) blocks.push(`${c.action.label}: ${c.action.url}`);
+  if (c.link) blocks.push(`${c.link.label}: ${c.link.url}`);
   if (c.footnote) blocks.push(c.footnote);
   blocks.push('-- \nWebMagic · Websites for local businesses');
   return `${blocks.join('\n\n')}\n`;

@@ -256,12 +256,16 @@ describe('owner and admin analytics', () => {
     const { token } = await signedInOwner(api, 'dash@example.com', ['plumber-joe']);
     const res = await app.inject({ method: 'GET', url: `/api/v1/customer/sites/${plumber}/analytics`, headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode, res.body).toBe(200);
-    const report = res.json<{ totals: Record<string, number>; top: { utm_source: { value: string }[] }; funnels: { claim: { step: string; count: number }[]; contact: { count: number }[] }; bounceRate: number }>();
+    const report = res.json<{ totals: Record<string, number>; top: { utm_source: { value: string }[] }; funnels: { claim: { step: string; count: number }[]; contact: { count: number }[] }; bounceRate: number; daily: { date: string; pageViews: number }[] }>();
     expect(report.totals).toMatchObject({ visitors: 2, sessions: 2, pageViews: 2, ctaClaim: 1, ctaCall: 1 });
     expect(report.bounceRate).toBe(1);
     expect(report.top.utm_source).toEqual([{ value: 'google', sessions: 1 }]);
     expect(report.funnels.claim.map((s) => s.count)).toEqual([2, 1, 0, 0]);
     expect(report.funnels.contact[1]!.count).toBe(1);
+    // The default range is the last 30 days: 31 UTC dates, today's holding both visits.
+    expect(report.daily).toHaveLength(31);
+    expect(report.daily.at(-1)).toEqual({ date: new Date().toISOString().slice(0, 10), visitors: 2, sessions: 2, pageViews: 2 });
+    expect(report.daily.slice(0, -1).every((d) => d.pageViews === 0)).toBe(true);
     expect((await app.inject({ method: 'GET', url: `/api/v1/customer/sites/${plumber}/analytics?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(400);
 
     const admin = await app.inject({ method: 'GET', url: '/api/v1/admin/analytics', headers: ADMIN });

@@ -125,6 +125,8 @@ describe('edit requests API', () => {
 
     const list = await call(token, 'GET', `/api/v1/customer/sites/${siteId}/edit-requests`);
     expect(list.json<{ edit_requests: { id: string; preview_version: number }[] }>().edit_requests).toMatchObject([{ id, preview_version: 2 }]);
+    // The owner's portal gets the same private link the email carries, while the draft awaits approval.
+    expect((await call(token, 'GET', url)).json<{ preview_url: string }>().preview_url).toBe(`${stack.api.config.publicBaseUrl}/preview/${token43}`);
 
     const approved = await call(token, 'POST', `${url}/approve`);
     expect(approved.statusCode, approved.body).toBe(200);
@@ -137,7 +139,7 @@ describe('edit requests API', () => {
     const reject = await call(token, 'POST', `${url}/reject`, { reason: 'too late' });
     expect(reject.statusCode).toBe(409);
     expect(reject.json()).toMatchObject({ error: 'edit_request_not_open' });
-    expect((await call(token, 'GET', url)).json()).toMatchObject({ status: 'published', decision: 'approved' });
+    expect((await call(token, 'GET', url)).json()).toMatchObject({ status: 'published', decision: 'approved', preview_url: null });
   });
 
   it('stops serving the preview once the request expires', async () => {

@@ -29,6 +29,9 @@ export interface MySites {
 
 /** The per-site pages of the portal, in the order of the site navigation; each takes `?site_id=`. */
 export const SITE_SECTIONS: { path: string; label: string }[] = [
+  { path: '/account/edits', label: 'Changes' },
+  { path: '/account/bookings', label: 'Bookings' },
+  { path: '/account/analytics', label: 'Analytics' },
   { path: '/account/subscription', label: 'Billing' },
   { path: '/account/support', label: 'Support' },
 ];
@@ -82,7 +85,7 @@ export function AccountShell(props: { url: URL; children: (scope: { sites: MySit
             value={site?.site_id}
             onChange={(event) => {
               const chosen = event.currentTarget.value;
-              const path = inSection ? props.url.pathname.replace(/^(\/account\/support)\/.+$/, '$1') : '/account/subscription';
+              const path = inSection ? props.url.pathname.replace(/^(\/account\/(?:support|edits))\/.+$/, '$1') : '/account/subscription';
               navigate(`${path}?site_id=${chosen}`);
             }}
           >

@@ -10,7 +10,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function send<T>(method: Method, path: string, headers: Record<string, string>, body?: unknown): Promise<T> {
   const response = await fetch(path, {

@@ -1,8 +1,11 @@
 import { render, type ComponentChildren } from 'preact';
 import './styles.css';
 import { ForgotPasswordPage, PasswordLinkPage, ProfilePage, PublicShell, SignInPage, VerifyEmailPage, WelcomePage } from './account.js';
+import { AnalyticsPage } from './analytics.js';
 import { BillingPage } from './billing.js';
+import { BookingsPage } from './bookings.js';
 import { ConsoleSignInPage, ConsoleTicketPage, QueuePage, StatisticsPage } from './console.js';
+import { EditRequestPage, EditsPage } from './edits.js';
 import { interceptLinks, useLocation } from './router.js';
 import { MySitesPage } from './sites.js';
 import { SupportPage, TicketPage } from './support.js';
@@ -16,9 +19,8 @@ interface Route {
 }
 
 /**
- * Every page, owner portal first, then the agent console. Per-site pages read `?site_id=`; the site sections
- * other capabilities add (versions and edit approvals, domain, analytics, bookings) go in this table and in
- * SITE_SECTIONS (account.tsx), which puts them in the navigation.
+ * Every page, owner portal first, then the agent console. Per-site pages read `?site_id=`; each site section is
+ * in this table and in SITE_SECTIONS (account.tsx), which puts it in the navigation.
  */
 const ROUTES: Route[] = [
   { pattern: '/account', title: 'My sites', render: (url) => <MySitesPage url={url} /> },
@@ -30,6 +32,10 @@ const ROUTES: Route[] = [
   { pattern: '/account/welcome', title: 'Payment received', render: (url) => <WelcomePage url={url} /> },
   { pattern: '/account/profile', title: 'Profile', render: (url) => <ProfilePage url={url} /> },
   { pattern: '/account/subscription', title: 'Billing', render: (url) => <BillingPage url={url} /> },
+  { pattern: '/account/edits', title: 'Changes', render: (url) => <EditsPage url={url} /> },
+  { pattern: '/account/edits/:id', title: 'Change request', render: (url, p) => <EditRequestPage url={url} id={p.id ?? ''} /> },
+  { pattern: '/account/bookings', title: 'Bookings', render: (url) => <BookingsPage url={url} /> },
+  { pattern: '/account/analytics', title: 'Analytics', render: (url) => <AnalyticsPage url={url} /> },
   { pattern: '/account/support', title: 'Support', render: (url) => <SupportPage url={url} /> },
   { pattern: '/account/support/:id', title: 'Support request', render: (url, p) => <TicketPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sign-in', title: 'Agent sign in', render: (url) => <ConsoleSignInPage url={url} /> },

@@ -36,11 +36,11 @@ const samples: EmailRequest[] = [
       preferredTime: 'Tuesday morning', message: 'The kitchen sink leaks.', manageUrl: 'https://app.webmagic.test/portal',
     },
   },
-  { template: 'booking_confirmation', model: { name: 'Luis Pérez', siteTitle: 'Plomería Ana', businessName: 'Plomería Ana S.A.' } },
-  { template: 'edit_preview_ready', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok1', expiresAt: '2026-06-01T00:00:00Z' } },
-  { template: 'edit_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok2', expiresAt: '2026-06-01T12:00:00Z' } },
-  { template: 'edit_published', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
-  { template: 'edit_expired', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233' } },
+  { template: 'booking_confirmation', model: { name: 'Luis Pérez', siteTitle: 'Plomería Ana', businessName: 'Plomería Ana S.A.', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
+  { template: 'edit_preview_ready', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok1', requestUrl: 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21', expiresAt: '2026-06-01T00:00:00Z' } },
+  { template: 'edit_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok2', requestUrl: 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21', expiresAt: '2026-06-01T12:00:00Z' } },
+  { template: 'edit_published', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', siteUrl: 'https://sites.webmagic.test/plomeria-ana', requestUrl: 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21' } },
+  { template: 'edit_expired', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', requestUrl: 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21' } },
   { template: 'ticket_answered', model: { name: 'Ana López', ticketSubject: 'Booking form broken', siteTitle: 'Plomería Ana', ticketUrl: 'https://app.webmagic.test/account/support/123' } },
   { template: 'operator_case', model: { kind: 'refund_refused', reason: 'The provider refused the refund of pa_123: already refunded', reference: 'claim:site-1', casesUrl: 'https://app.webmagic.test/console/needs-attention' } },
   { template: 'activation_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', deadline: '2026-07-01T00:00:00Z', activateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' } },
@@ -85,6 +85,14 @@ describe('renderEmail', () => {
     });
     expect(htmlBody).toContain('href="https://app.webmagic.test/set-password?token=abc&amp;next=%2Fsites"');
     expect(textBody).toContain('Set your password: https://app.webmagic.test/set-password?token=abc&next=%2Fsites');
+  });
+
+  it('gives the preview email the portal page of the request as a second link, in HTML and text', () => {
+    const requestUrl = 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21';
+    const { htmlBody, textBody } = renderEmail('edit_preview_ready', { name: 'Ana', siteTitle: 'Site', summary: 'New phone', previewUrl: 'https://app.webmagic.test/preview/tok', requestUrl, expiresAt: '2026-06-01T00:00:00Z' });
+    expect(htmlBody).toContain('href="https://app.webmagic.test/preview/tok"');
+    expect(htmlBody).toContain(`href="${requestUrl.replace('&', '&amp;')}"`);
+    expect(textBody).toContain(`Approve or reject it in your dashboard: ${requestUrl}`);
   });
 
   it('escapes every interpolated value in the HTML body', () => {
