@@ -30,6 +30,7 @@ export interface MySites {
 /** The per-site pages of the portal, in the order of the site navigation; each takes `?site_id=`. */
 export const SITE_SECTIONS: { path: string; label: string }[] = [
   { path: '/account/subscription', label: 'Billing' },
+  { path: '/account/domain', label: 'Domain' },
   { path: '/account/support', label: 'Support' },
 ];
 

@@ -2,7 +2,8 @@ import { render, type ComponentChildren } from 'preact';
 import './styles.css';
 import { ForgotPasswordPage, PasswordLinkPage, ProfilePage, PublicShell, SignInPage, VerifyEmailPage, WelcomePage } from './account.js';
 import { BillingPage } from './billing.js';
-import { ConsoleSignInPage, ConsoleTicketPage, QueuePage, StatisticsPage } from './console.js';
+import { ConsoleSignInPage, ConsoleTicketPage, NeedsAttentionPage, QueuePage, StatisticsPage } from './console.js';
+import { DomainPage } from './domain.js';
 import { interceptLinks, useLocation } from './router.js';
 import { MySitesPage } from './sites.js';
 import { SupportPage, TicketPage } from './support.js';
@@ -30,11 +31,13 @@ const ROUTES: Route[] = [
   { pattern: '/account/welcome', title: 'Payment received', render: (url) => <WelcomePage url={url} /> },
   { pattern: '/account/profile', title: 'Profile', render: (url) => <ProfilePage url={url} /> },
   { pattern: '/account/subscription', title: 'Billing', render: (url) => <BillingPage url={url} /> },
+  { pattern: '/account/domain', title: 'Domain', render: (url) => <DomainPage url={url} /> },
   { pattern: '/account/support', title: 'Support', render: (url) => <SupportPage url={url} /> },
   { pattern: '/account/support/:id', title: 'Support request', render: (url, p) => <TicketPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sign-in', title: 'Agent sign in', render: (url) => <ConsoleSignInPage url={url} /> },
   { pattern: '/console', title: 'Ticket queue', render: (url) => <QueuePage url={url} /> },
   { pattern: '/console/tickets/:id', title: 'Ticket', render: (url, p) => <ConsoleTicketPage url={url} id={p.id ?? ''} /> },
+  { pattern: '/console/needs-attention', title: 'Needs attention', render: (url) => <NeedsAttentionPage url={url} /> },
   { pattern: '/console/statistics', title: 'Statistics', render: (url) => <StatisticsPage url={url} /> },
 ];
 
