@@ -3,7 +3,7 @@ import { CustomerSiteOwnership, DomainVerificationRecord, Site } from '../db/ent
 import type { AppConfig } from '../lib/config.js';
 import type { DnsResolver } from '../lib/dns/resolver.js';
 import { observeDomain, verificationRecordName, type DnsObservation } from '../lib/dns/verification.js';
-import { siteUrl } from '../lib/urls.js';
+import { domainPageUrl, siteUrl } from '../lib/urls.js';
 import type { SendEmailInput } from './email.js';
 
 /** What a DNS check of a site's domain came to. */
@@ -87,7 +87,10 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
           idempotencyKey: `domain:${record.id}:verified`,
           to: customer.email,
           template: 'domain_verified',
-          model: { name: customer.fullName, siteTitle: site.title, domain: record.domain, siteUrl: siteUrl(deps.config, site.slug, record.domain) },
+          model: {
+            name: customer.fullName, siteTitle: site.title, domain: record.domain,
+            siteUrl: siteUrl(deps.config, site.slug, record.domain), domainUrl: domainPageUrl(deps.config, input.siteId),
+          },
         };
       });
     },
@@ -110,6 +113,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
           found: describe(record.lastSeen as DnsObservation | null, hosting.cnameTarget),
           recordName: verificationRecordName(record.domain), token: record.token,
           target: `CNAME ${hosting.cnameTarget}${hosting.aRecords.length ? ` or A ${hosting.aRecords.join(', ')}` : ''}`,
+          domainUrl: domainPageUrl(deps.config, input.siteId),
         },
       };
     },
@@ -128,7 +132,10 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
           idempotencyKey: `domain:${record.id}:lapsed`,
           to: customer.email,
           template: 'domain_lapsed',
-          model: { name: customer.fullName, siteTitle: record.site.title, domain: record.domain, siteUrl: siteUrl(deps.config, record.site.slug) },
+          model: {
+            name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
+            siteUrl: siteUrl(deps.config, record.site.slug), domainUrl: domainPageUrl(deps.config, input.siteId),
+          },
         };
       });
     },

@@ -1,4 +1,4 @@
-import { ApplicationFailure, log as activityLog } from '@temporalio/activity';
+import { ApplicationFailure, asyncLocalStorage, log as activityLog } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { EmailMessage } from '../db/entities/index.js';
 import { redactedModel } from '../lib/auth/one-time-tokens.js';
@@ -17,6 +17,11 @@ export interface SendEmailResult {
   messageId: string;
 }
 
+/** The email workflow running this activity, so an operator case links to it; null when called outside a worker. */
+function sendingWorkflowId(): string | null {
+  return asyncLocalStorage.getStore()?.info.workflowExecution?.workflowId ?? null;
+}
+
 /** Email activities: render a template, send it through Postmark, and log it in `email_messages`. */
 export function createEmailActivities(deps: { orm: MikroORM; mailer: Mailer; config: AppConfig }) {
   /** A message that can never go out: an operator case (not for the operators' own email, which would loop), then a non-retryable failure. */
@@ -27,7 +32,7 @@ export function createEmailActivities(deps: { orm: MikroORM; mailer: Mailer; con
         kind: 'email_unsendable',
         reason: `The "${input.template}" email to ${input.to} (key ${input.idempotencyKey}) can never be sent: ${reason}`,
         siteId: null,
-        workflowId: null,
+        workflowId: sendingWorkflowId(),
         payload: { idempotencyKey: input.idempotencyKey, template: input.template, to: input.to },
       });
     }

@@ -5,6 +5,7 @@ import type { OperatorCaseKind } from '../db/entities/operator-case.entity.js';
 import type { AppConfig } from '../lib/config.js';
 import { createEmailActivities } from './email.js';
 import type { Mailer } from '../lib/postmark/mailer.js';
+import { consoleNeedsAttentionUrl } from '../lib/urls.js';
 
 /** A case for an operator; `key` is a business key (e.g. `refund:<payment id>`), so raising it twice records it once. */
 export interface OperatorCaseInput {
@@ -43,7 +44,7 @@ export async function raiseOperatorCase(deps: OperatorCaseDeps, input: OperatorC
       idempotencyKey: `operator-case:${row.id}`,
       to: deps.config.money.operatorEmail,
       template: 'operator_case',
-      model: { kind: input.kind, reason, reference: input.key.slice(0, 200), casesUrl: `${deps.config.publicBaseUrl}/api/v1/admin/needs-attention` },
+      model: { kind: input.kind, reason, reference: input.key.slice(0, 200), casesUrl: consoleNeedsAttentionUrl(deps.config) },
     });
   } catch (error) {
     log.warn('operator case recorded but its email was not sent', { key: input.key, error: error instanceof Error ? error.message : String(error) });

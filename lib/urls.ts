@@ -36,6 +36,11 @@ export function subscriptionPageUrl(base: PublicBase, siteId: string): string {
   return accountPageUrl(base, 'subscription', { site_id: siteId });
 }
 
+/** The portal page with a site's custom domain, its DNS records and status. */
+export function domainPageUrl(base: PublicBase, siteId: string): string {
+  return accountPageUrl(base, 'domain', { site_id: siteId });
+}
+
 /** Where a subscription checkout returns to: the subscription page, flagged as activated after payment. */
 export function subscriptionCheckoutReturnUrls(base: PublicBase, siteId: string): { successUrl: string; cancelUrl: string } {
   return { successUrl: `${subscriptionPageUrl(base, siteId)}&activated=1`, cancelUrl: subscriptionPageUrl(base, siteId) };
@@ -44,6 +49,11 @@ export function subscriptionCheckoutReturnUrls(base: PublicBase, siteId: string)
 /** A support ticket in the agent console, linked from agent emails. */
 export function consoleTicketUrl(base: PublicBase, ticketId: string): string {
   return `${base.publicBaseUrl}/console/tickets/${ticketId}`;
+}
+
+/** The operators' "needs attention" list in the agent console, linked from operator-case emails. */
+export function consoleNeedsAttentionUrl(base: PublicBase): string {
+  return `${base.publicBaseUrl}/console/needs-attention`;
 }
 
 /** A support ticket's thread in the owner portal, linked from answer emails. */

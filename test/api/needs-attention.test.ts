@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorCase } from '../../db/entities/index.js';
+import { seedOperator } from '../../db/seed-operators.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 
@@ -29,7 +30,7 @@ describe('GET /api/v1/admin/needs-attention', () => {
 
     const resolved = await api.app.inject({ method: 'POST', url: `/api/v1/admin/needs-attention/${first}/resolve`, headers: admin(), payload: { resolution: 'refunded by hand at the provider' } });
     expect(resolved.statusCode, resolved.body).toBe(200);
-    expect(resolved.json()).toMatchObject({ id: first, resolution: 'refunded by hand at the provider' });
+    expect(resolved.json()).toMatchObject({ id: first, resolution: 'refunded by hand at the provider', resolved_by: 'admin API token' });
     expect((await api.app.inject({ method: 'POST', url: `/api/v1/admin/needs-attention/${first}/resolve`, headers: admin(), payload: { resolution: 'again' } })).statusCode).toBe(409);
 
     const open = await api.app.inject({ method: 'GET', url: '/api/v1/admin/needs-attention', headers: admin() });
@@ -44,5 +45,27 @@ describe('GET /api/v1/admin/needs-attention', () => {
     expect((await api.app.inject({ method: 'POST', url: `/api/v1/admin/needs-attention/${id}/resolve`, headers: admin(), payload: {} })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'POST', url: '/api/v1/admin/needs-attention/not-a-uuid/resolve', headers: admin(), payload: { resolution: 'x' } })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'POST', url: '/api/v1/admin/needs-attention/00000000-0000-4000-8000-000000000000/resolve', headers: admin(), payload: { resolution: 'x' } })).statusCode).toBe(404);
+  });
+
+  it('accepts the console\'s operator session, asks for its CSRF token to resolve, and records the operator', async () => {
+    await seedOperator(api.orm.em.fork(), { email: 'ops@webmagic.test', name: 'Olivia Ops', password: 'Operator-pass-2026', role: 'agent' });
+    const session = await api.app.inject({ method: 'POST', url: '/api/v1/admin/session', payload: { email: 'ops@webmagic.test', password: 'Operator-pass-2026' } });
+    expect(session.statusCode, session.body).toBe(200);
+    const cookie = String(session.headers['set-cookie']).split(';')[0]!;
+    const csrf = session.json<{ csrf_token: string }>().csrf_token;
+    const id = await raise('pa_4');
+
+    const listed = await api.app.inject({ method: 'GET', url: '/api/v1/admin/needs-attention', headers: { cookie } });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json<{ cases: { id: string }[] }>().cases.map((c) => c.id)).toEqual([id]);
+    const withoutCsrf = await api.app.inject({ method: 'POST', url: `/api/v1/admin/needs-attention/${id}/resolve`, headers: { cookie }, payload: { resolution: 'refunded by hand' } });
+    expect(withoutCsrf.statusCode).toBe(403);
+    expect((await api.orm.em.fork().findOneOrFail(OperatorCase, id)).resolvedAt).toBeNull();
+
+    const resolved = await api.app.inject({ method: 'POST', url: `/api/v1/admin/needs-attention/${id}/resolve`, headers: { cookie, 'x-csrf-token': csrf }, payload: { resolution: 'refunded by hand' } });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    expect(resolved.json()).toMatchObject({ resolution: 'refunded by hand', resolved_by: 'Olivia Ops' });
+    const row = await api.orm.em.fork().findOneOrFail(OperatorCase, id, { populate: ['resolvedBy'] });
+    expect(row.resolvedBy?.email).toBe('ops@webmagic.test');
   });
 });

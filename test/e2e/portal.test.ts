@@ -262,12 +262,14 @@ describe('owner portal and agent console in a real browser', () => {
       renderEmail('subscription_cancelled', { name: 'A', siteTitle: 'S', endsAt: '2026-01-01' }),
     ];
     for (const rendered of linkless) expect(rendered.htmlBody).not.toContain('href=');
-    // Emails of capabilities whose portal pages are not built yet (issue 12 lists them): their links are not walked here.
-    const awaitingPortalPages = ['domain_verified', 'domain_failed', 'domain_lapsed', 'operator_case', 'activation_reminder'];
-    // Walked by test/e2e/portal-site-pages.test.ts, whose stack sends them (short edit reminder and expiry).
+    // Emails walked by the other browser tests, whose stacks send them: the edit and booking emails in
+    // test/e2e/portal-site-pages.test.ts (short edit reminder and expiry), the domain, operator-case and activation
+    // reminder emails in test/e2e/portal-operations.test.ts (local DNS server, short domain and activation timers).
     const walkedInSitePagesTest = ['booking_received', 'booking_confirmation', 'edit_preview_ready', 'edit_reminder', 'edit_published', 'edit_expired'];
-    const withLinks = EMAIL_TEMPLATES.filter((t) => t !== 'subscription_activated' && t !== 'subscription_cancelled' && !awaitingPortalPages.includes(t) && !walkedInSitePagesTest.includes(t));
-    expect([...withLinks, ...awaitingPortalPages, ...walkedInSitePagesTest, 'subscription_activated', 'subscription_cancelled'].sort()).toEqual([...EMAIL_TEMPLATES].sort());
+    const walkedInOperationsTest = ['domain_verified', 'domain_failed', 'domain_lapsed', 'operator_case', 'activation_reminder'];
+    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest];
+    const withLinks = EMAIL_TEMPLATES.filter((t) => t !== 'subscription_activated' && t !== 'subscription_cancelled' && !walkedElsewhere.includes(t));
+    expect([...withLinks, ...walkedElsewhere, 'subscription_activated', 'subscription_cancelled'].sort()).toEqual([...EMAIL_TEMPLATES].sort());
     await eventually(async () => withLinks.filter((t) => !stack.postmark.sent().some((m) => m.Tag === t)), (missing) => missing.length === 0, 20_000);
 
     const walked = await walkEmailLinks({

@@ -3,7 +3,9 @@ import { tokenLink } from '../../lib/auth/one-time-tokens.js';
 import {
   accountPageUrl,
   claimCheckoutReturnUrls,
+  consoleNeedsAttentionUrl,
   consoleTicketUrl,
+  domainPageUrl,
   portalTicketUrl,
   siteUrl,
   subscriptionCheckoutReturnUrls,
@@ -34,6 +36,12 @@ describe('public URLs', () => {
       successUrl: `https://webmagic.example/account/subscription?site_id=${siteId}&activated=1`,
       cancelUrl: `https://webmagic.example/account/subscription?site_id=${siteId}`,
     });
+  });
+
+  it('links owners to a site\'s domain page and operators to the needs-attention list', () => {
+    const siteId = '0b9c2f4e-5d7a-4c1e-9f3b-2a6d8e1c4b7f';
+    expect(domainPageUrl(base, siteId)).toBe(`https://webmagic.example/account/domain?site_id=${siteId}`);
+    expect(consoleNeedsAttentionUrl(base)).toBe('https://webmagic.example/console/needs-attention');
   });
 
   it('links agents to a ticket in the console and owners to its thread in the portal', () => {

@@ -135,7 +135,7 @@ describe('domain:<siteId> workflow against the local DNS server (time-skipping)'
     expect(verified.lastSeen).toMatchObject({ tokenFound: true, pointsToPlatform: true, cname: ['edge.webmagic.test'] });
     expect(emails).toHaveLength(1);
     expect(emails[0]).toMatchObject({ template: 'domain_verified', to: 'joe@example.com', idempotencyKey: `domain:${recordId}:verified` });
-    expect(emails[0]?.model).toMatchObject({ domain: DOMAIN, siteUrl: `http://${DOMAIN}` });
+    expect(emails[0]?.model).toMatchObject({ domain: DOMAIN, siteUrl: `http://${DOMAIN}`, domainUrl: `http://webmagic.test/account/domain?site_id=${siteId}` });
     await settled(handle);
     await handle.terminate('test over');
   });
@@ -152,7 +152,7 @@ describe('domain:<siteId> workflow against the local DNS server (time-skipping)'
     expect(failed.site.customDomain).toBeNull();
     expect(emails).toHaveLength(1);
     expect(emails[0]).toMatchObject({ template: 'domain_failed', to: 'joe@example.com' });
-    expect(emails[0]?.model).toMatchObject({ domain: DOMAIN, recordName: `_webmagic.${DOMAIN}` });
+    expect(emails[0]?.model).toMatchObject({ domain: DOMAIN, recordName: `_webmagic.${DOMAIN}`, domainUrl: `http://webmagic.test/account/domain?site_id=${siteId}` });
     expect(String((emails[0]?.model as { found: string }).found)).toContain('no TXT record and addresses 198.51.100.7');
   });
 
@@ -189,6 +189,6 @@ describe('domain:<siteId> workflow against the local DNS server (time-skipping)'
     expect(await handle.result()).toBe('lapsed');
     expect(lapsed.site.customDomain).toBeNull();
     expect(emails.map((e) => e.template)).toEqual(['domain_verified', 'domain_lapsed']);
-    expect(emails[1]?.model).toMatchObject({ domain: DOMAIN, siteUrl: 'http://webmagic.test/sites/plumber-joe' });
+    expect(emails[1]?.model).toMatchObject({ domain: DOMAIN, siteUrl: 'http://webmagic.test/sites/plumber-joe', domainUrl: `http://webmagic.test/account/domain?site_id=${siteId}` });
   });
 });

@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queueEmail } from '../../api/email.js';
 import type { SendEmailInput, SendEmailResult } from '../../activities/email.js';
-import { EmailMessage } from '../../db/entities/index.js';
+import { EmailMessage, OperatorCase } from '../../db/entities/index.js';
 import { workflowIds } from '../../workflows/ids.js';
 import type { sendEmailWorkflow } from '../../workflows/send-email.js';
 import { resetDatabase } from '../helpers/env.js';
@@ -79,5 +79,7 @@ describe('sendEmailWorkflow', () => {
     const cases = stack.postmark.sent().filter((m) => m.Tag === 'operator_case');
     expect(cases).toHaveLength(1);
     expect(cases[0]!.TextBody).toContain(input.idempotencyKey);
+    const raised = await api.orm.em.fork().findOneOrFail(OperatorCase, { key: `email_unsendable:${input.idempotencyKey}` });
+    expect(raised.workflowId).toBe(workflowIds.email(input.idempotencyKey));
   });
 });

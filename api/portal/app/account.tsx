@@ -33,6 +33,7 @@ export const SITE_SECTIONS: { path: string; label: string }[] = [
   { path: '/account/bookings', label: 'Bookings' },
   { path: '/account/analytics', label: 'Analytics' },
   { path: '/account/subscription', label: 'Billing' },
+  { path: '/account/domain', label: 'Domain' },
   { path: '/account/support', label: 'Support' },
 ];
 

@@ -31,6 +31,11 @@ export function slaState(ticket: Pick<AgentTicket, 'status' | 'sla_due_at' | 'es
   return { label: `Due ${formatDateTime(ticket.sla_due_at)}`, kind: 'ok' };
 }
 
+/** The Temporal Web UI page of a workflow. */
+function workflowUiUrl(session: ConsoleSession, workflowId: string): string {
+  return `${session.temporal_ui_url}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
 /** Console pages: checks the operator's session and sends signed-out visitors to the console sign-in. */
 function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => ComponentChildren }) {
   const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
@@ -49,6 +54,7 @@ function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => 
         <nav aria-label="Console">
           <ul>
             <li><a href="/console" aria-current={current('/console')}>Ticket queue</a></li>
+            <li><a href="/console/needs-attention" aria-current={current('/console/needs-attention')}>Needs attention</a></li>
             {session?.operator.role === 'admin' && <li><a href="/console/statistics" aria-current={current('/console/statistics')}>Statistics</a></li>}
             {session && <li><button type="button" class="link-button" onClick={() => {
               void consoleCall('DELETE', '/admin/session').finally(() => {
@@ -157,7 +163,7 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
   if (!data) return <p>Loading…</p>;
   const open = data.status !== 'resolved' && data.status !== 'closed';
   const sla = slaState(data);
-  const workflowUrl = `${props.session.temporal_ui_url}/workflows/${encodeURIComponent(`ticket:${data.id}`)}`;
+  const workflowUrl = workflowUiUrl(props.session, `ticket:${data.id}`);
   const after = (message: string) => {
     setNotice(message);
     window.setTimeout(reload, 800);
@@ -226,6 +232,94 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
         </ul>
       )}
     </>
+  );
+}
+
+/** An open operator case as /admin/needs-attention lists it. */
+interface OperatorCase {
+  id: string;
+  kind: string;
+  reason: string;
+  site_id: string | null;
+  site_slug: string | null;
+  workflow_id: string | null;
+  payload: Record<string, unknown>;
+  created_at: string;
+}
+
+/** How long ago something happened, in words ("3 h ago"). */
+function age(iso: string, now = Date.now()): string {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  if (minutes < 48 * 60) return `${Math.floor(minutes / 60)} h ago`;
+  return `${Math.floor(minutes / (24 * 60))} days ago`;
+}
+
+function summarise(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+/** Money or messages a workflow could not handle on its own, oldest first; each is resolved with what was done. */
+export function NeedsAttentionPage(props: { url: URL }) {
+  return <ConsoleShell url={props.url}>{(session) => <NeedsAttention session={session} />}</ConsoleShell>;
+}
+
+function NeedsAttention(props: { session: ConsoleSession }) {
+  const { data, error, reload } = useLoad(() => consoleCall<{ cases: OperatorCase[] }>('GET', '/admin/needs-attention'), []);
+  const [notice, setNotice] = useState<string | null>(null);
+  return (
+    <>
+      <PageTitle>Needs attention</PageTitle>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      {error && <Notice kind="error">{error.message}</Notice>}
+      {!data && !error && <p>Loading…</p>}
+      {data && data.cases.length === 0 && <p>Nothing needs attention.</p>}
+      {data && data.cases.length > 0 && (
+        <ul class="cases" aria-label="Open cases, oldest first">
+          {data.cases.map((c) => <CaseCard key={c.id} item={c} session={props.session} onResolved={() => {
+            setNotice(`The case "${humanize(c.kind)}" is resolved.`);
+            reload();
+          }} />)}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function CaseCard(props: { item: OperatorCase; session: ConsoleSession; onResolved: () => void }) {
+  const { item } = props;
+  const [resolution, setResolution] = useState('');
+  const action = useAction();
+  const resolve = () => action.run(async () => {
+    await consoleCall('POST', `/admin/needs-attention/${item.id}/resolve`, { resolution: resolution.trim() });
+    props.onResolved();
+  });
+  const heading = `case-${item.id}`;
+  return (
+    <li class="card case" aria-labelledby={heading}>
+      <h2 id={heading}>{humanize(item.kind)}</h2>
+      <p>{item.reason}</p>
+      <dl class="facts">
+        <div><dt>Site</dt><dd>{item.site_slug ?? '—'}</dd></div>
+        <div><dt>Opened</dt><dd>{age(item.created_at)} ({formatDateTime(item.created_at)})</dd></div>
+        {item.workflow_id && <div><dt>Workflow</dt><dd><a href={workflowUiUrl(props.session, item.workflow_id)} target="_blank" rel="noopener noreferrer">{item.workflow_id}<span class="visually-hidden"> in the Temporal UI (opens in a new tab)</span></a></dd></div>}
+      </dl>
+      {Object.keys(item.payload).length > 0 && (
+        <details>
+          <summary>Details<span class="visually-hidden"> of this case</span></summary>
+          <dl class="facts payload">
+            {Object.entries(item.payload).map(([key, value]) => <div key={key}><dt>{key}</dt><dd><code>{summarise(value)}</code></dd></div>)}
+          </dl>
+        </details>
+      )}
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <form onSubmit={onSubmit(resolve)}>
+        <Field id={`resolution-${item.id}`} label="What did you do?" hint="For example: refunded by hand at the provider." required multiline value={resolution} onInput={setResolution} />
+        <button type="submit" disabled={action.busy}>Mark resolved</button>
+      </form>
+    </li>
   );
 }
 

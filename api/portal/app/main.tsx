@@ -4,7 +4,8 @@ import { ForgotPasswordPage, PasswordLinkPage, ProfilePage, PublicShell, SignInP
 import { AnalyticsPage } from './analytics.js';
 import { BillingPage } from './billing.js';
 import { BookingsPage } from './bookings.js';
-import { ConsoleSignInPage, ConsoleTicketPage, QueuePage, StatisticsPage } from './console.js';
+import { ConsoleSignInPage, ConsoleTicketPage, NeedsAttentionPage, QueuePage, StatisticsPage } from './console.js';
+import { DomainPage } from './domain.js';
 import { EditRequestPage, EditsPage } from './edits.js';
 import { interceptLinks, useLocation } from './router.js';
 import { MySitesPage } from './sites.js';
@@ -36,11 +37,13 @@ const ROUTES: Route[] = [
   { pattern: '/account/edits/:id', title: 'Change request', render: (url, p) => <EditRequestPage url={url} id={p.id ?? ''} /> },
   { pattern: '/account/bookings', title: 'Bookings', render: (url) => <BookingsPage url={url} /> },
   { pattern: '/account/analytics', title: 'Analytics', render: (url) => <AnalyticsPage url={url} /> },
+  { pattern: '/account/domain', title: 'Domain', render: (url) => <DomainPage url={url} /> },
   { pattern: '/account/support', title: 'Support', render: (url) => <SupportPage url={url} /> },
   { pattern: '/account/support/:id', title: 'Support request', render: (url, p) => <TicketPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sign-in', title: 'Agent sign in', render: (url) => <ConsoleSignInPage url={url} /> },
   { pattern: '/console', title: 'Ticket queue', render: (url) => <QueuePage url={url} /> },
   { pattern: '/console/tickets/:id', title: 'Ticket', render: (url, p) => <ConsoleTicketPage url={url} id={p.id ?? ''} /> },
+  { pattern: '/console/needs-attention', title: 'Needs attention', render: (url) => <NeedsAttentionPage url={url} /> },
   { pattern: '/console/statistics', title: 'Statistics', render: (url) => <StatisticsPage url={url} /> },
 ];
 

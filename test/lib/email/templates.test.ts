@@ -22,12 +22,12 @@ const samples: EmailRequest[] = [
     model: { name: 'Ana López', siteTitle: 'Plomería Ana', amount: '$95.00', graceEndsAt: '2026-04-21T00:00:00Z', updatePaymentUrl: 'https://app.webmagic.test/billing' },
   },
   { template: 'subscription_cancelled', model: { name: 'Ana López', siteTitle: 'Plomería Ana', endsAt: '2026-05-14' } },
-  { template: 'domain_verified', model: { name: 'Ana López', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', siteUrl: 'https://www.plomeria-ana.test' } },
+  { template: 'domain_verified', model: { name: 'Ana López', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', siteUrl: 'https://www.plomeria-ana.test', domainUrl: 'https://app.webmagic.test/account/domain?site_id=1' } },
   {
     template: 'domain_failed',
-    model: { name: 'Ana López', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', found: 'no TXT record and a CNAME to old-host.example', recordName: '_webmagic.www.plomeria-ana.test', token: 'webmagic-verify-abc', target: 'CNAME edge.webmagic.test' },
+    model: { name: 'Ana López', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', found: 'no TXT record and a CNAME to old-host.example', recordName: '_webmagic.www.plomeria-ana.test', token: 'webmagic-verify-abc', target: 'CNAME edge.webmagic.test', domainUrl: 'https://app.webmagic.test/account/domain?site_id=1' },
   },
-  { template: 'domain_lapsed', model: { name: 'Ana López', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
+  { template: 'domain_lapsed', model: { name: 'Ana López', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', siteUrl: 'https://sites.webmagic.test/plomeria-ana', domainUrl: 'https://app.webmagic.test/account/domain?site_id=1' } },
   { template: 'site_suspended', model: { name: 'Ana López', siteTitle: 'Plomería Ana', reactivateUrl: 'https://app.webmagic.test/reactivate' } },
   {
     template: 'booking_received',
