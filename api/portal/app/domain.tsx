@@ -47,12 +47,14 @@ function Domain(props: { site: OwnedSite }) {
   const loaded = useLoad(() => ownerCall<SiteDomain>('GET', path), [path]);
   const [notice, setNotice] = useState<string | null>(null);
   const [checking, setChecking] = useState(0);
+  const [checkRunning, setCheckRunning] = useState(false);
   const action = useAction();
 
   // A check runs in the background: look again a few times after asking for one.
   useEffect(() => {
     if (checking === 0) return;
     const timers = [1000, 3000, 6000].map((ms) => window.setTimeout(loaded.reload, ms));
+    timers.push(window.setTimeout(() => setCheckRunning(false), 6500));
     return () => timers.forEach((timer) => window.clearTimeout(timer));
   }, [checking]);
 
@@ -63,7 +65,8 @@ function Domain(props: { site: OwnedSite }) {
   });
   const checkNow = () => action.run(async () => {
     await ownerCall<SiteDomain>('POST', `${path}/check`);
-    setNotice('We are checking the DNS records now; this page updates in a few seconds.');
+    setNotice(null);
+    setCheckRunning(true);
     setChecking((n) => n + 1);
   });
   const disconnect = (domain: string) => action.run(async () => {
@@ -74,15 +77,18 @@ function Domain(props: { site: OwnedSite }) {
   });
 
   const d = loaded.data;
+  // "Checking now" holds until the check changes the domain's status; the status text says the rest.
+  useEffect(() => setCheckRunning(false), [d?.status]);
   const none = loaded.error?.status === 404;
   const reconnect = d && (d.status === 'failed' || d.status === 'lapsed');
   return (
     <>
       <PageTitle>Domain — {site.site_title}</PageTitle>
       {notice && <Notice kind="success">{notice}</Notice>}
+      {checkRunning && <Notice kind="success">We are checking the DNS records now; this page updates in a few seconds.</Notice>}
       {action.error && <Notice kind="error">{action.error.status === 409 ? 'This domain cannot be connected: ' : ''}{action.error.message}</Notice>}
       {loaded.error && !none && <Notice kind="error">{loaded.error.message}</Notice>}
-      <p>Your website's address: <strong>{site.site_url}</strong></p>
+      <p>Your website's address: <strong>{d?.serving_domain ?? site.site_url}</strong></p>
       {(none || reconnect) && <ConnectForm busy={action.busy} initial={d?.domain ?? ''} onConnect={connect} />}
       {d && (
         <>
