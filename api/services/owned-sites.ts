@@ -3,26 +3,7 @@ import { CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/ind
 import { ForbiddenError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
 import { siteUrl, type SiteAddressConfig } from '../../lib/urls.js';
-
-/** A site as the portal lists it (snake_case, the shape existing clients read). */
-export interface OwnedSiteDto {
-  site_id: string;
-  slug: string;
-  site_title: string;
-  site_url: string;
-  status: string;
-  subscription_status: string;
-  is_primary: boolean;
-  role: string;
-  acquired_at: string;
-  purchased_at: string | null;
-  purchase_amount: number;
-  monthly_amount: number;
-  currency: string;
-  next_billing_date: string | null;
-  grace_ends_at: string | null;
-  custom_domain: string | null;
-}
+import type { OwnedSiteDto } from '../schemas/answers.js';
 
 /** Every site the customer owns or collaborates on, primary first, then by when they got it. */
 export async function listOwnedSites(em: EntityManager, config: SiteAddressConfig, customerId: string): Promise<OwnedSiteDto[]> {

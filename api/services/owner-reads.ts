@@ -5,7 +5,7 @@ import { siteUrl } from '../../lib/urls.js';
 import type { AccessClaims } from '../auth/access-tokens.js';
 import { LIVE_SESSION_SQL } from '../auth/authenticate.js';
 import type { CustomerProfileDto } from '../schemas/customer.js';
-import type { OwnedSiteDto } from './owned-sites.js';
+import type { OwnedSiteDto } from '../schemas/answers.js';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 

@@ -13,36 +13,9 @@ import { previewPageUrl } from '../../lib/urls.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { agentDraftUpdate, approveEditUpdate, rejectEditUpdate, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
 import type { ApiDeps } from '../deps.js';
+import type { EditRequestDto, VersionDto } from '../schemas/answers.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
-
-/** A version as the API lists it. */
-export interface VersionDto {
-  number: number;
-  summary: string | null;
-  created_by: string;
-  created_at: string;
-  published_at: string | null;
-  discarded_at: string | null;
-  live: boolean;
-  content?: SiteContent;
-}
-
-/** An edit request as the API shows it. */
-export interface EditRequestDto {
-  id: string;
-  site_id: string;
-  ticket_id: string | null;
-  request: string;
-  status: string;
-  preview_version: number | null;
-  summary: string | null;
-  decision: string | null;
-  decided_at: string | null;
-  expires_at: string | null;
-  created_at: string;
-  preview_url?: string | null;
-}
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 

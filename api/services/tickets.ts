@@ -14,39 +14,9 @@ import {
 } from '../../workflows/support-ticket.js';
 import { TICKET_CATEGORY } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
+import type { TicketDto, TicketMessageDto } from '../schemas/answers.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
-
-/** A ticket message as the API shows it. */
-export interface TicketMessageDto {
-  id: string;
-  author_type: string;
-  body: string;
-  created_at: string;
-}
-
-/** A ticket as the API shows it. */
-export interface TicketDto {
-  id: string;
-  site_id: string;
-  site_slug: string;
-  subject: string;
-  description: string;
-  category: string | null;
-  priority: string;
-  status: string;
-  ai_confidence: number | null;
-  sla_due_at: string | null;
-  escalated_at: string | null;
-  assigned_to: string | null;
-  csat_requested: boolean;
-  csat_rating: number | null;
-  close_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  messages?: TicketMessageDto[];
-}
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 

@@ -1,24 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { OwnedSiteDto } from '../../schemas/answers.js';
 import { adoptSession, ApiError, ownerCall, publicCall, signOut, type Profile } from './api.js';
 import { navigate, takeLinkToken } from './router.js';
 import { Field, Notice, onSubmit, PageTitle, useAction, useLoad } from './ui.js';
 
 /** A site as /customer/my-sites lists it. */
-export interface OwnedSite {
-  site_id: string;
-  slug: string;
-  site_title: string;
-  site_url: string;
-  status: string;
-  subscription_status: string;
-  is_primary: boolean;
-  role: string;
-  next_billing_date: string | null;
-  grace_ends_at: string | null;
-  monthly_amount: number;
-  currency: string;
-}
+export type OwnedSite = OwnedSiteDto;
 
 /** The answer of /customer/my-sites. */
 export interface MySites {

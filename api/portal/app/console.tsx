@@ -1,24 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { TicketDto } from '../../schemas/answers.js';
 import { adoptConsoleSession, consoleCall, loadConsoleSession, type ConsoleSession } from './api.js';
 import { navigate } from './router.js';
 import { Field, formatDateTime, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
-interface AgentTicket {
-  id: string;
-  site_slug: string;
-  subject: string;
-  description: string;
-  category: string | null;
-  priority: string;
-  status: string;
-  ai_confidence: number | null;
+/** A ticket as the agent endpoints answer it: the owner's view plus the AI's draft and the action trail. */
+interface AgentTicket extends TicketDto {
   ai_draft?: string | null;
-  sla_due_at: string | null;
-  escalated_at: string | null;
-  assigned_to: string | null;
-  created_at: string;
-  messages?: { id: string; author_type: string; body: string; created_at: string }[];
   actions?: { action: string; actor: string; detail: string | null; created_at: string }[];
 }
 

@@ -1,33 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { EditRequestDto, VersionDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
 import { AccountShell, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
 import { Field, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
-/** An edit request as `/customer/sites/:siteId/edit-requests` answers it. */
-interface EditRequest {
-  id: string;
-  site_id: string;
-  request: string;
-  status: string;
-  preview_version: number | null;
-  summary: string | null;
-  decision: string | null;
-  decided_at: string | null;
-  expires_at: string | null;
-  created_at: string;
-  preview_url?: string | null;
-}
 
-interface Version {
-  number: number;
-  summary: string | null;
-  created_by: string;
-  created_at: string;
-  published_at: string | null;
-  discarded_at: string | null;
-  live: boolean;
-}
 
 /** Statuses in which the editor is still working; the request page looks again until it has news. */
 const WORKING = ['pending', 'generating'];
@@ -52,7 +30,7 @@ export function EditsPage(props: { url: URL }) {
 
 function Edits(props: { site: OwnedSite }) {
   const { site } = props;
-  const requests = useLoad(() => ownerCall<{ edit_requests: EditRequest[] }>('GET', `/customer/sites/${site.site_id}/edit-requests`), [site.site_id]);
+  const requests = useLoad(() => ownerCall<{ edit_requests: EditRequestDto[] }>('GET', `/customer/sites/${site.site_id}/edit-requests`), [site.site_id]);
   return (
     <>
       <PageTitle>Changes — {site.site_title}</PageTitle>
@@ -81,7 +59,7 @@ function NewEditForm(props: { site: OwnedSite }) {
   const [text, setText] = useState('');
   const action = useAction();
   const submit = () => action.run(async () => {
-    const created = await ownerCall<EditRequest>('POST', `/customer/sites/${props.site.site_id}/edit-requests`, { request: text });
+    const created = await ownerCall<EditRequestDto>('POST', `/customer/sites/${props.site.site_id}/edit-requests`, { request: text });
     navigate(`/account/edits/${created.id}?site_id=${props.site.site_id}`);
   });
   return (
@@ -102,7 +80,7 @@ function NewEditForm(props: { site: OwnedSite }) {
 /** The site's versions, newest first; owners publish an earlier live version again (roll back) or a newer one. */
 function Versions(props: { site: OwnedSite }) {
   const { site } = props;
-  const versions = useLoad(() => ownerCall<{ versions: Version[] }>('GET', `/customer/sites/${site.site_id}/versions`), [site.site_id]);
+  const versions = useLoad(() => ownerCall<{ versions: VersionDto[] }>('GET', `/customer/sites/${site.site_id}/versions`), [site.site_id]);
   const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();
   const live = versions.data?.versions.find((v) => v.live)?.number ?? 0;
@@ -149,7 +127,7 @@ export function EditRequestPage(props: { url: URL; id: string }) {
 
 function EditRequestView(props: { site: OwnedSite; id: string }) {
   const { site } = props;
-  const { data, error, reload } = useLoad(() => ownerCall<EditRequest>('GET', `/customer/sites/${site.site_id}/edit-requests/${props.id}`), [site.site_id, props.id]);
+  const { data, error, reload } = useLoad(() => ownerCall<EditRequestDto>('GET', `/customer/sites/${site.site_id}/edit-requests/${props.id}`), [site.site_id, props.id]);
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();

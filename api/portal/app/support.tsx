@@ -1,23 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { TicketDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
 import { AccountShell, type MySites, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
 import { Field, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 /** A ticket as the owner's ticket endpoints answer it. */
-export interface Ticket {
-  id: string;
-  site_id: string;
-  site_slug: string;
-  subject: string;
-  status: string;
-  priority: string;
-  created_at: string;
-  updated_at: string;
-  csat_requested: boolean;
-  csat_rating: number | null;
-  messages?: { id: string; author_type: string; body: string; created_at: string }[];
-}
+export type Ticket = TicketDto;
 
 const AUTHORS: Record<string, string> = { customer: 'You', ai: 'WebMagic assistant', agent: 'WebMagic support', system: 'WebMagic' };
 
