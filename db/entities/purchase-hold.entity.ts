@@ -18,7 +18,7 @@ export const PurchaseHold = defineEntity({
     email: p.string().index(),
     clientIp: p.string().index(),
     expiresAt: p.datetime(),
-    /** When the hold stopped counting as the site's open claim (its checkout had expired and someone else claimed). */
+    /** When the hold stopped being the site's open claim: its claim ended, or its checkout had expired when someone else claimed. */
     releasedAt: p.datetime().nullable(),
   },
 });
