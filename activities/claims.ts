@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, ProcessedPayment, RefreshToken, Site, Subscription } from '../db/entities/index.js';
+import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, ProcessedPayment, PurchaseHold, RefreshToken, Site, Subscription } from '../db/entities/index.js';
 import type { PaymentOutcome } from '../db/entities/processed-payment.entity.js';
 import { recordPurchaseCompleted } from '../db/analytics.js';
 import { recordPaymentOnce } from '../db/payments.js';
@@ -184,6 +184,11 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
           currency: site.currency,
         }, { onConflictFields: ['site'], onConflictAction: 'ignore' });
       });
+    },
+
+    /** Releases the site's open purchase hold once its claim has ended (the same however often it runs). */
+    async releasePurchaseHold(siteId: string): Promise<void> {
+      await deps.orm.em.fork().nativeUpdate(PurchaseHold, { siteId, releasedAt: null }, { releasedAt: new Date() });
     },
 
     /** Issues a new owner's set-password link (the same one on a retry) and returns the welcome email carrying it. */

@@ -26,6 +26,12 @@ export interface ProviderCancellation {
   status: 'cancelled' | 'already_ended' | 'refused';
 }
 
+/**
+ * Provider statuses of a subscription that is still charged: a past-due one is being retried, and a retry that goes
+ * through (or a renewal delivered after a later failed attempt) is a real payment on it.
+ */
+const CHARGED_STATUSES = new Set(['active', 'past_due']);
+
 /** Answers that mean the provider has no running subscription under this id. */
 const ALREADY_ENDED_STATUSES = new Set([404, 410, 422]);
 
@@ -96,7 +102,8 @@ export function createSubscriptionPaymentActivities(deps: { gateway: PaymentGate
 
     /**
      * Asks the provider whether a reported subscription charge is real: a first payment through the checkout it was
-     * made on (paid, this payment, this site, the monthly amount); a renewal through its subscription (this site's, active).
+     * made on (paid, this payment, this site, the monthly amount); a renewal through its subscription (this site's, the
+     * one the workflow holds, and still charged: active or past due).
      */
     async verifySubscriptionPayment(input: { reported: ReportedPayment; expected: SubscriptionPaymentExpectation }): Promise<PaymentVerdict> {
       const { reported, expected } = input;
@@ -112,7 +119,7 @@ export function createSubscriptionPaymentActivities(deps: { gateway: PaymentGate
         return { verdict: 'mismatch', reason: `the subscription charges ${checkout.amountCents} ${checkout.currency}, the site's plan is ${expected.amountCents} ${expected.currency}` };
       }
       const isFirstPayment = checkout.paymentIntentId === reported.paymentIntentId;
-      if (!isFirstPayment && (expected.knownSubscriptionId !== expected.subscriptionId || subscription.status !== 'active')) {
+      if (!isFirstPayment && (expected.knownSubscriptionId !== expected.subscriptionId || !CHARGED_STATUSES.has(subscription.status))) {
         return { verdict: 'unverified', reason: `payment ${reported.paymentIntentId} is not the first payment of subscription ${expected.subscriptionId}, which the provider shows as "${subscription.status}"` };
       }
       return { verdict: 'verified', checkoutId: checkout.checkoutId, amountCents: checkout.amountCents ?? expected.amountCents, currency: checkout.currency ?? expected.currency };

@@ -107,7 +107,7 @@ export const CLAIM_FAILURES = { beingClaimed: 'site_being_claimed', notAvailable
 const MAX_REMEMBERED_EVENTS = 100;
 
 /** Patch ids: runs recorded before these changes replay the old shape. */
-const PATCHES = { expiryTimerFirst: 'claim-expiry-timer-first', verifyPayment: 'verify-payment-with-provider' } as const;
+const PATCHES = { expiryTimerFirst: 'claim-expiry-timer-first', verifyPayment: 'verify-payment-with-provider', releaseHold: 'release-purchase-hold' } as const;
 
 const db = proxyActivities<ReturnType<typeof createClaimActivities>>(databaseActivityOptions());
 const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(PAYMENT_PROVIDER_ACTIVITY_OPTIONS);
@@ -207,6 +207,8 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   if (verify) {
     await claimUntilSettled(loaded);
     await condition(allHandlersFinished);
+    // The claim is over (bought, expired or unavailable): its hold no longer keeps the site or counts against the claimant.
+    if (patched(PATCHES.releaseHold)) await db.releasePurchaseHold(input.siteId);
     return { status: state.status as ClaimOutcome['status'], customerId: state.customerId, refunds };
   }
   if (loaded.status === 'preview') {

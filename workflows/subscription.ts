@@ -113,6 +113,8 @@ export interface SubscriptionCarry {
   pending: SubscriptionEvent[];
   /** Activation reminders already sent (absent in runs recorded before the activation deadline existed). */
   activationRemindersSent?: number;
+  /** When the last applied payment was made (absent in runs recorded before late failures were recognised). */
+  lastPaidAt?: string;
 }
 
 /** Start arguments; `carried` is absent on the first run, which adopts the stored subscription. */
@@ -183,7 +185,7 @@ const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_AC
 const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);
 
 /** Patch ids: runs recorded before these changes replay the old shape. */
-const PATCHES = { verifyPayment: 'verify-subscription-payment', activationDeadline: 'activation-deadline' } as const;
+const PATCHES = { verifyPayment: 'verify-subscription-payment', activationDeadline: 'activation-deadline', lateFailures: 'ignore-failures-before-last-payment' } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -221,6 +223,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   const awaitedChanges = new Set<SubscriptionEvent>();
   let runEnding = false;
   let activationRemindersSent = carried?.activationRemindersSent ?? 0;
+  let lastPaidAt = carried?.lastPaidAt ?? null;
 
   const remember = (...keys: string[]): boolean => {
     if (keys.some((key) => applied.includes(key))) return false;
@@ -377,6 +380,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     carried: {
       billing, periodsPaid, activationAttempts, checkout, lastPaymentFailure, providerEnded, endedSubscriptionIds, applied, pending: queue,
       ...(activationRemindersSent > 0 ? { activationRemindersSent } : {}),
+      ...(lastPaidAt !== null ? { lastPaidAt } : {}),
     },
   });
 
@@ -520,6 +524,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       cancelledAt: null,
     };
     periodsPaid += 1;
+    lastPaidAt = payment.paidAt;
     checkout = null;
     lastPaymentFailure = null;
     await save();
@@ -565,7 +570,10 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   }
 
   async function recordFailure(failure: SubscriptionPaymentFailure): Promise<void> {
-    lastPaymentFailure = failure.reason;
+    // A failed attempt made before the payment that settled the period (delivered late, e.g. after the provider's
+    // successful retry) is history: recorded, but it neither opens a grace period nor shows as the last failure.
+    const superseded = lastPaidAt !== null && Date.parse(failure.failedAt) < Date.parse(lastPaidAt) && patched(PATCHES.lateFailures);
+    if (!superseded) lastPaymentFailure = failure.reason;
     if (failure.subscriptionId === null) return;
     if (failure.subscriptionId !== billing.providerSubscriptionId) {
       log.info('failed charge on a subscription this site no longer uses; ignored', { siteId, subscriptionId: failure.subscriptionId });
@@ -584,6 +592,10 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
         failureReason: failure.reason,
         at: failure.failedAt,
       });
+    }
+    if (superseded) {
+      log.info('failed charge made before the last payment; the period is paid', { siteId, failedAt: failure.failedAt, lastPaidAt });
+      return;
     }
     // Later failures (the provider's retries) change nothing: the grace period runs from the first one.
     if (billing.status === 'active' && !billing.cancelAtPeriodEnd) await markPastDue();

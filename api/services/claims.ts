@@ -17,6 +17,11 @@ import { subscriptionSettings } from './subscriptions.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 
+/** The answer to a claimant while someone else's checkout for the site is open. */
+export function siteBeingClaimed(): ConflictError {
+  return new ConflictError('site_being_claimed', 'Someone else is checking out this site right now. Try again later.');
+}
+
 function claimStart(deps: Deps, site: Pick<ISite, 'id' | 'slug'>) {
   return {
     workflowId: workflowIds.claim(site.id),
@@ -42,7 +47,7 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
   } catch (error) {
     const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
     if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.beingClaimed) {
-      throw new ConflictError('site_being_claimed', 'Someone else is checking out this site right now. Try again later.');
+      throw siteBeingClaimed();
     }
     if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.notAvailable) {
       throw new ConflictError('site_not_available', 'This site has already been claimed.');

@@ -1,17 +1,25 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { appendOnlyProperties } from './base.js';
 
-/** An open checkout a claimant was handed; counted to cap how many sites one email or client address holds at once. */
+/**
+ * An open checkout a claimant was handed: the site's claim as the database sees it. Counted to cap how many sites
+ * one email or client address holds at once; at most one per site is open (not released), a partial unique index.
+ */
 export const PurchaseHold = defineEntity({
   name: 'PurchaseHold',
   tableName: 'purchase_holds',
-  uniques: [{ properties: ['siteId', 'email'] }],
+  uniques: [
+    { properties: ['siteId', 'email'] },
+    { name: 'purchase_holds_one_open_per_site', properties: ['siteId'], where: { releasedAt: null } },
+  ],
   properties: {
     ...appendOnlyProperties,
     siteId: p.uuid(),
     email: p.string().index(),
     clientIp: p.string().index(),
     expiresAt: p.datetime(),
+    /** When the hold stopped being the site's open claim: its claim ended, or its checkout had expired when someone else claimed. */
+    releasedAt: p.datetime().nullable(),
   },
 });
 export type IPurchaseHold = InferEntity<typeof PurchaseHold>;

@@ -28,7 +28,7 @@
  *   already-cancelled subscription or refunding twice (the simulator answers 200 and 422).
  * - Whether GET /checkouts/:id reports `total_in_cents` and `currency` (the simulator does); without them a claim
  *   payment cannot be confirmed and is parked for an operator. No payment-intent read is documented, so a renewal is
- *   confirmed through its subscription (GET /subscriptions/:id: this site's, and active).
+ *   confirmed through its subscription (GET /subscriptions/:id: this site's, active or past due).
  * - Checkout statuses other than "unpaid" and "paid" (e.g. "expired", "payment_in_progress" seen in examples).
  * - Which body shape is actually delivered today (both are accepted), the body of the `intent.*` family,
  *   and whether `subscription.paused` or `subscription.pause` is sent.

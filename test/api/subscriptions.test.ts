@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CustomerSiteOwnership, EmailMessage, Payment, Subscription } from '../../db/entities/index.js';
+import { CustomerSiteOwnership, EmailMessage, OperatorCase, Payment, ProcessedPayment, Subscription, WebhookEvent } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { pressCheckoutButton } from '../helpers/claims.js';
@@ -99,6 +99,31 @@ describe('subscription activation', () => {
 });
 
 describe('dunning', () => {
+  it('applies a renewal delivered after the provider marked the subscription past due, once, and parks nothing', async () => {
+    const { siteId, token } = await ownerWithSite();
+    const providerId = await activateSubscription(stack, token, siteId);
+    // The renewal goes through, the next charge is declined (the provider marks the subscription past due), and the
+    // deliveries go out three times each, newest first: past due, the decline, then the renewal.
+    stack.recurrente.setDeliveryMode({ duplicate: 3, reorder: true });
+    await stack.recurrente.renewSubscription(providerId, 'succeeded');
+    await stack.recurrente.renewSubscription(providerId, 'failed');
+    expect((await providerSubscription(providerId)).status).toBe('past_due');
+    await stack.recurrente.flush();
+
+    const em = () => stack.api.orm.em.fork();
+    const renewed = await eventually(
+      async () => ({ rows: await billingRows(stack, siteId), paid: await em().count(Payment, { site: siteId, kind: 'subscription', status: 'succeeded' }) }),
+      ({ rows, paid }) => paid === 2 && rows.subscription.status === 'active',
+    );
+    expect(renewed.rows.site.status).toBe('active');
+    await eventually(() => em().count(WebhookEvent, { processedAt: null, parkedAt: null }), (pending) => pending === 0);
+    expect(await em().count(WebhookEvent, { parkedAt: { $ne: null } })).toBe(0);
+    expect(await em().count(ProcessedPayment, { site: siteId, kind: 'subscription', outcome: 'applied' })).toBe(2);
+    expect(await em().count(Payment, { site: siteId, kind: 'subscription', status: 'failed' })).toBe(1);
+    expect(await em().count(OperatorCase, {})).toBe(0);
+    expect((await billingRows(stack, siteId)).subscription.status).toBe('active');
+  });
+
   it('past due with one email and the site online, suspended after the grace period, restored by a reactivation checkout; other sites untouched', async () => {
     const joe = await ownerWithSite('plumber-joe');
     const bob = await buySite(stack, 'roofer-bob', 'ana@example.com');

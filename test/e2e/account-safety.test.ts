@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomerUser, EmailMessage, RefreshToken } from '../../db/entities/index.js';
+import { Business, CustomerUser, EmailMessage, PurchaseHold, RefreshToken, Site } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { EncryptionCodec } from '../../lib/temporal/codec.js';
 import { workflowIds } from '../../workflows/ids.js';
@@ -135,5 +135,18 @@ describe('purchase holds', () => {
     const hold = Date.parse(claim.json.expires_at) - Date.now();
     expect(hold).toBeLessThanOrEqual(2 * 3_600_000);
     expect(hold).toBeGreaterThan(2 * 3_600_000 - 60_000);
+  });
+
+  it('releases the hold of a bought site when its claim ends, so the buyer may hold another site', async () => {
+    const em = stack.api.orm.em.fork();
+    for (const slug of ['holds-first', 'holds-second']) {
+      const business = em.create(Business, { name: `Holds ${slug}`, category: 'plumber', city: 'Guatemala' });
+      em.create(Site, { slug, business, title: `Holds ${slug}`, purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
+    }
+    await em.flush();
+    await buy('holds-first', 'collector@example.com', 'Collector');
+    expect(await claimResult(stack, await siteIdOf(stack, 'holds-first'))).toMatchObject({ status: 'completed' });
+    expect((await stack.api.orm.em.fork().findOneOrFail(PurchaseHold, { email: 'collector@example.com' })).releasedAt).toBeInstanceOf(Date);
+    expect((await call('POST', '/api/v1/sites/holds-second/purchase', { email: 'collector@example.com', name: 'Collector' })).status).toBe(200);
   });
 });

@@ -4,9 +4,9 @@ import { workflowIds } from '../../workflows/ids.js';
 import type { ClaimOutcome, claimSiteWorkflow } from '../../workflows/claim-site.js';
 import type { TestStack } from './stack.js';
 
-/** Asks for a checkout as the claim bar does; returns the raw response. */
-export async function purchase(stack: TestStack, slug: string, claimant: { email: string; name: string }) {
-  return stack.api.app.inject({ method: 'POST', url: `/api/v1/sites/${slug}/purchase`, payload: claimant });
+/** Asks for a checkout as the claim bar does (from `remoteAddress`, default the loopback); returns the raw response. */
+export async function purchase(stack: TestStack, slug: string, claimant: { email: string; name: string }, remoteAddress?: string) {
+  return stack.api.app.inject({ method: 'POST', url: `/api/v1/sites/${slug}/purchase`, payload: claimant, ...(remoteAddress ? { remoteAddress } : {}) });
 }
 
 /** Asks for a checkout and returns its URL, failing the test on any other answer. */

@@ -14,6 +14,7 @@ import {
   subscriptionWorkflow,
   type SubscriptionView,
 } from '../../workflows/subscription.js';
+import { recordHistory } from '../helpers/record-history.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
 import { DAY, FakeBilling, HOUR, SETTINGS } from '../helpers/fake-billing.js';
 
@@ -97,9 +98,10 @@ async function paid(siteId: string, subscriptionId: string, paymentIntentId = `p
   return paymentIntentId;
 }
 
-async function failed(siteId: string, subscriptionId: string, paymentIntentId = `pa_${randomUUID()}`) {
+/** A provider failure event for the site's subscription; `failedAt` (epoch ms) defaults to the server's time. */
+async function failed(siteId: string, subscriptionId: string, paymentIntentId = `pa_${randomUUID()}`, failedAt?: number) {
   await handle(siteId).signal(subscriptionPaymentFailedSignal, {
-    eventId: `msg_${randomUUID()}`, paymentIntentId, subscriptionId, amountCents: 9500, currency: 'USD', reason: 'card declined', failedAt: new Date(await now()).toISOString(),
+    eventId: `msg_${randomUUID()}`, paymentIntentId, subscriptionId, amountCents: 9500, currency: 'USD', reason: 'card declined', failedAt: new Date(failedAt ?? await now()).toISOString(),
   });
 }
 
@@ -181,6 +183,28 @@ describe('subscriptionWorkflow (time-skipping)', () => {
     expect(billing.emailsOf(siteId)).toEqual(['subscription_activated', 'payment_failed', 'subscription_activated']);
     const failure = billing.emails.find((e) => e.template === 'payment_failed' && e.idempotencyKey.includes(siteId));
     expect(failure?.model).toMatchObject({ graceEndsAt: pastDue.graceEndsAt, amount: '$95' });
+  });
+
+  it('ignores a failed attempt delivered after the retry that paid the period: renewed once, no grace period', async () => {
+    const { siteId, subscriptionId, first } = await activeSite();
+    const periodEnd = Date.parse(first.periodEnd!);
+    // The charge at the period end is declined and the provider's retry a day later goes through; the decline is
+    // delivered after the retry (both event families for it), and the retry is delivered again.
+    await skipTo(periodEnd + DAY);
+    const retry = await paid(siteId, subscriptionId);
+    await until(siteId, (v) => v.periodsPaid === 2);
+    await failed(siteId, subscriptionId, 'pa_declined_attempt', periodEnd);
+    await failed(siteId, subscriptionId, 'pa_declined_attempt', periodEnd);
+    await paid(siteId, subscriptionId, retry);
+    await env.sleep(HOUR);
+
+    const after = await view(siteId);
+    expect(after).toMatchObject({ status: 'active', periodsPaid: 2, graceEndsAt: null, lastPaymentFailure: null });
+    expect(Date.parse(after.periodEnd!) - Date.parse(after.periodStart!)).toBe(30 * DAY);
+    expect(billing.statusesOf(siteId)).toEqual(['active']);
+    expect(billing.emailsOf(siteId)).toEqual(['subscription_activated']);
+    expect(billing.payments.filter((p) => p.siteId === siteId).map((p) => p.status)).toEqual(['succeeded', 'succeeded', 'failed']);
+    await recordHistory(handle(siteId), 'subscription-late-failure-ignored');
   });
 
   it('fails, gets no payment, is suspended on day 7, and a payment restores it', async () => {
