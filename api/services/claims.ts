@@ -22,7 +22,8 @@ export function siteBeingClaimed(): ConflictError {
   return new ConflictError('site_being_claimed', 'Someone else is checking out this site right now. Try again later.');
 }
 
-function claimStart(deps: Deps, site: Pick<ISite, 'id' | 'slug'>) {
+/** How the claim workflow of a site starts, from a purchase or from a payment webhook that finds none running. */
+export function claimStart(deps: Pick<ApiDeps, 'config'>, site: Pick<ISite, 'id' | 'slug'>) {
   return {
     workflowId: workflowIds.claim(site.id),
     taskQueue: deps.config.temporal.taskQueue,

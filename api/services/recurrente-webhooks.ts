@@ -7,6 +7,7 @@ import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import { providerCancelledSignal, subscriptionPaymentFailedSignal, subscriptionPaymentSucceededSignal, subscriptionWorkflow } from '../../workflows/subscription.js';
 import type { ApiDeps } from '../deps.js';
+import { claimStart } from './claims.js';
 import { subscriptionSettings } from './subscriptions.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
@@ -44,11 +45,11 @@ async function routeClaimEvent(deps: Deps, em: EntityManager, event: RecurrenteE
       return parked('unroutable_payment: claim payment without payment id, amount or claimant');
     }
     const workflowId = workflowIds.claim(site.id);
+    // A run started here (none was running) grants ownership like one started by a purchase: same settings.
+    const start = claimStart(deps, site);
     await deps.temporal.workflow.signalWithStart(claimSiteWorkflow, {
-      workflowId,
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [{ siteId: site.id, checkoutExpiryMs: deps.config.durations.checkoutExpiryMs, publicBaseUrl: deps.config.publicBaseUrl }],
-      typedSearchAttributes: [{ key: SITE_SLUG, value: site.slug }],
+      ...start,
+      args: [...start.args],
       signal: claimPaymentSucceededSignal,
       signalArgs: [{
         eventId: event.eventId,

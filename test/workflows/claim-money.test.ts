@@ -126,6 +126,23 @@ describe('a claim confirms money with the provider', () => {
   });
 });
 
+describe('a payment that finds no claim running', () => {
+  it('starts the claim from the webhook, grants the site and starts its subscription like a purchase would', async () => {
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    // A checkout paid after its claim ended: the webhook starts a new claim run, which verifies it with the provider.
+    const checkout = await directClaimCheckout(siteId, 49500, ana);
+    expect(await pressCheckoutButton(checkout.checkout_url, 'pay')).toBe(303);
+    const owned = await eventually(() => owners(siteId), (rows) => rows.length > 0);
+    expect(owned.map((o) => o.customer.email)).toEqual([ana.email]);
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
+    const subscription = await eventually(
+      () => stack.api.temporal.workflow.getHandle(workflowIds.subscription(siteId)).describe().then((d) => d.status.name, () => null),
+      (status) => status === 'RUNNING',
+    );
+    expect(subscription).toBe('RUNNING');
+  });
+});
+
 describe('a purchase when Temporal cannot answer', () => {
   it('answers a fast 503 with Retry-After when no worker runs, and the claim still expires on its own once one does', async () => {
     const siteId = await siteIdOf(stack, 'plumber-joe');
