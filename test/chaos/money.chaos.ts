@@ -21,6 +21,8 @@ import { eventually } from '../helpers/subscriptions.js';
 // race for each site, each from an address of their own. Afterwards the money invariants are checked in the database,
 // every open workflow must be waiting on a timer, and every history is replayed.
 const PURCHASES = Number(process.env.CHAOS_PURCHASES ?? 40);
+/** Mean pause between worker kills (each pause drawn between half and one and a half of it). */
+const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 4000);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webmagic-chaos-'));
 let port: number;
@@ -137,7 +139,12 @@ describe('chaos: purchases under worker kills, a Temporal restart and redelivere
   it('keeps exactly one payment, owner, subscription and welcome email per paid purchase', async () => {
     started = Date.now();
     stack.recurrente.setDeliveryMode({ duplicate: 3, reorder: true });
-    const killer = setInterval(() => void killWorker(), 15_000 + Math.random() * 10_000);
+    let killing = true;
+    let killer: NodeJS.Timeout | undefined;
+    const scheduleKill = () => {
+      killer = setTimeout(() => void killWorker().then(() => killing && scheduleKill()), KILL_EVERY_MS * (0.5 + Math.random()));
+    };
+    scheduleKill();
     const paid: string[] = [];
     try {
       for (let i = 0; i < PURCHASES; i += 1) {
@@ -161,7 +168,8 @@ describe('chaos: purchases under worker kills, a Temporal restart and redelivere
       stack.recurrente.setDeliveryMode({ duplicate: 3 });
       await stack.recurrente.flush();
     } finally {
-      clearInterval(killer);
+      killing = false;
+      clearTimeout(killer);
     }
 
     const em = () => stack.api.orm.em.fork();
