@@ -22,7 +22,7 @@ import { eventually } from '../helpers/subscriptions.js';
 // every open workflow must be waiting on a timer, and every history is replayed.
 const PURCHASES = Number(process.env.CHAOS_PURCHASES ?? 40);
 /** Mean pause between worker kills (each pause drawn between half and one and a half of it). */
-const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 4000);
+const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 8000);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webmagic-chaos-'));
 let port: number;
@@ -31,6 +31,8 @@ let stack: TestStack;
 let worker: ChildProcess | null = null;
 const figures = {
   purchases: PURCHASES, racingClaimants: 2 * PURCHASES, workerKills: 0, temporalRestarts: 0, purchaseAnswers: {} as Record<number, number>,
+  /** The first answer body of each status other than 200 / 409, to tell a fast 503 from a failure. */
+  otherAnswers: {} as Record<number, string>,
   webhookDeliveries: 0, webhookRedeliveries: 0, replayedHistories: 0, nondeterminism: null as number | null, replayErrors: [] as string[], seconds: 0,
 };
 let started = Date.now();
@@ -108,6 +110,7 @@ async function claim(slug: string, claimant: { email: string; name: string }, re
     figures.purchaseAnswers[res.statusCode] = (figures.purchaseAnswers[res.statusCode] ?? 0) + 1;
     if (res.statusCode === 200) return { status: 200, url: res.json<{ checkout_url: string }>().checkout_url };
     if (res.statusCode === 409) return { status: 409 };
+    figures.otherAnswers[res.statusCode] ??= res.body.slice(0, 300);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return { status: 0 };
