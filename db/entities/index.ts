@@ -1,3 +1,4 @@
+import { AnalyticsDailyDimension } from './analytics-daily-dimension.entity.js';
 import { AnalyticsEvent } from './analytics-event.entity.js';
 import { AnalyticsHourly } from './analytics-hourly.entity.js';
 import { AnalyticsHourlyDimension } from './analytics-hourly-dimension.entity.js';
@@ -51,6 +52,7 @@ export {
   WebhookEvent,
   AnalyticsHourly,
   AnalyticsHourlyDimension,
+  AnalyticsDailyDimension,
   Operator,
   OperatorSession,
   TicketAction,
@@ -84,6 +86,7 @@ export const entities = [
   WebhookEvent,
   AnalyticsHourly,
   AnalyticsHourlyDimension,
+  AnalyticsDailyDimension,
   Operator,
   OperatorSession,
   TicketAction,
