@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { splitIntoDaysAndHours } from '../lib/analytics/range.js';
 import { DURATION_BUCKETS } from './analytics.js';
 
 /** Totals over a date range, read from the hourly roll-ups. */
@@ -62,25 +63,44 @@ export function medianFromBuckets(counts: ReadonlyMap<number, number>): number {
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
-/** The dashboard of one site (or of every site when `siteId` is null) between `from` (inclusive) and `to` (exclusive). */
+/** How many values each top list shows. */
+const TOP_LIMIT = 10;
+
+/**
+ * Sessions per dimension value over the range: whole UTC days from the daily roll-up, the partial days at the edges
+ * from the hourly one; each dimension's top values only, except the duration buckets the median needs in full.
+ */
+const DIMENSIONS_SQL = (site: string) => `select coalesce(json_agg(json_build_object('dimension', dimension, 'value', value, 'sessions', sessions) order by dimension, sessions desc, value), '[]')
+  from (
+    select dimension, value, sessions, row_number() over (partition by dimension order by sessions desc, value) as rank
+    from (
+      select dimension, value, sum(sessions)::int as sessions from (
+        select dimension, value, sessions from analytics_daily_dimensions where day >= ? and day < ?${site}
+        union all
+        select dimension, value, sessions from analytics_hourly_dimensions where ((hour >= ? and hour < ?) or (hour >= ? and hour < ?))${site}
+      ) d group by dimension, value having sum(sessions) > 0
+    ) s
+  ) r where rank <= ? or dimension = 'duration'`;
+
+/** Visitors, sessions and views per UTC day of the range (days without visits are absent). */
+const DAILY_SQL = (site: string) => `select coalesce(json_agg(json_build_object('date', date, 'visitors', visitors, 'sessions', sessions, 'pageViews', page_views) order by date), '[]')
+  from (
+    select to_char(hour at time zone 'UTC', 'YYYY-MM-DD') as date, sum(visitors)::int as visitors, sum(sessions)::int as sessions, sum(page_views)::int as page_views
+    from analytics_hourly where hour >= ? and hour < ?${site} group by 1
+  ) d`;
+
+/** The dashboard of one site (or of every site when `siteId` is null) between `from` (inclusive) and `to` (exclusive), in one statement. */
 export async function analyticsReport(em: EntityManager, siteId: string | null, from: Date, to: Date): Promise<AnalyticsReport> {
-  const where = `hour >= ? and hour < ?${siteId ? ' and site_id = ?' : ''}`;
-  const params = siteId ? [from.toISOString(), to.toISOString(), siteId] : [from.toISOString(), to.toISOString()];
-  const [[totals], dims, days] = await Promise.all([
-    em.execute<AnalyticsTotals[]>(`select ${TOTALS_SQL} from analytics_hourly where ${where}`, params),
-    em.execute<{ dimension: string; value: string; sessions: number }[]>(
-      `select dimension, value, sum(sessions)::int as sessions from analytics_hourly_dimensions where ${where}
-       group by dimension, value having sum(sessions) > 0 order by dimension, sessions desc, value`,
-      params,
-    ),
-    em.execute<{ date: string; visitors: number; sessions: number; pageViews: number }[]>(
-      `select to_char(hour at time zone 'UTC', 'YYYY-MM-DD') as date, sum(visitors)::int as visitors, sum(sessions)::int as sessions, sum(page_views)::int as "pageViews"
-       from analytics_hourly where ${where} group by 1`,
-      params,
-    ),
-  ]);
-  const t = totals!;
-  const top = Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, dims.filter((r) => r.dimension === d).slice(0, 10).map(({ value, sessions }) => ({ value, sessions }))])) as AnalyticsReport['top'];
+  const site = siteId ? ' and site_id = ?' : '';
+  const scoped = (...bounds: Date[]) => [...bounds.map((b) => b.toISOString()), ...(siteId ? [siteId] : [])];
+  const { days: wholeDays, hours } = splitIntoDaysAndHours(from, to);
+  const [row] = await em.execute<(AnalyticsTotals & { dimensions: { dimension: string; value: string; sessions: number }[]; days: AnalyticsReport['daily'] })[]>(
+    `select t.*, (${DIMENSIONS_SQL(site)}) as dimensions, (${DAILY_SQL(site)}) as days
+     from (select ${TOTALS_SQL} from analytics_hourly where hour >= ? and hour < ?${site}) t`,
+    [...scoped(wholeDays.from, wholeDays.to), ...scoped(hours[0].from, hours[0].to, hours[1].from, hours[1].to), TOP_LIMIT, ...scoped(from, to), ...scoped(from, to)],
+  );
+  const { dimensions: dims, days, ...t } = row!;
+  const top = Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, dims.filter((r) => r.dimension === d).map(({ value, sessions }) => ({ value, sessions }))])) as AnalyticsReport['top'];
   const buckets = new Map(dims.filter((r) => r.dimension === 'duration').map((r) => [Number(r.value), r.sessions]));
   const contacts = t.ctaCall + t.ctaEmail + t.bookings;
   return {

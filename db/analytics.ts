@@ -57,7 +57,7 @@ function hourOf(at: Date): string {
   return hour.toISOString();
 }
 
-/** Accumulates roll-up deltas in memory so a batch is written with one upsert per table. */
+/** Accumulates roll-up deltas in memory so a batch is written with one statement per roll-up (hourly totals; hourly and daily dimensions). */
 class RollupDeltas {
   readonly hourly = new Map<string, { site_id: string; hour: string } & Partial<Record<HourlyColumn, number>>>();
   readonly dimensions = new Map<string, { site_id: string; hour: string; dimension: string; value: string; sessions: number }>();
@@ -97,11 +97,18 @@ class RollupDeltas {
     const dims = [...this.dimensions.values()].filter((d) => d.sessions !== 0);
     if (dims.length > 0) {
       await em.execute(
-        `insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions)
-         select gen_random_uuid(), site_id, hour, dimension, value, sessions
-         from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, dimension text, value text, sessions int)
-         order by site_id, hour, dimension, value
-         on conflict (site_id, hour, dimension, value) do update set sessions = analytics_hourly_dimensions.sessions + excluded.sessions`,
+        `with x as (select * from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, dimension text, value text, sessions int)),
+         hourly as (
+           insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions)
+           select gen_random_uuid(), site_id, hour, dimension, value, sessions from x
+           order by site_id, hour, dimension, value
+           on conflict (site_id, hour, dimension, value) do update set sessions = analytics_hourly_dimensions.sessions + excluded.sessions
+         )
+         insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions)
+         select gen_random_uuid(), site_id, date_trunc('day', hour, 'UTC') as day, dimension, value, sum(sessions)
+         from x group by site_id, day, dimension, value having sum(sessions) <> 0
+         order by site_id, day, dimension, value
+         on conflict (site_id, day, dimension, value) do update set sessions = analytics_daily_dimensions.sessions + excluded.sessions`,
         [JSON.stringify(dims)],
       );
     }
@@ -297,7 +304,7 @@ export async function recordServerEvent(em: EntityManager, event: ServerEvent, s
   return em.isInTransaction() ? run(em) : em.transactional(run);
 }
 
-/** Deletes raw sessions and events (and their bookings' session links) older than the cut-off; roll-ups stay. */
+/** Deletes raw sessions and events (and their bookings' session links) older than the cut-off; the hourly and daily roll-ups stay. */
 export async function purgeRawAnalytics(em: EntityManager, olderThan: Date, batchSize = 10_000): Promise<{ events: number; sessions: number }> {
   let events = 0;
   let sessions = 0;

@@ -1,4 +1,5 @@
 /** Every entity of the schema; `db/orm.ts` configures the ORM with all of them. */
+export { AnalyticsDailyDimension } from './analytics-daily-dimension.entity.js';
 export { AnalyticsEvent } from './analytics-event.entity.js';
 export { AnalyticsHourly } from './analytics-hourly.entity.js';
 export { AnalyticsHourlyDimension } from './analytics-hourly-dimension.entity.js';

@@ -9,6 +9,7 @@ import { Migration20261128063335_portal_operators } from './Migration20261128063
 import { Migration20261128063718_site_edits } from './Migration20261128063718_site_edits.js';
 import { Migration20261128064145_money_invariants } from './Migration20261128064145_money_invariants.js';
 import { Migration20261128095218_operator_case_resolver } from './Migration20261128095218_operator_case_resolver.js';
+import { Migration20261128095357_analytics_daily_dimensions } from './Migration20261128095357_analytics_daily_dimensions.js';
 import { Migration20261128095421_one_open_claim_per_site } from './Migration20261128095421_one_open_claim_per_site.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
@@ -23,5 +24,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128063718_site_edits', class: Migration20261128063718_site_edits },
   { name: 'Migration20261128064145_money_invariants', class: Migration20261128064145_money_invariants },
   { name: 'Migration20261128095218_operator_case_resolver', class: Migration20261128095218_operator_case_resolver },
+  { name: 'Migration20261128095357_analytics_daily_dimensions', class: Migration20261128095357_analytics_daily_dimensions },
   { name: 'Migration20261128095421_one_open_claim_per_site', class: Migration20261128095421_one_open_claim_per_site },
 ];

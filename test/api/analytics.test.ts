@@ -3,7 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
-import { storeHits, type CollectedHit } from '../../db/analytics.js';
+import { DURATION_BUCKETS, recordServerEvent, SERVER_EVENT_COLUMNS, storeHits, type CollectedHit, type ServerEventType } from '../../db/analytics.js';
+import { analyticsReport, medianFromBuckets, type AnalyticsReport } from '../../db/analytics-reports.js';
 import { Site } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/seed.js';
@@ -60,7 +61,7 @@ function collect(body: unknown, options: { ip?: string; headers?: Record<string,
 const view = (extra: Record<string, unknown> = {}) => ({ type: 'page_view', path: '/sites/plumber-joe', ...extra });
 
 async function everyAnalyticsRow(): Promise<string> {
-  const tables = ['visitor_sessions', 'analytics_events', 'analytics_hourly', 'analytics_hourly_dimensions', 'experiment_assignments', 'bookings'];
+  const tables = ['visitor_sessions', 'analytics_events', 'analytics_hourly', 'analytics_hourly_dimensions', 'analytics_daily_dimensions', 'experiment_assignments', 'bookings'];
   const dumps = await Promise.all(tables.map((t) => sql<{ row: string }>(`select row_to_json(t)::text as row from ${t} t`)));
   return dumps.flat().map((r) => r.row).join('\n');
 }
@@ -192,6 +193,102 @@ describe('sessions and roll-ups', () => {
       from analytics_hourly_dimensions d where d.dimension in ('device', 'duration', 'landing_path') group by d.dimension`);
     for (const d of dims) expect(d.rolled, d.dimension).toBe(d.raw);
     expect(raw!.sessions).toBeGreaterThan(80);
+  });
+});
+
+/** The raw column each top list counts sessions by. */
+const TOP_COLUMNS = { utm_source: 'utm_source', utm_medium: 'utm_medium', utm_campaign: 'utm_campaign', referrer: 'referrer', landing_path: 'landing_path', device: 'device_class' } as const;
+
+/**
+ * The dashboard's figures counted straight from the raw sessions and events: session figures by the hour the session
+ * started, event counts by the hour of the event, a visitor by the hour of their first session.
+ */
+async function rawFigures(site: string | null, from: Date, to: Date): Promise<Pick<AnalyticsReport, 'totals' | 'top' | 'medianSessionSeconds'>> {
+  const args = [from.toISOString(), to.toISOString(), site];
+  const bounds = `with b as (select ?::timestamptz as lo, ?::timestamptz as hi, ?::uuid as site)`;
+  const inRange = (column: string) => `date_trunc('hour', ${column}, 'UTC') >= b.lo and date_trunc('hour', ${column}, 'UTC') < b.hi and (b.site is null or site_id = b.site)`;
+  const sessions = `(select v.* from visitor_sessions v, b where ${inRange('started_at')}) s`;
+  const events = (type: string, target?: string) =>
+    `(select count(*)::int from analytics_events, b where type = '${type}'${target ? ` and properties->>'target' = '${target}'` : ''} and ${inRange('at')})`;
+  const [totals] = await sql<AnalyticsReport['totals']>(`${bounds} select
+      (select count(*)::int from (select site_id, min(started_at) as first from visitor_sessions group by site_id, visitor_id) f, b where ${inRange('first')}) as visitors,
+      (select count(*)::int from ${sessions}) as sessions,
+      ${events('page_view')} as "pageViews",
+      (select count(*)::int from ${sessions} where page_views <= 1) as bounces,
+      (select coalesce(sum(floor(extract(epoch from last_seen_at - started_at))), 0)::float8 from ${sessions}) as "durationSeconds",
+      0 as "botViews",
+      ${events('cta_click', 'call')} as "ctaCall", ${events('cta_click', 'email')} as "ctaEmail", ${events('cta_click', 'claim')} as "ctaClaim",
+      ${events('booking_submitted')} as bookings, ${events('claim_started')} as "claimsStarted", ${events('checkout_opened')} as "checkoutsOpened",
+      ${events('purchase_completed')} as purchases`, args);
+  const top = Object.fromEntries(await Promise.all(Object.entries(TOP_COLUMNS).map(async ([dimension, column]) => [dimension, await sql<{ value: string; sessions: number }>(
+    `${bounds} select ${column} as value, count(*)::int as sessions from ${sessions} where ${column} <> '' group by ${column} order by sessions desc, value limit 10`, args,
+  )]))) as AnalyticsReport['top'];
+  const durations = await sql<{ seconds: number }>(`${bounds} select floor(extract(epoch from last_seen_at - started_at))::int as seconds from ${sessions}`, args);
+  const buckets = new Map<number, number>();
+  for (const { seconds } of durations) {
+    const bucket = DURATION_BUCKETS.filter((lower) => seconds >= lower).at(-1)!;
+    buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+  }
+  return { totals: totals!, top, medianSessionSeconds: medianFromBuckets(buckets) };
+}
+
+describe('dashboard over days', () => {
+  const day0 = new Date('2026-11-16T00:00:00Z');
+  const at = (hours: number) => new Date(day0.getTime() + hours * 3_600_000);
+
+  it('reads whole days from the daily roll-up and the partial days at the edges by hour, giving the figures of the raw events', async () => {
+    const sites = [await siteId('plumber-joe'), await siteId('roofer-bob')];
+    let seed = 11;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(values: readonly T[]) => values[Math.floor(random() * values.length)]!;
+    const hits: CollectedHit[] = [];
+    for (let visit = 0; visit < 500; visit++) {
+      const start = at(random() * 96);
+      const site = sites[visit % 2]!;
+      const visitor = `visitor-${start.toISOString().slice(0, 10)}-${Math.floor(random() * 60)}`;
+      const first = {
+        path: `/p${Math.floor(random() * 14)}`, deviceClass: pick(['mobile', 'desktop', 'tablet']), referrerHost: pick([null, 'google.com', 'bing.com', 'news.example']),
+        utm: { source: pick([null, ...Array.from({ length: 12 }, (_, i) => `source-${i}`)]), medium: pick([null, 'cpc', 'email']), campaign: pick([null, 'spring', 'autumn']), term: null, content: null },
+      };
+      let minutes = 0;
+      for (let page = Math.floor(random() * 4); page >= 0; page--) {
+        const cta = random() < 0.15;
+        hits.push(hit(site, visitor, new Date(start.getTime() + minutes * 60_000), { ...first, type: cta ? 'cta_click' : 'page_view', target: cta ? pick(['call', 'email', 'claim'] as const) : null }));
+        minutes += random() * 25;
+      }
+    }
+    hits.sort((a, b) => a.at.getTime() - b.at.getTime());
+    for (let i = 0; i < hits.length; i += 97) await storeHits(orm.em.fork(), hits.slice(i, i + 97), [], config.analytics.sessionTimeoutMs);
+    const types = Object.keys(SERVER_EVENT_COLUMNS) as ServerEventType[];
+    for (let i = 0; i < 40; i++) {
+      await recordServerEvent(orm.em.fork(), { siteId: pick(sites), type: pick(types), at: at(random() * 96), dedupeKey: `dashboard-test-${i}` }, config.analytics.sessionTimeoutMs);
+    }
+
+    const dailyDiffers = await sql(`select * from analytics_daily_dimensions d
+      full join (select site_id, date_trunc('day', hour, 'UTC') as day, dimension, value, sum(sessions)::int as sessions from analytics_hourly_dimensions group by 1, 2, 3, 4) h
+        using (site_id, day, dimension, value)
+      where coalesce(d.sessions, 0) <> coalesce(h.sessions, 0)`);
+    expect(dailyDiffers).toEqual([]);
+
+    const mixed = { from: at(7 + 20 / 60), to: at(3 * 24 + 15 + 40 / 60) };
+    const ranges = [
+      { ...mixed, site: sites[0]! },
+      { ...mixed, site: null },
+      { from: at(24), to: at(3 * 24), site: sites[1]! },
+      { from: at(24 + 3.5), to: at(24 + 20), site: sites[0]! },
+      { from: at(23.5), to: at(24 + 1.5), site: sites[1]! },
+    ];
+    for (const { from, to, site } of ranges) {
+      const report = await analyticsReport(orm.em.fork(), site, from, to);
+      const label = `${site ?? 'all sites'} ${from.toISOString()}..${to.toISOString()}`;
+      expect({ totals: report.totals, top: report.top, medianSessionSeconds: report.medianSessionSeconds }, label).toEqual(await rawFigures(site, from, to));
+    }
+    // The mixed range's partial first and last days hold data, and its top lists are cut at ten.
+    expect((await rawFigures(sites[0]!, mixed.from, at(24))).totals.sessions).toBeGreaterThan(0);
+    expect((await rawFigures(sites[0]!, at(3 * 24), mixed.to)).totals.sessions).toBeGreaterThan(0);
+    const whole = await rawFigures(null, mixed.from, mixed.to);
+    expect(whole.top.landing_path).toHaveLength(10);
+    expect(whole.totals.bookings + whole.totals.claimsStarted + whole.totals.checkoutsOpened + whole.totals.purchases).toBeGreaterThan(0);
   });
 });
 

@@ -24,7 +24,7 @@ let stranger: Fixture;
 async function checksum(): Promise<string> {
   const connection = stack.api.orm.em.getConnection();
   const tables = await connection.execute<{ tablename: string }[]>(
-    `select tablename from pg_tables where schemaname = 'public' and tablename not in ('mikro_orm_migrations', 'rate_limit_counters', 'visitor_sessions', 'analytics_events', 'analytics_hourly', 'analytics_hourly_dimensions') order by tablename`,
+    `select tablename from pg_tables where schemaname = 'public' and tablename not in ('mikro_orm_migrations', 'rate_limit_counters', 'visitor_sessions', 'analytics_events', 'analytics_hourly', 'analytics_hourly_dimensions', 'analytics_daily_dimensions') order by tablename`,
   );
   const sums: string[] = [];
   for (const { tablename } of tables) {

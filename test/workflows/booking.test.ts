@@ -100,7 +100,7 @@ describe('claim funnel events', () => {
 });
 
 describe('analytics housekeeping', () => {
-  it('creates its schedule once and deletes raw data past retention, keeping roll-ups', async () => {
+  it('creates its schedule once and deletes raw data past retention, keeping the hourly and daily roll-ups', async () => {
     const client = stack.api.temporal;
     const config = { ...stack.config, temporal: { ...stack.config.temporal } };
     expect(await ensureAnalyticsHousekeepingSchedule(client, config)).toBe('created');
@@ -115,12 +115,15 @@ describe('analytics housekeeping', () => {
       await em.execute(`insert into analytics_events (id, site_id, session_id, type, at) values (gen_random_uuid(), ?, ?, 'page_view', ?)`, [siteId, id, at]);
     }
     await em.execute(`insert into analytics_hourly (id, site_id, hour, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 1)`, [siteId, old]);
+    await em.execute(`insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 'device', 'mobile', 1)`, [siteId, old]);
+    await em.execute(`insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('day', ?::timestamptz, 'UTC'), 'device', 'mobile', 1)`, [siteId, old]);
     const result = await client.workflow.execute<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
       workflowId: `${workflowIds.analyticsHousekeeping()}-test`, taskQueue: stack.config.temporal.taskQueue, args: [],
     });
     expect(result).toEqual({ events: 1, sessions: 1 });
     const left = await em.execute<{ n: number }[]>(`select (select count(*) from visitor_sessions)::int + (select count(*) from analytics_events)::int as n`);
     expect(left[0]!.n).toBe(2);
-    expect(await em.execute(`select id from analytics_hourly`)).toHaveLength(1);
+    const rollups = await em.execute<{ n: number }[]>(`select (select count(*) from analytics_hourly)::int + (select count(*) from analytics_hourly_dimensions)::int + (select count(*) from analytics_daily_dimensions)::int as n`);
+    expect(rollups[0]!.n).toBe(3);
   });
 });
