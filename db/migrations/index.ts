@@ -8,6 +8,7 @@ import { Migration20261128062925_security_limits } from './Migration202611280629
 import { Migration20261128063335_portal_operators } from './Migration20261128063335_portal_operators.js';
 import { Migration20261128063718_site_edits } from './Migration20261128063718_site_edits.js';
 import { Migration20261128064145_money_invariants } from './Migration20261128064145_money_invariants.js';
+import { Migration20261128100000_subscription_view } from './Migration20261128100000_subscription_view.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128063335_portal_operators', class: Migration20261128063335_portal_operators },
   { name: 'Migration20261128063718_site_edits', class: Migration20261128063718_site_edits },
   { name: 'Migration20261128064145_money_invariants', class: Migration20261128064145_money_invariants },
+  { name: 'Migration20261128100000_subscription_view', class: Migration20261128100000_subscription_view },
 ];
