@@ -281,7 +281,7 @@ try {
     `public page byte-identical to the baseline (body and ETag): ${samePage ? 'yes' : 'NO'}`,
     `webhook 2xx → signal in the workflow's history (${lags.length} of ${answered.size} claim payments, one at a time): p50 ${percentile(lags, 50)} ms, p99 ${percentile(lags, 99)} ms (negative: the signal was sent before the answer)`,
     `claims: completed claims per second over the whole run; p50 / p99 from the purchase request to the completed claim workflow (end to end) or to the completed bare workflow (baseline)`,
-    `worker memory: ${memory.count} subscription workflows started (${IDLE_SUBSCRIPTIONS === 10_000 ? 'default' : 'BENCH_IDLE_SUBSCRIPTIONS'}), all started after ${memory.startSeconds.toFixed(0)} s, ${memory.cached} cached after ${memory.settleSeconds.toFixed(0)} s (limit ${SETTLE_LIMIT_MS / 1000} s); per cached workflow ${perWorkflow('rss')} KB RSS, ${perWorkflow('heapUsed')} KB main-thread heap (workflow sandboxes live in worker threads: their heap counts in RSS only)`,
+    `worker memory: ${memory.count} subscription workflows started (${IDLE_SUBSCRIPTIONS === 10_000 ? 'default' : 'BENCH_IDLE_SUBSCRIPTIONS'}), all started after ${memory.startSeconds.toFixed(0)} s, ${memory.cached} cached after ${memory.settleSeconds.toFixed(0)} s (waiting at most ${SETTLE_LIMIT_MS / 1000} s after the last start); per cached workflow ${perWorkflow('rss')} KB RSS, ${perWorkflow('heapUsed')} KB main-thread heap (workflow sandboxes live in worker threads: their heap counts in RSS only)`,
     `bench wall time: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`,
   ]);
 } finally {
