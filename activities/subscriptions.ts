@@ -17,6 +17,12 @@ export interface SubscriptionSnapshot {
   cancelledAt: string | null;
 }
 
+/** What the workflow knows beyond the snapshot and the API shows: stored so that reads need no workflow query. */
+export interface SubscriptionDetail {
+  providerSubscriptionEnded: boolean;
+  lastPaymentFailure: string | null;
+}
+
 /** What the subscription workflow needs to know about its site, its owner and the stored subscription. */
 export interface SubscriptionSite {
   siteId: string;
@@ -112,9 +118,13 @@ export function createSubscriptionActivities(deps: { orm: MikroORM }) {
       return { paymentId };
     },
 
-    /** Writes the workflow's view of the subscription to the subscription and site rows, together. */
-    async saveSubscriptionState(input: { siteId: string; snapshot: SubscriptionSnapshot }): Promise<void> {
-      const { snapshot } = input;
+    /**
+     * Writes the workflow's view of the subscription to the subscription and site rows, together; with `detail`
+     * (absent from runs recorded before it was stored) also what the API reads besides the snapshot.
+     */
+    async saveSubscriptionState(input: { siteId: string; snapshot: SubscriptionSnapshot; detail?: SubscriptionDetail }): Promise<void> {
+      const { snapshot, detail } = input;
+      const providerEnded = detail?.providerSubscriptionEnded ?? false;
       await deps.orm.em.fork().transactional(async (em) => {
         const site = await em.findOneOrFail(Site, input.siteId, { lockMode: LockMode.PESSIMISTIC_WRITE });
         const subscription = await em.findOneOrFail(Subscription, { site: input.siteId });
@@ -126,11 +136,12 @@ export function createSubscriptionActivities(deps: { orm: MikroORM }) {
           graceEndsAt: toDate(snapshot.graceEndsAt),
           cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
           cancelledAt: toDate(snapshot.cancelledAt),
+          ...(detail ? { providerSubscriptionEnded: detail.providerSubscriptionEnded, lastPaymentFailure: detail.lastPaymentFailure?.slice(0, 255) ?? null } : {}),
         });
         const siteStatus = SITE_STATUS_FOR[snapshot.status];
         if (siteStatus && site.status !== 'preview') site.status = siteStatus;
         site.subscriptionStatus = snapshot.status;
-        site.nextBillingDate = snapshot.status === 'active' && !snapshot.cancelAtPeriodEnd ? toDate(snapshot.periodEnd) : null;
+        site.nextBillingDate = snapshot.status === 'active' && !snapshot.cancelAtPeriodEnd && !providerEnded ? toDate(snapshot.periodEnd) : null;
         site.graceEndsAt = toDate(snapshot.graceEndsAt);
       });
     },

@@ -20,6 +20,7 @@ import { openOrm } from '../db/orm.js';
 import { seedDemoSites } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal.js';
+import { addBareInsertRoute } from './bare-insert.js';
 import { ms, percentile, summarize } from './stats.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -64,13 +65,16 @@ try {
   await orm.migrator.up();
   await seedDemoSites(orm.em.fork(), config.pricing);
   const site = await orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' });
-  await pool.query('create table bench_events (like analytics_events including defaults)');
   const app = await buildApp({ config, orm, temporal }, { logger: false });
-  bare.addContentTypeParser('text/plain', { parseAs: 'string' }, (_r, body, done) => done(null, JSON.parse(body as string)));
-  bare.post('/insert', async (request, reply) => {
-    const body = request.body as { events: { type: string; path: string }[] };
-    await pool.query('insert into bench_events (id, site_id, type, path, at) values ($1, $2, $3, $4, now())', [randomUUID(), site.id, body.events[0]!.type, body.events[0]!.path]);
-    return reply.status(204).send();
+  await addBareInsertRoute(bare, pool, {
+    table: 'create table bench_events (like analytics_events including defaults)',
+    contentType: 'text/plain',
+    statement: 'insert into bench_events (id, site_id, type, path, at) values ($1, $2, $3, $4, now())',
+    values: (body) => {
+      const [event] = (JSON.parse(body) as { events: { type: string; path: string }[] }).events;
+      return [randomUUID(), site.id, event!.type, event!.path];
+    },
+    answer: () => ({ status: 204 }),
   });
   await Promise.all([app.ready(), bare.ready()]);
 

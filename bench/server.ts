@@ -17,6 +17,7 @@ import { loadConfig } from '../lib/config.js';
 import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
 import { createTemporalClient } from '../lib/temporal.js';
+import { addBareInsertRoute, WEBHOOK_INBOX_BASELINE } from './bare-insert.js';
 
 const BENCH_PASSWORD = process.argv[3] ?? '';
 const config = loadConfig();
@@ -38,7 +39,6 @@ async function startBare(): Promise<number> {
   const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
   const key = new TextEncoder().encode(config.auth.jwtSecret);
   const passwordHash = await hashPassword(BENCH_PASSWORD);
-  await pool.query('create table if not exists bench_inbox (id text primary key, body bytea not null, received_at timestamptz not null default now())');
   const app = Fastify({ logger: false });
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -55,6 +55,7 @@ async function startBare(): Promise<number> {
       title: site.title,
       business: site,
       content: site.content,
+      slug: site.slug,
       claim: site.status === 'preview' ? { slug: site.slug, price: formatMoney(site.purchase_amount_cents, site.currency), monthly: formatMoney(site.monthly_amount_cents, site.currency) } : null,
     });
     const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
@@ -77,10 +78,7 @@ async function startBare(): Promise<number> {
     return { sites, total: sites.length, has_multiple_sites: sites.length > 1 };
   });
 
-  app.post('/insert', async (request) => {
-    const result = await pool.query('insert into bench_inbox (id, body) values ($1, $2) on conflict do nothing', [request.headers['svix-id'], Buffer.from(String(request.body))]);
-    return { received: true, duplicate: result.rowCount === 0 };
-  });
+  await addBareInsertRoute(app, pool, WEBHOOK_INBOX_BASELINE);
 
   app.post('/login', async () => ({ ok: await verifyPassword(passwordHash, BENCH_PASSWORD) }));
 

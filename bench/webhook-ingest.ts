@@ -1,7 +1,7 @@
 /**
  * Webhook ingest throughput: POST /api/v1/webhooks/recurrente (Svix signature check over the raw body, inbox
  * insert, routing, signal-with-start of the claim workflow on a real Temporal dev server) against a bare Fastify
- * route in the same process that does one `pg` insert of the same payload. Both run through `app.inject()` with the
+ * route in the same process that stores the same signed request with one `pg` insert (`bench/bare-insert.ts`). Both run through `app.inject()` with the
  * same concurrency, so the ratio is what verification, the inbox and the signal cost over a plain insert.
  *
  * Usage (creates and drops its own database on the machine's PostgreSQL and starts its own Temporal dev server):
@@ -20,6 +20,7 @@ import { loadConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal.js';
 import { signWebhook } from '../lib/recurrente/signature.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+import { addBareInsertRoute, WEBHOOK_INBOX_BASELINE } from './bare-insert.js';
 import { ms, summarize } from './stats.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -65,13 +66,9 @@ const pool = new pg.Pool({ connectionString: databaseUrl, max: config.database.p
 try {
   await orm.migrator.up();
   await seedDemoSites(orm.em.fork(), config.pricing);
-  await pool.query('create table bench_inbox (id text primary key, body jsonb not null, received_at timestamptz not null default now())');
   const sites = await orm.em.fork().find(Site, {});
   const app = await buildApp({ config, orm, temporal }, { logger: false });
-  bare.post('/insert', async (request) => {
-    await pool.query('insert into bench_inbox (id, body) values ($1, $2)', [randomUUID(), request.body]);
-    return { received: true };
-  });
+  await addBareInsertRoute(bare, pool, WEBHOOK_INBOX_BASELINE);
   await Promise.all([app.ready(), bare.ready()]);
 
   const payload = (i: number) => JSON.stringify({
@@ -89,9 +86,9 @@ try {
   };
 
   await drive(app, '/api/v1/webhooks/recurrente', signed, 50);
-  await drive(bare, '/insert', (i) => ({ headers: {}, payload: payload(i) }), 50);
+  await drive(bare, '/insert', signed, 50);
   const ours = await drive(app, '/api/v1/webhooks/recurrente', signed, events);
-  const baseline = await drive(bare, '/insert', (i) => ({ headers: {}, payload: payload(i) }), events);
+  const baseline = await drive(bare, '/insert', signed, events);
 
   const rate = (r: { seconds: number }) => events / r.seconds;
   console.log(`webhook ingest, ${events} events, concurrency ${concurrency} (after 50 warm-up each)`);

@@ -77,11 +77,11 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-/** Creates a worker on the configured task queue; tests pass a prebuilt bundle and their own queue. */
+/** Creates a worker on the configured task queue; tests pass a prebuilt bundle and their own queue, benches a cache size. */
 export async function createWorker(
   deps: ActivityDeps,
   connection: NativeConnection,
-  overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'activities'>> = {},
+  overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'activities' | 'maxCachedWorkflows'>> = {},
 ): Promise<Worker> {
   const { workflowBundle, ...rest } = overrides;
   return Worker.create({

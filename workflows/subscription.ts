@@ -185,7 +185,7 @@ const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_AC
 const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);
 
 /** Patch ids: runs recorded before these changes replay the old shape. */
-const PATCHES = { verifyPayment: 'verify-subscription-payment', activationDeadline: 'activation-deadline', lateFailures: 'ignore-failures-before-last-payment' } as const;
+const PATCHES = { verifyPayment: 'verify-subscription-payment', activationDeadline: 'activation-deadline', lateFailures: 'ignore-failures-before-last-payment', storedDetail: 'store-subscription-detail' } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -573,10 +573,15 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     // A failed attempt made before the payment that settled the period (delivered late, e.g. after the provider's
     // successful retry) is history: recorded, but it neither opens a grace period nor shows as the last failure.
     const superseded = lastPaidAt !== null && Date.parse(failure.failedAt) < Date.parse(lastPaidAt) && patched(PATCHES.lateFailures);
+    const reasonChanged = !superseded && failure.reason !== lastPaymentFailure;
     if (!superseded) lastPaymentFailure = failure.reason;
-    if (failure.subscriptionId === null) return;
+    if (failure.subscriptionId === null) {
+      if (reasonChanged) await saveDetail();
+      return;
+    }
     if (failure.subscriptionId !== billing.providerSubscriptionId) {
       log.info('failed charge on a subscription this site no longer uses; ignored', { siteId, subscriptionId: failure.subscriptionId });
+      if (reasonChanged) await saveDetail();
       return;
     }
     if (failure.paymentIntentId) {
@@ -599,6 +604,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     }
     // Later failures (the provider's retries) change nothing: the grace period runs from the first one.
     if (billing.status === 'active' && !billing.cancelAtPeriodEnd) await markPastDue();
+    else if (reasonChanged) await saveDetail();
   }
 
   async function markPastDue(): Promise<void> {
@@ -660,12 +666,15 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
 
   async function providerCancelled(notice: ProviderCancellationNotice): Promise<void> {
     if (notice.subscriptionId !== billing.providerSubscriptionId) return;
+    const alreadyEnded = providerEnded;
     providerEnded = true;
     // Nothing more will be charged: the paid period runs out and the subscription ends with it.
     if (billing.status === 'active' && !billing.cancelAtPeriodEnd) {
       billing = { ...billing, cancelAtPeriodEnd: true };
       await save();
       await notify('cancelling', { template: 'subscription_cancelled', model: { name: site!.owner.name, siteTitle: site!.title, endsAt: billing.periodEnd! } });
+    } else if (!alreadyEnded) {
+      await saveDetail();
     }
   }
 
@@ -684,7 +693,15 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
 
   async function save(): Promise<void> {
     upsertSearchAttributes([{ key: BUSINESS_STATUS, value: billing.status }]);
-    await db.saveSubscriptionState({ siteId, snapshot: { ...billing } });
+    await db.saveSubscriptionState({ siteId, snapshot: { ...billing }, detail: { providerSubscriptionEnded: providerEnded, lastPaymentFailure } });
+  }
+
+  /**
+   * Stores a change the snapshot does not carry (the last failure, the provider ending the subscription) so the API
+   * reads it from the row; runs recorded before these were stored did not write here.
+   */
+  async function saveDetail(): Promise<void> {
+    if (patched(PATCHES.storedDetail)) await save();
   }
 
   /** Sends one email per site + period + kind; a refused recipient is logged, never fatal to the subscription. */

@@ -5,11 +5,16 @@ import type { ISite } from '../../db/entities/site.entity.js';
 import { SUBSCRIPTION_STATUSES } from '../../db/entities/subscription.entity.js';
 import { ConflictError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
-import type { SubscriptionView } from '../../workflows/subscription.js';
 import { authenticate } from '../auth/authenticate.js';
 import { errorResponses } from '../schemas/common.js';
 import { selectCustomerSite } from '../services/site-selection.js';
-import { openActivationCheckout, readSubscription, requestCancellation, requestUndoCancellation } from '../services/subscriptions.js';
+import {
+  openActivationCheckout,
+  requestCancellation,
+  requestUndoCancellation,
+  storedSubscriptionView,
+  type StoredSubscriptionView,
+} from '../services/subscriptions.js';
 
 const SiteId = Type.String({ format: 'uuid', description: 'Required when the customer owns several sites' });
 const DateTime = Type.String({ format: 'date-time' });
@@ -51,7 +56,7 @@ const ReactivationResponse = Type.Intersect([
   }),
 ]);
 
-function statusDto(site: ISite, view: SubscriptionView) {
+function statusDto(site: ISite, view: StoredSubscriptionView) {
   return {
     site_id: site.id,
     slug: site.slug,
@@ -68,7 +73,7 @@ function statusDto(site: ISite, view: SubscriptionView) {
   };
 }
 
-const canRestartByCheckout = (view: SubscriptionView) =>
+const canRestartByCheckout = (view: StoredSubscriptionView) =>
   view.status === 'past_due' || view.status === 'suspended' || view.status === 'cancelled' || (view.status === 'active' && view.cancelAtPeriodEnd && view.providerSubscriptionEnded);
 
 /** The owner's monthly subscription, per site: activate, read, cancel and reactivate. */
@@ -81,11 +86,12 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.method === 'POST' && request.body === undefined) request.body = {};
   });
 
-  /** The owner's site (billing is for owners only) that has a subscription record (it was bought). */
-  async function subscribedSite(em: Parameters<typeof selectCustomerSite>[0], customerId: string, siteId: string | undefined): Promise<ISite> {
+  /** The owner's site (billing is for owners only) that has a subscription record (it was bought), and that subscription as stored. */
+  async function subscribedSite(em: Parameters<typeof selectCustomerSite>[0], customerId: string, siteId: string | undefined) {
     const site = await selectCustomerSite(em, customerId, siteId, ['owner']);
-    if ((await em.count(Subscription, { site: site.id })) === 0) throw new ConflictError('subscription_unavailable', 'This site has no subscription to manage');
-    return site;
+    const stored = await em.findOne(Subscription, { site: site.id });
+    if (!stored) throw new ConflictError('subscription_unavailable', 'This site has no subscription to manage');
+    return { site, view: storedSubscriptionView(site.id, stored) };
   }
 
   app.post('/activate', {
@@ -97,8 +103,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ActivationResponse, ...errorResponses(400, 401, 403, 404, 409, 503) },
     },
   }, async (request) => {
-    const site = await subscribedSite(request.em, request.customer.id, request.body.site_id);
-    const view = await readSubscription(app.deps, request.em, site.id, request.log);
+    const { site, view } = await subscribedSite(request.em, request.customer.id, request.body.site_id);
     if (view.status === 'active' && !canRestartByCheckout(view)) {
       throw new ConflictError('subscription_already_active', 'The subscription of this site is already active.');
     }
@@ -114,8 +119,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: SubscriptionStatus, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request) => {
-    const site = await subscribedSite(request.em, request.customer.id, request.query.site_id);
-    return statusDto(site, await readSubscription(app.deps, request.em, site.id, request.log));
+    const { site, view } = await subscribedSite(request.em, request.customer.id, request.query.site_id);
+    return statusDto(site, view);
   });
 
   app.post('/cancel', {
@@ -127,7 +132,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: SubscriptionStatus, 202: SubscriptionStatus, ...errorResponses(400, 401, 403, 404, 409, 503) },
     },
   }, async (request, reply) => {
-    const site = await subscribedSite(request.em, request.customer.id, request.body.site_id);
+    const { site } = await subscribedSite(request.em, request.customer.id, request.body.site_id);
     const result = await requestCancellation(app.deps, site, request.body.at_period_end);
     return reply.status(result.applied ? 200 : 202).send(statusDto(site, result.view));
   });
@@ -141,8 +146,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ReactivationResponse, ...errorResponses(400, 401, 403, 404, 409, 503) },
     },
   }, async (request) => {
-    const site = await subscribedSite(request.em, request.customer.id, request.body.site_id);
-    const view = await readSubscription(app.deps, request.em, site.id, request.log);
+    const { site, view } = await subscribedSite(request.em, request.customer.id, request.body.site_id);
     if (canRestartByCheckout(view)) {
       const checkout = await openActivationCheckout(app.deps, site);
       return { ...statusDto(site, view), checkout_url: checkout.checkoutUrl, checkout_expires_at: checkout.expiresAt };

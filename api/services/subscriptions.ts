@@ -1,9 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { isGrpcDeadlineError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { isGrpcDeadlineError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FastifyBaseLogger } from 'fastify';
-import { Subscription } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
+import type { ISubscription } from '../../db/entities/subscription.entity.js';
 import type { AppConfig } from '../../lib/config.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
 import { workflowIds } from '../../workflows/ids.js';
@@ -12,7 +10,6 @@ import {
   cancelSubscriptionUpdate,
   openActivationCheckoutUpdate,
   SUBSCRIPTION_FAILURES,
-  subscriptionStatusQuery,
   subscriptionWorkflow,
   undoCancellationUpdate,
   type ActivationCheckout,
@@ -25,8 +22,7 @@ import type { ApiDeps } from '../deps.js';
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 type SiteKey = Pick<ISite, 'id' | 'slug'>;
 
-/** How long the API waits for the workflow to answer a query or to apply a requested change. */
-const QUERY_DEADLINE_MS = 5_000;
+/** How long the API waits for the workflow to apply a requested change. */
 const CHANGE_WAIT_MS = 10_000;
 
 /** The 409 the API answers for each change the workflow refuses. */
@@ -77,36 +73,29 @@ export async function openActivationCheckout(deps: Deps, site: SiteKey): Promise
   }
 }
 
-/** The subscription as its workflow sees it; from the stored row when no workflow runs (never activated) or it cannot answer. */
-export async function readSubscription(deps: Deps, em: EntityManager, siteId: string, log?: FastifyBaseLogger): Promise<SubscriptionView> {
-  try {
-    return await queryWorkflow(deps.temporal, siteId);
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) log?.warn({ err: error, siteId }, 'subscription workflow did not answer; reading the stored subscription');
-  }
-  const stored = await em.findOne(Subscription, { site: siteId });
+/** What the API shows of a subscription: the workflow's view without its in-run bookkeeping (periods paid, open checkout). */
+export type StoredSubscriptionView = Omit<SubscriptionView, 'periodsPaid' | 'checkout'>;
+
+/**
+ * The subscription as its workflow last stored it. The workflow writes every change the API shows to the row
+ * before it answers an update or waits again, so reads need neither a workflow query nor Temporal at all.
+ */
+export function storedSubscriptionView(siteId: string, stored: ISubscription): StoredSubscriptionView {
   const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
-  const status = stored?.status ?? 'pending_activation';
+  const ended = stored.providerSubscriptionEnded;
   return {
     siteId,
-    status,
-    periodStart: iso(stored?.currentPeriodStart),
-    periodEnd: iso(stored?.currentPeriodEnd),
-    nextBillingDate: status === 'active' && !stored?.cancelAtPeriodEnd ? iso(stored?.currentPeriodEnd) : null,
-    graceEndsAt: iso(stored?.graceEndsAt),
-    cancelAtPeriodEnd: stored?.cancelAtPeriodEnd ?? false,
-    cancelledAt: iso(stored?.cancelledAt),
-    providerSubscriptionId: stored?.providerSubscriptionId ?? null,
-    providerSubscriptionEnded: false,
-    periodsPaid: 0,
-    lastPaymentFailure: null,
-    checkout: null,
+    status: stored.status,
+    periodStart: iso(stored.currentPeriodStart),
+    periodEnd: iso(stored.currentPeriodEnd),
+    nextBillingDate: stored.status === 'active' && !stored.cancelAtPeriodEnd && !ended ? iso(stored.currentPeriodEnd) : null,
+    graceEndsAt: iso(stored.graceEndsAt),
+    cancelAtPeriodEnd: stored.cancelAtPeriodEnd,
+    cancelledAt: iso(stored.cancelledAt),
+    providerSubscriptionId: stored.providerSubscriptionId ?? null,
+    providerSubscriptionEnded: ended,
+    lastPaymentFailure: stored.lastPaymentFailure ?? null,
   };
-}
-
-function queryWorkflow(temporal: Client, siteId: string): Promise<SubscriptionView> {
-  return temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-    temporal.workflow.getHandle(workflowIds.subscription(siteId)).query(subscriptionStatusQuery));
 }
 
 /**

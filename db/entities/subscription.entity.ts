@@ -24,6 +24,10 @@ export const Subscription = defineEntity({
     graceEndsAt: p.datetime().nullable(),
     cancelAtPeriodEnd: p.boolean().default(false),
     cancelledAt: p.datetime().nullable(),
+    /** The provider will not charge `providerSubscriptionId` again (it ended it, or we stopped it): renewing needs a new checkout. */
+    providerSubscriptionEnded: p.boolean().default(false),
+    /** Why the last charge failed; cleared by the next successful one. */
+    lastPaymentFailure: p.string().nullable(),
   },
 });
 export type ISubscription = InferEntity<typeof Subscription>;

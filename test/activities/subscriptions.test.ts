@@ -94,6 +94,24 @@ describe('subscription database activities', () => {
     expect((await rows(siteId)).site).toMatchObject({ status: 'active', nextBillingDate: null });
   });
 
+  it('stores what the API reads besides the snapshot, and leaves it alone when a run recorded before it sends none', async () => {
+    const { siteId } = await ownedSite();
+    await activities.saveSubscriptionState({ siteId, snapshot: active, detail: { providerSubscriptionEnded: true, lastPaymentFailure: 'Fondos insuficientes' } });
+    let state = await rows(siteId);
+    expect(state.subscription).toMatchObject({ providerSubscriptionEnded: true, lastPaymentFailure: 'Fondos insuficientes' });
+    // The provider will not charge again: nothing is due, even though the period is paid and not being cancelled.
+    expect(state.site).toMatchObject({ status: 'active', nextBillingDate: null });
+
+    await activities.saveSubscriptionState({ siteId, snapshot: { ...active, status: 'past_due' } });
+    state = await rows(siteId);
+    expect(state.subscription).toMatchObject({ status: 'past_due', providerSubscriptionEnded: true, lastPaymentFailure: 'Fondos insuficientes' });
+
+    await activities.saveSubscriptionState({ siteId, snapshot: active, detail: { providerSubscriptionEnded: false, lastPaymentFailure: null } });
+    state = await rows(siteId);
+    expect(state.subscription).toMatchObject({ status: 'active', providerSubscriptionEnded: false, lastPaymentFailure: null });
+    expect(state.site.nextBillingDate?.toISOString()).toBe(active.periodEnd);
+  });
+
   it('records a charge once per provider payment id, failed charges without a paid time', async () => {
     const { siteId, customerId } = await ownedSite();
     const charge = {

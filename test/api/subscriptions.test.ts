@@ -2,8 +2,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CustomerSiteOwnership, EmailMessage, OperatorCase, Payment, ProcessedPayment, Subscription, WebhookEvent } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { workflowIds } from '../../workflows/ids.js';
+import { createTestApi } from '../helpers/api.js';
 import { pressCheckoutButton } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
+import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { accessTokenFor, activateSubscription, billingRows, buySite, eventually, stopSubscriptionWorkflows, subscriptionCall } from '../helpers/subscriptions.js';
 
@@ -244,6 +246,33 @@ describe('cancel and reactivate', () => {
     expect(cancelled.statusCode, cancelled.body).toBe(200);
     expect(cancelled.json()).toMatchObject({ status: 'active', cancel_at_period_end: true });
     expect(await updatesIn()).toEqual(['cancelSubscription']);
+  });
+});
+
+describe('status without Temporal', () => {
+  it('answers from the row the workflow wrote, with the failure reason, while Temporal is unreachable', async () => {
+    const { siteId, token } = await ownerWithSite();
+    const providerId = await activateSubscription(stack, token, siteId);
+    await stack.recurrente.renewSubscription(providerId, 'failed');
+    const { subscription } = await eventually(() => billingRows(stack, siteId), (rows) => rows.subscription.status === 'past_due');
+
+    // A second API on the same database whose Temporal address has nothing listening.
+    const offline = await createTestApi({ TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    try {
+      const status = await offline.app.inject({ method: 'GET', url: `/api/v1/subscriptions/status?site_id=${siteId}`, headers: { authorization: `Bearer ${token}` } });
+      expect(status.statusCode, status.body).toBe(200);
+      expect(status.json()).toMatchObject({
+        site_id: siteId,
+        status: 'past_due',
+        current_period_end: subscription.currentPeriodEnd!.toISOString(),
+        grace_ends_at: subscription.graceEndsAt!.toISOString(),
+        next_billing_date: null,
+        cancel_at_period_end: false,
+      });
+      expect(status.json<{ last_payment_failure: string | null }>().last_payment_failure).toMatch(/banco/);
+    } finally {
+      await offline.close();
+    }
   });
 });
 

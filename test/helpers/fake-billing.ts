@@ -6,7 +6,7 @@ import type { OperatorCaseInput } from '../../activities/operator-cases.js';
 import type { PaymentVerdict, RefundOutcome } from '../../activities/payments.js';
 import type { SendEmailInput, SendEmailResult } from '../../activities/email.js';
 import type { ProviderCancellation, SubscriptionCheckoutInput } from '../../activities/subscription-payments.js';
-import type { SubscriptionPaymentRecord, SubscriptionSite, SubscriptionSnapshot } from '../../activities/subscriptions.js';
+import type { SubscriptionDetail, SubscriptionPaymentRecord, SubscriptionSite, SubscriptionSnapshot } from '../../activities/subscriptions.js';
 import type { CheckoutSession } from '../../lib/payments/gateway.js';
 import type { SubscriptionSettings } from '../../workflows/subscription.js';
 
@@ -28,6 +28,7 @@ export const SETTINGS: SubscriptionSettings = {
 export interface SavedState {
   siteId: string;
   snapshot: SubscriptionSnapshot;
+  detail?: SubscriptionDetail;
 }
 
 /**

@@ -341,6 +341,11 @@ describe('subscriptionWorkflow (time-skipping)', () => {
     await handle(siteId).signal(providerCancelledSignal, { eventId: 'msg_provider_gave_up', subscriptionId });
     const gaveUp = await until(siteId, (v) => v.providerSubscriptionEnded);
     expect(gaveUp.status).toBe('past_due');
+    // The status did not change, but what the API reads did: it is stored too.
+    expect(billing.saved.filter((s) => s.siteId === siteId).at(-1)).toMatchObject({
+      snapshot: { status: 'past_due' },
+      detail: { providerSubscriptionEnded: true, lastPaymentFailure: 'card declined' },
+    });
     await skipTo(failedAt + 7 * DAY + HOUR);
     await until(siteId, (v) => v.status === 'suspended');
     // Nothing to stop at the provider: it already ended the subscription.
