@@ -5,7 +5,7 @@ import { seedDemoSites } from '../../db/seed.js';
 import { seedOperator } from '../../db/seed-operators.js';
 import { hashPassword } from '../../lib/auth/passwords.js';
 import { startLocalDnsServer, type LocalDnsServer } from '../../lib/dns/local-server.js';
-import { expectAccessible, launchBrowser, screenshot } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, screenshot, signInOperator, signInOwner } from '../helpers/browser.js';
 import { walkEmailLinks } from '../helpers/email-links.js';
 import { resetDatabase } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
@@ -67,22 +67,6 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   return { context, page: await context.newPage() };
 }
 
-async function signInOwner(page: Page): Promise<void> {
-  await page.goto(`${base}/account/sign-in`);
-  await page.getByLabel('Email address').fill(OWNER.email);
-  await page.getByLabel('Password').fill(OWNER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'My sites' }).waitFor();
-}
-
-async function signInOperator(page: Page): Promise<void> {
-  await page.goto(`${base}/console/sign-in`);
-  await page.getByLabel('Email address').fill(OPERATOR.email);
-  await page.getByLabel('Password').fill(OPERATOR.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Ticket queue' }).waitFor();
-}
-
 /** What the clipboard holds after pressing one of the page's copy buttons. */
 async function copy(page: Page, label: string): Promise<string> {
   await page.getByRole('button', { name: label }).click();
@@ -92,7 +76,7 @@ async function copy(page: Page, label: string): Promise<string> {
 describe('portal operations in a real browser', () => {
   it('an owner connects a domain, publishes the records it shows, checks now and sees it verified', async () => {
     const { context, page } = await newPage();
-    await signInOwner(page);
+    await signInOwner(page, base, OWNER);
     await page.goto(`${base}/account/subscription?site_id=${joeSite}`);
     await page.getByRole('link', { name: 'Domain', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: "Domain — Plumber Joe's" }).waitFor();
@@ -133,7 +117,7 @@ describe('portal operations in a real browser', () => {
   it('a domain that never pointed here fails; another site\'s domain is refused (409); disconnecting asks first', async () => {
     await eventually(async () => (await stack.api.orm.em.fork().findOneOrFail(DomainVerificationRecord, { site: bobSite })).status, (status) => status === 'failed', 40_000);
     const { context, page } = await newPage();
-    await signInOwner(page);
+    await signInOwner(page, base, OWNER);
     await page.goto(`${base}/account/domain?site_id=${bobSite}`);
     await page.getByRole('heading', { level: 1, name: 'Domain — Roofer Bob' }).waitFor();
     await page.getByText('Failed', { exact: true }).first().waitFor();
@@ -164,7 +148,7 @@ describe('portal operations in a real browser', () => {
     const raised = await eventually(() => stack.api.orm.em.fork().findOne(OperatorCase, { kind: 'email_unsendable' }), (row) => row !== null, 30_000);
 
     const { context, page } = await newPage();
-    await signInOperator(page);
+    await signInOperator(page, base, OPERATOR);
     await page.getByRole('link', { name: 'Needs attention' }).click();
     await page.getByRole('heading', { level: 1, name: 'Needs attention' }).waitFor();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Email unsendable' }) });
@@ -199,8 +183,8 @@ describe('portal operations in a real browser', () => {
       templates: TEMPLATES,
       readerFor: (path) => async () => {
         const { page } = await newPage();
-        if (path.startsWith('/console')) await signInOperator(page);
-        else await signInOwner(page);
+        if (path.startsWith('/console')) await signInOperator(page, base, OPERATOR);
+        else await signInOwner(page, base, OWNER);
         return page;
       },
     });

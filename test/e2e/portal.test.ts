@@ -5,7 +5,7 @@ import { CustomerUser, Site, SupportTicket } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { seedOperator } from '../../db/seed-operators.js';
 import { hashPassword } from '../../lib/auth/passwords.js';
-import { expectAccessible, launchBrowser, screenshot } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, screenshot, signInOperator, signInOwner } from '../helpers/browser.js';
 import { emailLinks, walkEmailLinks } from '../helpers/email-links.js';
 import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
@@ -46,22 +46,6 @@ async function mail(to: string, template: string): Promise<{ html: string; links
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   return { context, page: await context.newPage() };
-}
-
-async function signInOwner(page: Page, email: string, password = PASSWORD): Promise<void> {
-  await page.goto(`${base}/account/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'My sites' }).waitFor();
-}
-
-async function signInOperator(page: Page): Promise<void> {
-  await page.goto(`${base}/console/sign-in`);
-  await page.getByLabel('Email address').fill(OPERATOR.email);
-  await page.getByLabel('Password').fill(OPERATOR.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Ticket queue' }).waitFor();
 }
 
 describe('owner portal and agent console in a real browser', () => {
@@ -110,7 +94,7 @@ describe('owner portal and agent console in a real browser', () => {
     owner.passwordHash = await hashPassword(PASSWORD);
     await em.flush();
     const { context, page } = await newPage();
-    await signInOwner(page, 'two@example.com');
+    await signInOwner(page, base, { email: 'two@example.com', password: PASSWORD });
     await page.getByRole('link', { name: 'Support', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: /^Support/ }).waitFor();
     await expectAccessible(page, 'support');
@@ -175,7 +159,7 @@ describe('owner portal and agent console in a real browser', () => {
     await eventually(async () => (await stack.api.orm.em.fork().findOneOrFail(SupportTicket, ticketId)).status, (status) => status === 'awaiting_agent');
 
     const agent = await newPage();
-    await signInOperator(agent.page);
+    await signInOperator(agent.page, base, OPERATOR);
     await expectAccessible(agent.page, 'console queue');
     await agent.page.getByRole('link', { name: 'Booking form broken' }).click();
     await agent.page.getByRole('heading', { level: 1, name: 'Booking form broken' }).waitFor();
@@ -195,7 +179,7 @@ describe('owner portal and agent console in a real browser', () => {
     const threadLink = answered.links.find((href) => href.endsWith(`/account/support/${ticketId}`));
     expect(threadLink).toBeTruthy();
     const { context, page } = await newPage();
-    await signInOwner(page, 'two@example.com');
+    await signInOwner(page, base, { email: 'two@example.com', password: PASSWORD });
     await page.goto(threadLink!);
     await page.getByRole('heading', { level: 1, name: 'Booking form broken' }).waitFor();
     await page.getByText('We fixed the booking form; please try again.').waitFor();
@@ -215,7 +199,7 @@ describe('owner portal and agent console in a real browser', () => {
     await anonymous.context.close();
 
     const owner = await newPage();
-    await signInOwner(owner.page, 'two@example.com');
+    await signInOwner(owner.page, base, { email: 'two@example.com', password: PASSWORD });
     await expectAccessible(owner.page, 'my sites (two sites, selector)');
     for (const [path, heading] of [['/account/profile', 'Profile'], [`/account/subscription?site_id=${await siteIdOf('roofer-bob')}`, /^Billing/], [`/account/support?site_id=${await siteIdOf('roofer-bob')}`, /^Support/]] as const) {
       await owner.page.goto(`${base}${path}`);
@@ -225,7 +209,7 @@ describe('owner portal and agent console in a real browser', () => {
     await owner.context.close();
 
     const agent = await newPage();
-    await signInOperator(agent.page);
+    await signInOperator(agent.page, base, OPERATOR);
     await agent.page.goto(`${base}/console/statistics`);
     await agent.page.getByRole('heading', { name: 'Subscriptions by status' }).waitFor();
     expect(await agent.page.locator('svg.chart rect.chart-bar').count()).toBeGreaterThan(0);
@@ -242,17 +226,17 @@ describe('owner portal and agent console in a real browser', () => {
       owner: async () => (await newPage()).page,
       'two@example.com': async () => {
         const { page } = await newPage();
-        await signInOwner(page, 'two@example.com');
+        await signInOwner(page, base, { email: 'two@example.com', password: PASSWORD });
         return page;
       },
       'joe@example.com': async () => {
         const { page } = await newPage();
-        await signInOwner(page, 'joe@example.com');
+        await signInOwner(page, base, { email: 'joe@example.com', password: PASSWORD });
         return page;
       },
       agent: async () => {
         const { page } = await newPage();
-        await signInOperator(page);
+        await signInOperator(page, base, OPERATOR);
         return page;
       },
     };

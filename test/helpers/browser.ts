@@ -37,3 +37,21 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
   expect(serious, `accessibility of ${label} (${page.url()})`).toEqual([]);
 }
+
+/** Signs an owner in through the portal's form and waits for My sites. */
+export async function signInOwner(page: Page, base: string, owner: { email: string; password: string }): Promise<void> {
+  await page.goto(`${base}/account/sign-in`);
+  await page.getByLabel('Email address').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'My sites' }).waitFor();
+}
+
+/** Signs an operator in through the console's form and waits for the ticket queue. */
+export async function signInOperator(page: Page, base: string, operator: { email: string; password: string }): Promise<void> {
+  await page.goto(`${base}/console/sign-in`);
+  await page.getByLabel('Email address').fill(operator.email);
+  await page.getByLabel('Password').fill(operator.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Ticket queue' }).waitFor();
+}

@@ -25,6 +25,11 @@ export const SITE_SECTIONS: { path: string; label: string }[] = [
   { path: '/account/support', label: 'Support' },
 ];
 
+/** A per-site page: the account shell around the selected site's content, or a line saying the owner has none. */
+export function SitePage(props: { url: URL; children: (site: OwnedSite) => ComponentChildren }) {
+  return <AccountShell url={props.url}>{({ site }) => (site ? props.children(site) : <p>You do not own a site yet.</p>)}</AccountShell>;
+}
+
 /** Public pages (sign-in, emailed links, landing page): brand header and a narrow main column. */
 export function PublicShell(props: { children: ComponentChildren }) {
   return (

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ownerCall } from './api.js';
-import { AccountShell, type OwnedSite } from './account.js';
+import { SitePage, type OwnedSite } from './account.js';
 import { humanize, Notice, PageTitle, useLoad } from './ui.js';
 
 type Top = { value: string; sessions: number }[];
@@ -30,9 +30,7 @@ function duration(seconds: number): string {
 /** Visitors, sources, funnel and bookings of one site (`/account/analytics?site_id=`). */
 export function AnalyticsPage(props: { url: URL }) {
   return (
-    <AccountShell url={props.url}>
-      {({ site }) => (site ? <Analytics key={site.site_id} site={site} /> : <p>You do not own a site yet.</p>)}
-    </AccountShell>
+    <SitePage url={props.url}>{(site) => <Analytics key={site.site_id} site={site} />}</SitePage>
   );
 }
 

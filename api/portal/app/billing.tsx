@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, ownerCall } from './api.js';
-import { AccountShell, type OwnedSite } from './account.js';
+import { SitePage, type OwnedSite } from './account.js';
 import { formatDate, formatMoney, humanize, Notice, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 interface SubscriptionStatus {
@@ -31,9 +31,7 @@ interface PaymentHistory {
 /** Billing of one site (`/account/subscription?site_id=`, the page the billing emails link to). */
 export function BillingPage(props: { url: URL }) {
   return (
-    <AccountShell url={props.url}>
-      {({ site }) => (site ? <Billing key={site.site_id} site={site} returned={props.url.searchParams.has('activated')} /> : <p>You do not own a site yet.</p>)}
-    </AccountShell>
+    <SitePage url={props.url}>{(site) => <Billing key={site.site_id} site={site} returned={props.url.searchParams.has('activated')} />}</SitePage>
   );
 }
 

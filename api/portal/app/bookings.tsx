@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ownerCall } from './api.js';
-import { AccountShell, type OwnedSite } from './account.js';
+import { SitePage, type OwnedSite } from './account.js';
 import { formatDateTime, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 /** A booking or contact request as `/customer/sites/:siteId/bookings` answers it. */
@@ -23,9 +23,7 @@ const PAGE = 20;
 /** Bookings and contact requests visitors sent through one site's form (`/account/bookings?site_id=`). */
 export function BookingsPage(props: { url: URL }) {
   return (
-    <AccountShell url={props.url}>
-      {({ site }) => (site ? <Bookings key={site.site_id} site={site} /> : <p>You do not own a site yet.</p>)}
-    </AccountShell>
+    <SitePage url={props.url}>{(site) => <Bookings key={site.site_id} site={site} />}</SitePage>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ownerCall } from './api.js';
-import { AccountShell, type OwnedSite } from './account.js';
+import { SitePage, type OwnedSite } from './account.js';
 import { Field, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 interface DnsRecord {
@@ -35,9 +35,7 @@ const STATUS_TEXT: Record<string, string> = {
 /** The custom domain of one site (`/account/domain?site_id=`, the page the domain emails link to). */
 export function DomainPage(props: { url: URL }) {
   return (
-    <AccountShell url={props.url}>
-      {({ site }) => (site ? <Domain key={site.site_id} site={site} /> : <p>You do not own a site yet.</p>)}
-    </AccountShell>
+    <SitePage url={props.url}>{(site) => <Domain key={site.site_id} site={site} />}</SitePage>
   );
 }
 

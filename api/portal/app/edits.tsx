@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { EditRequestDto, VersionDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
-import { AccountShell, type OwnedSite } from './account.js';
+import { SitePage, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
 import { Field, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
@@ -22,9 +22,7 @@ function EditingBlocked(props: { site: OwnedSite; message: string }) {
 /** Edit requests and versions of one site (`/account/edits?site_id=`). */
 export function EditsPage(props: { url: URL }) {
   return (
-    <AccountShell url={props.url}>
-      {({ site }) => (site ? <Edits key={site.site_id} site={site} /> : <p>You do not own a site yet.</p>)}
-    </AccountShell>
+    <SitePage url={props.url}>{(site) => <Edits key={site.site_id} site={site} />}</SitePage>
   );
 }
 
@@ -119,9 +117,7 @@ function Versions(props: { site: OwnedSite }) {
 /** One edit request (`/account/edits/:id?site_id=`): its preview, approve or reject. */
 export function EditRequestPage(props: { url: URL; id: string }) {
   return (
-    <AccountShell url={props.url}>
-      {({ site }) => (site ? <EditRequestView key={site.site_id} site={site} id={props.id} /> : <p>You do not own a site yet.</p>)}
-    </AccountShell>
+    <SitePage url={props.url}>{(site) => <EditRequestView key={site.site_id} site={site} id={props.id} />}</SitePage>
   );
 }
 
