@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino from 'pino';
@@ -10,6 +9,7 @@ import { contextPlugin } from './plugins/context.js';
 import { accountPageRoutes } from './routes/account-pages.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { needsAttentionRoutes } from './routes/needs-attention.js';
 import { customerRoutes } from './routes/customer.js';
@@ -111,7 +111,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
 
   await app.register(errorHandlerPlugin);
   await app.register(textGuardPlugin);
-  await app.register(helmet, {
+  await app.register(securityHeadersPlugin, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
