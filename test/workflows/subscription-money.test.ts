@@ -7,6 +7,7 @@ import { subscriptionPaymentSucceededSignal, subscriptionStatusQuery, subscripti
 import { DAY, FakeBilling, HOUR, SETTINGS } from '../helpers/fake-billing.js';
 import { recordHistory } from '../helpers/record-history.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
+import { waitUntilIdle } from '../helpers/idle-run.js';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -31,20 +32,7 @@ const handle = (siteId: string) => env.client.workflow.getHandle(workflowIds.sub
 const now = () => env.currentTimeMs();
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits until the run has nothing in flight, so the time-skipping server keeps its time lock (see subscription.test.ts). */
-async function idle(siteId: string): Promise<void> {
-  for (;;) {
-    const events = (await handle(siteId).fetchHistory()).events ?? [];
-    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
-    const ended = events.filter((e) =>
-      e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes).length;
-    const last = events.at(-1);
-    const busy = last?.workflowTaskScheduledEventAttributes ?? last?.workflowTaskStartedEventAttributes ??
-      last?.workflowExecutionContinuedAsNewEventAttributes ?? last?.workflowExecutionCompletedEventAttributes ?? last?.workflowExecutionFailedEventAttributes;
-    if (scheduled === ended && !busy) return;
-    await pause(10);
-  }
-}
+const idle = (siteId: string) => waitUntilIdle(handle(siteId));
 
 async function until(siteId: string, check: (v: SubscriptionView) => boolean): Promise<SubscriptionView> {
   const deadline = Date.now() + 15_000;

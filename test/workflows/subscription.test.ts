@@ -17,6 +17,7 @@ import {
 import { recordHistory } from '../helpers/record-history.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
 import { DAY, FakeBilling, HOUR, SETTINGS } from '../helpers/fake-billing.js';
+import { waitUntilIdle } from '../helpers/idle-run.js';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -56,24 +57,7 @@ const now = () => env.currentTimeMs();
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Waits until the site's current run has nothing in flight (no workflow task, no running activity). The
- * time-skipping server can lose its time lock when a query races a run that is continuing as new, after which
- * it stops skipping; querying only idle runs avoids that.
- */
-async function idle(siteId: string): Promise<void> {
-  for (;;) {
-    const events = (await handle(siteId).fetchHistory()).events ?? [];
-    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes).length;
-    const ended = events.filter((e) =>
-      e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes).length;
-    const last = events.at(-1);
-    const busy = last?.workflowTaskScheduledEventAttributes ?? last?.workflowTaskStartedEventAttributes ??
-      last?.workflowExecutionContinuedAsNewEventAttributes ?? last?.workflowExecutionCompletedEventAttributes ?? last?.workflowExecutionFailedEventAttributes;
-    if (scheduled === ended && !busy) return;
-    await pause(10);
-  }
-}
+const idle = (siteId: string) => waitUntilIdle(handle(siteId));
 
 /** Polls the status query (on an idle run) until it satisfies the check; activities run in real time between skips. */
 async function until(siteId: string, check: (v: SubscriptionView) => boolean): Promise<SubscriptionView> {
