@@ -56,8 +56,8 @@ export function loggableUrl(url: string): string {
 }
 
 /**
- * One line per request, written on the root logger once the response is sent, instead of Fastify's two; Fastify's
- * other per-request lines stay off (errors are logged by the error handler).
+ * One line per request, written once the response is sent, instead of Fastify's two; Fastify's other per-request
+ * lines stay off (errors are logged by the error handler).
  */
 class OneLinePerRequest extends LogController {
   constructor(private readonly logger: FastifyBaseLogger) {
@@ -74,8 +74,10 @@ class OneLinePerRequest extends LogController {
 
 /** Builds the Fastify application with every plugin and route; does not listen. */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  // Asynchronous, buffered writes: logging must not cost the request path a write(2) per line.
-  const destination = options.logger === false || options.logStream ? null : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  // Asynchronous, buffered writes: logging must not cost the request path a write(2) per line. sonic-boom measures
+  // the pending chunk's byte length on every line, so the chunk is kept small (its 16 KiB default made each line
+  // cost about 5 µs more than building it).
+  const destination = options.logger === false || options.logStream ? null : pino.destination({ dest: 1, sync: false, minLength: 512, maxWrite: 1024 });
   const stream = options.logStream ?? destination;
   const logger: FastifyBaseLogger | null = stream ? pino({
     level: deps.config.logLevel,
@@ -83,9 +85,14 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     // Client addresses are personal data: a logged request only ever carries the truncated one.
     serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: loggableUrl(req.url), remoteAddress: anonymizeIp(req.ip) }) },
   }, stream) : null;
+  // The request line is built field by field in OneLinePerRequest (URL tokens replaced, address truncated), so it has nothing to
+  // redact: it is written by a logger without redaction, which would otherwise cost more than the rest of the line.
+  const requestLog = stream ? pino({ level: deps.config.logLevel }, stream) : null;
   const app = Fastify({
     ...(logger ? { loggerInstance: logger } : { logger: false }),
-    ...(logger ? { logController: new OneLinePerRequest(logger) } : {}),
+    ...(requestLog ? { logController: new OneLinePerRequest(requestLog) } : {}),
+    // `request.log` is the root logger, not a child per request: the few lines logged for a request name its id.
+    childLoggerFactory: (parent) => parent,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
@@ -105,8 +112,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
       done();
     });
   }
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   await app.register(errorHandlerPlugin);

@@ -88,7 +88,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         workflowIdConflictPolicy: 'FAIL',
       });
     } catch (error) {
-      request.log.error({ err: error }, 'booking workflow could not be started');
+      request.log.error({ err: error, reqId: request.id }, 'booking workflow could not be started');
       await request.em.nativeDelete(Booking, { id: booking.id });
       throw new UnavailableError('booking_unavailable', 'Your message could not be sent right now; please try again in a minute');
     }

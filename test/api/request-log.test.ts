@@ -27,14 +27,18 @@ function lines(): Record<string, unknown>[] {
 it('writes exactly one line per request — found, not found and refused — with its status, a truncated IP and no link token', async () => {
   log = '';
   const from = { remoteAddress: '198.51.100.77' };
-  await app.inject({ method: 'GET', url: '/api/v1/health/live', ...from });
-  await app.inject({ method: 'GET', url: '/api/v1/no-such-route', ...from });
-  await app.inject({ method: 'GET', url: '/account/set-password?token=secret-link-token', ...from });
-  await app.inject({ method: 'POST', url: '/api/v1/customer/login', payload: { email: 'not-an-email' }, ...from });
+  const answers = [
+    await app.inject({ method: 'GET', url: '/api/v1/health/live', ...from }),
+    await app.inject({ method: 'GET', url: '/api/v1/no-such-route', ...from }),
+    await app.inject({ method: 'GET', url: '/account/set-password?token=secret-link-token', ...from }),
+    await app.inject({ method: 'POST', url: '/api/v1/customer/login', payload: { email: 'not-an-email' }, ...from }),
+  ];
 
   const requests = lines().filter((line) => line.msg === 'request');
   expect(requests.map((line) => [line.method, line.status])).toEqual([['GET', 200], ['GET', 404], ['GET', 200], ['POST', 400]]);
   expect(requests.every((line) => line.ip === '198.51.100.0' && typeof line.reqId === 'string' && typeof line.ms === 'number')).toBe(true);
+  // Every answer, refused ones included, carries the id its log line names.
+  expect(answers.map((answer) => answer.headers['x-request-id'])).toEqual(requests.map((line) => line.reqId));
   expect(requests[2]!.url).toBe('/account/set-password?token=[redacted]');
   expect(lines().filter((line) => line.msg === 'incoming request' || line.msg === 'request completed' || line.msg === 'Route not found')).toEqual([]);
   expect(log).not.toContain('198.51.100.77');
