@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { AppError } from '../../lib/errors.js';
 import { verifyWebhook, WebhookSignatureError } from '../../lib/recurrente/signature.js';
 import { errorResponses } from '../schemas/common.js';
-import { storeDelivery } from '../services/webhook-inbox.js';
+import { InboxWaker, storeDelivery } from '../services/webhook-inbox.js';
 
 const Ack = Type.Object({ received: Type.Literal(true), duplicate: Type.Boolean() });
 
@@ -16,6 +16,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // The signature covers the exact bytes sent, so this scope keeps JSON bodies as raw text and accepts nothing else.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  const relays = new InboxWaker(app.sql, (error) => app.log.warn({ err: error }, 'could not wake the webhook relays; they will poll'));
+  app.addHook('onClose', () => relays.settled());
 
   app.post('/recurrente', {
     // Stored as the exact bytes that were signed, whatever text they hold: the text guard must not refuse them.
@@ -36,6 +38,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw error;
     }
     const { duplicate } = await storeDelivery(app.sql, 'recurrente', String(request.headers['svix-id']), Buffer.from(raw, 'utf8'));
+    if (!duplicate) relays.wake();
     return { received: true as const, duplicate };
   });
 };

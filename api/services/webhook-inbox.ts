@@ -3,20 +3,49 @@ import type pg from 'pg';
 /** The channel the inbox notifies when a row becomes ready for the relay. */
 export const INBOX_CHANNEL = 'webhook_events';
 
-const INSERT = `with stored as (
-  insert into webhook_events (id, provider, provider_event_id, body, received_at, next_attempt_at, attempts)
+const INSERT = `insert into webhook_events (id, provider, provider_event_id, body, received_at, next_attempt_at, attempts)
   values (gen_random_uuid(), $1, $2, $3, now(), now(), 0)
-  on conflict (provider, provider_event_id) do nothing
-  returning id
-) select pg_notify('${INBOX_CHANNEL}', id::text) from stored`;
+  on conflict (provider, provider_event_id) do nothing`;
 
 /**
- * Stores a verified delivery, exactly as received, in one statement (and wakes the relays on commit). Answers
- * whether it was already there: redeliveries change nothing.
+ * Stores a verified delivery, exactly as received, in one statement. Answers whether it was already there:
+ * redeliveries change nothing. The caller wakes the relays ({@link InboxWaker}) when it was new.
  */
 export async function storeDelivery(sql: pg.Pool, provider: string, eventId: string, body: Buffer): Promise<{ duplicate: boolean }> {
   const result = await sql.query(INSERT, [provider, eventId, body]);
   return { duplicate: result.rowCount === 0 };
+}
+
+/**
+ * Wakes the relays of every API process (NOTIFY on the inbox channel) after deliveries are stored, with one NOTIFY
+ * per burst rather than one per delivery: each NOTIFY takes PostgreSQL's global notification lock as it commits,
+ * which made ingest nearly half as fast. A NOTIFY is always sent after the last delivery stored: while one is on its
+ * way, the next waits and is sent when it returns. A woken relay claims every ready row, so nothing is missed.
+ */
+export class InboxWaker {
+  #sending: Promise<void> | null = null;
+  #again = false;
+
+  constructor(private readonly sql: pg.Pool, private readonly onError: (error: unknown) => void) {}
+
+  wake(): void {
+    if (this.#sending) {
+      this.#again = true;
+      return;
+    }
+    this.#sending = this.sql.query(`select pg_notify('${INBOX_CHANNEL}', '')`).then(() => undefined, this.onError).finally(() => {
+      this.#sending = null;
+      if (this.#again) {
+        this.#again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves once no NOTIFY is on its way (before the pool closes). */
+  async settled(): Promise<void> {
+    while (this.#sending) await this.#sending;
+  }
 }
 
 /** An inbox row as operators see it. */

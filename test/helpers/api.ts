@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../api/app.js';
+import { buildApp, type BuildAppOptions } from '../../api/app.js';
 import { openOrm } from '../../db/orm.js';
 import type { AppConfig } from '../../lib/config.js';
 import { createTemporalClient } from '../../lib/temporal.js';
@@ -16,12 +16,12 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** Builds the API as production does, with test configuration. */
-export async function createTestApi(overrides: Record<string, string> = {}): Promise<TestApi> {
+/** Builds the API as production does, with test configuration (and, e.g., without its inbox relay). */
+export async function createTestApi(overrides: Record<string, string> = {}, options: Pick<BuildAppOptions, 'relay'> = {}): Promise<TestApi> {
   const config = testConfig(overrides);
   const orm = await openOrm(config.database);
   const temporal = createTemporalClient(config.temporal);
-  const app = await buildApp({ config, orm, temporal }, { logger: false });
+  const app = await buildApp({ config, orm, temporal }, { ...options, logger: false });
   return {
     config, orm, temporal, app,
     async close() {
