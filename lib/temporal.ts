@@ -8,6 +8,7 @@ import {
   ServiceError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import type { AppConfig } from './config.js';
 import { encryptedDataConverter } from './temporal/codec.js';
 import { UnavailableError } from './errors.js';
@@ -15,14 +16,40 @@ import { UnavailableError } from './errors.js';
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_RESOURCE_EXHAUSTED = 8;
+const WORKFLOW_NOT_READY = 'temporal.api.errordetails.v1.WorkflowNotReadyFailure';
+const MULTI_OPERATION_FAILURE = 'temporal.api.errordetails.v1.MultiOperationExecutionFailure';
+const { google, temporal } = proto;
 /** What a caller is told to wait before trying again when Temporal does not answer in time. */
 export const TEMPORAL_RETRY_AFTER_SECONDS = 5;
 
-/** True for the errors of a Temporal that is down, unreachable, too slow or overloaded (not for answers such as "not found"). */
+/** The type names of a gRPC error's details, with those of each operation of a multi-operation (update-with-start). */
+function grpcErrorDetailTypes(error: unknown): string[] {
+  if (!isGrpcServiceError(error)) return [];
+  const encoded = error.metadata?.get('grpc-status-details-bin')[0];
+  if (!Buffer.isBuffer(encoded)) return [];
+  const typeName = (url: string | null | undefined) => (url ?? '').replace(/^type\.googleapis\.com\//, '');
+  try {
+    return google.rpc.Status.decode(encoded).details.flatMap((detail) => {
+      const type = typeName(detail.type_url);
+      if (type !== MULTI_OPERATION_FAILURE || !detail.value) return [type];
+      const { statuses } = temporal.api.errordetails.v1.MultiOperationExecutionFailure.decode(detail.value);
+      return [type, ...statuses.flatMap((status) => (status.details ?? []).map((d) => typeName(d.type_url)))];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * True for the errors of a Temporal that is down, unreachable, too slow or overloaded (not for answers such as "not
+ * found"), and for a workflow not ready for an update: its task has failed or timed out twice in a row (its worker
+ * died holding it, say), and from the third attempt on Temporal refuses updates until a task completes again.
+ */
 export function isTemporalUnavailable(error: unknown): boolean {
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error)) return true;
   const cause = error instanceof ServiceError ? error.cause : error;
-  return isGrpcServiceError(cause) && [GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED, GRPC_RESOURCE_EXHAUSTED].includes(Number(cause.code));
+  if (!isGrpcServiceError(cause)) return false;
+  return [GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED, GRPC_RESOURCE_EXHAUSTED].includes(Number(cause.code)) || grpcErrorDetailTypes(cause).includes(WORKFLOW_NOT_READY);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, OperatorCase, Payment, ProcessedPayment, Site } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
@@ -168,5 +169,40 @@ describe('a purchase when Temporal cannot answer', () => {
     // No orphan: both runs end by their expiry timer.
     expect(await claimResult(stack, siteId)).toMatchObject({ status: 'expired' });
     expect(await claimResult(stack, otherId)).toMatchObject({ status: 'expired' });
+  });
+
+  it('answers a 503 with Retry-After while the claim\'s workflow task keeps failing, and serves the purchase once it runs again', async () => {
+    const siteId = await siteIdOf(stack, 'la-plumbing-pros');
+    const { namespace, taskQueue } = stack.config.temporal;
+    const service = stack.api.temporal.workflowService;
+    await stack.worker.stop();
+    try {
+      await stack.api.temporal.workflow.start(claimSiteWorkflow, {
+        workflowId: workflowIds.claim(siteId),
+        taskQueue,
+        args: [{ siteId, checkoutExpiryMs: 8000, publicBaseUrl: stack.config.publicBaseUrl }],
+      });
+      // Workers that die holding the claim's task: with its third attempt pending, Temporal refuses updates (WorkflowNotReady).
+      for (const attempt of [1, 2]) {
+        const task = await stack.api.temporal.withDeadline(Date.now() + 60_000, () =>
+          service.pollWorkflowTaskQueue({ namespace, taskQueue: { name: taskQueue }, identity: 'crashing-worker' }));
+        expect(task.attempt).toBe(attempt);
+        await service.respondWorkflowTaskFailed({
+          namespace, taskToken: task.taskToken, identity: 'crashing-worker',
+          cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+          failure: { message: 'worker crashed' },
+        });
+      }
+      const res = await purchase(stack, 'la-plumbing-pros', ana);
+      expect(res.statusCode, res.body).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    } finally {
+      await stack.restartWorker();
+    }
+    // The third attempt runs on the restarted worker; the claim takes updates again and still ends by its expiry timer.
+    const res = await eventually(() => purchase(stack, 'la-plumbing-pros', ana), (r) => r.statusCode !== 503, 60_000);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await claimResult(stack, siteId)).toMatchObject({ status: 'expired' });
   });
 });
