@@ -21,7 +21,11 @@ import { eventually } from '../helpers/subscriptions.js';
 // race for each site, each from an address of their own. Afterwards the money invariants are checked in the database,
 // every open workflow must be waiting on a timer, and every history is replayed.
 const PURCHASES = Number(process.env.CHAOS_PURCHASES ?? 40);
-/** Mean pause between worker kills (each pause drawn between half and one and a half of it). */
+/**
+ * Mean time a worker polls before it is killed (each drawn between half and one and a half of it). The clock starts
+ * once the worker polls: one killed while still starting holds no task, and killing every worker before it gets
+ * there only stops all progress.
+ */
 const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 8000);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webmagic-chaos-'));
@@ -29,6 +33,8 @@ let port: number;
 let server: TestWorkflowEnvironment;
 let stack: TestStack;
 let worker: ChildProcess | null = null;
+/** Settles once the current worker polls its task queue (or has exited). */
+let workerPolling: Promise<void> = Promise.resolve();
 const figures = {
   purchases: PURCHASES, racingClaimants: 2 * PURCHASES, workerKills: 0, temporalRestarts: 0, purchaseAnswers: {} as Record<number, number>,
   /** The first answer body of each status other than 200 / 409, to tell a fast 503 from a failure. */
@@ -50,12 +56,18 @@ function startWorker(): ChildProcess {
   const { config } = stack;
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts'], {
     cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'ignore'],
+    stdio: ['ignore', 'pipe', 'ignore'],
     env: {
       ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: config.database.url, TEMPORAL_ADDRESS: config.temporal.address,
       TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, RECURRENTE_API_URL: config.recurrente.apiUrl, POSTMARK_API_HOST: config.postmark.apiHost,
       PUBLIC_BASE_URL: config.publicBaseUrl, WORKFLOW_BUNDLE: inject('workflowBundlePath'), CHECKOUT_EXPIRY: '10m',
     },
+  });
+  workerPolling = new Promise((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker-process ready')) resolve();
+    });
+    child.once('exit', () => resolve());
   });
   return child;
 }
@@ -144,9 +156,9 @@ describe('chaos: purchases under worker kills, a Temporal restart and redelivere
     stack.recurrente.setDeliveryMode({ duplicate: 3, reorder: true });
     let killing = true;
     let killer: NodeJS.Timeout | undefined;
-    const scheduleKill = () => {
-      killer = setTimeout(() => void killWorker().then(() => killing && scheduleKill()), KILL_EVERY_MS * (0.5 + Math.random()));
-    };
+    const scheduleKill = () => void workerPolling.then(() => {
+      if (killing) killer = setTimeout(() => void killWorker().then(() => killing && scheduleKill()), KILL_EVERY_MS * (0.5 + Math.random()));
+    });
     scheduleKill();
     const paid: string[] = [];
     try {
