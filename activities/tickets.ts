@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { EditRequest, SupportTicket, TicketMessage } from '../db/entities/index.js';
 import type { ISupportTicket } from '../db/entities/support-ticket.entity.js';
-import { TriageError, type TicketAssistant, type TicketTriage } from '../lib/assistant/ticket-assistant.js';
+import type { TicketAssistant, TicketTriage } from '../lib/assistant/ticket-assistant.js';
+import { ChatCompletionError } from '../lib/openai/chat-completions.js';
 
 /** Who wrote a ticket message. */
 export type MessageAuthor = 'customer' | 'ai' | 'agent' | 'system';
@@ -24,7 +25,7 @@ export function createTicketActivities(deps: { orm: MikroORM; assistant: TicketA
           businessCategory: ticket.site.business.category,
         });
       } catch (error) {
-        if (error instanceof TriageError && !error.retryable) throw ApplicationFailure.nonRetryable(error.message, 'TriageFailed', { code: error.code });
+        if (error instanceof ChatCompletionError && !error.retryable) throw ApplicationFailure.nonRetryable(error.message, 'TriageFailed', { code: error.code });
         throw error;
       }
     },

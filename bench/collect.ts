@@ -11,7 +11,7 @@
  *   npx tsx bench/collect.ts [beacons=3000] [concurrency=8] [events=10000000] [sites=50]
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../api/app.js';
 import { analyticsReport } from '../db/analytics-reports.js';
@@ -21,7 +21,8 @@ import { seedDemoSites } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal.js';
 import { addBareInsertRoute } from './bare-insert.js';
-import { ms, percentile, summarize } from './stats.js';
+import { drive } from './drive.js';
+import { ms, percentile } from './stats.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const [beacons, concurrency, events, siteCount] = [3000, 8, 10_000_000, 50].map((d, i) => Number(process.argv[i + 2] ?? d)) as [number, number, number, number];
@@ -33,22 +34,6 @@ async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
   await client.query(sql).finally(() => client.end());
-}
-
-async function drive(app: FastifyInstance, url: string, payload: (i: number) => string, count: number, expected: number) {
-  let next = 0;
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++;
-      const t0 = performance.now();
-      const res = await app.inject({ method: 'POST', url, remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, headers: { 'content-type': 'text/plain', 'user-agent': UA }, payload: payload(i) });
-      latencies.push(performance.now() - t0);
-      if (res.statusCode !== expected) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
-    }
-  }));
-  return { started, latencies };
 }
 
 const dbName = `webmagic_bench_${randomBytes(4).toString('hex')}`;
@@ -78,26 +63,29 @@ try {
   });
   await Promise.all([app.ready(), bare.ready()]);
 
-  const beacon = (i: number) => JSON.stringify({ site: 'plumber-joe', events: [{ type: 'page_view', path: `/sites/plumber-joe`, search: i % 3 === 0 ? '?utm_source=google' : '', referrer: 'https://www.google.com/' }] });
+  const beacon = (i: number) => ({
+    remoteAddress: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    headers: { 'content-type': 'text/plain', 'user-agent': UA },
+    payload: JSON.stringify({ site: 'plumber-joe', events: [{ type: 'page_view', path: `/sites/plumber-joe`, search: i % 3 === 0 ? '?utm_source=google' : '', referrer: 'https://www.google.com/' }] }),
+  });
+  const collects = (count: number) => ({ url: '/api/v1/collect', count, concurrency, expected: 204 });
+  const inserts = (count: number) => ({ url: '/insert', count, concurrency, expected: 204 });
   const count = async (table: string) => Number((await pool.query<{ n: string }>(`select count(*) as n from ${table}`)).rows[0]!.n);
 
-  await drive(app, '/api/v1/collect', beacon, 200, 204);
+  await drive(app, collects(200), beacon);
   await app.analyticsCollector.flush();
-  await drive(bare, '/insert', beacon, 200, 204);
+  await drive(bare, inserts(200), beacon);
   const before = await count('analytics_events');
 
-  const ours = await drive(app, '/api/v1/collect', beacon, beacons, 204);
+  const o = await drive(app, collects(beacons), beacon);
   await app.analyticsCollector.flush();
-  const oursSeconds = (performance.now() - ours.started) / 1000;
+  const oursSeconds = (performance.now() - o.started) / 1000;
   if ((await count('analytics_events')) - before !== beacons) throw new Error('not every beacon was stored');
-  const baseline = await drive(bare, '/insert', beacon, beacons, 204);
-  const baseSeconds = (performance.now() - baseline.started) / 1000;
-  const o = summarize(ours.latencies);
-  const b = summarize(baseline.latencies);
+  const b = await drive(bare, inserts(beacons), beacon);
   console.log(`collect: ${beacons} beacons, concurrency ${concurrency} (after 200 warm-up each), timed until stored`);
   console.log(`  /api/v1/collect  ${(beacons / oursSeconds).toFixed(0)} events/s   p50 ${ms(o.p50)}   p95 ${ms(o.p95)}   (anonymise + hash + batched sessions, events, roll-ups)`);
-  console.log(`  bare pg insert   ${(beacons / baseSeconds).toFixed(0)} events/s   p50 ${ms(b.p50)}   p95 ${ms(b.p95)}`);
-  console.log(`  throughput ratio (collect / bare) ${(baseSeconds / oursSeconds).toFixed(2)}x`);
+  console.log(`  bare pg insert   ${(beacons / b.seconds).toFixed(0)} events/s   p50 ${ms(b.p50)}   p95 ${ms(b.p95)}`);
+  console.log(`  throughput ratio (collect / bare) ${(b.seconds / oursSeconds).toFixed(2)}x`);
   await app.close();
 
   const generated = performance.now();

@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../api/app.js';
 import { openOrm } from '../db/orm.js';
@@ -21,7 +21,8 @@ import { createTemporalClient } from '../lib/temporal.js';
 import { signWebhook } from '../lib/recurrente/signature.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { addBareInsertRoute, WEBHOOK_INBOX_BASELINE } from './bare-insert.js';
-import { ms, summarize } from './stats.js';
+import { drive } from './drive.js';
+import { ms } from './stats.js';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const events = Number(process.argv[2] ?? 1000);
@@ -32,23 +33,6 @@ async function admin(sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL });
   await client.connect();
   await client.query(sql).finally(() => client.end());
-}
-
-/** Sends `count` requests, `concurrency` at a time; returns wall time and per-request latencies. */
-async function drive(app: FastifyInstance, url: string, makeRequest: (i: number) => { headers: Record<string, string>; payload: string }, count: number) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const { headers, payload } = makeRequest(next++);
-      const t0 = performance.now();
-      const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, payload });
-      latencies.push(performance.now() - t0);
-      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
-    }
-  }));
-  return { seconds: (performance.now() - started) / 1000, ...summarize(latencies) };
 }
 
 const dbName = `webmagic_bench_${randomBytes(4).toString('hex')}`;
@@ -82,13 +66,15 @@ try {
   });
   const signed = (i: number) => {
     const body = payload(i);
-    return { headers: signWebhook(config.recurrente.webhookSecret, `msg_${i}_${randomUUID()}`, new Date(), body), payload: body };
+    return { headers: { 'content-type': 'application/json', ...signWebhook(config.recurrente.webhookSecret, `msg_${i}_${randomUUID()}`, new Date(), body) }, payload: body };
   };
+  const webhooks = (count: number) => ({ url: '/api/v1/webhooks/recurrente', count, concurrency, expected: 200 });
+  const inserts = (count: number) => ({ url: '/insert', count, concurrency, expected: 200 });
 
-  await drive(app, '/api/v1/webhooks/recurrente', signed, 50);
-  await drive(bare, '/insert', signed, 50);
-  const ours = await drive(app, '/api/v1/webhooks/recurrente', signed, events);
-  const baseline = await drive(bare, '/insert', signed, events);
+  await drive(app, webhooks(50), signed);
+  await drive(bare, inserts(50), signed);
+  const ours = await drive(app, webhooks(events), signed);
+  const baseline = await drive(bare, inserts(events), signed);
 
   const rate = (r: { seconds: number }) => events / r.seconds;
   console.log(`webhook ingest, ${events} events, concurrency ${concurrency} (after 50 warm-up each)`);

@@ -1,16 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { ChatCompletionError, firstSchemaError, requestStructuredOutput, type ChatEndpoint } from '../openai/chat-completions.js';
+import { firstSchemaError, invalidOutput, requestStructuredOutput, type ChatEndpoint } from '../openai/chat-completions.js';
 import { loadHelpArticles } from './dataset.js';
 import { KnowledgeBase } from './knowledge-base.js';
-import {
-  TICKET_CATEGORIES,
-  TICKET_PRIORITIES,
-  TriageError,
-  type TicketAssistant,
-  type TicketTriage,
-  type TriageInput,
-} from './ticket-assistant.js';
+import { TICKET_CATEGORIES, TICKET_PRIORITIES, type TicketAssistant, type TicketTriage, type TriageInput } from './ticket-assistant.js';
 
 /** How to reach an OpenAI-compatible Chat Completions API. */
 export interface OpenAiAssistantOptions extends ChatEndpoint {
@@ -77,19 +70,13 @@ export class OpenAiCompatibleAssistant implements TicketAssistant {
     return { ticket, help_articles: articles };
   }
 
-  /** Asks the model; provider and network failures and unusable answers become `TriageError`s, retryable or not. */
+  /** Asks the model; provider and network failures and unusable answers become `ChatCompletionError`s, retryable or not. */
   async triage(input: TriageInput): Promise<TicketTriage> {
-    let output: unknown;
-    try {
-      output = await requestStructuredOutput(this.options, {
-        system: SYSTEM_PROMPT, user: this.ticketMessage(input), schemaName: TRIAGE_SCHEMA_NAME, schema: TriageResponseFormatSchema,
-      });
-    } catch (error) {
-      if (error instanceof ChatCompletionError) throw new TriageError(error.message, error.code, error.retryable, error.status, { cause: error });
-      throw error;
-    }
+    const output = await requestStructuredOutput(this.options, {
+      system: SYSTEM_PROMPT, user: this.ticketMessage(input), schemaName: TRIAGE_SCHEMA_NAME, schema: TriageResponseFormatSchema,
+    });
     if (!Value.Check(TriageOutputSchema, output)) {
-      throw new TriageError(`the model output does not match the triage schema: ${firstSchemaError(TriageOutputSchema, output)}`, 'invalid_output', false);
+      throw invalidOutput(`the model output does not match the triage schema: ${firstSchemaError(TriageOutputSchema, output)}`);
     }
     return this.toTriage(output);
   }

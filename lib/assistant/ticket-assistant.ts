@@ -32,24 +32,6 @@ export interface TicketTriage {
 
 /** Reads a support ticket and proposes category, priority and a reply. */
 export interface TicketAssistant {
+  /** A failed triage throws a `ChatCompletionError`; `retryable` false sends the ticket to a human. */
   triage(input: TriageInput): Promise<TicketTriage>;
-}
-
-/** Why a triage failed. */
-export type TriageErrorCode = 'timeout' | 'network' | 'rate_limited' | 'server_error' | 'client_error' | 'invalid_output';
-
-/** A failed triage; `retryable` tells whether the same request may succeed later (otherwise route the ticket to a human). */
-export class TriageError extends Error {
-  override readonly name = 'TriageError';
-
-  constructor(
-    message: string,
-    readonly code: TriageErrorCode,
-    readonly retryable: boolean,
-    /** HTTP status of the provider's answer, when there was one. */
-    readonly status?: number,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }

@@ -14,7 +14,7 @@ export interface ChatEndpoint {
   temperature?: number;
 }
 
-/** Why a completion could not be used; callers map it onto their own error type. */
+/** Why a completion could not be used. */
 export type ChatFailureCode = 'timeout' | 'network' | 'rate_limited' | 'server_error' | 'client_error' | 'invalid_output';
 
 /** A request that failed or an answer that cannot be used; `retryable` tells whether the same request may succeed later. */

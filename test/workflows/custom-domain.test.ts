@@ -15,6 +15,7 @@ import { createDnsResolver } from '../../lib/dns/resolver.js';
 import { checkDomainNowSignal, customDomainStateQuery, customDomainWorkflow, domainConnectedSignal } from '../../workflows/custom-domain.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
+import { waitUntilIdle } from '../helpers/idle-run.js';
 import { freePort } from '../helpers/ports.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
 
@@ -102,7 +103,8 @@ async function row(recordId: string) {
  * time locked for an activity still running when its workflow is terminated, so later tests' sleeps would crawl.
  */
 async function settled(handle: WorkflowHandle<typeof customDomainWorkflow>): Promise<void> {
-  await eventually(() => handle.query(customDomainStateQuery), (state) => state.lastOutcome === 'verified');
+  await waitUntilIdle(handle);
+  expect((await handle.query(customDomainStateQuery)).lastOutcome).toBe('verified');
 }
 
 /** Polls the database in real time (the test server's clock does not move meanwhile). */

@@ -2,27 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EditRequest, EmailMessage, Site, SiteVersion } from '../../db/entities/index.js';
-import { openOrm } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
-import { startFakePostmark, type FakePostmark } from '../../lib/postmark/fake.js';
-import type { AppConfig } from '../../lib/config.js';
-import { createActivities, createActivityDeps } from '../../worker/worker.js';
+import type { FakePostmark } from '../../lib/postmark/fake.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { approveEditUpdate, rejectEditUpdate, siteEditStateQuery, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
-import { resetDatabase, testConfig } from '../helpers/env.js';
-import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
-import type { Activities } from '../helpers/worker.js';
+import { startTimeSkippingWorker, type Activities, type TimeSkippingWorker } from '../helpers/worker.js';
 
 const DAY = 24 * 3_600_000;
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let postmark: FakePostmark;
-let config: AppConfig;
-let worker: Worker;
-let running: Promise<void>;
+let harness: TimeSkippingWorker;
 let crashAfterDraft = false;
 const started: WorkflowHandle[] = [];
 const taskQueue = `edits-${randomUUID()}`;
@@ -43,30 +34,12 @@ function withFaults(activities: Activities): Activities {
 }
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  postmark = await startFakePostmark({ port: 0, serverToken: 'POSTMARK_API_TEST' });
-  config = testConfig();
-  config = { ...config, postmark: { ...config.postmark, apiHost: postmark.host, useHttps: false } };
-  orm = await openOrm(config.database);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: withFaults(createActivities(createActivityDeps(config, orm))),
-  });
-  running = worker.run();
+  harness = await startTimeSkippingWorker(taskQueue, withFaults);
+  ({ env, orm, postmark } = harness);
 });
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await postmark?.close();
-  await orm?.close();
-});
+afterAll(() => harness?.stop());
 beforeEach(async () => {
-  await resetDatabase(orm);
-  await seedDemoSites(orm.em.fork(), config.pricing);
-  postmark.reset();
+  await harness.reset();
   crashAfterDraft = false;
 });
 afterEach(async () => {

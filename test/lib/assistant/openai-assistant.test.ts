@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sharedLocalAssistant } from '../../../lib/assistant/local-assistant.js';
 import { OpenAiCompatibleAssistant, TRIAGE_SCHEMA_NAME, type OpenAiAssistantOptions } from '../../../lib/assistant/openai-assistant.js';
-import { TriageError } from '../../../lib/assistant/ticket-assistant.js';
+import { ChatCompletionError } from '../../../lib/openai/chat-completions.js';
 import { startFakeLlm, type FakeLlm } from '../../../lib/openai/fake.js';
 
 const API_KEY = 'sk-test-webmagic';
@@ -21,12 +21,12 @@ function adapter(overrides: Partial<OpenAiAssistantOptions> = {}): OpenAiCompati
   return new OpenAiCompatibleAssistant({ baseUrl: fake.url, apiKey: API_KEY, model: 'gpt-test', timeoutMs: 3000, ...overrides });
 }
 
-async function triageError(promise: Promise<unknown>): Promise<TriageError> {
+async function triageError(promise: Promise<unknown>): Promise<ChatCompletionError> {
   const error: unknown = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  if (!(error instanceof TriageError)) throw new Error(`expected a TriageError, got ${String(error)}`);
+  if (!(error instanceof ChatCompletionError)) throw new Error(`expected a ChatCompletionError, got ${String(error)}`);
   return error;
 }
 
