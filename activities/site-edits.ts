@@ -8,7 +8,8 @@ import type { AppConfig } from '../lib/config.js';
 import { notEditableReason } from '../lib/site-editor/editable.js';
 import { applyChanges, ChangeConflictError, withContact, type SiteContent } from '../lib/site-editor/content.js';
 import { hashPreviewToken, previewToken } from '../lib/site-editor/preview-token.js';
-import { SiteEditorError, type SiteEditor } from '../lib/site-editor/site-editor.js';
+import { ChatCompletionError } from '../lib/openai/chat-completions.js';
+import type { SiteEditor } from '../lib/site-editor/site-editor.js';
 import { editRequestPageUrl, previewPageUrl, siteUrl } from '../lib/urls.js';
 import { createEmailActivities } from './email.js';
 import type { Mailer } from '../lib/postmark/mailer.js';
@@ -126,7 +127,7 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
       try {
         proposal = await deps.siteEditor.propose({ request: request.requestText, content: base, businessName: request.site.business.name });
       } catch (error) {
-        if (error instanceof SiteEditorError && !error.retryable) return { kind: 'needs_agent', reason: `the editor failed: ${error.message}` };
+        if (error instanceof ChatCompletionError && !error.retryable) return { kind: 'needs_agent', reason: `the editor failed: ${error.message}` };
         throw error;
       }
       if (proposal.kind === 'refused') return { kind: 'needs_agent', reason: proposal.reason };

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
 import { Value } from 'typebox/value';
-import { ChatCompletionError, requestStructuredOutput, type ChatEndpoint } from '../openai/chat-completions.js';
+import { invalidOutput, requestStructuredOutput, type ChatEndpoint } from '../openai/chat-completions.js';
 import { applyChanges, ChangeConflictError, schemaProblem, SiteChangeSchema, TEXT_FIELDS } from './content.js';
-import { SiteEditorError, type EditInput, type EditProposal, type SiteEditor } from './site-editor.js';
+import type { EditInput, EditProposal, SiteEditor } from './site-editor.js';
 
 /** Name of the response format in the request; the local fake LLM answers it with the embedded editor. */
 export const SITE_EDIT_SCHEMA_NAME = 'site_edit';
@@ -34,10 +34,6 @@ const SYSTEM_PROMPT = `You edit the structured content of a small-business websi
 Answer with the changes as operations: set (field headline, tagline, about, callToAction, phone, email or address; value), set_hours (days such as "Mon–Fri" or "Sat"; value such as "9am–5pm" or "Closed"), add_service (name), remove_service (name, exactly as listed), rename_service (from, exactly as listed; to), set_color (target primary or accent; value "#rrggbb").
 Leave fields an operation does not use empty. If the request asks for anything else (photos, pages, domains, billing, layout) or is unclear, set understood to false and say why.`;
 
-function invalid(message: string, cause?: unknown): SiteEditorError {
-  return new SiteEditorError(message, 'invalid_output', false, cause === undefined ? undefined : { cause });
-}
-
 // Keeps only the fields the operation uses, so the strict format's empty strings do not reach the content schema.
 function compact(change: Record<string, string>): Record<string, string> {
   const used: Record<string, string[]> = {
@@ -53,35 +49,29 @@ export class OpenAiSiteEditor implements SiteEditor {
   constructor(private readonly chat: ChatEndpoint) {}
 
   async propose(input: EditInput): Promise<EditProposal> {
-    let output: unknown;
-    try {
-      output = await requestStructuredOutput(this.chat, {
-        system: SYSTEM_PROMPT,
-        user: { edit: { request: input.request, content: input.content, business_name: input.businessName ?? null } },
-        schemaName: SITE_EDIT_SCHEMA_NAME,
-        schema: SiteEditResponseFormatSchema,
-      });
-    } catch (error) {
-      if (error instanceof ChatCompletionError) throw new SiteEditorError(error.message, error.code, error.retryable, { cause: error });
-      throw error;
-    }
+    const output = await requestStructuredOutput(this.chat, {
+      system: SYSTEM_PROMPT,
+      user: { edit: { request: input.request, content: input.content, business_name: input.businessName ?? null } },
+      schemaName: SITE_EDIT_SCHEMA_NAME,
+      schema: SiteEditResponseFormatSchema,
+    });
     return this.parse(output, input);
   }
 
   private parse(output: unknown, input: EditInput): EditProposal {
-    if (!Value.Check(OutputSchema, output)) throw invalid(`the model output does not match the edit schema: ${schemaProblem(OutputSchema, output)}`);
+    if (!Value.Check(OutputSchema, output)) throw invalidOutput(`the model output does not match the edit schema: ${schemaProblem(OutputSchema, output)}`);
     if (!output.understood) return { kind: 'refused', reason: output.reason || 'the model did not understand the request', confidence: output.confidence };
     const changes = output.changes.map(compact);
     for (const change of changes) {
       const problem = schemaProblem(SiteChangeSchema, change);
-      if (problem) throw invalid(`the model proposed an invalid change: ${problem}`);
+      if (problem) throw invalidOutput(`the model proposed an invalid change: ${problem}`);
     }
     const typed = changes.filter((c) => Value.Check(SiteChangeSchema, c));
-    if (typed.length === 0) throw invalid('the model proposed no change');
+    if (typed.length === 0) throw invalidOutput('the model proposed no change');
     try {
       applyChanges(input.content, typed);
     } catch (error) {
-      if (error instanceof ChangeConflictError) throw invalid(`the model's change does not fit the site: ${error.message}`, error);
+      if (error instanceof ChangeConflictError) throw invalidOutput(`the model's change does not fit the site: ${error.message}`, error);
       throw error;
     }
     return { kind: 'change', changes: typed, summary: output.summary || 'Edited by the assistant', confidence: output.confidence };

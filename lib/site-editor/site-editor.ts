@@ -14,19 +14,6 @@ export type EditProposal =
 
 /** Turns a free-text change request into structured edits of the site content. */
 export interface SiteEditor {
+  /** A failed call throws a `ChatCompletionError` (`retryable` tells whether the same request may succeed later). */
   propose(input: EditInput): Promise<EditProposal>;
-}
-
-/** A failed editor call; `retryable` tells whether the same request may succeed later. */
-export class SiteEditorError extends Error {
-  override readonly name = 'SiteEditorError';
-
-  constructor(
-    message: string,
-    readonly code: 'timeout' | 'network' | 'rate_limited' | 'server_error' | 'client_error' | 'invalid_output',
-    readonly retryable: boolean,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }

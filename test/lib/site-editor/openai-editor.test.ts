@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../../../lib/openai/fake.js';
 import { EVALUATION_CONTENT } from '../../../lib/site-editor/evaluation.js';
 import { OpenAiSiteEditor, SITE_EDIT_SCHEMA_NAME } from '../../../lib/site-editor/openai-editor.js';
-import { SiteEditorError } from '../../../lib/site-editor/site-editor.js';
+import { ChatCompletionError } from '../../../lib/openai/chat-completions.js';
 
 const API_KEY = 'sk-test-editor';
 let fake: FakeLlm;
@@ -10,9 +10,9 @@ let fake: FakeLlm;
 const editor = (timeoutMs = 2000) => new OpenAiSiteEditor({ baseUrl: fake.url, apiKey: API_KEY, model: 'gpt-test', timeoutMs });
 const input = { request: 'please change our phone number to (555) 010-2233', content: EVALUATION_CONTENT };
 
-async function editorError(promise: Promise<unknown>): Promise<SiteEditorError> {
+async function editorError(promise: Promise<unknown>): Promise<ChatCompletionError> {
   const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof SiteEditorError)) throw new Error(`expected a SiteEditorError, got ${String(error)}`);
+  if (!(error instanceof ChatCompletionError)) throw new Error(`expected a ChatCompletionError, got ${String(error)}`);
   return error;
 }
 
