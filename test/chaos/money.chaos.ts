@@ -26,7 +26,7 @@ const PURCHASES = Number(process.env.CHAOS_PURCHASES ?? 40);
  * once the worker polls: one killed while still starting holds no task, and killing every worker before it gets
  * there only stops all progress.
  */
-const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 8000);
+const KILL_EVERY_MS = Number(process.env.CHAOS_KILL_EVERY_MS ?? 3000);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webmagic-chaos-'));
 let port: number;
