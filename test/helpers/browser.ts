@@ -38,20 +38,21 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   expect(serious, `accessibility of ${label} (${page.url()})`).toEqual([]);
 }
 
-/** Signs an owner in through the portal's form and waits for My sites. */
-export async function signInOwner(page: Page, base: string, owner: { email: string; password: string }): Promise<void> {
-  await page.goto(`${base}/account/sign-in`);
-  await page.getByLabel('Email address').fill(owner.email);
-  await page.getByLabel('Password').fill(owner.password);
+/** Fills a sign-in form (portal or console) and waits for the page it leads to. */
+async function signIn(page: Page, signInUrl: string, credentials: { email: string; password: string }, landingHeading: string): Promise<void> {
+  await page.goto(signInUrl);
+  await page.getByLabel('Email address').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'My sites' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: landingHeading }).waitFor();
+}
+
+/** Signs an owner in through the portal's form and waits for My sites. */
+export function signInOwner(page: Page, base: string, owner: { email: string; password: string }): Promise<void> {
+  return signIn(page, `${base}/account/sign-in`, owner, 'My sites');
 }
 
 /** Signs an operator in through the console's form and waits for the ticket queue. */
-export async function signInOperator(page: Page, base: string, operator: { email: string; password: string }): Promise<void> {
-  await page.goto(`${base}/console/sign-in`);
-  await page.getByLabel('Email address').fill(operator.email);
-  await page.getByLabel('Password').fill(operator.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Ticket queue' }).waitFor();
+export function signInOperator(page: Page, base: string, operator: { email: string; password: string }): Promise<void> {
+  return signIn(page, `${base}/console/sign-in`, operator, 'Ticket queue');
 }
