@@ -17,6 +17,7 @@ import {
   useCustomerApi,
   type Session,
 } from './support.js';
+import { eventually } from '../../helpers/subscriptions.js';
 
 const ctx = useCustomerApi();
 const NEW_PASSWORD = 'Fresh-start-2024';
@@ -47,7 +48,8 @@ describe('POST /customer/forgot-password', () => {
     const [row] = await tokenRows(ctx, 'ana@example.com', 'reset_password');
     const lifetime = row!.expiresAt.getTime() - row!.createdAt.getTime();
     expect(Math.abs(lifetime - 3_600_000)).toBeLessThan(1000);
-    const log = await ctx.api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: String(message.Metadata.idempotency_key) });
+    // Postmark has the message a moment before the log records that it was sent.
+    const log = await eventually(() => ctx.api.orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: String(message.Metadata.idempotency_key) }), (row) => row.status === 'sent');
     expect(log).toMatchObject({ status: 'sent', template: 'password_reset', toAddress: 'ana@example.com' });
     // The log keeps the link, never its token.
     expect(log.model.resetUrl).toBe('http://webmagic.test/account/reset-password?token=[redacted]');
