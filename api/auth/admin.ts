@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IOperator } from '../../db/entities/operator.entity.js';
 import { AuthError, ForbiddenError } from '../../lib/errors.js';
 import { csrfMatches, findOperatorSession, OPERATOR_COOKIE } from './operator-sessions.js';
+import { readCookie } from './cookies.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,7 +34,7 @@ export async function authenticateAdmin(request: FastifyRequest, reply: FastifyR
       return;
     }
   }
-  const token = request.cookies[OPERATOR_COOKIE];
+  const token = readCookie(request, OPERATOR_COOKIE);
   const session = token && header === undefined ? await findOperatorSession(request.em, token) : null;
   if (!token || !session) {
     reply.header('www-authenticate', 'Bearer realm="webmagic-admin"');

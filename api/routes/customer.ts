@@ -45,6 +45,7 @@ import {
   type CustomerProfileDto,
 } from '../schemas/customer.js';
 import { errorResponses } from '../schemas/common.js';
+import { readCookie } from '../auth/cookies.js';
 
 const LINK_SENT = 'If the address can receive our email, a message with a link is on its way. Check your inbox.';
 
@@ -115,7 +116,7 @@ function wantsCookie(request: FastifyRequest): boolean {
 
 /** The refresh token of a refresh or logout: from the body, else (portal only) from the cookie. */
 function presentedRefreshToken(request: FastifyRequest, body: { refresh_token?: string | undefined }): string | undefined {
-  return body.refresh_token ?? (wantsCookie(request) ? request.cookies[REFRESH_COOKIE] : undefined);
+  return body.refresh_token ?? (wantsCookie(request) ? readCookie(request, REFRESH_COOKIE) : undefined);
 }
 
 async function sessionAnswer(config: AppConfig, em: EntityManager, customer: ICustomerUser, tokens: SessionTokens, request?: FastifyRequest, reply?: FastifyReply) {

@@ -9,6 +9,7 @@ import { csrfTokenFor, endOperatorSession, OPERATOR_COOKIE, startOperatorSession
 import { assertNotBackingOff, clearFailures, recordFailure, signInLimits } from '../auth/rate-limit.js';
 import { errorResponses } from '../schemas/common.js';
 import { Email, NoContent, Password } from '../schemas/customer.js';
+import { readCookie } from '../auth/cookies.js';
 
 const OperatorDto = Type.Object({ id: Type.String({ format: 'uuid' }), email: Type.String(), name: Type.String(), role: Type.String() });
 const ConsoleSession = Type.Object({
@@ -53,7 +54,7 @@ export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: authenticateAdmin,
     schema: { tags, summary: 'The signed-in operator and the session\'s CSRF token', response: { 200: ConsoleSession, ...errorResponses(401, 404) } },
   }, async (request) => {
-    const token = request.cookies[OPERATOR_COOKIE];
+    const token = readCookie(request, OPERATOR_COOKIE);
     if (!request.operator || !token) throw new AuthError('no_console_session', 'The admin API token has no console session');
     return answer(request.operator, token);
   });
@@ -62,7 +63,7 @@ export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: authenticateAdmin,
     schema: { tags, summary: 'Sign out of the agent console', response: { 204: NoContent, ...errorResponses(401, 403) } },
   }, async (request, reply) => {
-    await endOperatorSession(request.em, request.cookies[OPERATOR_COOKIE], reply);
+    await endOperatorSession(request.em, readCookie(request, OPERATOR_COOKIE), reply);
     return reply.status(204).send(null);
   });
 };
