@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { ApiDeps } from './deps.js';
 import { contextPlugin } from './plugins/context.js';
@@ -34,6 +34,7 @@ import { codecRoutes } from './routes/codec.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
+import { BatchedStdout, loggableUrl, OneLinePerRequest } from './request-log.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { analyticsPlugin, analyticsScriptRoutes, collectRoutes } from './routes/collect.js';
@@ -48,37 +49,10 @@ export interface BuildAppOptions {
   logStream?: NodeJS.WritableStream;
 }
 
-const REDACTED_QUERY = /([?&](?:token|preview)=)[^&#]*/gi;
-
-/** The request URL as logged: one-time tokens and preview keys in the query are replaced. */
-export function loggableUrl(url: string): string {
-  return url.includes('?') ? url.replace(REDACTED_QUERY, '$1[redacted]') : url;
-}
-
-/**
- * One line per request, written once the response is sent, instead of Fastify's two; Fastify's other per-request
- * lines stay off (errors are logged by the error handler).
- */
-class OneLinePerRequest extends LogController {
-  constructor(private readonly logger: FastifyBaseLogger) {
-    super({ disableRequestLogging: true });
-  }
-
-  override incomingRequest(): void {}
-
-  override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    // The client address only truncated (IPv4 /24, IPv6 /48): full IPs are personal data and never reach the log.
-    this.logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ip: anonymizeIp(request.ip) }, 'request');
-  }
-}
-
 /** Builds the Fastify application with every plugin and route; does not listen. */
 export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Promise<FastifyInstance> {
-  // Asynchronous, buffered writes: logging must not cost the request path a write(2) per line. sonic-boom measures
-  // the pending chunk's byte length on every line, so the chunk is kept small (its 16 KiB default made each line
-  // cost about 5 µs more than building it); a quiet server's last lines are flushed within a second.
-  const destination = options.logger === false || options.logStream ? null
-    : pino.destination({ dest: 1, sync: false, minLength: 512, maxWrite: 1024, periodicFlush: 1000 });
+  // Asynchronous, batched writes: logging must not cost the request path a write(2) per line.
+  const destination = options.logger === false || options.logStream ? null : new BatchedStdout();
   const stream = options.logStream ?? destination;
   const logger: FastifyBaseLogger | null = stream ? pino({
     level: deps.config.logLevel,
@@ -109,7 +83,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   if (destination) {
     app.addHook('onClose', (_instance, done) => {
-      destination.flushSync();
+      destination.close();
       done();
     });
   }
@@ -146,8 +120,9 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. login and forgot-password), not to every request.
   await app.register(rateLimit, { global: false });
-  // The portal's refresh-token cookie and the console's session cookie.
-  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie);
+  // The portal's refresh-token cookie and the console's session cookie; read by `readCookie` in the routes that need
+  // one, so no request pays for parsing its cookies otherwise.
+  if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie, { hook: false });
   await app.register(assetRoutes);
   await app.register(hostingRoutes);
   await app.register(accountPageRoutes);

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signAccessToken } from '../../api/auth/access-tokens.js';
 import { rotateSession, startSession } from '../../api/auth/sessions.js';
-import { loggableUrl } from '../../api/app.js';
+import { loggableUrl } from '../../api/request-log.js';
 import { CustomerUser, PurchaseHold, SupportTicket } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import * as passwords from '../../lib/auth/passwords.js';

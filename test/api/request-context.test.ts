@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loggableUrl } from '../../api/app.js';
+import { loggableUrl } from '../../api/request-log.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';

@@ -25,14 +25,28 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
 }, 60_000);
 afterAll(() => {
-  api.disconnect();
+  if (api.connected) api.disconnect();
 });
+
+async function lineOf(requestId: string): Promise<string | undefined> {
+  const until = Date.now() + 5000;
+  const line = () => stdout.split('\n').find((l) => l.includes(`"reqId":"${requestId}"`));
+  while (!line() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+  return line();
+}
 
 it('writes the line of a lone request within a few seconds', async () => {
   const res = await fetch(`${url}/api/v1/health/live`, { headers: { 'x-request-id': 'lone-request-1' } });
   expect(res.status).toBe(200);
-  const until = Date.now() + 5000;
-  const line = () => stdout.split('\n').find((l) => l.includes('"reqId":"lone-request-1"'));
-  while (!line() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(JSON.parse(line() ?? '{}')).toMatchObject({ msg: 'request', url: '/api/v1/health/live', status: 200 });
+  expect(JSON.parse((await lineOf('lone-request-1')) ?? '{}')).toMatchObject({ msg: 'request', url: '/api/v1/health/live', status: 200 });
+});
+
+// Lines are batched; a process that dies must still write the ones it had logged.
+it('writes the lines held back when the process crashes', async () => {
+  const exited = new Promise<number | null>((resolve) => api.once('exit', resolve));
+  const res = await fetch(`${url}/api/v1/health/live`, { headers: { 'x-request-id': 'before-crash-1' } });
+  expect(res.status).toBe(200);
+  api.send('crash');
+  expect(await exited).toBe(1);
+  expect(JSON.parse((await lineOf('before-crash-1')) ?? '{}')).toMatchObject({ msg: 'request', status: 200 });
 });

@@ -4,7 +4,8 @@ import { loadConfig } from '../../lib/config.js';
 import { createTemporalClient } from '../../lib/temporal.js';
 
 // The API in a process of its own, logging to its real stdout as in production, so a test reads the log an operator
-// would see. Sends `{ port }` over IPC once listening; closes when the parent disconnects.
+// would see. Sends `{ port }` over IPC once listening; closes when the parent disconnects, and crashes (an uncaught
+// exception) when told `crash`.
 const config = loadConfig();
 const orm = await openOrm(config.database);
 const temporal = createTemporalClient(config.temporal);
@@ -13,4 +14,11 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 process.send?.({ port: (app.server.address() as { port: number }).port });
 process.once('disconnect', () => {
   void app.close().then(() => temporal.connection.close()).then(() => orm.close());
+});
+process.on('message', (message) => {
+  if (message === 'crash') {
+    setImmediate(() => {
+      throw new Error('crash requested by the test');
+    });
+  }
 });
