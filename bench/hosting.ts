@@ -48,7 +48,7 @@ async function serve(): Promise<void> {
     const [row] = rows;
     if (!row) return reply.code(404).send('not found');
     const page = pageFor(row);
-    return reply.code(page.statusCode).headers(page.headers).send(page.html);
+    return reply.code(page.statusCode).headers(page.headers).send(page.body);
   });
   const listen = async (server: FastifyInstance) => {
     await server.listen({ host: '127.0.0.1', port: 0 });

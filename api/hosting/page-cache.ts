@@ -3,7 +3,8 @@ export interface CachedPage {
   /** The site it belongs to; null for "no site here", which any site change may turn into a page. */
   siteId: string | null;
   statusCode: number;
-  html: string;
+  /** The HTML, encoded once: a cached page is sent without converting it to UTF-8 again. */
+  body: Buffer;
   headers: Record<string, string>;
   /** Present on 200 pages; a matching If-None-Match answers 304. */
   etag: string | null;

@@ -35,17 +35,17 @@ const HTML_TYPE = 'text/html; charset=utf-8';
 const NO_STORE = { 'content-type': HTML_TYPE, 'cache-control': 'no-store' };
 
 /** The plain 404 page for an address where no site is served. */
-export const NOT_FOUND: CachedPage = { siteId: null, statusCode: 404, html: renderNotFoundPage(), headers: NO_STORE, etag: null, redirectHost: null };
+export const NOT_FOUND: CachedPage = { siteId: null, statusCode: 404, body: Buffer.from(renderNotFoundPage()), headers: NO_STORE, etag: null, redirectHost: null };
 
 /** The answer for a site row: its page, the unavailable (503) or no-longer-available (410) page, or 404 without content. */
 export function pageFor(row: PageRow): CachedPage {
   const base = { siteId: row.id, etag: null, redirectHost: null };
   if (!row.content) return { ...NOT_FOUND, siteId: row.id };
   if (row.status === 'suspended') {
-    return { ...base, statusCode: 503, html: renderUnavailablePage(row.title), headers: { ...NO_STORE, 'retry-after': '3600' } };
+    return { ...base, statusCode: 503, body: Buffer.from(renderUnavailablePage(row.title)), headers: { ...NO_STORE, 'retry-after': '3600' } };
   }
-  if (row.status === 'cancelled') return { ...base, statusCode: 410, html: renderNoLongerAvailablePage(row.title), headers: NO_STORE };
-  const html = renderSitePage({
+  if (row.status === 'cancelled') return { ...base, statusCode: 410, body: Buffer.from(renderNoLongerAvailablePage(row.title)), headers: NO_STORE };
+  const body = Buffer.from(renderSitePage({
     title: row.title,
     business: { name: row.name, phone: row.phone, email: row.email, address: row.address, city: row.city, hours: row.hours },
     content: row.content,
@@ -53,10 +53,10 @@ export function pageFor(row: PageRow): CachedPage {
     claim: row.status === 'preview'
       ? { slug: row.slug, price: formatMoney(row.purchase_amount_cents, row.currency), monthly: formatMoney(row.monthly_amount_cents, row.currency) }
       : null,
-  });
-  const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
+  }));
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const cacheControl = row.status === 'preview' ? 'public, max-age=60' : 'public, max-age=300';
-  return { ...base, statusCode: 200, html, etag, headers: { 'content-type': HTML_TYPE, 'cache-control': cacheControl, etag } };
+  return { ...base, statusCode: 200, body, etag, headers: { 'content-type': HTML_TYPE, 'cache-control': cacheControl, etag } };
 }
 
 /** Reads and renders public pages with one query each. */
@@ -74,7 +74,7 @@ export function createPageLoader(orm: MikroORM) {
       const [row] = await connection.execute<PageRow[]>(`${PAGE_SELECT} where s.custom_domain in (?, ?)`, [name, alternate ?? name]);
       if (!row) return NOT_FOUND;
       if (row.custom_domain !== host) {
-        return { siteId: row.id, statusCode: 301, html: '', headers: { 'cache-control': 'public, max-age=300' }, etag: null, redirectHost: row.custom_domain };
+        return { siteId: row.id, statusCode: 301, body: Buffer.alloc(0), headers: { 'cache-control': 'public, max-age=300' }, etag: null, redirectHost: row.custom_domain };
       }
       return pageFor(row);
     },

@@ -55,7 +55,7 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
     if (answer.redirectHost) return reply.headers(answer.headers).redirect(`${request.protocol}://${answer.redirectHost}${request.url}`, 301);
     reply.code(answer.statusCode).headers(answer.headers);
     if (answer.etag !== null && request.headers['if-none-match'] === answer.etag) return reply.code(304).send(null);
-    return reply.send(answer.html);
+    return reply.send(answer.body);
   }
 
   app.get('/sites/:slug', {
