@@ -9,7 +9,7 @@ import { contextPlugin } from './plugins/context.js';
 import { accountPageRoutes } from './routes/account-pages.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
-import { securityHeadersPlugin } from './plugins/security-headers.js';
+import { SECURITY_HEADERS, securityHeadersPlugin } from './plugins/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
 import { needsAttentionRoutes } from './routes/needs-attention.js';
 import { customerRoutes } from './routes/customer.js';
@@ -94,28 +94,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
 
   await app.register(errorHandlerPlugin);
   await app.register(textGuardPlugin);
-  await app.register(securityHeadersPlugin, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-    // The codec endpoint answers the Temporal Web UI, another origin.
-    crossOriginResourcePolicy: { policy: 'same-site' },
-  });
+  await app.register(securityHeadersPlugin, SECURITY_HEADERS);
   await app.register(contextPlugin, deps);
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. login and forgot-password), not to every request.

@@ -66,7 +66,7 @@ async function admin(sql: string): Promise<void> {
 }
 
 /** Starts a bench server in its own process, pinned to the last core when there are two or more. */
-async function startServer(kind: 'app' | 'bare', env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(kind: 'app' | 'bare' | 'obliged', env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const node = [process.execPath, '--import', 'tsx', SERVER, kind, BENCH_PASSWORD];
   const [command, ...rest] = cores >= 2 ? ['taskset', '-c', String(cores - 1), ...node] : node;
   const child = spawn(command!, rest, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -164,7 +164,8 @@ try {
 
   const app = await startServer('app', env);
   const bare = await startServer('bare', env);
-  children.push(app.child, bare.child);
+  const obliged = await startServer('obliged', env);
+  children.push(app.child, bare.child, obliged.child);
 
   const login = await fetch(`${app.url}/api/v1/customer/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: BENCH_PASSWORD }) });
   const { access_token: token } = (await login.json()) as { access_token: string };
@@ -173,6 +174,9 @@ try {
   const samePage = (await appPage.text()) === (await barePage.text()) && etag === barePage.headers.get('etag');
 
   await pair('GET /api/v1/health/live', 'Fastify hello', { url: `${app.url}/api/v1/health/live` }, { url: `${bare.url}/hello` });
+  await pair('same', 'Fastify hello + same headers and request line', { url: `${app.url}/api/v1/health/live` }, { url: `${obliged.url}/hello` });
+  await pair('GET /sites/plumber-joe (cached)', 'Fastify hello', { url: `${app.url}/sites/plumber-joe` }, { url: `${bare.url}/hello` });
+  await pair('same', 'Fastify hello + same headers and request line', { url: `${app.url}/sites/plumber-joe` }, { url: `${obliged.url}/hello` });
   await pair('GET /sites/plumber-joe', 'Fastify + pg, same SQL and HTML', { url: `${app.url}/sites/plumber-joe` }, { url: `${bare.url}/sites/plumber-joe` });
   await pair('same, If-None-Match (304)', 'same, 304', { url: `${app.url}/sites/plumber-joe`, headers: { 'if-none-match': etag } }, { url: `${bare.url}/sites/plumber-joe`, headers: { 'if-none-match': etag } }, 304);
   const bearer = { authorization: `Bearer ${token}` };

@@ -1,14 +1,18 @@
 /**
  * A bench server in its own process (so it does not share a core with the load generator): `app` is the real API
  * (default log level, logs to stdout), `bare` the baselines — Fastify hello, the page with the same SQL and
- * rendering, my-sites with `pg` + `jose`, one `INSERT … ON CONFLICT` per webhook, argon2 verify for login.
- * Sends `{ port }` to the parent over IPC once listening. Usage: `server.ts app|bare <bench account password>`.
+ * rendering, my-sites with `pg` + `jose`, one `INSERT … ON CONFLICT` per webhook, argon2 verify for login —
+ * and `obliged` Fastify hello with the app's security headers and request line.
+ * Sends `{ port }` to the parent over IPC once listening. Usage: `server.ts app|bare|obliged <bench account password>`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
+import pino from 'pino';
 import { buildApp } from '../api/app.js';
+import { SECURITY_HEADERS, securityHeadersPlugin } from '../api/plugins/security-headers.js';
+import { BatchedStdout, OneLinePerRequest } from '../api/request-log.js';
 import { renderSitePage } from '../api/views/site-page.js';
 import { openOrm } from '../db/orm.js';
 import type { SiteContent } from '../db/entities/site-version.entity.js';
@@ -86,5 +90,23 @@ async function startBare(): Promise<number> {
   return (app.server.address() as { port: number }).port;
 }
 
-const port = process.argv[2] === 'bare' ? await startBare() : await startApp();
+/**
+ * Fastify hello carrying what every answer of the app must carry: the same security headers, an `x-request-id` and
+ * the same request line on the same batched stdout. Against it, the app's cost over a route that must do that much.
+ */
+async function startObliged(): Promise<number> {
+  const stdout = new BatchedStdout();
+  const app = Fastify({ loggerInstance: pino({ level: 'info' }, stdout), logController: new OneLinePerRequest(pino({ level: 'info' }, stdout)), genReqId: () => randomUUID() });
+  await app.register(securityHeadersPlugin, SECURITY_HEADERS);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  app.get('/hello', async () => ({ hello: 'world' }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as { port: number }).port;
+}
+
+const starters = { app: startApp, bare: startBare, obliged: startObliged };
+const port = await starters[process.argv[2] as keyof typeof starters]();
 process.send?.({ port });

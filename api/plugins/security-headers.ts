@@ -16,6 +16,30 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers;
 }
 
+/** The platform's headers: CSP for its pages and console, no framing, strict referrer, same-site resources. */
+export const SECURITY_HEADERS: HelmetOptions = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'https:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'self'"],
+      objectSrc: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  // The codec endpoint answers the Temporal Web UI, another origin.
+  crossOriginResourcePolicy: { policy: 'same-site' },
+};
+
 /**
  * Helmet's security headers (CSP, HSTS, frame and referrer policies, …) on every response. `@fastify/helmet` builds
  * helmet's middleware and parses the CSP again for each request; the headers are the same every time, so they are
