@@ -40,6 +40,9 @@ import { bookingRoutes } from './routes/bookings.js';
 import { analyticsPlugin, analyticsScriptRoutes, collectRoutes } from './routes/collect.js';
 import { siteAnalyticsRoutes } from './routes/site-analytics.js';
 
+/** Where the JSON API lives; its answers carry the API set of security headers. */
+export const API_PREFIX = '/api/v1';
+
 /** Options that differ between the server and tests. */
 export interface BuildAppOptions {
   logger?: boolean;
@@ -94,7 +97,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
 
   await app.register(errorHandlerPlugin);
   await app.register(textGuardPlugin);
-  await app.register(securityHeadersPlugin, SECURITY_HEADERS);
+  await app.register(securityHeadersPlugin, { helmet: SECURITY_HEADERS, apiPrefix: `${API_PREFIX}/` });
   await app.register(contextPlugin, deps);
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. login and forgot-password), not to every request.
@@ -131,7 +134,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
     await api.register(claimStatusRoutes, { prefix: '/claims' });
     await api.register(codecRoutes, { prefix: '/codec' });
     await api.register(needsAttentionRoutes, { prefix: '/admin/needs-attention' });
-  }, { prefix: '/api/v1' });
+  }, { prefix: API_PREFIX });
 
   if (options.relay !== false) {
     let relay: WebhookRelay | null = null;

@@ -174,7 +174,7 @@ try {
   const samePage = (await appPage.text()) === (await barePage.text()) && etag === barePage.headers.get('etag');
 
   await pair('GET /api/v1/health/live', 'Fastify hello', { url: `${app.url}/api/v1/health/live` }, { url: `${bare.url}/hello` });
-  await pair('same', 'Fastify hello + same headers and request line', { url: `${app.url}/api/v1/health/live` }, { url: `${obliged.url}/hello` });
+  await pair('same', 'Fastify hello + same headers and request line', { url: `${app.url}/api/v1/health/live` }, { url: `${obliged.url}/api/v1/hello` });
   await pair('GET /sites/plumber-joe (cached)', 'Fastify hello', { url: `${app.url}/sites/plumber-joe` }, { url: `${bare.url}/hello` });
   await pair('same', 'Fastify hello + same headers and request line', { url: `${app.url}/sites/plumber-joe` }, { url: `${obliged.url}/hello` });
   await pair('GET /sites/plumber-joe', 'Fastify + pg, same SQL and HTML', { url: `${app.url}/sites/plumber-joe` }, { url: `${bare.url}/sites/plumber-joe` });

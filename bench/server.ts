@@ -10,7 +10,7 @@ import Fastify from 'fastify';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 import pino from 'pino';
-import { buildApp } from '../api/app.js';
+import { API_PREFIX, buildApp } from '../api/app.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from '../api/plugins/security-headers.js';
 import { BatchedStdout, OneLinePerRequest } from '../api/request-log.js';
 import { renderSitePage } from '../api/views/site-page.js';
@@ -91,18 +91,25 @@ async function startBare(): Promise<number> {
 }
 
 /**
- * Fastify hello carrying what every answer of the app must carry: the same security headers, an `x-request-id` and
- * the same request line on the same batched stdout. Against it, the app's cost over a route that must do that much.
+ * Fastify hello carrying what every answer of the app must carry: the same security headers (the API set under
+ * `/api/v1/hello`, the document set on `/hello`), an `x-request-id` and the same request line on the same batched
+ * stdout. Against it, the app's cost over a route that must do that much.
  */
 async function startObliged(): Promise<number> {
   const stdout = new BatchedStdout();
-  const app = Fastify({ loggerInstance: pino({ level: 'info' }, stdout), logController: new OneLinePerRequest(pino({ level: 'info' }, stdout)), genReqId: () => randomUUID() });
-  await app.register(securityHeadersPlugin, SECURITY_HEADERS);
+  const app = Fastify({
+    loggerInstance: pino({ level: 'info' }, stdout),
+    logController: new OneLinePerRequest(pino({ level: 'info' }, stdout)),
+    childLoggerFactory: (parent) => parent,
+    genReqId: () => randomUUID(),
+  });
+  await app.register(securityHeadersPlugin, { helmet: SECURITY_HEADERS, apiPrefix: `${API_PREFIX}/` });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     done();
   });
   app.get('/hello', async () => ({ hello: 'world' }));
+  app.get(`${API_PREFIX}/hello`, async () => ({ hello: 'world' }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   return (app.server.address() as { port: number }).port;
 }

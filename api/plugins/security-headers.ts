@@ -16,7 +16,11 @@ export function securityHeaders(options: HelmetOptions): Record<string, string> 
   return headers;
 }
 
-/** The platform's headers: CSP for its pages and console, no framing, strict referrer, same-site resources. */
+/**
+ * The platform's headers for documents: CSP for its pages and console, no framing, strict referrer, same-site
+ * resources. Helmet's two headers for browsers no longer supported are left out: `X-Download-Options` (Internet
+ * Explorer 8) and `X-XSS-Protection` (which only turned off the XSS auditors that current browsers no longer have).
+ */
 export const SECURITY_HEADERS: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
@@ -38,17 +42,32 @@ export const SECURITY_HEADERS: HelmetOptions = {
   referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   // The codec endpoint answers the Temporal Web UI, another origin.
   crossOriginResourcePolicy: { policy: 'same-site' },
+  xDownloadOptions: false,
+  xXssProtection: false,
 };
 
 /**
- * Helmet's security headers (CSP, HSTS, frame and referrer policies, …) on every response. `@fastify/helmet` builds
- * helmet's middleware and parses the CSP again for each request; the headers are the same every time, so they are
- * computed at start-up and copied onto each reply.
+ * The headers of an API answer (JSON, never rendered as a page), from the document set: OWASP's REST security set —
+ * a CSP that allows nothing and no framing, HTTPS only, no sniffing — and the same-site resource policy. The
+ * document-only headers (script and style sources, referrer, opener and agent-cluster policies, DNS prefetch) mean
+ * nothing on a JSON answer, and each header costs every request.
  */
-export const securityHeadersPlugin = fp<HelmetOptions>(async (app, options) => {
-  const headers = securityHeaders(options);
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+export function apiHeaders(document: Record<string, string>): Record<string, string> {
+  const keep = ['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'cross-origin-resource-policy'];
+  return { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", ...Object.fromEntries(keep.map((name) => [name, document[name]!])) };
+}
+
+/**
+ * Security headers on every response: the API set on answers under `apiPrefix`, helmet's document set (CSP, HSTS,
+ * frame and referrer policies, …) on everything else — pages, the portal, the API docs, assets. `@fastify/helmet`
+ * builds helmet's middleware and parses the CSP again for each request; the headers are the same every time, so
+ * they are computed at start-up and copied onto each reply.
+ */
+export const securityHeadersPlugin = fp<{ helmet: HelmetOptions; apiPrefix: string }>(async (app, { helmet: options, apiPrefix }) => {
+  const documents = securityHeaders(options);
+  const api = apiHeaders(documents);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.url.startsWith(apiPrefix) ? api : documents);
     done();
   });
 }, { name: 'security-headers' });
