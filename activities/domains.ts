@@ -114,6 +114,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
           recordName: verificationRecordName(record.domain), token: record.token,
           target: `CNAME ${hosting.cnameTarget}${hosting.aRecords.length ? ` or A ${hosting.aRecords.join(', ')}` : ''}`,
           domainUrl: domainPageUrl(deps.config, input.siteId),
+          waitedMinutes: Math.max(1, Math.round(deps.config.domains.verifyTimeoutMs / 60_000)),
         },
       };
     },
@@ -135,6 +136,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
           model: {
             name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
             siteUrl: siteUrl(deps.config, record.site.slug), domainUrl: domainPageUrl(deps.config, input.siteId),
+            waitedMinutes: Math.max(1, Math.round(deps.config.domains.lapseAfterMs / 60_000)),
           },
         };
       });

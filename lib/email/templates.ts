@@ -34,6 +34,8 @@ export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 const Text = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' });
 const Link = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
 const Message = Type.String({ minLength: 1, maxLength: 2000 });
+/** How long the platform waited before acting (a configured duration); absent in requests recorded before it was sent. */
+const Waited = Type.Optional(Type.Integer({ minimum: 1 }));
 const When = Type.Union([Type.String({ format: 'date-time' }), Type.String({ format: 'date' })]);
 
 function model<P extends TProperties>(properties: P): TObject<P> {
@@ -52,8 +54,8 @@ export const EmailModelSchemas = {
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
   ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
   domain_verified: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link, domainUrl: Link }),
-  domain_failed: model({ name: Text, siteTitle: Text, domain: Text, found: Type.String({ minLength: 1, maxLength: 600, pattern: '^[^\\r\\n]+$' }), recordName: Text, token: Text, target: Text, domainUrl: Link }),
-  domain_lapsed: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link, domainUrl: Link }),
+  domain_failed: model({ name: Text, siteTitle: Text, domain: Text, found: Type.String({ minLength: 1, maxLength: 600, pattern: '^[^\\r\\n]+$' }), recordName: Text, token: Text, target: Text, domainUrl: Link, waitedMinutes: Waited }),
+  domain_lapsed: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link, domainUrl: Link, waitedMinutes: Waited }),
   booking_received: model({ siteTitle: Text, recipient: Text, visitorName: Text, contact: Text, preferredTime: Text, message: Message, manageUrl: Link }),
   booking_confirmation: model({ name: Text, siteTitle: Text, businessName: Text, siteUrl: Link }),
   edit_preview_ready: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, requestUrl: Link, expiresAt: When }),
@@ -141,11 +143,17 @@ interface EmailContent {
 
 const DATE_FORMAT = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 
+/** The wait an email names; requests recorded before the wait was sent along ran with the default of three days. */
+function formatWaited(minutes: number | undefined): string {
+  return minutes === undefined ? 'three days' : formatMinutes(minutes);
+}
+
 function formatDate(iso: string): string {
   return DATE_FORMAT.format(new Date(iso));
 }
 
 function formatMinutes(minutes: number): string {
+  if (minutes % 1440 === 0) return minutes === 1440 ? '1 day' : `${minutes / 1440} days`;
   if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
@@ -256,7 +264,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     preheader: 'The DNS records we asked for were not found in time.',
     heading: 'Your domain could not be verified',
     paragraphs: [
-      `Hi ${m.name}, for three days we looked for the DNS records that connect ${m.domain} to ${m.siteTitle} and did not find them all.`,
+      `Hi ${m.name}, for ${formatWaited(m.waitedMinutes)} we looked for the DNS records that connect ${m.domain} to ${m.siteTitle} and did not find them all.`,
       `What we found: ${m.found}.`,
       'Create the records below at your domain provider, then connect the domain again from your dashboard.',
     ],
@@ -265,10 +273,10 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
   }),
   domain_lapsed: (m) => ({
     subject: `${m.domain} no longer shows ${m.siteTitle}`,
-    preheader: 'Its DNS records have been missing for three days.',
+    preheader: `Its DNS records have been missing for ${formatWaited(m.waitedMinutes)}.`,
     heading: 'Your domain was disconnected',
     paragraphs: [
-      `Hi ${m.name}, the DNS records that connect ${m.domain} to ${m.siteTitle} have been missing for three days, so we stopped serving your website there.`,
+      `Hi ${m.name}, the DNS records that connect ${m.domain} to ${m.siteTitle} have been missing for ${formatWaited(m.waitedMinutes)}, so we stopped serving your website there.`,
       'Your website is still online at the address below. Restore the records and connect the domain again from your dashboard to use it once more.',
     ],
     details: [['Website', m.siteTitle], ['Address', m.siteUrl]],

@@ -109,6 +109,15 @@ describe('renderEmail', () => {
     expect(textBody).toContain('expires in 2 hours');
   });
 
+  it('names the configured wait in the domain emails, and three days in requests recorded before the wait was sent', () => {
+    const lapsed = { name: 'Ana', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', siteUrl: 'https://sites.webmagic.test/plomeria-ana', domainUrl: 'https://app.webmagic.test/account/domain' };
+    expect(renderEmail('domain_lapsed', { ...lapsed, waitedMinutes: 2880 }).textBody).toContain('missing for 2 days, so we stopped');
+    expect(renderEmail('domain_lapsed', { ...lapsed, waitedMinutes: 90 }).textBody).toContain('missing for 90 minutes, so we stopped');
+    expect(renderEmail('domain_lapsed', lapsed).textBody).toContain('missing for three days, so we stopped');
+    const failed = samples.find((sample): sample is Extract<EmailRequest, { template: 'domain_failed' }> => sample.template === 'domain_failed')!;
+    expect(renderEmail('domain_failed', { ...failed.model, waitedMinutes: 4320 }).textBody).toContain('for 3 days we looked for the DNS records');
+  });
+
   it('refuses a model that does not match the template', () => {
     const call = () =>
       renderEmail('site_suspended', { name: 'Ana', siteTitle: 'Site', reactivateUrl: 'javascript:alert(1)' });
