@@ -20,6 +20,13 @@ afterAll(() => close());
 const DOCUMENT_CSP = "default-src 'self';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';img-src 'self' data: https:;font-src 'self' data:;connect-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'self';object-src 'none'";
 // Headers for browsers no longer supported (Internet Explorer 8's download option, the retired XSS auditors) are sent nowhere.
 const NOWHERE = ['x-download-options', 'x-xss-protection'];
+// On every answer, API or document.
+const EVERYWHERE = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-site',
+};
 
 it('puts the API set of security headers on every API answer: JSON, a 404 and a refused request', async () => {
   const answers = await Promise.all([
@@ -29,13 +36,7 @@ it('puts the API set of security headers on every API answer: JSON, a 404 and a 
   ]);
   expect(answers.map((res) => res.statusCode)).toEqual([200, 404, 400]);
   for (const res of answers) {
-    expect(res.headers).toMatchObject({
-      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-      'strict-transport-security': 'max-age=31536000; includeSubDomains',
-      'x-frame-options': 'DENY',
-      'x-content-type-options': 'nosniff',
-      'cross-origin-resource-policy': 'same-site',
-    });
+    expect(res.headers).toMatchObject({ ...EVERYWHERE, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" });
     // Document-only headers mean nothing on JSON.
     for (const name of ['referrer-policy', 'cross-origin-opener-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', ...NOWHERE]) {
       expect(res.headers[name], name).toBeUndefined();
@@ -51,15 +52,12 @@ it('puts the document set on pages, the portal (with its own stricter CSP), the 
   ]);
   expect(answers.map((res) => res.statusCode)).toEqual([200, 200, 404]);
   // The portal's pages carry link tokens: their own stricter CSP and no referrer.
-  const portalPage = answers[0]!;
+  const portalPage = answers[0];
   expect(portalPage.headers).toMatchObject({ 'referrer-policy': 'no-referrer' });
   expect(portalPage.headers['content-security-policy']).toContain("base-uri 'none'");
   for (const res of answers) {
     expect(res.headers).toMatchObject({
-      'strict-transport-security': 'max-age=31536000; includeSubDomains',
-      'x-frame-options': 'DENY',
-      'x-content-type-options': 'nosniff',
-      'cross-origin-resource-policy': 'same-site',
+      ...EVERYWHERE,
       'cross-origin-opener-policy': 'same-origin',
       'origin-agent-cluster': '?1',
       'x-dns-prefetch-control': 'off',
@@ -69,5 +67,5 @@ it('puts the document set on pages, the portal (with its own stricter CSP), the 
     if (res === portalPage) continue;
     expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
   }
-  expect(answers[2]!.headers['content-security-policy']).toBe(DOCUMENT_CSP);
+  expect(answers[2].headers['content-security-policy']).toBe(DOCUMENT_CSP);
 });
