@@ -5,7 +5,8 @@ import { seedOperator } from '../../db/seed-operators.js';
 import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { accessTokenFor, buySite, eventually, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { accessTokenFor, buySite, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 let stack: TestStack;
 const OPERATOR = { email: 'ops@webmagic.test', name: 'Olivia Ops', password: 'Operator-pass-2026', role: 'agent' as const };

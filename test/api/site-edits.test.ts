@@ -5,7 +5,7 @@ import { seedDemoSites } from '../../db/seed.js';
 import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { eventually } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 let stack: TestStack;
 const ADMIN = { authorization: 'Bearer dev-admin-token' };

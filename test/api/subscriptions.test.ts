@@ -7,7 +7,8 @@ import { pressCheckoutButton } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { accessTokenFor, activateSubscription, billingRows, buySite, eventually, stopSubscriptionWorkflows, subscriptionCall } from '../helpers/subscriptions.js';
+import { accessTokenFor, activateSubscription, billingRows, buySite, stopSubscriptionWorkflows, subscriptionCall } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 let stack: TestStack;
 

@@ -14,7 +14,7 @@ import { pressCheckoutButton, purchase } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { eventually } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 // Chaos run (npm run chaos): N purchases through the HTTP API while the worker process is SIGKILLed at random and
 // the Temporal server is restarted once; every webhook is delivered 3 times, held and sent shuffled; two claimants

@@ -10,7 +10,8 @@ import { walkEmailLinks } from '../helpers/email-links.js';
 import { resetDatabase } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { accessTokenFor, buySite, eventually, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { accessTokenFor, buySite, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 let stack: TestStack;
 let dns: LocalDnsServer;

@@ -8,7 +8,8 @@ import { emailLinks, walkEmailLinks } from '../helpers/email-links.js';
 import { resetDatabase } from '../helpers/env.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { accessTokenFor, activateSubscription, buySite, eventually, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { accessTokenFor, activateSubscription, buySite, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 let stack: TestStack;
 let browser: Browser;

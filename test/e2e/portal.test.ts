@@ -11,7 +11,8 @@ import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { accessTokenFor, activateSubscription, eventually, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { accessTokenFor, activateSubscription, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 let stack: TestStack;
 let browser: Browser;

@@ -5,6 +5,7 @@ import { startSession } from '../../api/auth/sessions.js';
 import { CustomerUser, Site, Subscription } from '../../db/entities/index.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { claimResult, openCheckout, pressCheckoutButton, siteIdOf } from './claims.js';
+import { eventually } from './eventually.js';
 import type { TestStack } from './stack.js';
 
 /** Buys a seeded preview site the real way (claim checkout, pay, webhook) and returns its id. */
@@ -35,17 +36,6 @@ export function subscriptionCall(stack: TestStack, token: string | null, method:
     headers: token ? { authorization: `Bearer ${token}` } : {},
     ...(body === undefined ? {} : { payload: body }),
   });
-}
-
-/** Polls until `read` answers something `check` accepts; fails the test after `timeoutMs`. */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** The stored subscription and site rows of a site. */

@@ -8,7 +8,7 @@ import { claimResult, openCheckout, pressCheckoutButton, purchase, siteIdOf } fr
 import { resetDatabase } from '../helpers/env.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { recordHistory } from '../helpers/record-history.js';
-import { eventually } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 
 let stack: TestStack;
 const ana = { email: 'ana@example.com', name: 'Ana Owner' };

@@ -8,6 +8,7 @@ import type { FakePostmark } from '../../lib/postmark/fake.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { approveEditUpdate, rejectEditUpdate, siteEditStateQuery, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
 import { startTimeSkippingWorker, type Activities, type TimeSkippingWorker } from '../helpers/worker.js';
+import { eventually } from '../helpers/eventually.js';
 
 const DAY = 24 * 3_600_000;
 let env: TestWorkflowEnvironment;
@@ -68,14 +69,8 @@ async function startEdit(siteId: string, text: string) {
   return { id: request.id, handle };
 }
 
-async function until(handle: { query: (q: typeof siteEditStateQuery) => Promise<SiteEditState> }, check: (s: SiteEditState) => boolean): Promise<SiteEditState> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const state = await handle.query(siteEditStateQuery);
-    if (check(state)) return state;
-    if (Date.now() > deadline) throw new Error(`edit never reached the expected state; last: ${JSON.stringify(state)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function until(handle: { query: (q: typeof siteEditStateQuery) => Promise<SiteEditState> }, check: (s: SiteEditState) => boolean): Promise<SiteEditState> {
+  return eventually(() => handle.query(siteEditStateQuery), check);
 }
 
 const live = async (siteId: string) => (await orm.em.fork().findOneOrFail(Site, siteId, { populate: ['currentVersion'] })).currentVersion!;

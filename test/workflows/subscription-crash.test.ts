@@ -5,7 +5,8 @@ import { workflowIds } from '../../workflows/ids.js';
 import { resetDatabase } from '../helpers/env.js';
 import { decodePayloads } from '../helpers/history.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { accessTokenFor, activateSubscription, billingRows, buySite, eventually, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { accessTokenFor, activateSubscription, billingRows, buySite, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
+import { eventually } from '../helpers/eventually.js';
 import type { Activities } from '../helpers/worker.js';
 
 const GRACE_MS = 4_000;

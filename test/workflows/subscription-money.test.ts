@@ -8,6 +8,7 @@ import { DAY, FakeBilling, HOUR, SETTINGS } from '../helpers/fake-billing.js';
 import { recordHistory } from '../helpers/record-history.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
 import { waitUntilIdle } from '../helpers/idle-run.js';
+import { eventually } from '../helpers/eventually.js';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -30,19 +31,14 @@ afterAll(async () => {
 
 const handle = (siteId: string) => env.client.workflow.getHandle(workflowIds.subscription(siteId));
 const now = () => env.currentTimeMs();
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const idle = (siteId: string) => waitUntilIdle(handle(siteId));
 
-async function until(siteId: string, check: (v: SubscriptionView) => boolean): Promise<SubscriptionView> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+function until(siteId: string, check: (v: SubscriptionView) => boolean): Promise<SubscriptionView> {
+  return eventually(async () => {
     await idle(siteId);
-    const current = await handle(siteId).query(subscriptionStatusQuery);
-    if (check(current)) return current;
-    if (Date.now() > deadline) throw new Error(`subscription never reached the expected state; last: ${JSON.stringify(current)}`);
-    await pause(20);
-  }
+    return handle(siteId).query(subscriptionStatusQuery);
+  }, check);
 }
 
 async function skipTo(at: number) {

@@ -18,6 +18,7 @@ import { recordHistory } from '../helpers/record-history.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
 import { DAY, FakeBilling, HOUR, SETTINGS } from '../helpers/fake-billing.js';
 import { waitUntilIdle } from '../helpers/idle-run.js';
+import { eventually } from '../helpers/eventually.js';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -55,19 +56,12 @@ const view = async (siteId: string) => {
 };
 const now = () => env.currentTimeMs();
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const idle = (siteId: string) => waitUntilIdle(handle(siteId));
 
 /** Polls the status query (on an idle run) until it satisfies the check; activities run in real time between skips. */
-async function until(siteId: string, check: (v: SubscriptionView) => boolean): Promise<SubscriptionView> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const current = await view(siteId);
-    if (check(current)) return current;
-    if (Date.now() > deadline) throw new Error(`subscription never reached the expected state; last: ${JSON.stringify(current)}`);
-    await pause(20);
-  }
+function until(siteId: string, check: (v: SubscriptionView) => boolean): Promise<SubscriptionView> {
+  return eventually(() => view(siteId), check);
 }
 
 /** A provider payment event for the site's subscription, delivered as the webhook would (signal-with-start). */

@@ -17,6 +17,7 @@ import {
   type TicketState,
 } from '../../workflows/support-ticket.js';
 import { startTimeSkippingWorker, type Activities, type TimeSkippingWorker } from '../helpers/worker.js';
+import { eventually } from '../helpers/eventually.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -75,14 +76,8 @@ async function startTicket(subject: string, description: string, confidenceThres
 }
 
 /** Waits (in real time: activities run between skips) until the ticket's state satisfies the check. */
-async function until(handle: { query: (q: typeof ticketStateQuery) => Promise<TicketState> }, check: (s: TicketState) => boolean): Promise<TicketState> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const state = await handle.query(ticketStateQuery);
-    if (check(state)) return state;
-    if (Date.now() > deadline) throw new Error(`ticket never reached the expected state; last: ${JSON.stringify(state)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+function until(handle: { query: (q: typeof ticketStateQuery) => Promise<TicketState> }, check: (s: TicketState) => boolean): Promise<TicketState> {
+  return eventually(() => handle.query(ticketStateQuery), check);
 }
 
 const row = (id: string) => orm.em.fork().findOneOrFail(SupportTicket, id);

@@ -17,7 +17,7 @@ import {
   useCustomerApi,
   type Session,
 } from './support.js';
-import { eventually } from '../../helpers/subscriptions.js';
+import { eventually } from '../../helpers/eventually.js';
 
 const ctx = useCustomerApi();
 const NEW_PASSWORD = 'Fresh-start-2024';
