@@ -10,7 +10,7 @@
  * Usage (creates and drops its own database on the machine's PostgreSQL):
  *   npx tsx bench/collect.ts [beacons=3000] [concurrency=8] [events=10000000] [sites=50]
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../api/app.js';
@@ -23,22 +23,15 @@ import { createTemporalClient } from '../lib/temporal.js';
 import { addBareInsertRoute } from './bare-insert.js';
 import { drive } from './drive.js';
 import { ms, percentile } from './stats.js';
+import { createThrowawayDatabase } from '../dev/throwaway-database.js';
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const [beacons, concurrency, events, siteCount] = [3000, 8, 10_000_000, 50].map((d, i) => Number(process.argv[i + 2] ?? d)) as [number, number, number, number];
 if (![beacons, concurrency, events, siteCount].every((n) => Number.isInteger(n) && n > 0)) throw new Error('usage: collect.ts [beacons] [concurrency] [events] [sites]');
 
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-const dbName = `webmagic_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${dbName}`);
-const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+const database = await createThrowawayDatabase('webmagic_bench');
+const databaseUrl = database.url;
 // Collection never calls Temporal; the client connects lazily and is never used.
 const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: '127.0.0.1:1', ANALYTICS_FLUSH_INTERVAL: '200ms', ANALYTICS_FLUSH_BATCH: '500' });
 const orm = await openOrm(config.database);
@@ -125,5 +118,5 @@ try {
   await pool.end();
   await temporal.connection.close().catch(() => undefined);
   await orm.close();
-  await admin(`drop database if exists ${dbName} with (force)`);
+  await database.drop();
 }

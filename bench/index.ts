@@ -12,7 +12,7 @@
  *   BENCH_CLAIMS=60 (claims per side), BENCH_IDLE_SUBSCRIPTIONS=10000 (cached subscription workflows)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +20,11 @@ import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import autocannon, { type Options, type Request } from 'autocannon';
-import pg from 'pg';
 import { CustomerSiteOwnership, CustomerUser, Site } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
 import { seedDemoSites } from '../db/seed.js';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
+import { createThrowawayDatabase } from '../dev/throwaway-database.js';
 import { hashPassword } from '../lib/auth/passwords.js';
 import { loadConfig } from '../lib/config.js';
 import { startFakePostmark } from '../lib/postmark/fake.js';
@@ -41,7 +41,6 @@ import { cloneSites } from './seed-sites.js';
 import { percentile } from './stats.js';
 import { measureWorkerMemory, SETTLE_LIMIT_MS } from './worker-memory.js';
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const args: Record<string, string> = Object.fromEntries(process.argv.slice(2).flatMap((arg) => {
   const match = /^--([\w-]+)=(.*)$/.exec(arg);
   return match ? [[match[1]!, match[2]!]] : [];
@@ -58,12 +57,6 @@ const EMAIL = 'bench-owner@webmagic.invalid';
 const BENCH_PASSWORD = 'Bench-password-2024';
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 const cores = availableParallelism();
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 
 /** Starts a bench server in its own process, pinned to the last core when there are two or more. */
 async function startServer(kind: 'app' | 'bare' | 'obliged', env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
@@ -118,9 +111,8 @@ function printTable(extra: string[]): void {
   console.log([...lines, '', ...extra].join('\n'));
 }
 
-const dbName = `webmagic_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${dbName}`);
-const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+const database = await createThrowawayDatabase('webmagic_bench');
+const databaseUrl = database.url;
 // Before the dev server (which instantiates the runtime): the workers below log warnings only.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const temporal = await TestWorkflowEnvironment.createLocal({
@@ -295,5 +287,5 @@ try {
   rmSync(bundlePath, { force: true });
   await orm.close();
   await temporal.teardown();
-  await admin(`drop database if exists ${dbName} with (force)`);
+  await database.drop();
 }

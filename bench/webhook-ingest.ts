@@ -7,7 +7,7 @@
  * Usage (creates and drops its own database on the machine's PostgreSQL and starts its own Temporal dev server):
  *   npx tsx bench/webhook-ingest.ts [events=1000] [concurrency=8]
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -16,6 +16,7 @@ import { openOrm } from '../db/orm.js';
 import { seedDemoSites } from '../db/seed.js';
 import { Site } from '../db/entities/index.js';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
+import { createThrowawayDatabase } from '../dev/throwaway-database.js';
 import { loadConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal.js';
 import { signWebhook } from '../lib/recurrente/signature.js';
@@ -24,20 +25,12 @@ import { addBareInsertRoute, WEBHOOK_INBOX_BASELINE } from './bare-insert.js';
 import { drive } from './drive.js';
 import { ms } from './stats.js';
 
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const events = Number(process.argv[2] ?? 1000);
 const concurrency = Number(process.argv[3] ?? 8);
 if (!Number.isInteger(events) || events < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new Error('usage: webhook-ingest.ts [events] [concurrency]');
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-const dbName = `webmagic_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database ${dbName}`);
-const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+const database = await createThrowawayDatabase('webmagic_bench');
+const databaseUrl = database.url;
 const temporalServer = await TestWorkflowEnvironment.createLocal({
   server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
 });
@@ -88,5 +81,5 @@ try {
   await temporal.connection.close();
   await orm.close();
   await temporalServer.teardown();
-  await admin(`drop database if exists ${dbName} with (force)`);
+  await database.drop();
 }

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
+import { createThrowawayDatabase } from '../dev/throwaway-database.js';
 import { openOrm } from '../db/orm.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
@@ -19,24 +18,10 @@ declare module 'vitest' {
   }
 }
 
-/** The PostgreSQL server tests create their throw-away database on (the machine's own by default). */
-const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Creates a fresh migrated database, one shared Temporal dev server and the workflow bundle; removes them afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dbName = `webmagic_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`create database ${dbName}`));
-  const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${dbName}` }).toString();
+  const database = await createThrowawayDatabase('webmagic_test');
+  const databaseUrl = database.url;
   const orm = await openOrm({ url: databaseUrl, poolMax: 2, connectTimeoutMs: 5000, embedded: false });
   await orm.migrator.up();
   await orm.close();
@@ -58,6 +43,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     await env.teardown();
     rmSync(bundleDir, { recursive: true, force: true });
-    await admin((c) => c.query(`drop database if exists ${dbName} with (force)`));
+    await database.drop();
   };
 }

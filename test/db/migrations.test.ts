@@ -1,20 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../../db/orm.js';
 import { migrationsList } from '../../db/migrations/index.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../../dev/throwaway-database.js';
 
-const adminUrl = inject('databaseUrl');
-const name = `webmagic_migrations_${randomBytes(4).toString('hex')}`;
+let database: ThrowawayDatabase;
 let orm: MikroORM;
-
-async function onAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 
 async function tables(): Promise<string[]> {
   const rows = await orm.em.getConnection().execute<{ tablename: string }[]>(`select tablename from pg_tables where schemaname = 'public' order by 1`);
@@ -22,14 +14,13 @@ async function tables(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await onAdmin(`create database ${name}`);
-  const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
-  orm = await openOrm({ url, poolMax: 2, connectTimeoutMs: 5000, embedded: false });
+  database = await createThrowawayDatabase('webmagic_migrations', inject('databaseUrl'));
+  orm = await openOrm({ url: database.url, poolMax: 2, connectTimeoutMs: 5000, embedded: false });
 });
 
 afterAll(async () => {
   await orm.close();
-  await onAdmin(`drop database if exists ${name} with (force)`);
+  await database.drop();
 });
 
 describe('migrations', () => {

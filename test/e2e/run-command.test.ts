@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../../dev/throwaway-database.js';
 import { loadConfig } from '../../lib/config.js';
 import { encryptedDataConverter } from '../../lib/temporal/codec.js';
 import { workflowIds } from '../../workflows/ids.js';
@@ -17,17 +17,10 @@ import { freePort } from '../helpers/ports.js';
 const dataConverter = encryptedDataConverter(loadConfig({}).temporal.codecKeys);
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const dbName = `webmagic_e2e_${randomBytes(4).toString('hex')}`;
-const adminUrl = inject('databaseUrl');
+let database: ThrowawayDatabase;
 const dataDir = mkdtempSync(join(tmpdir(), 'webmagic-run-'));
 let env: Record<string, string>;
 let base: string;
-
-async function onAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 
 /** Starts the run command and resolves once it prints that everything is up. */
 async function startPlatform(): Promise<{ child: ChildProcess; output: () => string }> {
@@ -57,7 +50,7 @@ async function stopPlatform(child: ChildProcess): Promise<number | null> {
 }
 
 beforeAll(async () => {
-  await onAdmin(`create database ${dbName}`);
+  database = await createThrowawayDatabase('webmagic_e2e', inject('databaseUrl'));
   const [port, temporalPort, uiPort, recurrentePort, postmarkPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   base = `http://127.0.0.1:${port}`;
   env = {
@@ -65,7 +58,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'warn',
     PORT: String(port),
     PUBLIC_BASE_URL: base,
-    DATABASE_URL: Object.assign(new URL(adminUrl), { pathname: `/${dbName}` }).toString(),
+    DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     TEMPORAL_UI_PORT: String(uiPort),
     RECURRENTE_API_URL: `http://127.0.0.1:${recurrentePort}/api`,
@@ -76,7 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
-  await onAdmin(`drop database if exists ${dbName} with (force)`);
+  await database.drop();
 });
 
 describe('the run command', () => {
