@@ -7,6 +7,7 @@ import { EncryptionCodec } from '../../lib/temporal/codec.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { claimResult, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
+import { callApi } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -20,14 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => callApi<T>(stack, method, path, { body, headers });
 
 async function newestMail(to: string, tag: string): Promise<string> {
   let body = '';

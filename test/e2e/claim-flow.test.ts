@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
 import { resetDatabase } from '../helpers/env.js';
+import { callApi, readMail as readStackMail } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -14,27 +15,8 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 /** Every request goes over real HTTP to the listening API, as a browser or app would send it. */
-async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
-
-/** Reads the newest mail of a template to an address through Postmark's message-retrieval API, as a developer would. */
-async function readMail(to: string, tag: string): Promise<{ TextBody: string }> {
-  const headers = { 'X-Postmark-Server-Token': stack.config.postmark.serverToken, accept: 'application/json' };
-  const base = `http://${stack.postmark.host}`;
-  let id: string | undefined;
-  await expect.poll(async () => {
-    const list = (await (await fetch(`${base}/messages/outbound?count=50&offset=0&recipient=${encodeURIComponent(to)}&tag=${tag}`, { headers })).json()) as { Messages: { MessageID: string }[] };
-    id = list.Messages[0]?.MessageID;
-    return id;
-  }, { timeout: 15_000 }).toBeTruthy();
-  return (await (await fetch(`${base}/messages/outbound/${id}/details`, { headers })).json()) as { TextBody: string };
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, body?: unknown, token?: string) => callApi<T>(stack, method, path, { body, token });
+const readMail = (to: string, tag: string) => readStackMail(stack, to, tag);
 
 /** Buys a preview on the hosted checkout page the way the customer does: claim, open the page, press Pay. */
 async function buy(slug: string, email: string, name: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
 import { resetDatabase } from '../helpers/env.js';
+import { callApi, readMail as readStackMail } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { accessTokenFor, activateSubscription, buySite, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
 
@@ -17,27 +18,8 @@ afterAll(async () => {
 });
 
 /** Every request goes over real HTTP to the listening API. */
-async function call<T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${token}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
-
-/** The newest mail with a tag to an address, through Postmark's message-retrieval API. */
-async function readMail(to: string, tag: string): Promise<{ TextBody: string }> {
-  const headers = { 'X-Postmark-Server-Token': stack.config.postmark.serverToken, accept: 'application/json' };
-  const base = `http://${stack.postmark.host}`;
-  let id: string | undefined;
-  await expect.poll(async () => {
-    const list = (await (await fetch(`${base}/messages/outbound?count=50&offset=0&recipient=${encodeURIComponent(to)}&tag=${tag}`, { headers })).json()) as { Messages: { MessageID: string }[] };
-    id = list.Messages[0]?.MessageID;
-    return id;
-  }, { timeout: 20_000 }).toBeTruthy();
-  return (await (await fetch(`${base}/messages/outbound/${id}/details`, { headers })).json()) as { TextBody: string };
-}
+const call = <T = Record<string, unknown>>(method: string, path: string, token: string, body?: unknown) => callApi<T>(stack, method, path, { body, token });
+const readMail = (to: string, tag: string) => readStackMail(stack, to, tag);
 
 const hosted = async () => (await fetch(`${stack.baseUrl}/sites/plumber-joe`)).text();
 
