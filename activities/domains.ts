@@ -33,6 +33,9 @@ function describe(seen: DnsObservation | null, target: string): string {
   return text.length > 590 ? `${text.slice(0, 587)}...` : text;
 }
 
+/** A configured wait as the whole minutes an email names (at least one). */
+const wholeMinutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
+
 /** Custom-domain activities: DNS checks through the resolver, and the rows that decide what is served. */
 export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig; dns: DnsResolver }) {
   const { hosting } = deps.config;
@@ -114,7 +117,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
           recordName: verificationRecordName(record.domain), token: record.token,
           target: `CNAME ${hosting.cnameTarget}${hosting.aRecords.length ? ` or A ${hosting.aRecords.join(', ')}` : ''}`,
           domainUrl: domainPageUrl(deps.config, input.siteId),
-          waitedMinutes: Math.max(1, Math.round(deps.config.domains.verifyTimeoutMs / 60_000)),
+          waitedMinutes: wholeMinutes(deps.config.domains.verifyTimeoutMs),
         },
       };
     },
@@ -136,7 +139,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
           model: {
             name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
             siteUrl: siteUrl(deps.config, record.site.slug), domainUrl: domainPageUrl(deps.config, input.siteId),
-            waitedMinutes: Math.max(1, Math.round(deps.config.domains.lapseAfterMs / 60_000)),
+            waitedMinutes: wholeMinutes(deps.config.domains.lapseAfterMs),
           },
         };
       });

@@ -34,7 +34,7 @@ import { codecRoutes } from './routes/codec.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
-import { BatchedStdout, loggableUrl, OneLinePerRequest } from './request-log.js';
+import { BatchedStdout, echoRequestId, loggableUrl, OneLinePerRequest } from './request-log.js';
 import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { analyticsPlugin, analyticsScriptRoutes, collectRoutes } from './routes/collect.js';
@@ -90,10 +90,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
       done();
     });
   }
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
+  app.addHook('onRequest', echoRequestId);
 
   await app.register(errorHandlerPlugin);
   await app.register(textGuardPlugin);

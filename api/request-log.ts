@@ -1,4 +1,4 @@
-import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type HookHandlerDoneFunction } from 'fastify';
 import pino from 'pino';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
 
@@ -7,6 +7,12 @@ const REDACTED_QUERY = /([?&](?:token|preview)=)[^&#]*/gi;
 /** The request URL as logged: one-time tokens and preview keys in the query are replaced. */
 export function loggableUrl(url: string): string {
   return url.includes('?') ? url.replace(REDACTED_QUERY, '$1[redacted]') : url;
+}
+
+/** An `onRequest` hook: every answer names its request id, the `reqId` of its log line. */
+export function echoRequestId(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  reply.header('x-request-id', request.id);
+  done();
 }
 
 /**

@@ -31,13 +31,12 @@ if (![beacons, concurrency, events, siteCount].every((n) => Number.isInteger(n) 
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 const database = await createThrowawayDatabase('webmagic_bench');
-const databaseUrl = database.url;
 // Collection never calls Temporal; the client connects lazily and is never used.
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: '127.0.0.1:1', ANALYTICS_FLUSH_INTERVAL: '200ms', ANALYTICS_FLUSH_BATCH: '500' });
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, TEMPORAL_ADDRESS: '127.0.0.1:1', ANALYTICS_FLUSH_INTERVAL: '200ms', ANALYTICS_FLUSH_BATCH: '500' });
 const orm = await openOrm(config.database);
 const temporal = createTemporalClient(config.temporal);
 const bare = Fastify({ logger: false });
-const pool = new pg.Pool({ connectionString: databaseUrl, max: config.database.poolMax });
+const pool = new pg.Pool({ connectionString: database.url, max: config.database.poolMax });
 
 try {
   await orm.migrator.up();

@@ -112,7 +112,6 @@ function printTable(extra: string[]): void {
 }
 
 const database = await createThrowawayDatabase('webmagic_bench');
-const databaseUrl = database.url;
 // Before the dev server (which instantiates the runtime): the workers below log warnings only.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const temporal = await TestWorkflowEnvironment.createLocal({
@@ -132,7 +131,7 @@ const env: Record<string, string> = {
   POSTMARK_API_HOST: postmark.host,
   PURCHASE_MAX_OPEN_PER_IP: '1000000000',
   LOG_LEVEL: 'info',
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: database.url,
   TEMPORAL_ADDRESS: temporal.address,
   TEMPORAL_TASK_QUEUE: 'bench',
   PUBLIC_BASE_URL: 'http://webmagic.test',

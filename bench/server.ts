@@ -12,7 +12,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { API_PREFIX, buildApp } from '../api/app.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from '../api/plugins/security-headers.js';
-import { BatchedStdout, OneLinePerRequest } from '../api/request-log.js';
+import { BatchedStdout, echoRequestId, OneLinePerRequest } from '../api/request-log.js';
 import { renderSitePage } from '../api/views/site-page.js';
 import { openOrm } from '../db/orm.js';
 import type { SiteContent } from '../db/entities/site-version.entity.js';
@@ -104,10 +104,7 @@ async function startObliged(): Promise<number> {
     genReqId: () => randomUUID(),
   });
   await app.register(securityHeadersPlugin, { helmet: SECURITY_HEADERS, apiPrefix: `${API_PREFIX}/` });
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
+  app.addHook('onRequest', echoRequestId);
   app.get('/hello', async () => ({ hello: 'world' }));
   app.get(`${API_PREFIX}/hello`, async () => ({ hello: 'world' }));
   await app.listen({ host: '127.0.0.1', port: 0 });

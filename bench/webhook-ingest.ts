@@ -30,15 +30,14 @@ const concurrency = Number(process.argv[3] ?? 8);
 if (!Number.isInteger(events) || events < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new Error('usage: webhook-ingest.ts [events] [concurrency]');
 
 const database = await createThrowawayDatabase('webmagic_bench');
-const databaseUrl = database.url;
 const temporalServer = await TestWorkflowEnvironment.createLocal({
   server: { executable: { type: 'existing-path', path: temporalCliPath() }, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'error' } },
 });
-const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: 'bench' });
+const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalServer.address, TEMPORAL_TASK_QUEUE: 'bench' });
 const orm = await openOrm(config.database);
 const temporal = createTemporalClient(config.temporal);
 const bare = Fastify({ logger: false });
-const pool = new pg.Pool({ connectionString: databaseUrl, max: config.database.poolMax });
+const pool = new pg.Pool({ connectionString: database.url, max: config.database.poolMax });
 
 try {
   await orm.migrator.up();

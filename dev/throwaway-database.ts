@@ -5,7 +5,6 @@ import pg from 'pg';
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface ThrowawayDatabase {
-  name: string;
   url: string;
   /** Drops the database, closing the connections still open to it. */
   drop(): Promise<void>;
@@ -22,7 +21,6 @@ export async function createThrowawayDatabase(prefix: string, serverUrl = ADMIN_
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   await onServer(serverUrl, `create database ${name}`);
   return {
-    name,
     url: Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString(),
     drop: () => onServer(serverUrl, `drop database if exists ${name} with (force)`),
   };

@@ -21,8 +21,7 @@ declare module 'vitest' {
 /** Creates a fresh migrated database, one shared Temporal dev server and the workflow bundle; removes them afterwards. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const database = await createThrowawayDatabase('webmagic_test');
-  const databaseUrl = database.url;
-  const orm = await openOrm({ url: databaseUrl, poolMax: 2, connectTimeoutMs: 5000, embedded: false });
+  const orm = await openOrm({ url: database.url, poolMax: 2, connectTimeoutMs: 5000, embedded: false });
   await orm.migrator.up();
   await orm.close();
 
@@ -36,7 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const workflowBundlePath = join(bundleDir, 'workflows.js');
   writeFileSync(workflowBundlePath, bundle.code);
 
-  project.provide('databaseUrl', databaseUrl);
+  project.provide('databaseUrl', database.url);
   project.provide('temporalAddress', env.address);
   project.provide('workflowBundlePath', workflowBundlePath);
 

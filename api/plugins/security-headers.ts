@@ -52,7 +52,7 @@ export const SECURITY_HEADERS: HelmetOptions = {
  * document-only headers (script and style sources, referrer, opener and agent-cluster policies, DNS prefetch) mean
  * nothing on a JSON answer, and each header costs every request.
  */
-export function apiHeaders(document: Record<string, string>): Record<string, string> {
+function apiHeaders(document: Record<string, string>): Record<string, string> {
   const keep = ['strict-transport-security', 'x-content-type-options', 'x-frame-options', 'cross-origin-resource-policy'];
   return { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", ...Object.fromEntries(keep.map((name) => [name, document[name]!])) };
 }
