@@ -12,7 +12,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { ClaimOutcome, claimSiteWorkflow } from '../workflows/claim-site.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { claimBaselineWorkflow } from './claim-baseline-workflow.js';
 import { percentile } from './stats.js';
 

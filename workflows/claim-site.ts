@@ -25,7 +25,7 @@ import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
 import { customerEmailKey } from '../lib/search-key.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, OPERATOR_CASE_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from './activity-options.js';
-import { workflowIds } from './ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from './search-attributes.js';
 import { subscriptionWorkflow, type SubscriptionSettings } from './subscription.js';
 

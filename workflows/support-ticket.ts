@@ -6,7 +6,7 @@ import type { createTicketActivities, TicketUpdate } from '../activities/tickets
 import type { TicketStatus } from '../db/entities/support-ticket.entity.js';
 import { consoleTicketUrl, portalTicketUrl } from '../lib/urls.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS } from './activity-options.js';
-import { workflowIds } from './ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { BUSINESS_STATUS, SITE_SLUG, TICKET_CATEGORY } from './search-attributes.js';
 
 /** Start arguments: the ticket and the configured service levels. */

@@ -10,7 +10,7 @@ import {
   type ClaimCheckout,
   type Claimant,
 } from '../../workflows/claim-site.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
 import { subscriptionSettings } from './subscriptions.js';

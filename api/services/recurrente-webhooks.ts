@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Site, Subscription } from '../../db/entities/index.js';
 import type { RecurrenteEvent } from '../../lib/recurrente/events.js';
 import { claimSiteWorkflow, claimPaymentFailedSignal, claimPaymentSucceededSignal } from '../../workflows/claim-site.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import { providerCancelledSignal, subscriptionPaymentFailedSignal, subscriptionPaymentSucceededSignal, subscriptionWorkflow } from '../../workflows/subscription.js';
 import type { ApiDeps } from '../deps.js';

@@ -4,7 +4,7 @@ import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISubscription } from '../../db/entities/subscription.entity.js';
 import type { AppConfig } from '../../lib/config.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
 import {
   cancelSubscriptionUpdate,

@@ -4,7 +4,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { SupportTicket, TicketMessage } from '../../db/entities/index.js';
 import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import {
   agentRepliedSignal,
   closeTicketSignal,

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription } from '../../db/entities/index.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import type { ClaimOutcome, claimSiteWorkflow } from '../../workflows/claim-site.js';
 import type { TestStack } from './stack.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, OperatorCase, Payment, ProcessedPayment, Site } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { claimSiteWorkflow, claimStateQuery, claimPaymentSucceededSignal } from '../../workflows/claim-site.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { claimResult, openCheckout, pressCheckoutButton, purchase, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

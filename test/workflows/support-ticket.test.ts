@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerUser, EditRequest, EmailMessage, Site, SupportTicket, TicketMessage } from '../../db/entities/index.js';
 import type { FakePostmark } from '../../lib/postmark/fake.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import {
   agentRepliedSignal,
   closeTicketSignal,
