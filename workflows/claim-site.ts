@@ -7,7 +7,6 @@ import {
   defineSignal,
   defineUpdate,
   log,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -95,9 +94,6 @@ export const requestCheckoutUpdate = defineUpdate<ClaimCheckout, [Claimant]>('re
 export const claimPaymentSucceededSignal = defineSignal<[ClaimPayment]>('claimPaymentSucceeded');
 /** The provider declined a payment (from the webhook). */
 export const claimPaymentFailedSignal = defineSignal<[ClaimPaymentFailure]>('claimPaymentFailed');
-// The names before the rename; they serve workflows started before it.
-const legacyPaymentSucceededSignal = defineSignal<[ClaimPayment]>('paymentSucceeded');
-const legacyPaymentFailedSignal = defineSignal<[ClaimPaymentFailure]>('paymentFailed');
 /** Current state of the claim. */
 export const claimStateQuery = defineQuery<ClaimState>('claimState');
 
@@ -105,9 +101,6 @@ export const claimStateQuery = defineQuery<ClaimState>('claimState');
 export const CLAIM_FAILURES = { beingClaimed: 'site_being_claimed', notAvailable: 'site_not_available' } as const;
 
 const MAX_REMEMBERED_EVENTS = 100;
-
-/** Patch ids: runs recorded before these changes replay the old shape. */
-const PATCHES = { expiryTimerFirst: 'claim-expiry-timer-first', verifyPayment: 'verify-payment-with-provider', releaseHold: 'release-purchase-hold' } as const;
 
 const db = proxyActivities<ReturnType<typeof createClaimActivities>>(databaseActivityOptions());
 const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(PAYMENT_PROVIDER_ACTIVITY_OPTIONS);
@@ -132,12 +125,9 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   let idleExpired = false;
   // The claim's expiry timer is the first command of the first task, before anything that can fail, so a run whose
   // claimant never got an answer (worker died, API gave up) still ends on its own.
-  if (patched(PATCHES.expiryTimerFirst)) {
-    void sleep(input.checkoutExpiryMs).then(() => {
-      idleExpired = true;
-    });
-  }
-  const verify = patched(PATCHES.verifyPayment);
+  void sleep(input.checkoutExpiryMs).then(() => {
+    idleExpired = true;
+  });
 
   const setStatus = (status: ClaimStatus) => {
     state.status = status;
@@ -159,8 +149,6 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   };
   setHandler(claimPaymentSucceededSignal, onPaymentSucceeded);
   setHandler(claimPaymentFailedSignal, onPaymentFailed);
-  setHandler(legacyPaymentSucceededSignal, onPaymentSucceeded);
-  setHandler(legacyPaymentFailedSignal, onPaymentFailed);
   const assertClaimable = (requested: Claimant) => {
     if (state.status !== 'checking_site' && state.status !== 'awaiting_claimant' && state.status !== 'awaiting_payment') {
       throw ApplicationFailure.create({ type: CLAIM_FAILURES.notAvailable, message: 'This site is no longer available', nonRetryable: true });
@@ -204,35 +192,10 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
 
   const loaded = await db.loadClaimSite(input.siteId);
   site = loaded;
-  if (verify) {
-    await claimUntilSettled(loaded);
-    await condition(allHandlersFinished);
-    // The claim is over (bought, expired or unavailable): its hold no longer keeps the site or counts against the claimant.
-    if (patched(PATCHES.releaseHold)) await db.releasePurchaseHold(input.siteId);
-    return { status: state.status as ClaimOutcome['status'], customerId: state.customerId, refunds };
-  }
-  if (loaded.status === 'preview') {
-    setStatus('awaiting_claimant');
-    await condition(() => state.checkout !== null || pending.length > 0 || checkoutFailed);
-    if (!state.checkout && pending.length === 0) {
-      // The provider refused to open the checkout: nothing is held, so the site is free again.
-      // Runs recorded before this step existed ended without a status change; patched() keeps them replayable.
-      if (patched('release-site-when-checkout-refused')) setStatus('expired');
-    } else if (state.checkout && pending.length === 0) {
-      const msLeft = Date.parse(state.checkout.expiresAt) - Date.now();
-      if (!(await condition(() => pending.length > 0, msLeft))) {
-        log.info('checkout expired; releasing the site', { siteId: input.siteId });
-        setStatus('expired');
-      }
-    }
-  } else if (pending.length === 0) {
-    setStatus('unavailable');
-  }
-
-  while (pending.length > 0) {
-    await settlePayment(pending.shift()!);
-  }
+  await claimUntilSettled(loaded);
   await condition(allHandlersFinished);
+  // The claim is over (bought, expired or unavailable): its hold no longer keeps the site or counts against the claimant.
+  await db.releasePurchaseHold(input.siteId);
   return { status: state.status as ClaimOutcome['status'], customerId: state.customerId, refunds };
 
   /** Waits for a claimant, a payment or the expiry, settles every payment, and ends in a final status. */
@@ -333,37 +296,13 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
 
   async function settlePayment(payment: ClaimPayment): Promise<void> {
     const before = state.status;
-    if (verify) {
-      setStatus('processing_payment');
-      const granted = await settleVerified(payment, before);
-      if (granted) await grantOwnership(granted.payment, granted.paymentId, site!, true);
-      return;
-    }
     setStatus('processing_payment');
-    const payer = { email: payment.claimant.email.toLowerCase(), name: payment.claimant.name };
-    const { paymentId } = await db.recordPayment({
-      providerPaymentId: payment.paymentIntentId,
-      providerCheckoutId: payment.checkoutId,
-      siteId: input.siteId,
-      kind: 'purchase',
-      amountCents: payment.amountCents,
-      currency: payment.currency,
-      paidAt: payment.paidAt,
-    });
-    const current = await db.loadClaimSite(input.siteId);
-    if (current.status !== 'preview' && current.ownerEmail !== payer.email) {
-      // Paid for a site that went to someone else first: give the money back.
-      await payments.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}` });
-      await db.markPaymentRefunded(paymentId);
-      refunds += 1;
-      setStatus(before === 'completed' ? 'completed' : 'refunded');
-      return;
-    }
-    await grantOwnership(payment, paymentId, current, false);
+    const granted = await settleVerified(payment, before);
+    if (granted) await grantOwnership(granted.payment, granted.paymentId, site!);
   }
 
-  /** Makes the payer the owner: customer, ownership, site owned, emails, and (new runs) the subscription workflow. */
-  async function grantOwnership(payment: ClaimPayment, paymentId: string, current: ClaimSite, startsSubscription: boolean): Promise<void> {
+  /** Makes the payer the owner: customer, ownership, site owned, emails, and the subscription workflow. */
+  async function grantOwnership(payment: ClaimPayment, paymentId: string, current: ClaimSite): Promise<void> {
     const payer = { email: payment.claimant.email.toLowerCase(), name: payment.claimant.name };
     const { customerId, hasPassword } = await db.findOrCreateCustomer(payer);
     state.customerId = customerId;
@@ -380,7 +319,7 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
       template: 'purchase_confirmation',
       model: { name: payer.name, siteTitle: current.title, siteUrl: siteUrl(input, current.slug), amount: formatMoney(payment.amountCents, payment.currency), paidAt: payment.paidAt },
     });
-    if (startsSubscription && input.subscriptionSettings) await startSubscription(input.subscriptionSettings, current.slug);
+    if (input.subscriptionSettings) await startSubscription(input.subscriptionSettings, current.slug);
     setStatus('completed');
   }
 

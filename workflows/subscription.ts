@@ -8,7 +8,6 @@ import {
   defineSignal,
   defineUpdate,
   log,
-  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -136,13 +135,6 @@ export type SubscriptionEvent =
 export const subscriptionPaymentSucceededSignal = defineSignal<[SubscriptionPayment]>('subscriptionPaymentSucceeded');
 /** The provider could not charge the subscription (from the webhook). */
 export const subscriptionPaymentFailedSignal = defineSignal<[SubscriptionPaymentFailure]>('subscriptionPaymentFailed');
-// The names before the rename; they serve workflows started before it.
-const legacyPaymentSucceededSignal = defineSignal<[SubscriptionPayment]>('paymentSucceeded');
-const legacyPaymentFailedSignal = defineSignal<[SubscriptionPaymentFailure]>('paymentFailed');
-/** The owner cancels: at the end of the paid period (default) or now. Kept for workflows signalled before the update existed. */
-export const cancelSignal = defineSignal<[{ atPeriodEnd: boolean }]>('cancel');
-/** The owner takes back a cancellation that has not taken effect yet. Kept for workflows signalled before the update existed. */
-export const reactivateSignal = defineSignal('reactivate');
 /** The owner cancels (at the end of the paid period or now); answers once applied, rejects when there is nothing to cancel. */
 export const cancelSubscriptionUpdate = defineUpdate<SubscriptionChange, [{ atPeriodEnd: boolean }]>('cancelSubscription');
 /** The owner takes back a pending cancellation; answers once applied, rejects when none is pending. */
@@ -184,8 +176,6 @@ const gateway = proxyActivities<ReturnType<typeof createSubscriptionPaymentActiv
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);
 
-/** Patch ids: runs recorded before these changes replay the old shape. */
-const PATCHES = { verifyPayment: 'verify-subscription-payment', activationDeadline: 'activation-deadline', lateFailures: 'ignore-failures-before-last-payment', storedDetail: 'store-subscription-detail' } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -265,16 +255,8 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   };
   setHandler(subscriptionPaymentSucceededSignal, onPaymentSucceeded);
   setHandler(subscriptionPaymentFailedSignal, onPaymentFailed);
-  setHandler(legacyPaymentSucceededSignal, onPaymentSucceeded);
-  setHandler(legacyPaymentFailedSignal, onPaymentFailed);
   setHandler(providerCancelledSignal, (notice) => {
     if (remember(`event:${notice.eventId}`)) queue.push({ kind: 'provider_cancelled', notice });
-  });
-  setHandler(cancelSignal, ({ atPeriodEnd }) => {
-    queue.push({ kind: 'cancel', atPeriodEnd });
-  });
-  setHandler(reactivateSignal, () => {
-    queue.push({ kind: 'reactivate' });
   });
   const rejectChange = (type: string, message: string) => ApplicationFailure.create({ type, message, nonRetryable: true });
   const assertCancellable = () => {
@@ -367,7 +349,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   }
 
   // A change an owner is waiting for (an update) next in line is applied in this run, so the answer shows it.
-  while (queue.length > 0 && awaitedChanges.has(queue[0]!) && patched('subscription-apply-awaited-changes')) {
+  while (queue.length > 0 && awaitedChanges.has(queue[0]!)) {
     const event = queue.shift()!;
     await apply(event);
     appliedChanges.add(event);
@@ -398,7 +380,6 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   /** The next activation reminder or, after the last one, the activation deadline of a bought site never activated. */
   function activationDeadline(): { at: number; reminder: number | null } | null {
     if (billing.status !== 'pending_activation' || settings.activationDeadlineMs === undefined || !site?.purchasedAt) return null;
-    if (!patched(PATCHES.activationDeadline)) return null;
     const purchasedAt = Date.parse(site.purchasedAt);
     const reminders = [...(settings.activationRemindersMs ?? [])].filter((ms) => ms < settings.activationDeadlineMs!).sort((a, b) => a - b);
     const next = reminders[activationRemindersSent];
@@ -459,20 +440,16 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   /** Applies a charge: starts the next period (renewal, restoration, activation), or refunds it when nothing should have been charged. */
   async function settlePayment(payment: SubscriptionPayment): Promise<boolean> {
     const owner = site!.owner;
-    const verifying = patched(PATCHES.verifyPayment);
-    let mismatch: string | null = null;
-    if (verifying) {
-      const verdict = await gateway.verifySubscriptionPayment({
-        reported: { paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency },
-        expected: { siteId, amountCents: site!.amountCents, currency: site!.currency, subscriptionId: payment.subscriptionId, knownSubscriptionId: billing.providerSubscriptionId },
-      });
-      if (verdict.verdict === 'unverified') {
-        log.warn('subscription payment not confirmed by the provider; nothing renewed', { siteId, reason: verdict.reason });
-        await raise('payment_unverified', payment, `${verdict.reason}. Nothing was renewed.`);
-        return false;
-      }
-      if (verdict.verdict === 'mismatch') mismatch = verdict.reason;
+    const verdict = await gateway.verifySubscriptionPayment({
+      reported: { paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency },
+      expected: { siteId, amountCents: site!.amountCents, currency: site!.currency, subscriptionId: payment.subscriptionId, knownSubscriptionId: billing.providerSubscriptionId },
+    });
+    if (verdict.verdict === 'unverified') {
+      log.warn('subscription payment not confirmed by the provider; nothing renewed', { siteId, reason: verdict.reason });
+      await raise('payment_unverified', payment, `${verdict.reason}. Nothing was renewed.`);
+      return false;
     }
+    const mismatch = verdict.verdict === 'mismatch' ? verdict.reason : null;
     const { paymentId } = await db.recordSubscriptionPayment({
       siteId,
       customerId: owner.customerId,
@@ -492,12 +469,10 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       await refund(payment, paymentId, mismatch);
       return false;
     }
-    if (verifying) {
-      const decision = await claims.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId, kind: 'subscription', outcome: 'applied' });
-      if (decision.status !== 'decided') {
-        log.info('payment already decided by an earlier run; ignored', { siteId, paymentIntentId: payment.paymentIntentId });
-        return false;
-      }
+    const decision = await claims.decidePayment({ providerPaymentId: payment.paymentIntentId, siteId, kind: 'subscription', outcome: 'applied' });
+    if (decision.status !== 'decided') {
+      log.info('payment already decided by an earlier run; ignored', { siteId, paymentIntentId: payment.paymentIntentId });
+      return false;
     }
     const current = billing.providerSubscriptionId;
     const sameSubscription = payment.subscriptionId === current;
@@ -545,9 +520,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   async function refund(payment: SubscriptionPayment, paymentId: string, reason: string): Promise<void> {
     const result = await gateway.refundPayment({ paymentIntentId: payment.paymentIntentId, idempotencyKey: `refund:${payment.paymentIntentId}`, siteId, reason });
     if (result.status !== 'refused') await claims.markPaymentRefunded(paymentId);
-    if (patched(PATCHES.verifyPayment)) {
-      await claims.setPaymentOutcome({ providerPaymentId: payment.paymentIntentId, outcome: result.status === 'refused' ? 'parked' : 'refunded' });
-    }
+    await claims.setPaymentOutcome({ providerPaymentId: payment.paymentIntentId, outcome: result.status === 'refused' ? 'parked' : 'refunded' });
   }
 
   async function raise(kind: 'payment_unverified' | 'payment_mismatch', payment: SubscriptionPayment, reason: string): Promise<void> {
@@ -572,16 +545,16 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   async function recordFailure(failure: SubscriptionPaymentFailure): Promise<void> {
     // A failed attempt made before the payment that settled the period (delivered late, e.g. after the provider's
     // successful retry) is history: recorded, but it neither opens a grace period nor shows as the last failure.
-    const superseded = lastPaidAt !== null && Date.parse(failure.failedAt) < Date.parse(lastPaidAt) && patched(PATCHES.lateFailures);
+    const superseded = lastPaidAt !== null && Date.parse(failure.failedAt) < Date.parse(lastPaidAt);
     const reasonChanged = !superseded && failure.reason !== lastPaymentFailure;
     if (!superseded) lastPaymentFailure = failure.reason;
     if (failure.subscriptionId === null) {
-      if (reasonChanged) await saveDetail();
+      if (reasonChanged) await save();
       return;
     }
     if (failure.subscriptionId !== billing.providerSubscriptionId) {
       log.info('failed charge on a subscription this site no longer uses; ignored', { siteId, subscriptionId: failure.subscriptionId });
-      if (reasonChanged) await saveDetail();
+      if (reasonChanged) await save();
       return;
     }
     if (failure.paymentIntentId) {
@@ -604,7 +577,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
     }
     // Later failures (the provider's retries) change nothing: the grace period runs from the first one.
     if (billing.status === 'active' && !billing.cancelAtPeriodEnd) await markPastDue();
-    else if (reasonChanged) await saveDetail();
+    else if (reasonChanged) await save();
   }
 
   async function markPastDue(): Promise<void> {
@@ -674,7 +647,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
       await save();
       await notify('cancelling', { template: 'subscription_cancelled', model: { name: site!.owner.name, siteTitle: site!.title, endsAt: billing.periodEnd! } });
     } else if (!alreadyEnded) {
-      await saveDetail();
+      await save();
     }
   }
 
@@ -694,14 +667,6 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<vo
   async function save(): Promise<void> {
     upsertSearchAttributes([{ key: BUSINESS_STATUS, value: billing.status }]);
     await db.saveSubscriptionState({ siteId, snapshot: { ...billing }, detail: { providerSubscriptionEnded: providerEnded, lastPaymentFailure } });
-  }
-
-  /**
-   * Stores a change the snapshot does not carry (the last failure, the provider ending the subscription) so the API
-   * reads it from the row; runs recorded before these were stored did not write here.
-   */
-  async function saveDetail(): Promise<void> {
-    if (patched(PATCHES.storedDetail)) await save();
   }
 
   /** Sends one email per site + period + kind; a refused recipient is logged, never fatal to the subscription. */

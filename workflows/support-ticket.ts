@@ -1,4 +1,4 @@
-import { condition, defineQuery, defineSignal, log, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, log, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { TicketTriage } from '../lib/assistant/ticket-assistant.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { createSiteEditActivities } from '../activities/site-edits.js';
@@ -118,7 +118,7 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
     state.confidence = triaged.confidence;
     upsertSearchAttributes([{ key: TICKET_CATEGORY, value: triaged.category }]);
     await tickets.recordTriage({ ticketId: input.ticketId, triage: triaged });
-    if (triaged.category === 'content_edit' && input.edit && patched('site-edit-from-ticket')) await startSiteEdit(input.edit);
+    if (triaged.category === 'content_edit' && input.edit) await startSiteEdit(input.edit);
   }
   if (triaged && triaged.confidence >= input.confidenceThreshold) {
     await tickets.postTicketMessage({ ticketId: input.ticketId, idempotencyKey: `ticket:${input.ticketId}:ai-answer`, authorType: 'ai', body: triaged.reply });
@@ -216,7 +216,6 @@ export async function supportTicketWorkflow(input: TicketInput): Promise<TicketS
 
   /** Emails the owner that their ticket has an answer, with a link to its thread in the portal (once per answer). */
   async function tellCustomerOfAnswer(idempotencyKey: string): Promise<void> {
-    if (!patched('ticket-answer-email')) return;
     const summary = await tickets.loadTicketSummary(input.ticketId);
     await email.sendEmail({
       idempotencyKey,
