@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { Site } from '../../db/entities/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { siteUrl } from '../../lib/urls.js';
-import { claimStateQuery } from '../../workflows/claim-site.js';
+import { claimStateQuery } from '../../workflows/claim/contract.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { errorResponses } from '../schemas/common.js';
 

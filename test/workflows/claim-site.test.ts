@@ -3,7 +3,7 @@ import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subsc
 import { seedDemoSites } from '../../db/seed.js';
 import { customerEmailKey } from '../../lib/search-key.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
-import { claimStateQuery } from '../../workflows/claim-site.js';
+import { claimStateQuery } from '../../workflows/claim/contract.js';
 import { claimResult, openCheckout, pressCheckoutButton, purchase, purchaseCounts, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

@@ -10,10 +10,10 @@ import {
   providerCancelledSignal,
   subscriptionPeriodKey,
   subscriptionStatusQuery,
-  subscriptionWorkflow,
   undoCancellationUpdate,
   type SubscriptionView,
-} from '../../workflows/subscription.js';
+} from '../../workflows/subscription/contract.js';
+import { subscriptionWorkflow } from '../../workflows/subscription/workflow.js';
 import { recordHistory } from '../helpers/record-history.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
 import { DAY, FakeBilling, HOUR, SETTINGS } from '../helpers/fake-billing.js';
