@@ -42,23 +42,29 @@ export function paymentOutcome(verdict: Exclude<PaymentVerdict, 'unverified'>, p
 export class ClaimProgress {
   /** Payments received and not yet settled, in arrival order. */
   readonly pending: ClaimPayment[] = [];
-  /** Payments given back because the site had gone to someone else (or the payment did not match). */
-  refunds = 0;
   private readonly view: ClaimState = { status: 'checking_site', claimantEmail: null, checkout: null, lastPaymentFailure: null, customerId: null };
   private readonly applied: string[] = [];
   private claimant: Claimant | null = null;
   private checkoutFailed = false;
   private idleExpired = false;
+  private refundCount = 0;
 
   /** What the status query answers. */
   state(): ClaimState {
     return this.view;
   }
 
+  /** Payments given back because the site had gone to someone else (or the payment did not match). */
+  get refunds(): number {
+    return this.refundCount;
+  }
+
+  /** Where the claim stands. */
   get status(): ClaimStatus {
     return this.view.status;
   }
 
+  /** The claimant's open checkout, once the provider opened it. */
   get checkout(): ClaimCheckout | null {
     return this.view.checkout;
   }
@@ -127,7 +133,7 @@ export class ClaimProgress {
 
   /** A payment was given back. */
   refunded(): void {
-    this.refunds += 1;
+    this.refundCount += 1;
   }
 
   /** The status once a payment an earlier run decided is seen again. */

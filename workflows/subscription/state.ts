@@ -68,11 +68,11 @@ export class SubscriptionState {
   readonly settings: SubscriptionSettings;
   /** Events received and not yet applied, in arrival order. */
   readonly queue: SubscriptionEvent[];
-  billing: SubscriptionSnapshot;
-  periodsPaid: number;
-  checkout: ActivationCheckout | null;
-  lastPaymentFailure: string | null;
-  providerEnded: boolean;
+  private snapshot: SubscriptionSnapshot;
+  private periodsPaid: number;
+  private checkout: ActivationCheckout | null;
+  private lastPaymentFailure: string | null;
+  private providerEnded: boolean;
   private activationAttempts: number;
   private readonly endedSubscriptionIds: string[];
   private readonly applied: string[];
@@ -85,7 +85,7 @@ export class SubscriptionState {
     this.siteId = siteId;
     this.settings = settings;
     this.carried = carried !== undefined;
-    this.billing = carried?.billing ?? {
+    this.snapshot = carried?.billing ?? {
       status: 'pending_activation', providerSubscriptionId: null, periodStart: null, periodEnd: null, graceEndsAt: null, cancelAtPeriodEnd: false, cancelledAt: null,
     };
     this.periodsPaid = carried?.periodsPaid ?? 0;
@@ -103,7 +103,17 @@ export class SubscriptionState {
   /** Takes in the loaded site; the first run adopts the stored subscription. */
   load(site: SubscriptionSite): void {
     this.site = site;
-    if (!this.carried) this.billing = site.stored;
+    if (!this.carried) this.snapshot = site.stored;
+  }
+
+  /** The billing state as stored (a copy is written to the subscription row after each change). */
+  get billing(): SubscriptionSnapshot {
+    return this.snapshot;
+  }
+
+  /** What the API reads beside the snapshot: whether the provider ended the subscription, and the last failure. */
+  detail(): { providerSubscriptionEnded: boolean; lastPaymentFailure: string | null } {
+    return { providerSubscriptionEnded: this.providerEnded, lastPaymentFailure: this.lastPaymentFailure };
   }
 
   /** Until the first run has loaded the stored subscription, the state is not known (a carried one is). */
@@ -243,7 +253,7 @@ export class SubscriptionState {
     const replaced = !sameSubscription && current !== null && !this.providerEnded ? current : null;
     if (!sameSubscription && current !== null) this.rememberEnded(current);
     if (!sameSubscription) this.providerEnded = false;
-    this.billing = {
+    this.snapshot = {
       status: 'active',
       providerSubscriptionId: payment.subscriptionId,
       periodStart: iso(start),
@@ -283,13 +293,13 @@ export class SubscriptionState {
   /** Opens the grace period at `now`; answers when it ends. */
   markPastDue(now: number): string {
     const graceEndsAt = iso(now + this.settings.gracePeriodMs);
-    this.billing = { ...this.billing, status: 'past_due', graceEndsAt };
+    this.snapshot = { ...this.billing, status: 'past_due', graceEndsAt };
     return graceEndsAt;
   }
 
   /** Takes the site offline until a payment arrives. */
   suspend(): void {
-    this.billing = { ...this.billing, status: 'suspended', graceEndsAt: null };
+    this.snapshot = { ...this.billing, status: 'suspended', graceEndsAt: null };
   }
 
   /** The owner cancels at the period end or now; a scheduled cancellation is marked here, an immediate one is left to `end`. */
@@ -298,7 +308,7 @@ export class SubscriptionState {
     if (billing.status === 'pending_activation' || billing.status === 'cancelled') return { kind: 'none' };
     if (billing.status === 'active' && atPeriodEnd) {
       if (billing.cancelAtPeriodEnd) return { kind: 'none' };
-      this.billing = { ...billing, cancelAtPeriodEnd: true };
+      this.snapshot = { ...billing, cancelAtPeriodEnd: true };
       return { kind: 'schedule', endsAt: this.paidUntil() };
     }
     // Immediate, or the paid period is already over (past due, suspended): it ends now.
@@ -318,14 +328,14 @@ export class SubscriptionState {
 
   /** The subscription ends at `endedAt` (the site goes offline as cancelled). */
   end(endedAt: string): void {
-    this.billing = { ...this.billing, status: 'cancelled', cancelAtPeriodEnd: false, cancelledAt: endedAt, graceEndsAt: null };
+    this.snapshot = { ...this.billing, status: 'cancelled', cancelAtPeriodEnd: false, cancelledAt: endedAt, graceEndsAt: null };
   }
 
   /** Takes back a pending cancellation; refused (as a no-op) when the provider already ended the subscription. */
   undoCancellation(): { kind: 'none' | 'provider_ended' } | { kind: 'undone'; nextBillingDate: string } {
     if (this.billing.status !== 'active' || !this.billing.cancelAtPeriodEnd) return { kind: 'none' };
     if (this.providerEnded) return { kind: 'provider_ended' };
-    this.billing = { ...this.billing, cancelAtPeriodEnd: false };
+    this.snapshot = { ...this.billing, cancelAtPeriodEnd: false };
     return { kind: 'undone', nextBillingDate: this.paidUntil() };
   }
 
@@ -335,7 +345,7 @@ export class SubscriptionState {
     const alreadyEnded = this.providerEnded;
     this.providerEnded = true;
     if (this.billing.status === 'active' && !this.billing.cancelAtPeriodEnd) {
-      this.billing = { ...this.billing, cancelAtPeriodEnd: true };
+      this.snapshot = { ...this.billing, cancelAtPeriodEnd: true };
       return { kind: 'cancelling', endsAt: this.paidUntil() };
     }
     return { kind: alreadyEnded ? 'none' : 'save' };

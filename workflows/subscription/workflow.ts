@@ -433,7 +433,7 @@ class SubscriptionRun {
     await db.saveSubscriptionState({
       siteId: state.siteId,
       snapshot: { ...state.billing },
-      detail: { providerSubscriptionEnded: state.providerEnded, lastPaymentFailure: state.lastPaymentFailure },
+      detail: state.detail(),
     });
   }
 
