@@ -10,8 +10,8 @@ import {
   closeTicketSignal,
   customerRepliedSignal,
   resolveTicketSignal,
-  supportTicketWorkflow,
-} from '../../workflows/support-ticket.js';
+} from '../../workflows/support-ticket/contract.js';
+import { supportTicketWorkflow } from '../../workflows/support-ticket/workflow.js';
 import { TICKET_CATEGORY } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
 import type { TicketDto, TicketMessageDto } from '../schemas/answers.js';

@@ -11,11 +11,11 @@ import {
   closeTicketSignal,
   customerRepliedSignal,
   resolveTicketSignal,
-  supportTicketWorkflow,
   ticketStateQuery,
   type TicketInput,
   type TicketState,
-} from '../../workflows/support-ticket.js';
+} from '../../workflows/support-ticket/contract.js';
+import { supportTicketWorkflow } from '../../workflows/support-ticket/workflow.js';
 import { startTimeSkippingWorker, type Activities, type TimeSkippingWorker } from '../helpers/worker.js';
 import { eventually } from '../helpers/eventually.js';
 import { recordHistory } from '../helpers/record-history.js';

@@ -3,7 +3,7 @@ import { TicketMessage } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { startFakeLlm, type FakeLlm } from '../../lib/openai/fake.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
-import { ticketStateQuery } from '../../workflows/support-ticket.js';
+import { ticketStateQuery } from '../../workflows/support-ticket/contract.js';
 import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
