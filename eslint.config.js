@@ -72,6 +72,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: layerGroups('api', 'worker', 'dev'), message: 'Activities are thin factories over lib/ and db/; they never import the API, worker or dev code.' },
+          { group: layerGroups('workflows'), message: 'Activities sit below the workflows that call them: shared ids and types live in lib/.' },
         ],
       }],
     },

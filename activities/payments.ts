@@ -2,7 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { claimCheckoutReturnUrls } from '../lib/urls.js';
 import { GatewayError, type CheckoutDetails, type CheckoutSession, type PaymentGateway } from '../lib/payments/gateway.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { raiseOperatorCase, type OperatorCaseDeps } from './operator-cases.js';
 
 /** What a claim checkout is created for. */

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SendEmailInput } from '../activities/email.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { sendEmailWorkflow } from '../workflows/send-email.js';
 import type { ApiDeps } from './deps.js';
 

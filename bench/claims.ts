@@ -11,8 +11,9 @@
  * subscription start) costs over the writes themselves.
  */
 import type { Client } from '@temporalio/client';
-import type { ClaimOutcome, claimSiteWorkflow } from '../workflows/claim-site.js';
-import { workflowIds } from '../workflows/ids.js';
+import type { ClaimOutcome } from '../workflows/claim/contract.js';
+import type { claimSiteWorkflow } from '../workflows/claim/workflow.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { claimBaselineWorkflow } from './claim-baseline-workflow.js';
 import { percentile } from './stats.js';
 

@@ -34,7 +34,7 @@ import { createTemporalClient } from '../lib/temporal.js';
 import { decodePayloads } from '../test/helpers/history.js';
 import { freePort } from '../test/helpers/ports.js';
 import { createActivityDeps, createWorker, WORKFLOWS_PATH } from '../worker/worker.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { baselineClaims, endToEndClaims } from './claims.js';
 import { cloneSites } from './seed-sites.js';

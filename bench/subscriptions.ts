@@ -16,9 +16,10 @@ import type { SendEmailInput, SendEmailResult } from '../activities/email.js';
 import type { SubscriptionSite, SubscriptionSnapshot } from '../activities/subscriptions.js';
 import { temporalTestServerPath } from '../dev/temporal-binaries.js';
 import { WORKFLOWS_PATH } from '../worker/worker.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
-import { subscriptionPaymentSucceededSignal, subscriptionWorkflow, type SubscriptionSettings } from '../workflows/subscription.js';
+import { subscriptionPaymentSucceededSignal, type SubscriptionSettings } from '../workflows/subscription/contract.js';
+import { subscriptionWorkflow } from '../workflows/subscription/workflow.js';
 
 const DAY = 86_400_000;
 const SIGNAL_CONCURRENCY = 64;

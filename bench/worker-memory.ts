@@ -11,9 +11,9 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { subscriptionSettings } from '../api/services/subscriptions.js';
 import type { AppConfig } from '../lib/config.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 import { SITE_SLUG } from '../workflows/search-attributes.js';
-import { subscriptionWorkflow } from '../workflows/subscription.js';
+import { subscriptionWorkflow } from '../workflows/subscription/workflow.js';
 import type { MemoryReport } from './memory-worker.js';
 import { cloneSites } from './seed-sites.js';
 

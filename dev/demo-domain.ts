@@ -6,7 +6,7 @@ import type { LocalDnsServer } from '../lib/dns/local-server.js';
 import { verificationRecordName } from '../lib/dns/verification.js';
 import { createTemporalClient } from '../lib/temporal.js';
 import { customDomainWorkflow, domainConnectedSignal } from '../workflows/custom-domain.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 
 /** The custom domain the run command connects to the demo site `plumber-joe`. */
 export const DEMO_DOMAIN = 'www.example-plumber.test';

@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { AppConfig } from '../lib/config.js';
 import { analyticsHousekeepingWorkflow } from '../workflows/analytics-housekeeping.js';
-import { workflowIds } from '../workflows/ids.js';
+import { workflowIds } from '../lib/workflow-ids.js';
 
 /** Creates the analytics housekeeping schedule unless it exists (run at every worker start; a second call changes nothing). */
 export async function ensureAnalyticsHousekeepingSchedule(client: Client, config: AppConfig): Promise<'created' | 'exists'> {

@@ -1,7 +1,7 @@
-export { claimSiteWorkflow } from './claim-site.js';
+export { claimSiteWorkflow } from './claim/workflow.js';
 export { sendEmailWorkflow } from './send-email.js';
-export { subscriptionWorkflow } from './subscription.js';
-export { supportTicketWorkflow } from './support-ticket.js';
+export { subscriptionWorkflow } from './subscription/workflow.js';
+export { supportTicketWorkflow } from './support-ticket/workflow.js';
 export { customDomainWorkflow } from './custom-domain.js';
 export { bookingWorkflow } from './booking.js';
 export { analyticsHousekeepingWorkflow } from './analytics-housekeeping.js';

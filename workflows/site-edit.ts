@@ -2,8 +2,8 @@ import { allHandlersFinished, ApplicationFailure, condition, defineQuery, define
 import type { DraftResult, createSiteEditActivities } from '../activities/site-edits.js';
 import type { EditRequestStatus } from '../db/entities/edit-request.entity.js';
 import type { SiteContent } from '../lib/site-editor/content.js';
-import { workflowIds } from './ids.js';
-import { customerRepliedSignal } from './support-ticket.js';
+import { workflowIds } from '../lib/workflow-ids.js';
+import { customerRepliedSignal } from './support-ticket/contract.js';
 
 /** Start arguments: the request and the configured waiting times. */
 export interface SiteEditInput {

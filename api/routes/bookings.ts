@@ -5,7 +5,7 @@ import { Booking } from '../../db/entities/index.js';
 import { checkFormToken, issueFormToken } from '../../lib/analytics/form-token.js';
 import { AppError, NotFoundError, UnavailableError, ValidationError } from '../../lib/errors.js';
 import { bookingWorkflow } from '../../workflows/booking.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { errorResponses, Slug } from '../schemas/common.js';
 import { anonymousVisitor } from '../services/analytics.js';
 

@@ -4,8 +4,8 @@ import { Type } from 'typebox';
 import { Site } from '../../db/entities/index.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { siteUrl } from '../../lib/urls.js';
-import { claimStateQuery } from '../../workflows/claim-site.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { claimStateQuery } from '../../workflows/claim/contract.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { errorResponses } from '../schemas/common.js';
 
 const WORKFLOW_ID = '^claim:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';

@@ -5,13 +5,12 @@ import { ConflictError, UnavailableError } from '../../lib/errors.js';
 import { withTemporalDeadline } from '../../lib/temporal.js';
 import {
   CLAIM_FAILURES,
-  claimSiteWorkflow,
+  claimStartOptions,
   requestCheckoutUpdate,
   type ClaimCheckout,
   type Claimant,
-} from '../../workflows/claim-site.js';
-import { workflowIds } from '../../workflows/ids.js';
-import { SITE_SLUG } from '../../workflows/search-attributes.js';
+} from '../../workflows/claim/contract.js';
+import { claimSiteWorkflow } from '../../workflows/claim/workflow.js';
 import type { ApiDeps } from '../deps.js';
 import { subscriptionSettings } from './subscriptions.js';
 
@@ -24,17 +23,8 @@ export function siteBeingClaimed(): ConflictError {
 
 /** How the claim workflow of a site starts, from a purchase or from a payment webhook that finds none running. */
 export function claimStart(deps: Pick<ApiDeps, 'config'>, site: Pick<ISite, 'id' | 'slug'>) {
-  return {
-    workflowId: workflowIds.claim(site.id),
-    taskQueue: deps.config.temporal.taskQueue,
-    args: [{
-      siteId: site.id,
-      checkoutExpiryMs: deps.config.durations.checkoutExpiryMs,
-      publicBaseUrl: deps.config.publicBaseUrl,
-      subscriptionSettings: subscriptionSettings(deps.config),
-    }] as const,
-    typedSearchAttributes: [{ key: SITE_SLUG, value: site.slug }],
-  };
+  const settings = { checkoutExpiryMs: deps.config.durations.checkoutExpiryMs, publicBaseUrl: deps.config.publicBaseUrl, subscriptionSettings: subscriptionSettings(deps.config) };
+  return { ...claimStartOptions(site, settings), taskQueue: deps.config.temporal.taskQueue };
 }
 
 /** Starts the site's claim workflow or joins the running one, and returns the claimant's checkout (update-with-start). */

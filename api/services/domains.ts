@@ -8,7 +8,7 @@ import { checkDomainName } from '../../lib/dns/domain-name.js';
 import { verificationRecordName } from '../../lib/dns/verification.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { checkDomainNowSignal, customDomainWorkflow, domainConnectedSignal, domainRemovedSignal } from '../../workflows/custom-domain.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 
 interface Deps {
   config: AppConfig;

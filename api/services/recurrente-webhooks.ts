@@ -2,10 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Site, Subscription } from '../../db/entities/index.js';
 import type { RecurrenteEvent } from '../../lib/recurrente/events.js';
-import { claimSiteWorkflow, claimPaymentFailedSignal, claimPaymentSucceededSignal } from '../../workflows/claim-site.js';
-import { workflowIds } from '../../workflows/ids.js';
-import { SITE_SLUG } from '../../workflows/search-attributes.js';
-import { providerCancelledSignal, subscriptionPaymentFailedSignal, subscriptionPaymentSucceededSignal, subscriptionWorkflow } from '../../workflows/subscription.js';
+import { claimPaymentFailedSignal, claimPaymentSucceededSignal } from '../../workflows/claim/contract.js';
+import { claimSiteWorkflow } from '../../workflows/claim/workflow.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
+import { providerCancelledSignal, subscriptionPaymentFailedSignal, subscriptionPaymentSucceededSignal, subscriptionStartOptions } from '../../workflows/subscription/contract.js';
+import { subscriptionWorkflow } from '../../workflows/subscription/workflow.js';
 import type { ApiDeps } from '../deps.js';
 import { claimStart } from './claims.js';
 import { subscriptionSettings } from './subscriptions.js';
@@ -91,12 +92,7 @@ async function routeSubscriptionEvent(deps: Deps, em: EntityManager, event: Recu
     const about = event.subscriptionId ? `subscription ${event.subscriptionId}` : event.metadata.site_id ? `site ${event.metadata.site_id}` : 'no site or subscription';
     return parked(`unroutable_payment: successful payment for ${about} matches no subscribed site`);
   }
-  const start = {
-    workflowId: workflowIds.subscription(site.id),
-    taskQueue: deps.config.temporal.taskQueue,
-    args: [{ siteId: site.id, settings: subscriptionSettings(deps.config) }] as [Parameters<typeof subscriptionWorkflow>[0]],
-    typedSearchAttributes: [{ key: SITE_SLUG, value: site.slug }],
-  };
+  const start = { ...subscriptionStartOptions(site, subscriptionSettings(deps.config)), taskQueue: deps.config.temporal.taskQueue };
   const at = event.occurredAt ?? new Date().toISOString();
   if (succeeded) {
     if (!event.paymentIntentId || !event.subscriptionId || event.amountCents === undefined) {

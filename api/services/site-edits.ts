@@ -10,7 +10,7 @@ import type { SiteContent } from '../../lib/site-editor/content.js';
 import { notEditableReason } from '../../lib/site-editor/editable.js';
 import { previewToken } from '../../lib/site-editor/preview-token.js';
 import { previewPageUrl } from '../../lib/urls.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { agentDraftUpdate, approveEditUpdate, rejectEditUpdate, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
 import type { ApiDeps } from '../deps.js';
 import type { EditRequestDto, VersionDto } from '../schemas/answers.js';

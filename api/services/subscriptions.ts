@@ -4,19 +4,19 @@ import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISubscription } from '../../db/entities/subscription.entity.js';
 import type { AppConfig } from '../../lib/config.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
-import { workflowIds } from '../../workflows/ids.js';
-import { SITE_SLUG } from '../../workflows/search-attributes.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import {
   cancelSubscriptionUpdate,
   openActivationCheckoutUpdate,
   SUBSCRIPTION_FAILURES,
-  subscriptionWorkflow,
+  subscriptionStartOptions,
   undoCancellationUpdate,
   type ActivationCheckout,
   type SubscriptionChange,
   type SubscriptionSettings,
   type SubscriptionView,
-} from '../../workflows/subscription.js';
+} from '../../workflows/subscription/contract.js';
+import { subscriptionWorkflow } from '../../workflows/subscription/workflow.js';
 import type { ApiDeps } from '../deps.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
@@ -48,12 +48,7 @@ export function subscriptionSettings(config: AppConfig): SubscriptionSettings {
 }
 
 function subscriptionStart(deps: Deps, site: SiteKey) {
-  return {
-    workflowId: workflowIds.subscription(site.id),
-    taskQueue: deps.config.temporal.taskQueue,
-    args: [{ siteId: site.id, settings: subscriptionSettings(deps.config) }] as [Parameters<typeof subscriptionWorkflow>[0]],
-    typedSearchAttributes: [{ key: SITE_SLUG, value: site.slug }],
-  };
+  return { ...subscriptionStartOptions(site, subscriptionSettings(deps.config)), taskQueue: deps.config.temporal.taskQueue };
 }
 
 /** Opens the checkout that starts (or restarts) the site's subscription, starting its workflow if needed (update-with-start). */

@@ -4,14 +4,14 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { SupportTicket, TicketMessage } from '../../db/entities/index.js';
 import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import {
   agentRepliedSignal,
   closeTicketSignal,
   customerRepliedSignal,
   resolveTicketSignal,
-  supportTicketWorkflow,
-} from '../../workflows/support-ticket.js';
+} from '../../workflows/support-ticket/contract.js';
+import { supportTicketWorkflow } from '../../workflows/support-ticket/workflow.js';
 import { TICKET_CATEGORY } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
 import type { TicketDto, TicketMessageDto } from '../schemas/answers.js';

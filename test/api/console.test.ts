@@ -7,6 +7,8 @@ import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { accessTokenFor, buySite, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
 import { eventually } from '../helpers/eventually.js';
+import { recordHistory } from '../helpers/record-history.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 
 let stack: TestStack;
 const OPERATOR = { email: 'ops@webmagic.test', name: 'Olivia Ops', password: 'Operator-pass-2026', role: 'agent' as const };
@@ -116,6 +118,7 @@ describe('operator sign-in for the agent console', () => {
     const mine = (await inject('GET', `/api/v1/tickets/${ticketId}`, { authorization: `Bearer ${owner}` })).json<Record<string, unknown>>();
     expect(mine).not.toHaveProperty('actions');
     expect(mine).not.toHaveProperty('ai_draft');
+    await recordHistory(stack.api.temporal.workflow.getHandle(workflowIds.ticket(ticketId)), 'ticket-agent-answered-emailed-resolved', { closed: true });
   });
 });
 

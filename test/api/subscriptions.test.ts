@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, EmailMessage, OperatorCase, Payment, ProcessedPayment, Subscription, WebhookEvent } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { createTestApi } from '../helpers/api.js';
 import { pressCheckoutButton } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
@@ -9,6 +9,7 @@ import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { accessTokenFor, activateSubscription, billingRows, buySite, stopSubscriptionWorkflows, subscriptionCall } from '../helpers/subscriptions.js';
 import { eventually } from '../helpers/eventually.js';
+import { recordHistory } from '../helpers/record-history.js';
 
 let stack: TestStack;
 
@@ -31,6 +32,19 @@ const page = async (slug: string) => {
 const sentEmails = async (siteId: string) =>
   (await stack.api.orm.em.fork().find(EmailMessage, { idempotencyKey: { $like: `sub:${siteId}:%` }, status: 'sent' }, { orderBy: { createdAt: 'asc' } })).map((e) => e.template);
 
+/** The site's current subscription run (a handle pinned to it, which outlives its continue-as-new). */
+async function subscriptionRun(siteId: string) {
+  const { runId } = await stack.api.temporal.workflow.getHandle(workflowIds.subscription(siteId)).describe();
+  return stack.api.temporal.workflow.getHandle(workflowIds.subscription(siteId), runId);
+}
+
+/** The site's subscription run once the activation payment has continued the first run as new (pinned to it). */
+async function activatedRun(siteId: string) {
+  const handle = stack.api.temporal.workflow.getHandle(workflowIds.subscription(siteId));
+  const { runId } = await eventually(() => handle.describe(), (described) => described.runId !== described.raw.workflowExecutionInfo?.firstRunId);
+  return stack.api.temporal.workflow.getHandle(workflowIds.subscription(siteId), runId);
+}
+
 /** The provider's own view of a subscription, read through the simulated Recurrente API. */
 async function providerSubscription(id: string): Promise<{ status: string }> {
   const { publicKey, secretKey } = stack.config.recurrente;
@@ -52,6 +66,7 @@ describe('subscription activation', () => {
 
     const first = await subscriptionCall(stack, token, 'POST', '/activate');
     expect(first.statusCode, first.body).toBe(200);
+    const activationRun = await subscriptionRun(siteId);
     const again = await subscriptionCall(stack, token, 'POST', '/activate', {});
     expect(again.json<{ checkout_url: string }>().checkout_url).toBe(first.json<{ checkout_url: string }>().checkout_url);
     const checkouts = stack.recurrente.checkouts().filter((c) => c.metadata.purpose === 'subscription');
@@ -82,6 +97,7 @@ describe('subscription activation', () => {
     const duplicate = await subscriptionCall(stack, token, 'POST', '/activate');
     expect(duplicate.statusCode).toBe(409);
     expect(duplicate.json()).toMatchObject({ error: 'subscription_already_active' });
+    await recordHistory(activationRun, 'subscription-activation', { closed: true });
   });
 
   it('extends the period once for a renewal the provider delivers three times', async () => {
@@ -132,6 +148,7 @@ describe('dunning', () => {
     const bob = await buySite(stack, 'roofer-bob', 'ana@example.com');
     const failing = await activateSubscription(stack, joe.token, joe.siteId);
     const healthy = await activateSubscription(stack, joe.token, bob);
+    const dunningRun = await activatedRun(joe.siteId);
 
     await stack.recurrente.renewSubscription(failing, 'failed');
     const { subscription: pastDue, site } = await eventually(() => billingRows(stack, joe.siteId), (rows) => rows.subscription.status === 'past_due');
@@ -168,6 +185,7 @@ describe('dunning', () => {
     // The failing provider subscription is stopped so it cannot charge on top of the new one.
     await eventually(() => providerSubscription(failing), (sub) => sub.status === 'cancelled');
     expect((await providerSubscription(healthy)).status).toBe('active');
+    await recordHistory(dunningRun, 'subscription-past-due-suspended-restored', { closed: true });
   });
 });
 
@@ -176,6 +194,7 @@ describe('cancel and reactivate', () => {
     const { siteId, token } = await ownerWithSite();
     const providerId = await activateSubscription(stack, token, siteId);
     const { subscription: active } = await billingRows(stack, siteId);
+    const cancellingRun = await activatedRun(siteId);
 
     const scheduled = await subscriptionCall(stack, token, 'POST', '/cancel', {});
     expect(scheduled.statusCode, scheduled.body).toBe(200);
@@ -210,6 +229,7 @@ describe('cancel and reactivate', () => {
     const back = await eventually(() => billingRows(stack, siteId), (rows) => rows.subscription.status === 'active');
     expect(back.site.status).toBe('active');
     expect(await page('plumber-joe')).toBe(200);
+    await recordHistory(cancellingRun, 'subscription-cancel-undo-cancel-restart', { closed: true });
   });
 
   it('answers 409 to a change the workflow refuses (its update validators), recording and changing nothing', async () => {

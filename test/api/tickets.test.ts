@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Site, SupportTicket, TicketMessage } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
-import { workflowIds } from '../../workflows/ids.js';
-import { ticketStateQuery } from '../../workflows/support-ticket.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
+import { ticketStateQuery } from '../../workflows/support-ticket/contract.js';
 import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

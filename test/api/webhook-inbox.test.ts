@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
 import { Business, Site } from '../../db/entities/index.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { signalledEventIds } from '../helpers/history.js';
 import { claimPayment, deliver, settled, siteIds } from '../helpers/webhook-inbox.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/seed.js';
 import { WebhookEvent } from '../../db/entities/index.js';
 import { temporalCliPath } from '../../dev/temporal-binaries.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.js';
 import { signalledEventIds } from '../helpers/history.js';
 import { claimPayment, deliver, settled, siteIds } from '../helpers/webhook-inbox.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Business, CustomerUser, EmailMessage, PurchaseHold, RefreshToken, Site } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { EncryptionCodec } from '../../lib/temporal/codec.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { claimResult, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { callApi } from '../helpers/http.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../../dev/throwaway-database.js';
 import { loadConfig } from '../../lib/config.js';
 import { encryptedDataConverter } from '../../lib/temporal/codec.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { sendEmailWorkflow } from '../../workflows/send-email.js';
 import { freePort } from '../helpers/ports.js';
 

@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription } from '../../db/entities/index.js';
-import { workflowIds } from '../../workflows/ids.js';
-import type { ClaimOutcome, claimSiteWorkflow } from '../../workflows/claim-site.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
+import type { ClaimOutcome } from '../../workflows/claim/contract.js';
+import type { claimSiteWorkflow } from '../../workflows/claim/workflow.js';
 import type { TestStack } from './stack.js';
 
 /** Asks for a checkout as the claim bar does (from `remoteAddress`, default the loopback); returns the raw response. */

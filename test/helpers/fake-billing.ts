@@ -8,7 +8,7 @@ import type { SendEmailInput, SendEmailResult } from '../../activities/email.js'
 import type { ProviderCancellation, SubscriptionCheckoutInput } from '../../activities/subscription-payments.js';
 import type { SubscriptionDetail, SubscriptionPaymentRecord, SubscriptionSite, SubscriptionSnapshot } from '../../activities/subscriptions.js';
 import type { CheckoutSession } from '../../lib/payments/gateway.js';
-import type { SubscriptionSettings } from '../../workflows/subscription.js';
+import type { SubscriptionSettings } from '../../workflows/subscription/contract.js';
 
 /** One day in milliseconds. */
 export const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { startSession } from '../../api/auth/sessions.js';
 import { CustomerUser, Site, Subscription } from '../../db/entities/index.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { claimResult, openCheckout, pressCheckoutButton, siteIdOf } from './claims.js';
 import { eventually } from './eventually.js';
 import type { TestStack } from './stack.js';

@@ -40,4 +40,10 @@ describe('layer import rules', { timeout: 120_000 }, () => {
     expect(await layerErrors('activities/email.ts', code)).toEqual([expect.stringContaining('thin factories')]);
     expect(await layerErrors('db/sites.ts', "import { buildApp } from '../api/app.js';\nexport const app = buildApp;\n")).toEqual([expect.stringContaining('db/ imports only')]);
   });
+
+  it('rejects workflow imports from activities/, types included', async () => {
+    expect(await layerErrors('activities/payments.ts', "import type { ClaimPayment } from '../workflows/claim/contract.js';\nexport type Payment = ClaimPayment;\n"))
+      .toEqual([expect.stringContaining('below the workflows')]);
+    expect(await layerErrors('activities/payments.ts', "import { workflowIds } from '../lib/workflow-ids.js';\nexport const ids = workflowIds;\n")).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@ import { seedDemoSites } from '../../db/seed.js';
 import { issueFormToken } from '../../lib/analytics/form-token.js';
 import type { bookingWorkflow } from '../../workflows/booking.js';
 import type { analyticsHousekeepingWorkflow } from '../../workflows/analytics-housekeeping.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { ensureAnalyticsHousekeepingSchedule } from '../../worker/schedules.js';
 import { claimResult, openCheckout, pressCheckoutButton, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription, WebhookEvent } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { customerEmailKey } from '../../lib/search-key.js';
-import { workflowIds } from '../../workflows/ids.js';
-import { claimStateQuery } from '../../workflows/claim-site.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
+import { claimStateQuery } from '../../workflows/claim/contract.js';
 import { claimResult, openCheckout, pressCheckoutButton, purchase, purchaseCounts, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { recordHistory } from '../helpers/record-history.js';
 
 let stack: TestStack;
 const ana = { email: 'Ana@Example.com', name: 'Ana Owner' };
@@ -103,12 +104,14 @@ describe('claim → pay → own', () => {
     await pressCheckoutButton(checkoutUrl, 'pay');
     expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
     expect(await stack.api.orm.em.fork().count(Payment)).toBe(1);
+    await recordHistory(handle, 'claim-declined-then-paid');
   });
 
   it('releases the site when the checkout expires, so someone else can claim it', async () => {
     const siteId = await siteIdOf(stack, 'plumber-joe');
     await openCheckout(stack, 'plumber-joe', ana);
     expect(await claimResult(stack, siteId)).toMatchObject({ status: 'expired' });
+    await recordHistory(stack.api.temporal.workflow.getHandle(workflowIds.claim(siteId)), 'claim-expired');
     expect((await stack.api.orm.em.fork().findOneOrFail(Site, siteId)).status).toBe('preview');
 
     const bobsCheckout = await openCheckout(stack, 'plumber-joe', bob);

@@ -13,7 +13,7 @@ import type { AppConfig } from '../../lib/config.js';
 import { startLocalDnsServer, type LocalDnsServer } from '../../lib/dns/local-server.js';
 import { createDnsResolver } from '../../lib/dns/resolver.js';
 import { checkDomainNowSignal, customDomainStateQuery, customDomainWorkflow, domainConnectedSignal } from '../../workflows/custom-domain.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
 import { waitUntilIdle } from '../helpers/idle-run.js';
 import { freePort } from '../helpers/ports.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queueEmail } from '../../api/email.js';
 import type { SendEmailInput, SendEmailResult } from '../../activities/email.js';
 import { EmailMessage, OperatorCase } from '../../db/entities/index.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import type { sendEmailWorkflow } from '../../workflows/send-email.js';
 import { resetDatabase } from '../helpers/env.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

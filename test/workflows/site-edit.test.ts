@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EditRequest, EmailMessage, Site, SiteVersion } from '../../db/entities/index.js';
 import type { FakePostmark } from '../../lib/postmark/fake.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { approveEditUpdate, rejectEditUpdate, siteEditStateQuery, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
 import { startTimeSkippingWorker, type Activities, type TimeSkippingWorker } from '../helpers/worker.js';
 import { eventually } from '../helpers/eventually.js';

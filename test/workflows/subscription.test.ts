@@ -2,18 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import {
-  cancelSignal,
+  cancelSubscriptionUpdate,
   subscriptionPaymentFailedSignal,
   subscriptionPaymentSucceededSignal,
   providerCancelledSignal,
-  reactivateSignal,
   subscriptionPeriodKey,
   subscriptionStatusQuery,
-  subscriptionWorkflow,
+  undoCancellationUpdate,
   type SubscriptionView,
-} from '../../workflows/subscription.js';
+} from '../../workflows/subscription/contract.js';
+import { subscriptionWorkflow } from '../../workflows/subscription/workflow.js';
 import { recordHistory } from '../helpers/record-history.js';
 import { createTimeSkippingEnv } from '../helpers/time-skipping.js';
 import { DAY, FakeBilling, HOUR, SETTINGS } from '../helpers/fake-billing.js';
@@ -229,7 +229,7 @@ describe('subscriptionWorkflow (time-skipping)', () => {
   it('cancels at period end: stays active until then, then stops the provider and ends', async () => {
     const { siteId, subscriptionId, first } = await activeSite();
     await skipTo(Date.parse(first.periodStart!) + 10 * DAY);
-    await handle(siteId).signal(cancelSignal, { atPeriodEnd: true });
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: true }] });
     const scheduled = await until(siteId, (v) => v.cancelAtPeriodEnd);
     expect(scheduled).toMatchObject({ status: 'active', nextBillingDate: null, periodEnd: first.periodEnd });
     expect(billing.emails.find((e) => e.template === 'subscription_cancelled' && e.idempotencyKey.includes(siteId))?.model).toMatchObject({ endsAt: first.periodEnd });
@@ -248,10 +248,10 @@ describe('subscriptionWorkflow (time-skipping)', () => {
 
   it('takes back a cancellation before the period ends, renews as usual, and restarts after an immediate cancel', async () => {
     const { siteId, subscriptionId, first } = await activeSite();
-    await handle(siteId).signal(cancelSignal, { atPeriodEnd: true });
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: true }] });
     await until(siteId, (v) => v.cancelAtPeriodEnd);
     await skipTo(Date.parse(first.periodStart!) + 20 * DAY);
-    await handle(siteId).signal(reactivateSignal);
+    await handle(siteId).executeUpdate(undoCancellationUpdate);
     const undone = await until(siteId, (v) => !v.cancelAtPeriodEnd);
     expect(undone.nextBillingDate).toBe(first.periodEnd);
 
@@ -261,7 +261,7 @@ describe('subscriptionWorkflow (time-skipping)', () => {
     expect(renewed.status).toBe('active');
     expect(billing.providerCancels).toEqual([]);
 
-    await handle(siteId).signal(cancelSignal, { atPeriodEnd: false });
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: false }] });
     const cancelled = await until(siteId, (v) => v.status === 'cancelled');
     expect(billing.providerCancels).toEqual([{ subscriptionId, idempotencyKey: `${subscriptionPeriodKey(siteId, renewed.periodStart)}:cancel` }]);
     expect(Date.parse(cancelled.cancelledAt!)).toBeLessThan(Date.parse(renewed.periodEnd!));
@@ -281,7 +281,7 @@ describe('subscriptionWorkflow (time-skipping)', () => {
 
   it('refunds a renewal the provider charged while a cancellation was pending', async () => {
     const { siteId, subscriptionId, first } = await activeSite();
-    await handle(siteId).signal(cancelSignal, { atPeriodEnd: true });
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: true }] });
     await until(siteId, (v) => v.cancelAtPeriodEnd);
     await skipTo(Date.parse(first.periodEnd!) - HOUR);
     const paymentIntentId = await paid(siteId, subscriptionId);

@@ -5,19 +5,20 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerUser, EditRequest, EmailMessage, Site, SupportTicket, TicketMessage } from '../../db/entities/index.js';
 import type { FakePostmark } from '../../lib/postmark/fake.js';
-import { workflowIds } from '../../workflows/ids.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import {
   agentRepliedSignal,
   closeTicketSignal,
   customerRepliedSignal,
   resolveTicketSignal,
-  supportTicketWorkflow,
   ticketStateQuery,
   type TicketInput,
   type TicketState,
-} from '../../workflows/support-ticket.js';
+} from '../../workflows/support-ticket/contract.js';
+import { supportTicketWorkflow } from '../../workflows/support-ticket/workflow.js';
 import { startTimeSkippingWorker, type Activities, type TimeSkippingWorker } from '../helpers/worker.js';
 import { eventually } from '../helpers/eventually.js';
+import { recordHistory } from '../helpers/record-history.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -98,6 +99,7 @@ describe('support ticket workflow', () => {
     expect(ticket).toMatchObject({ status: 'closed', closeReason: 'inactivity', category: 'domain', csatRequestedAt: null });
     expect(ticket.closedAt!.getTime() - ticket.createdAt.getTime()).toBeGreaterThanOrEqual(7 * DAY - HOUR);
     expect(await authors(id)).toEqual(['customer', 'ai', 'system']);
+    await recordHistory(handle, 'ticket-ai-answered-auto-closed');
   });
 
   it('hands an unsure ticket to an agent, escalates once past the SLA, and moves between agent and customer until resolved', async () => {
@@ -126,6 +128,7 @@ describe('support ticket workflow', () => {
     expect(await orm.em.fork().count(EmailMessage, { template: 'ticket_escalated' })).toBe(1);
     expect(await row(id)).toMatchObject({ status: 'resolved', closeReason: 'agent' });
     expect((await row(id)).csatRequestedAt).toBeInstanceOf(Date);
+    await recordHistory(handle, 'ticket-escalated-then-resolved');
   });
 
   it('asks for a rating when the customer closes an answered ticket, not when they close an unanswered one', async () => {

@@ -5,7 +5,7 @@ import { CustomerUser, OneTimeToken } from '../../../db/entities/index.js';
 import type { OneTimeTokenPurpose } from '../../../db/entities/one-time-token.entity.js';
 import { hashPassword } from '../../../lib/auth/passwords.js';
 import { linkTemplate } from '../../../lib/auth/one-time-tokens.js';
-import { workflowIds } from '../../../workflows/ids.js';
+import { workflowIds } from '../../../lib/workflow-ids.js';
 import type { TestApi } from '../../helpers/api.js';
 import { resetDatabase } from '../../helpers/env.js';
 import { startTestStack, type TestStack } from '../../helpers/stack.js';
