@@ -29,7 +29,7 @@ export function claimStart(deps: Pick<ApiDeps, 'config'>, site: Pick<ISite, 'id'
     taskQueue: deps.config.temporal.taskQueue,
     args: [{
       siteId: site.id,
-      checkoutExpiryMs: deps.config.durations.checkoutExpiryMs,
+      checkoutExpiryMs: deps.config.checkout.expiryMs,
       publicBaseUrl: deps.config.publicBaseUrl,
       subscriptionSettings: subscriptionSettings(deps.config),
     }] as const,
@@ -42,7 +42,7 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
   const start = claimStart(deps, site);
   const startWorkflowOperation = new WithStartWorkflowOperation(claimSiteWorkflow, { ...start, args: [...start.args], workflowIdConflictPolicy: 'USE_EXISTING' });
   try {
-    const checkout = await withTemporalDeadline(deps.temporal, deps.config.temporalSecurity.rpcTimeoutMs, () =>
+    const checkout = await withTemporalDeadline(deps.temporal, deps.config.temporal.rpcTimeoutMs, () =>
       deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation }));
     return { ...checkout, workflowId: start.workflowId };
   } catch (error) {
