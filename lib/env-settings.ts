@@ -126,6 +126,7 @@ export function combine<N extends SettingsTree, T>(settings: N, finish: (values:
 
 /** Documents several settings with one meaning: they share a row of the README's table. */
 export function row<N extends Readonly<Record<string, Setting<unknown>>>>(meaning: string, settings: N): N {
+  // Documenting a setting keeps its type, so the rebuilt record has the given one's.
   return Object.fromEntries(Object.entries(settings).map(([key, setting]) => [key, setting.doc(meaning)])) as N;
 }
 
@@ -211,7 +212,7 @@ export function settingsTable(tree: SettingsTree): string {
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** The shape of a duration: a whole number and a unit (`250ms`, `90s`, `15m`, `24h`, `7d`). */
-export const DURATION_PATTERN = '^[0-9]+(ms|s|m|h|d)$';
+const DURATION_PATTERN = '^[0-9]+(ms|s|m|h|d)$';
 
 /** The shape of an absolute URL: a scheme, then `://`. */
 const URL_PATTERN = '^[a-z][a-z0-9+.-]*://';
@@ -224,7 +225,7 @@ export function parseDuration(text: string): number {
 }
 
 /** A setting validated by a TypeBox schema; without a value in the environment it takes `fallback`. */
-export function setting<S extends TSchema>(env: string, schema: S, fallback: Static<S>): Setting<Static<S>> {
+function setting<S extends TSchema>(env: string, schema: S, fallback: Static<S>): Setting<Static<S>> {
   return new Setting({
     env,
     meaning: '',
