@@ -83,6 +83,23 @@ describe('production hosts and tokens', () => {
   });
 });
 
+describe('settings read together or from other settings', () => {
+  it('derives the UI origin, the mTLS files, the API hosts and the DNS servers', () => {
+    const development = loadConfig({ TEMPORAL_UI_PORT: '9000', TEMPORAL_TLS_CERT: 'c.pem', TEMPORAL_TLS_KEY: 'k.pem' });
+    expect(development.temporal.uiOrigin).toBe('http://127.0.0.1:9000');
+    expect(development.temporal.security).toEqual({ tls: { certPath: 'c.pem', keyPath: 'k.pem', caPath: null, serverName: null }, apiKey: null });
+    expect(development.hosting.apiHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(development.dns.servers).toEqual(['127.0.0.1:5354']);
+    expect(development.subscription.activationRemindersMs).toEqual([7 * 86_400_000, 13 * 86_400_000]);
+
+    const production = loadConfig({ ...PRODUCTION, PUBLIC_BASE_URL: 'https://api.example.com/', API_HOSTS: 'Edge.example.com' });
+    expect(production.publicBaseUrl).toBe('https://api.example.com');
+    expect(production.hosting.apiHosts).toEqual(['api.example.com', 'edge.example.com']);
+    expect(production.dns.servers).toEqual([]);
+    expect(production.temporal.security.tls).toBeNull();
+  });
+});
+
 describe('TRUST_PROXY', () => {
   it('trusts no proxy by default, and reads true or a list of proxy addresses', () => {
     expect(loadConfig({}).http.trustProxy).toBe(false);
