@@ -38,7 +38,7 @@ const wholeMinutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
 
 /** Custom-domain activities: DNS checks through the resolver, and the rows that decide what is served. */
 export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig; dns: DnsResolver }) {
-  const { hosting } = deps.config;
+  const target = deps.config.domains;
 
   async function owner(em: ReturnType<MikroORM['em']['fork']>, siteId: string) {
     const ownership = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'], orderBy: { acquiredAt: 'asc' } });
@@ -53,7 +53,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
       if (!record || record.status === 'failed' || record.status === 'lapsed') return { state: 'gone' };
       if (record.site.status === 'cancelled') return { state: 'site_closed' };
       if (record.site.status === 'suspended') return { state: 'paused' };
-      const seen = await observeDomain(deps.dns, record.domain, record.token, hosting);
+      const seen = await observeDomain(deps.dns, record.domain, record.token, target);
       record.lastSeen = { ...seen };
       record.checkedAt = new Date(input.at);
       record.missingSince = input.missingSince ? new Date(input.missingSince) : null;
@@ -113,9 +113,9 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
         template: 'domain_failed',
         model: {
           name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
-          found: describe(record.lastSeen as DnsObservation | null, hosting.cnameTarget),
+          found: describe(record.lastSeen as DnsObservation | null, target.cnameTarget),
           recordName: verificationRecordName(record.domain), token: record.token,
-          target: `CNAME ${hosting.cnameTarget}${hosting.aRecords.length ? ` or A ${hosting.aRecords.join(', ')}` : ''}`,
+          target: `CNAME ${target.cnameTarget}${target.aRecords.length ? ` or A ${target.aRecords.join(', ')}` : ''}`,
           domainUrl: domainPageUrl(deps.config, input.siteId),
           waitedMinutes: wholeMinutes(deps.config.domains.verifyTimeoutMs),
         },

@@ -42,7 +42,7 @@ export async function raiseOperatorCase(deps: OperatorCaseDeps, input: OperatorC
   try {
     await createEmailActivities(deps).sendEmail({
       idempotencyKey: `operator-case:${row.id}`,
-      to: deps.config.money.operatorEmail,
+      to: deps.config.operators.email,
       template: 'operator_case',
       model: { kind: input.kind, reason, reference: input.key.slice(0, 200), casesUrl: consoleNeedsAttentionUrl(deps.config) },
     });

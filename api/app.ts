@@ -76,7 +76,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 256 * 1024,
-    trustProxy: deps.config.trustProxy,
+    trustProxy: deps.config.http.trustProxy,
     // A client trickling its headers or body is cut off when the whole request has not arrived in time.
     requestTimeout: deps.config.http.requestTimeoutMs,
     connectionTimeout: deps.config.http.connectionTimeoutMs,

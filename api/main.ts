@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 
 const config = loadConfig();
 const orm = await openOrm(config.database);
-const temporal = createTemporalClient(config.temporal, config.temporalSecurity);
+const temporal = createTemporalClient(config.temporal, config.temporal.security);
 const app = await buildApp({ config, orm, temporal });
 
 async function shutdown(signal: string): Promise<void> {
@@ -18,4 +18,4 @@ async function shutdown(signal: string): Promise<void> {
 process.once('SIGINT', (s) => void shutdown(s));
 process.once('SIGTERM', (s) => void shutdown(s));
 
-await app.listen({ host: config.host, port: config.port });
+await app.listen({ host: config.http.host, port: config.http.port });

@@ -26,7 +26,7 @@ export async function connectDemoDomain(config: AppConfig, dns: LocalDnsServer):
       ?? em.create(DomainVerificationRecord, { site, domain: DEMO_DOMAIN, token: `webmagic-verify-${randomBytes(24).toString('base64url')}`, expiresAt: new Date(Date.now() + config.domains.verifyTimeoutMs) });
     await em.flush();
     dns.setRecords(verificationRecordName(DEMO_DOMAIN), { TXT: [record.token] });
-    dns.setRecords(DEMO_DOMAIN, { CNAME: [config.hosting.cnameTarget] });
+    dns.setRecords(DEMO_DOMAIN, { CNAME: [config.domains.cnameTarget] });
     if (record.status !== 'verified') {
       await temporal.workflow.signalWithStart(customDomainWorkflow, {
         workflowId: workflowIds.customDomain(site.id),

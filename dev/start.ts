@@ -102,7 +102,7 @@ async function startFakes(config: AppConfig): Promise<void> {
       host: recurrente.hostname,
       port: Number(recurrente.port),
       publicBaseUrl: recurrente.origin,
-      webhookUrl: `http://127.0.0.1:${config.port}/api/v1/webhooks/recurrente`,
+      webhookUrl: `http://127.0.0.1:${config.http.port}/api/v1/webhooks/recurrente`,
       webhookSecret: config.recurrente.webhookSecret,
       publicKey: config.recurrente.publicKey,
       secretKey: config.recurrente.secretKey,
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   const env = { ...process.env, DATABASE_URL: config.database.url };
   spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
   spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env);
-  const base = `http://127.0.0.1:${config.port}`;
+  const base = `http://127.0.0.1:${config.http.port}`;
   await waitFor('API', async () => (await fetch(`${base}/api/v1/health/ready`)).ok);
   const demoDomain = dns ? await connectDemoDomain(config, dns) : null;
 

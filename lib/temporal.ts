@@ -74,7 +74,7 @@ export interface TemporalConnectionSecurity {
 }
 
 /** Reads the configured mTLS files (or turns TLS on for an API key, as Temporal Cloud requires); nothing for a plain dev server. */
-export function temporalConnectionSecurity(security: AppConfig['temporalSecurity'] | undefined): TemporalConnectionSecurity {
+export function temporalConnectionSecurity(security: AppConfig['temporal']['security'] | undefined): TemporalConnectionSecurity {
   if (!security) return {};
   const result: TemporalConnectionSecurity = {};
   if (security.tls) {
@@ -95,7 +95,7 @@ export function temporalConnectionSecurity(security: AppConfig['temporalSecurity
  * A Temporal client whose connection is opened on first use, so the API starts while Temporal is still coming up.
  * Its payloads are encrypted with the configured codec keys.
  */
-export function createTemporalClient(temporal: AppConfig['temporal'], security?: AppConfig['temporalSecurity']): Client {
+export function createTemporalClient(temporal: AppConfig['temporal'], security?: AppConfig['temporal']['security']): Client {
   const connection = Connection.lazy({ address: temporal.address, ...temporalConnectionSecurity(security) });
   return new Client({ connection, namespace: temporal.namespace, dataConverter: encryptedDataConverter(temporal.codecKeys) });
 }

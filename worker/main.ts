@@ -7,10 +7,10 @@ import { createActivityDeps, createWorker } from './worker.js';
 
 const config = loadConfig();
 const orm = await openOrm(config.database);
-const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalConnectionSecurity(config.temporalSecurity) });
+const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalConnectionSecurity(config.temporal.security) });
 try {
   const worker = await createWorker(createActivityDeps(config, orm), connection);
-  const client = createTemporalClient(config.temporal, config.temporalSecurity);
+  const client = createTemporalClient(config.temporal, config.temporal.security);
   console.log(`analytics housekeeping schedule: ${await ensureAnalyticsHousekeepingSchedule(client, config)}`);
   await client.connection.close();
   console.log(`worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);

@@ -28,7 +28,7 @@ export function csrfMatches(config: AppConfig, sessionToken: string, presented: 
 /** Starts a console session: stores the token's hash and sets the `HttpOnly; Secure; SameSite=Lax` cookie. */
 export async function startOperatorSession(em: EntityManager, config: AppConfig, operator: IOperator, reply: FastifyReply): Promise<string> {
   const token = randomToken();
-  const expiresAt = new Date(Date.now() + config.console.operatorSessionTtlMs);
+  const expiresAt = new Date(Date.now() + config.operators.sessionTtlMs);
   em.create(OperatorSession, { operator, tokenHash: hashToken(token), expiresAt });
   await em.flush();
   reply.setCookie(OPERATOR_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'lax', path: '/', expires: expiresAt });

@@ -25,7 +25,7 @@ export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const answer = (operator: IOperator, token: string) => ({
     operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role },
     csrf_token: csrfTokenFor(config, token),
-    temporal_ui_url: `${config.console.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}`,
+    temporal_ui_url: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}`,
   });
 
   app.post('/', {

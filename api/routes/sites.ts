@@ -79,7 +79,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (site.status !== 'preview') throw new ConflictError('site_not_available', 'This site has already been claimed.');
     const claimant = { email: request.body.email.trim().toLowerCase(), name: request.body.name.trim() };
     const hold = { siteId: site.id, email: claimant.email, clientIp: request.ip };
-    await assertHoldAllowed(request.em, app.deps.config.purchaseHolds, hold);
+    await assertHoldAllowed(request.em, app.deps.config.checkout.holds, hold);
     const { visitorId } = anonymousVisitor(request, app.deps.config.analytics, site.id);
     const timeout = app.deps.config.analytics.sessionTimeoutMs;
     await recordServerEvent(request.em.fork(), { siteId: site.id, type: 'claim_started', visitorId }, timeout);

@@ -85,7 +85,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (error instanceof NotFoundError) throw new ValidationError('no_site', 'Support tickets are about a site, and you do not own one yet');
       throw error;
     });
-    const { windowMs, max } = app.deps.config.ticketCreation;
+    const { windowMs, max } = app.deps.config.tickets.creationLimit;
     await countAttempt(request.em, reply, limitKey('ticket-create', request.customer.id), { windowMs, max }, 'opening tickets');
     const ticket = await openTicket(app.deps, request.em, {
       customerId: request.customer.id, siteId: site.id, siteSlug: site.slug, subject: request.body.subject.trim(), description: request.body.description.trim(),

@@ -23,7 +23,7 @@ export function siteBeingClaimed(): ConflictError {
 
 /** How the claim workflow of a site starts, from a purchase or from a payment webhook that finds none running. */
 export function claimStart(deps: Pick<ApiDeps, 'config'>, site: Pick<ISite, 'id' | 'slug'>) {
-  const settings = { checkoutExpiryMs: deps.config.durations.checkoutExpiryMs, publicBaseUrl: deps.config.publicBaseUrl, subscriptionSettings: subscriptionSettings(deps.config) };
+  const settings = { checkoutExpiryMs: deps.config.checkout.expiryMs, publicBaseUrl: deps.config.publicBaseUrl, subscriptionSettings: subscriptionSettings(deps.config) };
   return { ...claimStartOptions(site, settings), taskQueue: deps.config.temporal.taskQueue };
 }
 
@@ -32,7 +32,7 @@ export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 
   const start = claimStart(deps, site);
   const startWorkflowOperation = new WithStartWorkflowOperation(claimSiteWorkflow, { ...start, args: [...start.args], workflowIdConflictPolicy: 'USE_EXISTING' });
   try {
-    const checkout = await withTemporalDeadline(deps.temporal, deps.config.temporalSecurity.rpcTimeoutMs, () =>
+    const checkout = await withTemporalDeadline(deps.temporal, deps.config.temporal.rpcTimeoutMs, () =>
       deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation }));
     return { ...checkout, workflowId: start.workflowId };
   } catch (error) {

@@ -42,7 +42,7 @@ export interface SiteDomainDto {
 export function platformHosts(config: AppConfig): string[] {
   const { hosting } = config;
   return [
-    ...hosting.apiHosts, new URL(config.publicBaseUrl).hostname, hosting.cnameTarget,
+    ...hosting.apiHosts, new URL(config.publicBaseUrl).hostname, config.domains.cnameTarget,
     ...(hosting.sitesBaseUrl ? [new URL(hosting.sitesBaseUrl).hostname] : []),
     ...(hosting.sitesDomain ? [hosting.sitesDomain] : []),
   ];
@@ -58,7 +58,7 @@ function toDto(config: AppConfig, record: IDomainVerificationRecord, servingDoma
   const name = checkDomainName(record.domain, []);
   const alternate = name.ok ? name.name.alternate : null;
   const isApex = name.ok && name.name.isApex;
-  const { cnameTarget, aRecords, aaaaRecords } = config.hosting;
+  const { cnameTarget, aRecords, aaaaRecords } = config.domains;
   const pointing: DnsRecordDto[] = isApex
     ? [
         ...aRecords.map((value) => ({ type: 'A' as const, name: record.domain, value, purpose: 'points the domain at WebMagic' })),

@@ -17,7 +17,7 @@ export interface HoldRequest {
  * client address: one person cannot take every preview off the market by opening checkouts they never pay.
  * Asking again for a site already held is always allowed (it answers the same checkout).
  */
-export async function assertHoldAllowed(em: EntityManager, limits: AppConfig['purchaseHolds'], hold: HoldRequest, now = new Date()): Promise<void> {
+export async function assertHoldAllowed(em: EntityManager, limits: AppConfig['checkout']['holds'], hold: HoldRequest, now = new Date()): Promise<void> {
   const open = { expiresAt: { $gt: now }, releasedAt: null, siteId: { $ne: hold.siteId } };
   if (await em.count(PurchaseHold, { ...open, email: hold.email }) >= limits.maxPerEmail) {
     throw new AppError(429, 'too_many_open_purchases', `This email address already has ${limits.maxPerEmail} open checkouts; pay or let one expire first`);

@@ -37,13 +37,13 @@ const CHANGE_CONFLICTS: Record<string, { code: string; message: string }> = {
 /** The workflow's durations and links, from configuration. */
 export function subscriptionSettings(config: AppConfig): SubscriptionSettings {
   return {
-    billingPeriodMs: config.durations.billingPeriodMs,
-    gracePeriodMs: config.durations.gracePeriodMs,
-    renewalSlackMs: config.durations.renewalSlackMs,
-    checkoutExpiryMs: config.durations.checkoutExpiryMs,
+    billingPeriodMs: config.subscription.billingPeriodMs,
+    gracePeriodMs: config.subscription.gracePeriodMs,
+    renewalSlackMs: config.subscription.renewalSlackMs,
+    checkoutExpiryMs: config.checkout.expiryMs,
     publicBaseUrl: config.publicBaseUrl,
-    activationDeadlineMs: config.money.activationDeadlineMs,
-    activationRemindersMs: config.money.activationRemindersMs,
+    activationDeadlineMs: config.subscription.activationDeadlineMs,
+    activationRemindersMs: config.subscription.activationRemindersMs,
   };
 }
 

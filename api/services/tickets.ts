@@ -58,7 +58,7 @@ export async function openTicket(deps: Deps, em: EntityManager, input: { custome
     tx.create(TicketMessage, { ticket: created, authorType: 'customer', body: input.description, idempotencyKey: `ticket:${created.id}:opening` });
     return created;
   });
-  const { support, publicBaseUrl, temporal } = deps.config;
+  const { tickets: support, publicBaseUrl, temporal } = deps.config;
   try {
     await deps.temporal.workflow.start(supportTicketWorkflow, {
       workflowId: workflowIds.ticket(ticket.id),

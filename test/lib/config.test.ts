@@ -17,21 +17,21 @@ const PRODUCTION = {
 describe('loadConfig', () => {
   it('fills every setting with its development default', () => {
     const config = loadConfig({});
-    expect(config.port).toBe(3000);
+    expect(config.http.port).toBe(3000);
     expect(config.database).toMatchObject({ url: EMBEDDED_DATABASE_URL, embedded: true });
     expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', uiPort: 8233 });
     expect(config.dataDir).toBe('.data');
     expect(config.pricing).toEqual({ purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
-    expect(config.durations.gracePeriodMs).toBe(7 * 86_400_000);
+    expect(config.subscription.gracePeriodMs).toBe(7 * 86_400_000);
   });
 
   it('converts values given as text and notes whether the database is embedded', () => {
     const config = loadConfig({ PORT: '4010', POSTMARK_USE_HTTPS: 'true', DATABASE_URL: 'postgres://u@db:5432/x', TEMPORAL_ADDRESS: 'temporal:7233', GRACE_PERIOD: '90s' });
-    expect(config.port).toBe(4010);
+    expect(config.http.port).toBe(4010);
     expect(config.postmark.useHttps).toBe(true);
     expect(config.database.embedded).toBe(false);
     expect(config.temporal.address).toBe('temporal:7233');
-    expect(config.durations.gracePeriodMs).toBe(90_000);
+    expect(config.subscription.gracePeriodMs).toBe(90_000);
   });
 
   it('names the bad setting when a value is invalid', () => {
@@ -83,11 +83,28 @@ describe('production hosts and tokens', () => {
   });
 });
 
+describe('settings read together or from other settings', () => {
+  it('derives the UI origin, the mTLS files, the API hosts and the DNS servers', () => {
+    const development = loadConfig({ TEMPORAL_UI_PORT: '9000', TEMPORAL_TLS_CERT: 'c.pem', TEMPORAL_TLS_KEY: 'k.pem' });
+    expect(development.temporal.uiOrigin).toBe('http://127.0.0.1:9000');
+    expect(development.temporal.security).toEqual({ tls: { certPath: 'c.pem', keyPath: 'k.pem', caPath: null, serverName: null }, apiKey: null });
+    expect(development.hosting.apiHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(development.dns.servers).toEqual(['127.0.0.1:5354']);
+    expect(development.subscription.activationRemindersMs).toEqual([7 * 86_400_000, 13 * 86_400_000]);
+
+    const production = loadConfig({ ...PRODUCTION, PUBLIC_BASE_URL: 'https://api.example.com/', API_HOSTS: 'Edge.example.com' });
+    expect(production.publicBaseUrl).toBe('https://api.example.com');
+    expect(production.hosting.apiHosts).toEqual(['api.example.com', 'edge.example.com']);
+    expect(production.dns.servers).toEqual([]);
+    expect(production.temporal.security.tls).toBeNull();
+  });
+});
+
 describe('TRUST_PROXY', () => {
   it('trusts no proxy by default, and reads true or a list of proxy addresses', () => {
-    expect(loadConfig({}).trustProxy).toBe(false);
-    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).http.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
     expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
   });
 });

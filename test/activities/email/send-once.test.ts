@@ -74,6 +74,6 @@ describe('sendEmail', () => {
     expect(sentWithKey(broken.idempotencyKey)).toHaveLength(0);
     const cases = await orm.em.fork().find(OperatorCase, {});
     expect(cases.map((c) => [c.kind, c.key])).toEqual([['email_unsendable', `email_unsendable:${broken.idempotencyKey}`]]);
-    expect(postmark.sent().some((m) => m.To === config.money.operatorEmail && m.Subject.includes('email_unsendable'))).toBe(true);
+    expect(postmark.sent().some((m) => m.To === config.operators.email && m.Subject.includes('email_unsendable'))).toBe(true);
   });
 });
