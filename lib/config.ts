@@ -20,8 +20,12 @@ const LOCAL_HOST = /^(localhost|127\.[0-9.]+|\[?::1\]?|0\.0\.0\.0)(:[0-9]+)?$/i;
 /** Production admin tokens must be at least this long. */
 const MIN_PRODUCTION_ADMIN_TOKEN_LENGTH = 32;
 
-/** The embedded PostgreSQL the run command starts when DATABASE_URL is not set. */
+/** The embedded PostgreSQL the run command starts when DATABASE_URL is not set (on DB_EMBEDDED_PORT). */
 export const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:5433/webmagic';
+
+function embeddedDatabaseUrl(port: number): string {
+  return Object.assign(new URL(EMBEDDED_DATABASE_URL), { port: String(port) }).toString();
+}
 
 /** Every setting the API and the worker read, with its default. */
 export const EnvSchema = Type.Object({
@@ -34,6 +38,7 @@ export const EnvSchema = Type.Object({
   DATABASE_URL: Type.Intersect([Url], { default: EMBEDDED_DATABASE_URL }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  DB_EMBEDDED_PORT: Type.Intersect([Port], { default: 5433 }),
   TEMPORAL_ADDRESS: Type.String({ default: '127.0.0.1:7233' }),
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'webmagic' }),
@@ -146,8 +151,11 @@ export interface AppConfig {
   publicBaseUrl: string;
   /** `embedded`: DATABASE_URL was not given, so the run command starts embedded PostgreSQL. */
   database: { url: string; poolMax: number; connectTimeoutMs: number; embedded: boolean };
-  /** `codecKeys`: AES-256 keys of the payload codec, the first encrypts; `uiOrigin`: the Web UI allowed to call the codec endpoint. */
-  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; codecKeys: CodecKey[]; uiOrigin: string };
+  /**
+   * `codecKeys`: AES-256 keys of the payload codec, the first encrypts; `uiOrigin`: the Web UI allowed to call the codec endpoint;
+   * `addressGiven`: TEMPORAL_ADDRESS was set, so the run command uses a server already answering there instead of refusing its port.
+   */
+  temporal: { address: string; namespace: string; taskQueue: string; uiPort: number; codecKeys: CodecKey[]; uiOrigin: string; addressGiven: boolean };
   /** `requestTimeoutMs`: the whole request (headers and body) must arrive within it; `connectionTimeoutMs`: an idle socket is closed. */
   http: { requestTimeoutMs: number; connectionTimeoutMs: number };
   /** Open purchase holds (checkouts not yet expired) allowed per claimant email and per client address. */
@@ -341,7 +349,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: env.PORT,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
-    database: { url: env.DATABASE_URL, poolMax: env.DB_POOL_MAX, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS, embedded: raw.DATABASE_URL === undefined },
+    database: { url: raw.DATABASE_URL === undefined ? embeddedDatabaseUrl(env.DB_EMBEDDED_PORT) : env.DATABASE_URL, poolMax: env.DB_POOL_MAX, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS, embedded: raw.DATABASE_URL === undefined },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -349,6 +357,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       uiPort: env.TEMPORAL_UI_PORT,
       codecKeys: parseCodecKeys(env.TEMPORAL_CODEC_KEYS),
       uiOrigin: env.TEMPORAL_UI_ORIGIN || `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
+      addressGiven: raw.TEMPORAL_ADDRESS !== undefined,
     },
     http: { requestTimeoutMs: parseDuration(env.HTTP_REQUEST_TIMEOUT), connectionTimeoutMs: parseDuration(env.HTTP_CONNECTION_TIMEOUT) },
     purchaseHolds: { maxPerEmail: env.PURCHASE_MAX_OPEN_PER_EMAIL, maxPerIp: env.PURCHASE_MAX_OPEN_PER_IP },
