@@ -24,37 +24,37 @@ export function hostAndPort(address: string, port: number): { host: string; port
 
 /** Every port the run command listens on with `config`; Temporal's only when it starts the dev server itself. */
 export function listenPorts(config: AppConfig, startsTemporal: boolean): ListenPort[] {
-  const ports: ListenPort[] = [{ service: 'The API', host: config.host, port: config.port, protocol: 'TCP', setting: 'PORT' }];
+  const ports: ListenPort[] = [{ service: 'the API', host: config.host, port: config.port, protocol: 'TCP', setting: 'PORT' }];
   if (config.database.embedded) {
-    ports.push({ service: 'Embedded PostgreSQL', host: '127.0.0.1', port: Number(new URL(config.database.url).port), protocol: 'TCP', setting: 'DB_EMBEDDED_PORT' });
+    ports.push({ service: 'embedded PostgreSQL', host: '127.0.0.1', port: Number(new URL(config.database.url).port), protocol: 'TCP', setting: 'DB_EMBEDDED_PORT' });
   }
   if (startsTemporal) {
     ports.push(
-      { service: 'The Temporal dev server (gRPC)', ...hostAndPort(config.temporal.address, 7233), protocol: 'TCP', setting: 'TEMPORAL_ADDRESS' },
-      { service: 'The Temporal Web UI', host: hostAndPort(config.temporal.address, 7233).host, port: config.temporal.uiPort, protocol: 'TCP', setting: 'TEMPORAL_UI_PORT' },
+      { service: 'the Temporal dev server', ...hostAndPort(config.temporal.address, 7233), protocol: 'TCP', setting: 'TEMPORAL_ADDRESS' },
+      { service: 'the Temporal Web UI', host: hostAndPort(config.temporal.address, 7233).host, port: config.temporal.uiPort, protocol: 'TCP', setting: 'TEMPORAL_UI_PORT' },
     );
   }
   const recurrente = new URL(config.recurrente.apiUrl);
   if (isLocal(recurrente.host)) {
-    ports.push({ service: 'The simulated Recurrente', host: recurrente.hostname, port: Number(recurrente.port || 80), protocol: 'TCP', setting: 'RECURRENTE_API_URL' });
+    ports.push({ service: 'the simulated Recurrente', host: recurrente.hostname, port: Number(recurrente.port || 80), protocol: 'TCP', setting: 'RECURRENTE_API_URL' });
   }
   if (isLocal(config.postmark.apiHost)) {
-    ports.push({ service: 'The fake Postmark', ...hostAndPort(config.postmark.apiHost, 80), protocol: 'TCP', setting: 'POSTMARK_API_HOST' });
+    ports.push({ service: 'the fake Postmark', ...hostAndPort(config.postmark.apiHost, 80), protocol: 'TCP', setting: 'POSTMARK_API_HOST' });
   }
   const [dns] = config.dns.servers;
   if (dns && isLocal(dns)) {
     const port = hostAndPort(dns, 53).port;
     ports.push(
-      { service: 'The local DNS server', host: '127.0.0.1', port, protocol: 'UDP', setting: 'DNS_SERVERS' },
-      { service: 'The local DNS server', host: '127.0.0.1', port, protocol: 'TCP', setting: 'DNS_SERVERS' },
-      { service: 'The local DNS server\'s records endpoint', host: '127.0.0.1', port: config.dns.adminPort, protocol: 'TCP', setting: 'DNS_ADMIN_PORT' },
+      { service: 'the local DNS server', host: '127.0.0.1', port, protocol: 'UDP', setting: 'DNS_SERVERS' },
+      { service: 'the local DNS server', host: '127.0.0.1', port, protocol: 'TCP', setting: 'DNS_SERVERS' },
+      { service: 'the local DNS server\'s records endpoint', host: '127.0.0.1', port: config.dns.adminPort, protocol: 'TCP', setting: 'DNS_ADMIN_PORT' },
     );
   }
   return ports;
 }
 
 /** Whether something else already listens on the port (binding it fails with EADDRINUSE); other errors are left to the service. */
-async function taken({ host, port, protocol }: ListenPort): Promise<boolean> {
+async function isTaken({ host, port, protocol }: ListenPort): Promise<boolean> {
   return new Promise((resolve) => {
     if (protocol === 'UDP') {
       const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
@@ -71,14 +71,18 @@ async function taken({ host, port, protocol }: ListenPort): Promise<boolean> {
   });
 }
 
-/** One sentence per port another process already listens on: which service and port, and what to do about it. */
-export async function takenPortProblems(ports: ListenPort[]): Promise<string[]> {
-  const problems: string[] = [];
+/** `null` when every port is free, else one sentence naming each taken port, its service and setting, and what to do. */
+export async function takenPortsSentence(ports: ListenPort[]): Promise<string | null> {
+  const taken: ListenPort[] = [];
   // One at a time: two services given the same port must not see each other's probe.
-  for (const listen of ports) {
-    if (!(await taken(listen))) continue;
-    problems.push(`${listen.service} cannot listen on ${listen.host}:${listen.port} (${listen.protocol}) because the port is already taken: ` +
-      `stop the other stack using it (another "bash dev/run.sh"?) or give it a free port with ${listen.setting}.`);
+  for (const listen of ports) if (await isTaken(listen)) taken.push(listen);
+  const where = ({ host, port, protocol }: ListenPort) => `${host}:${port}${protocol === 'UDP' ? ' (UDP)' : ''}`;
+  const [only] = taken;
+  if (!only) return null;
+  if (taken.length === 1) {
+    return `Port ${where(only)} of ${only.service} is already taken: stop the other stack using it (another "bash dev/run.sh"?) ` +
+      `or give ${only.service} a free port with ${only.setting}.`;
   }
-  return problems;
+  return `Ports already taken: ${taken.map((p) => `${where(p)} (${p.service}, ${p.setting})`).join(', ')}: ` +
+    'stop the other stack using them (another "bash dev/run.sh"?) or give those services free ports with the settings named.';
 }

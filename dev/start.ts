@@ -14,7 +14,7 @@ import { startFakeRecurrente } from '../lib/recurrente/fake.js';
 import { siteUrl } from '../lib/urls.js';
 import { startLocalDnsServer, type LocalDnsServer } from '../lib/dns/local-server.js';
 import { connectDemoDomain, DEMO_DOMAIN } from './demo-domain.js';
-import { hostAndPort, isLocal, listenPorts, takenPortProblems } from './listen-ports.js';
+import { hostAndPort, isLocal, listenPorts, takenPortsSentence } from './listen-ports.js';
 import { temporalCliPath } from './temporal-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -129,8 +129,8 @@ async function main(): Promise<void> {
   const dataDir = resolve(ROOT, config.dataDir);
   // A Temporal server answering at a TEMPORAL_ADDRESS set on purpose is used; the default address is this stack's own.
   const joinsTemporal = config.temporal.addressGiven && (await temporalAnswers(config.temporal.address).catch(() => false));
-  const problems = await takenPortProblems(listenPorts(config, !joinsTemporal && isLocal(config.temporal.address)));
-  if (problems.length > 0) throw new Error(problems.join('\n'));
+  const taken = await takenPortsSentence(listenPorts(config, !joinsTemporal && isLocal(config.temporal.address)));
+  if (taken) throw new Error(taken);
   if (config.database.embedded) {
     spawnChild('postgres', process.execPath, ['--import', 'tsx', 'dev/postgres-server.ts']);
     await waitFor('embedded PostgreSQL', async () => {
