@@ -14,6 +14,7 @@ import { startFakeRecurrente } from '../lib/recurrente/fake.js';
 import { siteUrl } from '../lib/urls.js';
 import { startLocalDnsServer, type LocalDnsServer } from '../lib/dns/local-server.js';
 import { connectDemoDomain, DEMO_DOMAIN } from './demo-domain.js';
+import { hostAndPort, isLocal, listenPorts, takenPortsSentence } from './listen-ports.js';
 import { temporalCliPath } from './temporal-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -23,10 +24,6 @@ const children = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
-
-function isLocal(host: string): boolean {
-  return /^(127\.0\.0\.1|localhost)(:|$)/.test(host);
-}
 
 function spawnChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
   // Its own process group, so a terminal's Ctrl-C reaches only the launcher, which then stops children in order.
@@ -67,15 +64,15 @@ async function temporalAnswers(address: string): Promise<boolean> {
   return true;
 }
 
-/** Starts the Temporal dev server (SQLite file under the data dir, so workflows survive a restart) unless one already answers. */
-async function startTemporal(config: AppConfig, dataDir: string): Promise<'started' | 'existing'> {
-  if (await temporalAnswers(config.temporal.address).catch(() => false)) return 'existing';
-  const [ip = '127.0.0.1', port = '7233'] = config.temporal.address.split(':');
+/** Starts the Temporal dev server (SQLite file under the data dir, so workflows survive a restart) unless it joins a running one. */
+async function startTemporal(config: AppConfig, dataDir: string, joins: boolean): Promise<'started' | 'existing'> {
+  if (joins) return 'existing';
+  const { host: ip, port } = hostAndPort(config.temporal.address, 7233);
   if (!isLocal(ip)) throw new Error(`Temporal at ${config.temporal.address} does not answer`);
   mkdirSync(`${dataDir}/temporal`, { recursive: true });
   spawnChild('temporal', temporalCliPath(), [
     'server', 'start-dev',
-    '--ip', ip, '--port', port, '--ui-port', String(config.temporal.uiPort),
+    '--ip', ip, '--port', String(port), '--ui-port', String(config.temporal.uiPort),
     '--db-filename', `${dataDir}/temporal/dev.sqlite`,
     '--namespace', config.temporal.namespace,
     '--log-level', 'warn',
@@ -120,7 +117,7 @@ let shuttingDown = false;
 async function shutdown(code: number): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
-  console.log('\nstopping…');
+  if (stops.length > 0) console.log('\nstopping…');
   for (const stop of stops) await stop().catch((error: unknown) => console.error(error));
   process.exit(code);
 }
@@ -130,6 +127,10 @@ process.once('SIGTERM', () => void shutdown(0));
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataDir = resolve(ROOT, config.dataDir);
+  // A Temporal server answering at a TEMPORAL_ADDRESS set on purpose is used; the default address is this stack's own.
+  const joinsTemporal = config.temporal.addressGiven && (await temporalAnswers(config.temporal.address).catch(() => false));
+  const taken = await takenPortsSentence(listenPorts(config, !joinsTemporal && isLocal(config.temporal.address)));
+  if (taken) throw new Error(taken);
   if (config.database.embedded) {
     spawnChild('postgres', process.execPath, ['--import', 'tsx', 'dev/postgres-server.ts']);
     await waitFor('embedded PostgreSQL', async () => {
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
   await orm.close();
   console.log(`database ready (migrations applied: ${applied.length}, demo sites created: ${seeded.length})`);
 
-  const temporal = await startTemporal(config, dataDir);
+  const temporal = await startTemporal(config, dataDir, joinsTemporal);
   await startFakes(config);
   const dns = await startLocalDns(config);
 

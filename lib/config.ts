@@ -5,8 +5,12 @@ import {
 
 export { ConfigError, parseDuration } from './env-settings.js';
 
-/** The embedded PostgreSQL the run command starts when DATABASE_URL is not set. */
+/** The embedded PostgreSQL the run command starts when DATABASE_URL is not set (on DB_EMBEDDED_PORT). */
 export const EMBEDDED_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:5433/webmagic';
+
+function embeddedDatabaseUrl(port: number): string {
+  return Object.assign(new URL(EMBEDDED_DATABASE_URL), { port: String(port) }).toString();
+}
 
 /** Where the run command's local authoritative DNS server listens (UDP and TCP). */
 export const LOCAL_DNS_SERVER = '127.0.0.1:5354';
@@ -84,9 +88,13 @@ export const SETTINGS = {
       poolMax: integer('DB_POOL_MAX', 10, { minimum: 1, maximum: 200 }),
       connectTimeoutMs: integer('DB_CONNECT_TIMEOUT_MS', 5000, { minimum: 100 }),
     }),
-  }, (database, context) => ({ ...database, embedded: !context.given('DATABASE_URL') })),
-  temporal: {
-    ...row('Temporal frontend, namespace and the worker\'s task queue', {
+    embeddedPort: port('DB_EMBEDDED_PORT', 5433).doc('port of the embedded PostgreSQL the run command starts when `DATABASE_URL` is not set'),
+  }, ({ embeddedPort, ...database }, context) => {
+    const embedded = !context.given('DATABASE_URL');
+    return { ...database, url: embedded ? embeddedDatabaseUrl(embeddedPort) : database.url, embedded };
+  }),
+  temporal: combine({
+    ...row('Temporal frontend, namespace and the worker\'s task queue; set explicitly, the run command uses a server already answering there', {
       address: text('TEMPORAL_ADDRESS', '127.0.0.1:7233'),
       namespace: text('TEMPORAL_NAMESPACE', 'default', { minLength: 1 }),
       taskQueue: text('TEMPORAL_TASK_QUEUE', 'webmagic', { minLength: 1 }),
@@ -110,7 +118,7 @@ export const SETTINGS = {
       .doc('base of the agent console\'s links into the Temporal Web UI (the namespace is appended)'),
     uiOrigin: text('TEMPORAL_UI_ORIGIN', '').map((origin, context) => origin || `http://127.0.0.1:${context.text('TEMPORAL_UI_PORT')}`)
       .shown('`http://127.0.0.1:<TEMPORAL_UI_PORT>`').doc('the Web UI origin allowed (CORS) to call the codec endpoint'),
-  },
+  }, (temporal, context) => ({ ...temporal, addressGiven: context.given('TEMPORAL_ADDRESS') })),
   auth: {
     jwtSecret: secret('JWT_SECRET', 'dev-only-jwt-secret-change-me-0123456789', { minLength: 32 })
       .doc('signs customer access tokens (≥ 32 chars; required in production)'),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -6,11 +6,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../dev/embedded-postgres.js';
 import { freePort } from '../helpers/ports.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'webmagic-pg-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const folders = [mkdtempSync(join(tmpdir(), 'webmagic-pg-')), mkdtempSync(join(tmpdir(), 'webmagic-owner-only-'))];
+const [ownFolder = '', ownerOnlyFolder = ''] = folders;
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
 
 describe('embedded PostgreSQL (the default when DATABASE_URL is not set)', () => {
-  it('initialises a data directory, creates the database, keeps data across a restart', async () => {
+  it.each([
+    ['in a folder of its own', ownFolder],
+    ['inside a folder only its owner may enter (kept elsewhere when started by root)', join(ownerOnlyFolder, 'postgres')],
+  ])('initialises a data directory %s, creates the database, keeps data across a restart', async (_where, dataDir) => {
     const url = `postgres://postgres:postgres@127.0.0.1:${await freePort()}/webmagic_embedded`;
     const query = async (sql: string) => {
       const client = new pg.Client({ connectionString: url });
@@ -23,12 +29,18 @@ describe('embedded PostgreSQL (the default when DATABASE_URL is not set)', () =>
     };
 
     const first = await startEmbeddedPostgres(url, dataDir);
-    await query('create table kept (n int); insert into kept values (42)');
-    await first.stop();
+    try {
+      await query('create table kept (n int); insert into kept values (42)');
+      await first.stop();
 
-    const second = await startEmbeddedPostgres(url, dataDir);
-    const { rows } = await query('select n from kept');
-    expect(rows).toEqual([{ n: 42 }]);
-    await second.stop();
+      const second = await startEmbeddedPostgres(url, dataDir);
+      expect(second.dataDir).toBe(first.dataDir);
+      const { rows } = await query('select n from kept');
+      expect(rows).toEqual([{ n: 42 }]);
+      await second.stop();
+      expect(statSync(ownerOnlyFolder).mode & 0o777).toBe(0o700);
+    } finally {
+      if (first.dataDir !== dataDir) rmSync(first.dataDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

@@ -19,7 +19,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.http.port).toBe(3000);
     expect(config.database).toMatchObject({ url: EMBEDDED_DATABASE_URL, embedded: true });
-    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', uiPort: 8233 });
+    expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', uiPort: 8233, addressGiven: false });
     expect(config.dataDir).toBe('.data');
     expect(config.pricing).toEqual({ purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
     expect(config.subscription.gracePeriodMs).toBe(7 * 86_400_000);
@@ -30,8 +30,12 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(4010);
     expect(config.postmark.useHttps).toBe(true);
     expect(config.database.embedded).toBe(false);
-    expect(config.temporal.address).toBe('temporal:7233');
+    expect(config.temporal).toMatchObject({ address: 'temporal:7233', addressGiven: true });
     expect(config.subscription.gracePeriodMs).toBe(90_000);
+  });
+
+  it('puts the embedded database on DB_EMBEDDED_PORT', () => {
+    expect(loadConfig({ DB_EMBEDDED_PORT: '6543' }).database).toMatchObject({ url: 'postgres://postgres:postgres@127.0.0.1:6543/webmagic', embedded: true });
   });
 
   it('names the bad setting when a value is invalid', () => {
