@@ -20,6 +20,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { createClaimActivities, ClaimSite } from '../activities/claims.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { createOperatorCaseActivities, OperatorCaseInput } from '../activities/operator-cases.js';
+import type { createPaymentLedgerActivities } from '../activities/payment-ledger.js';
 import type { createPaymentActivities } from '../activities/payments.js';
 import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
@@ -109,7 +110,7 @@ const MAX_REMEMBERED_EVENTS = 100;
 /** Patch ids: runs recorded before these changes replay the old shape. */
 const PATCHES = { expiryTimerFirst: 'claim-expiry-timer-first', verifyPayment: 'verify-payment-with-provider', releaseHold: 'release-purchase-hold' } as const;
 
-const db = proxyActivities<ReturnType<typeof createClaimActivities>>(databaseActivityOptions());
+const db = proxyActivities<ReturnType<typeof createClaimActivities> & ReturnType<typeof createPaymentLedgerActivities>>(databaseActivityOptions());
 const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(PAYMENT_PROVIDER_ACTIVITY_OPTIONS);
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);

@@ -14,12 +14,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createClaimActivities } from '../activities/claims.js';
 import type { createEmailActivities } from '../activities/email.js';
 import type { EmailRequest } from '../lib/email/templates.js';
 import type { createOperatorCaseActivities } from '../activities/operator-cases.js';
+import type { createPaymentLedgerActivities } from '../activities/payment-ledger.js';
 import type { createPaymentActivities } from '../activities/payments.js';
-import type { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import type { createSubscriptionActivities, SubscriptionSite, SubscriptionSnapshot } from '../activities/subscriptions.js';
 import { formatMoney } from '../lib/money.js';
 import { subscriptionPageUrl } from '../lib/urls.js';
@@ -176,9 +175,9 @@ const MAX_REMEMBERED_SUBSCRIPTIONS = 20;
 /** A checkout closer than this to its expiry (or a quarter of its lifetime) is not handed out again. */
 const MIN_CHECKOUT_LIFETIME_MS = 5 * 60_000;
 
-const db = proxyActivities<ReturnType<typeof createSubscriptionActivities>>(databaseActivityOptions(['SubscriptionNotFound']));
-const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded' | 'decidePayment' | 'setPaymentOutcome'>>(databaseActivityOptions());
-const gateway = proxyActivities<ReturnType<typeof createSubscriptionPaymentActivities> & Pick<ReturnType<typeof createPaymentActivities>, 'refundPayment'>>(
+const db = proxyActivities<ReturnType<typeof createSubscriptionActivities> & Pick<ReturnType<typeof createPaymentLedgerActivities>, 'recordSubscriptionPayment'>>(databaseActivityOptions(['SubscriptionNotFound']));
+const claims = proxyActivities<Pick<ReturnType<typeof createPaymentLedgerActivities>, 'markPaymentRefunded' | 'decidePayment' | 'setPaymentOutcome'>>(databaseActivityOptions());
+const gateway = proxyActivities<Pick<ReturnType<typeof createPaymentActivities>, 'createSubscriptionCheckout' | 'cancelProviderSubscription' | 'verifySubscriptionPayment' | 'refundPayment'>>(
   PAYMENT_PROVIDER_ACTIVITY_OPTIONS,
 );
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
