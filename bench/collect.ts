@@ -19,7 +19,7 @@ import { Site } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
 import { seedDemoSites } from '../db/seed.js';
 import { loadConfig } from '../lib/config.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { addBareInsertRoute } from './bare-insert.js';
 import { drive } from './drive.js';
 import { ms, percentile } from './stats.js';

@@ -30,7 +30,7 @@ import { loadConfig } from '../lib/config.js';
 import { startFakePostmark } from '../lib/postmark/fake.js';
 import { startFakeRecurrente } from '../lib/recurrente/fake.js';
 import { signWebhook } from '../lib/recurrente/signature.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { decodePayloads } from '../test/helpers/history.js';
 import { freePort } from '../test/helpers/ports.js';
 import { createActivityDeps, createWorker, WORKFLOWS_PATH } from '../worker/worker.js';

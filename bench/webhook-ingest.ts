@@ -18,7 +18,7 @@ import { Site } from '../db/entities/index.js';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
 import { createThrowawayDatabase } from '../dev/throwaway-database.js';
 import { loadConfig } from '../lib/config.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { signWebhook } from '../lib/recurrente/signature.js';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { addBareInsertRoute, WEBHOOK_INBOX_BASELINE } from './bare-insert.js';

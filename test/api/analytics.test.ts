@@ -11,7 +11,7 @@ import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/seed.js';
 import { issueFormToken } from '../../lib/analytics/form-token.js';
 import type { AppConfig } from '../../lib/config.js';
-import { createTemporalClient } from '../../lib/temporal.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
 import type { TestApi } from '../helpers/api.js';
