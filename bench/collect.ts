@@ -17,7 +17,7 @@ import { buildApp } from '../api/app.js';
 import { analyticsReport } from '../db/analytics-reports.js';
 import { Site } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
-import { seedDemoSites } from '../db/seed.js';
+import { seedDemoSites } from '../db/scripts/seed.js';
 import { loadConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { addBareInsertRoute } from './bare-insert.js';

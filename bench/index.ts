@@ -22,7 +22,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import autocannon, { type Options, type Request } from 'autocannon';
 import { CustomerSiteOwnership, CustomerUser, Site } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
-import { seedDemoSites } from '../db/seed.js';
+import { seedDemoSites } from '../db/scripts/seed.js';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
 import { createThrowawayDatabase } from '../dev/throwaway-database.js';
 import { hashPassword } from '../lib/auth/passwords.js';

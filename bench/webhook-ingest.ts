@@ -13,7 +13,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { buildApp } from '../api/app.js';
 import { openOrm } from '../db/orm.js';
-import { seedDemoSites } from '../db/seed.js';
+import { seedDemoSites } from '../db/scripts/seed.js';
 import { Site } from '../db/entities/index.js';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
 import { createThrowawayDatabase } from '../dev/throwaway-database.js';

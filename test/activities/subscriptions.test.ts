@@ -8,7 +8,7 @@ import { createSubscriptionActivities, type SubscriptionSnapshot } from '../../a
 import { createMailer } from '../../lib/postmark/mailer.js';
 import { CustomerSiteOwnership, CustomerUser, OperatorCase, Payment, Site, Subscription } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
 
 const config = testConfig();

@@ -8,7 +8,7 @@ import { DURATION_BUCKETS } from '../../lib/analytics/rollups.js';
 import { analyticsReport, medianFromBuckets, type AnalyticsReport } from '../../db/analytics-reports.js';
 import { Site } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { issueFormToken } from '../../lib/analytics/form-token.js';
 import type { AppConfig } from '../../lib/config.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';

@@ -1,7 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, OperatorCase, Payment, ProcessedPayment, Site } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { claimSiteWorkflow, claimStateQuery, claimPaymentSucceededSignal } from '../../workflows/claim-site.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { claimResult, openCheckout, pressCheckoutButton, purchase, siteIdOf } from '../helpers/claims.js';
