@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { claimCheckoutReturnUrls, subscriptionCheckoutReturnUrls } from '../lib/urls.js';
-import { GatewayError, type CheckoutDetails, type CheckoutSession, type PaymentGateway, type SubscriptionDetails } from '../lib/payments/gateway.js';
+import { GatewayError, type CheckoutDetails, type CheckoutSession, type CreateCheckoutInput, type PaymentGateway, type SubscriptionDetails } from '../lib/payments/gateway.js';
 import { workflowIds } from '../workflows/ids.js';
 import { raiseOperatorCase, type OperatorCaseDeps } from './operator-cases.js';
 
@@ -153,25 +153,51 @@ async function readSubscription(gateway: PaymentGateway, subscriptionId: string)
   }
 }
 
+/** The provider checkout a claim opens: the site for its one-time price, with the claim's business key and claimant. */
+function claimCheckoutRequest(config: AppConfig, input: ClaimCheckoutInput): CreateCheckoutInput {
+  return {
+    idempotencyKey: input.idempotencyKey,
+    items: [{ name: `Website: ${input.siteTitle}`, amountCents: input.amountCents, currency: input.currency, quantity: 1 }],
+    ...claimCheckoutReturnUrls(config, input.slug, workflowIds.claim(input.siteId)),
+    expiresAt: new Date(input.expiresAt),
+    metadata: {
+      purpose: 'claim',
+      site_id: input.siteId,
+      slug: input.slug,
+      business_id: input.businessId,
+      claim_email: input.claimantEmail,
+      claim_name: input.claimantName,
+    },
+  };
+}
+
+/** Compares a reported subscription charge with the provider's subscription and the checkout it was opened through. */
+function judgeSubscriptionPayment(
+  reported: ReportedPayment,
+  subscription: SubscriptionDetails,
+  checkout: CheckoutDetails | null,
+  expected: SubscriptionPaymentExpectation,
+): PaymentVerdict {
+  if (!checkout) return { verdict: 'unverified', reason: `the provider knows no checkout for subscription ${expected.subscriptionId}` };
+  if (checkout.metadata.site_id !== expected.siteId || checkout.subscriptionId !== expected.subscriptionId) {
+    return { verdict: 'mismatch', reason: `subscription ${expected.subscriptionId} was not opened for site ${expected.siteId}` };
+  }
+  if (checkout.amountCents !== undefined && (checkout.amountCents !== expected.amountCents || checkout.currency !== expected.currency)) {
+    return { verdict: 'mismatch', reason: `the subscription charges ${checkout.amountCents} ${checkout.currency}, the site's plan is ${expected.amountCents} ${expected.currency}` };
+  }
+  const isFirstPayment = checkout.paymentIntentId === reported.paymentIntentId;
+  if (!isFirstPayment && (expected.knownSubscriptionId !== expected.subscriptionId || !CHARGED_STATUSES.has(subscription.status))) {
+    return { verdict: 'unverified', reason: `payment ${reported.paymentIntentId} is not the first payment of subscription ${expected.subscriptionId}, which the provider shows as "${subscription.status}"` };
+  }
+  return { verdict: 'verified', checkoutId: checkout.checkoutId, amountCents: checkout.amountCents ?? expected.amountCents, currency: checkout.currency ?? expected.currency };
+}
+
 /** Activities that talk to the payment provider (Recurrente, behind the gateway): checkouts, payment checks, refunds, cancellations. */
 export function createPaymentActivities(deps: { gateway: PaymentGateway; config: AppConfig } & OperatorCaseDeps) {
   return {
     /** Opens the hosted checkout for a claim; the same idempotency key yields the same checkout. */
     async createClaimCheckout(input: ClaimCheckoutInput): Promise<CheckoutSession> {
-      return callGateway(() => deps.gateway.createCheckout({
-        idempotencyKey: input.idempotencyKey,
-        items: [{ name: `Website: ${input.siteTitle}`, amountCents: input.amountCents, currency: input.currency, quantity: 1 }],
-        ...claimCheckoutReturnUrls(deps.config, input.slug, workflowIds.claim(input.siteId)),
-        expiresAt: new Date(input.expiresAt),
-        metadata: {
-          purpose: 'claim',
-          site_id: input.siteId,
-          slug: input.slug,
-          business_id: input.businessId,
-          claim_email: input.claimantEmail,
-          claim_name: input.claimantName,
-        },
-      }));
+      return callGateway(() => deps.gateway.createCheckout(claimCheckoutRequest(deps.config, input)));
     },
 
     /**
@@ -257,18 +283,7 @@ export function createPaymentActivities(deps: { gateway: PaymentGateway; config:
       if (!subscription) return { verdict: 'unverified', reason: `the provider knows no subscription ${expected.subscriptionId}` };
       const checkoutId = reported.checkoutId ?? subscription.checkoutId ?? null;
       const checkout = checkoutId === null ? null : await readCheckout(deps.gateway, checkoutId);
-      if (!checkout) return { verdict: 'unverified', reason: `the provider knows no checkout for subscription ${expected.subscriptionId}` };
-      if (checkout.metadata.site_id !== expected.siteId || checkout.subscriptionId !== expected.subscriptionId) {
-        return { verdict: 'mismatch', reason: `subscription ${expected.subscriptionId} was not opened for site ${expected.siteId}` };
-      }
-      if (checkout.amountCents !== undefined && (checkout.amountCents !== expected.amountCents || checkout.currency !== expected.currency)) {
-        return { verdict: 'mismatch', reason: `the subscription charges ${checkout.amountCents} ${checkout.currency}, the site's plan is ${expected.amountCents} ${expected.currency}` };
-      }
-      const isFirstPayment = checkout.paymentIntentId === reported.paymentIntentId;
-      if (!isFirstPayment && (expected.knownSubscriptionId !== expected.subscriptionId || !CHARGED_STATUSES.has(subscription.status))) {
-        return { verdict: 'unverified', reason: `payment ${reported.paymentIntentId} is not the first payment of subscription ${expected.subscriptionId}, which the provider shows as "${subscription.status}"` };
-      }
-      return { verdict: 'verified', checkoutId: checkout.checkoutId, amountCents: checkout.amountCents ?? expected.amountCents, currency: checkout.currency ?? expected.currency };
+      return judgeSubscriptionPayment(reported, subscription, checkout, expected);
     },
   };
 }
