@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { LockMode } from '@mikro-orm/core';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, ProcessedPayment, PurchaseHold, RefreshToken, Site, Subscription } from '../db/entities/index.js';
-import type { PaymentOutcome } from '../db/entities/processed-payment.entity.js';
+import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, PurchaseHold, RefreshToken, Site, Subscription } from '../db/entities/index.js';
 import { recordPurchaseCompleted } from '../db/analytics.js';
-import { recordPaymentOnce } from '../db/payments.js';
 import { prepareWelcomeSetPasswordEmail } from '../db/one-time-tokens.js';
 import type { AppConfig } from '../lib/config.js';
 import type { SendEmailInput } from './email.js';
@@ -23,38 +20,9 @@ export interface ClaimSite {
   ownerEmail: string | null;
 }
 
-/** A successful payment as the provider reported it. */
-export interface PaymentRecordInput {
-  providerPaymentId: string;
-  providerCheckoutId: string | null;
-  siteId: string;
-  kind: 'purchase' | 'subscription';
-  amountCents: number;
-  currency: string;
-  paidAt: string;
-}
-
-/** What a workflow asks before applying a payment: this payment, for this site, as a purchase or a subscription charge. */
-export interface PaymentDecisionInput {
-  providerPaymentId: string;
-  siteId: string;
-  kind: 'purchase' | 'subscription';
-  /** What to record when the payment is new: `applied` to apply it, `refunded`/`parked` when it is given back or held. */
-  outcome: PaymentOutcome;
-}
-
 /**
- * The processed-payments table's answer: `decided` is this run's own decision (first time, or a retry of the same
- * run); otherwise the payment was decided earlier (`earlier`) or another payment is already the site's purchase (`taken`).
- */
-export interface PaymentDecision {
-  status: 'decided' | 'earlier' | 'taken';
-  outcome: PaymentOutcome;
-}
-
-/**
- * The database steps of a purchase. Each is idempotent on a business key (provider payment id,
- * email, customer + site), so an activity re-run after a crash finds its own earlier work.
+ * The database steps of a purchase (its payment is booked by the payment ledger). Each is idempotent on a business
+ * key (email, customer + site), so an activity re-run after a crash finds its own earlier work.
  */
 export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }) {
   return {
@@ -75,55 +43,6 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
         currency: site.currency as 'USD' | 'GTQ',
         ownerEmail: owner?.customer.email ?? null,
       };
-    },
-
-    /** Records a payment once per provider payment id; returns the row's id either way. */
-    async recordPayment(input: PaymentRecordInput): Promise<{ paymentId: string }> {
-      const paymentId = await recordPaymentOnce(deps.orm.em.fork(), {
-        providerPaymentId: input.providerPaymentId,
-        providerCheckoutId: input.providerCheckoutId,
-        site: input.siteId,
-        kind: input.kind,
-        amountCents: input.amountCents,
-        currency: input.currency,
-        status: 'succeeded',
-        paidAt: new Date(input.paidAt),
-      });
-      return { paymentId };
-    },
-
-    /**
-     * Records what is done with a provider payment, once: the durable "already applied?" check. At most one purchase
-     * per site is applied (a partial unique index), so a second purchase payment is answered `taken`.
-     */
-    async decidePayment(input: PaymentDecisionInput): Promise<PaymentDecision> {
-      const info = Context.current().info;
-      const workflowId = info.workflowExecution?.workflowId ?? 'none';
-      const runId = info.workflowExecution?.runId ?? 'none';
-      const em = deps.orm.em.fork();
-      try {
-        await em.insert(ProcessedPayment, {
-          id: randomUUID(),
-          createdAt: new Date(),
-          providerPaymentId: input.providerPaymentId, site: input.siteId, kind: input.kind, outcome: input.outcome, workflowId, runId,
-        });
-        return { status: 'decided', outcome: input.outcome };
-      } catch (error) {
-        if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      }
-      const existing = await em.findOne(ProcessedPayment, { providerPaymentId: input.providerPaymentId });
-      if (existing) return { status: existing.runId === runId ? 'decided' : 'earlier', outcome: existing.outcome };
-      return { status: 'taken', outcome: 'applied' };
-    },
-
-    /** Changes the recorded outcome of a payment (an applied payment later refunded, a refund the provider refused). */
-    async setPaymentOutcome(input: { providerPaymentId: string; outcome: PaymentOutcome }): Promise<void> {
-      await deps.orm.em.fork().nativeUpdate(ProcessedPayment, { providerPaymentId: input.providerPaymentId }, { outcome: input.outcome });
-    },
-
-    /** Marks a payment refunded after the money went back. */
-    async markPaymentRefunded(paymentId: string): Promise<void> {
-      await deps.orm.em.fork().nativeUpdate(Payment, { id: paymentId }, { status: 'refunded' });
     },
 
     /**

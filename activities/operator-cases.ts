@@ -1,11 +1,8 @@
 import { log } from '@temporalio/activity';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { OperatorCase } from '../db/entities/index.js';
 import type { OperatorCaseKind } from '../db/entities/operator-case.entity.js';
-import type { AppConfig } from '../lib/config.js';
-import { createEmailActivities } from './email.js';
-import type { Mailer } from '../lib/postmark/mailer.js';
 import { consoleNeedsAttentionUrl } from '../lib/urls.js';
+import { deliverEmail, type EmailDeliveryDeps } from './email-delivery.js';
 
 /** A case for an operator; `key` is a business key (e.g. `refund:<payment id>`), so raising it twice records it once. */
 export interface OperatorCaseInput {
@@ -17,12 +14,8 @@ export interface OperatorCaseInput {
   payload: Record<string, unknown>;
 }
 
-/** What raising a case needs: the database, the mailer and the operator address. */
-export interface OperatorCaseDeps {
-  orm: MikroORM;
-  mailer: Mailer;
-  config: AppConfig;
-}
+/** What raising a case needs: the database, the mailer and the operator address (in the configuration). */
+export type OperatorCaseDeps = EmailDeliveryDeps;
 
 const MAX_REASON = 2000;
 
@@ -40,7 +33,7 @@ export async function raiseOperatorCase(deps: OperatorCaseDeps, input: OperatorC
   );
   const row = await em.findOneOrFail(OperatorCase, { key: input.key });
   try {
-    await createEmailActivities(deps).sendEmail({
+    await deliverEmail(deps, {
       idempotencyKey: `operator-case:${row.id}`,
       to: deps.config.operators.email,
       template: 'operator_case',

@@ -4,7 +4,6 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { CustomerSiteOwnership, Site, Subscription } from '../db/entities/index.js';
 import type { SiteStatus } from '../db/entities/site.entity.js';
 import type { SubscriptionStatus } from '../db/entities/subscription.entity.js';
-import { recordPaymentOnce } from '../db/payments.js';
 
 /** The billing state the subscription workflow owns and mirrors onto the `subscriptions` and `sites` rows. */
 export interface SubscriptionSnapshot {
@@ -36,21 +35,6 @@ export interface SubscriptionSite {
   stored: SubscriptionSnapshot;
 }
 
-/** A subscription payment (first charge or renewal) as the provider reported it. */
-export interface SubscriptionPaymentRecord {
-  siteId: string;
-  customerId: string;
-  providerPaymentId: string;
-  providerCheckoutId: string | null;
-  providerSubscriptionId: string | null;
-  amountCents: number;
-  currency: string;
-  status: 'succeeded' | 'failed';
-  failureReason: string | null;
-  /** When the provider charged (or tried to). */
-  at: string;
-}
-
 /** Failure type when a site has no subscription row (it was never bought); the workflow does not retry it. */
 const SUBSCRIPTION_NOT_FOUND = 'SubscriptionNotFound';
 
@@ -67,8 +51,8 @@ const toIso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 const toDate = (iso: string | null) => (iso === null ? null : new Date(iso));
 
 /**
- * The database steps of a subscription. Each is idempotent: payments are keyed by the provider payment id and
- * the state write sets absolute values, so a re-run after a crash leaves the rows as the first run did.
+ * The database steps of a subscription (its charges are booked by the payment ledger). Each is idempotent: the state
+ * write sets absolute values, so a re-run after a crash leaves the rows as the first run did.
  */
 export function createSubscriptionActivities(deps: { orm: MikroORM }) {
   return {
@@ -98,24 +82,6 @@ export function createSubscriptionActivities(deps: { orm: MikroORM }) {
           cancelledAt: toIso(subscription.cancelledAt),
         },
       };
-    },
-
-    /** Records a subscription charge once per provider payment id; returns the row's id either way. */
-    async recordSubscriptionPayment(input: SubscriptionPaymentRecord): Promise<{ paymentId: string }> {
-      const paymentId = await recordPaymentOnce(deps.orm.em.fork(), {
-        providerPaymentId: input.providerPaymentId,
-        providerCheckoutId: input.providerCheckoutId,
-        providerSubscriptionId: input.providerSubscriptionId,
-        site: input.siteId,
-        customer: input.customerId,
-        kind: 'subscription',
-        amountCents: input.amountCents,
-        currency: input.currency,
-        status: input.status,
-        failureReason: input.failureReason?.slice(0, 255) ?? null,
-        paidAt: input.status === 'succeeded' ? new Date(input.at) : null,
-      });
-      return { paymentId };
     },
 
     /**

@@ -1,5 +1,5 @@
 import { loadConfig } from '../lib/config.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { openOrm } from '../db/orm.js';
 import { buildApp } from './app.js';
 

@@ -7,12 +7,13 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import type { createClaimActivities } from '../activities/claims.js';
+import type { createPaymentLedgerActivities } from '../activities/payment-ledger.js';
 import type { createEmailActivities } from '../activities/email.js';
 import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS } from '../workflows/activity-options.js';
 
-const db = proxyActivities<ReturnType<typeof createClaimActivities>>(databaseActivityOptions());
+const db = proxyActivities<ReturnType<typeof createClaimActivities> & ReturnType<typeof createPaymentLedgerActivities>>(databaseActivityOptions());
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 
 export interface ClaimBaselineInput {

@@ -21,9 +21,9 @@ import { buildApp } from '../api/app.js';
 import { PAGE_SELECT, pageFor, type PageRow } from '../api/hosting/site-pages.js';
 import { Site } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
-import { seedDemoSites } from '../db/seed.js';
+import { seedDemoSites } from '../db/scripts/seed.js';
 import { loadConfig } from '../lib/config.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 
 const DOMAIN = 'www.example-plumber.test';
 type Ports = Record<'app' | 'cold' | 'hello' | 'pg', number>;

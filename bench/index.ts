@@ -22,7 +22,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import autocannon, { type Options, type Request } from 'autocannon';
 import { CustomerSiteOwnership, CustomerUser, Site } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
-import { seedDemoSites } from '../db/seed.js';
+import { seedDemoSites } from '../db/scripts/seed.js';
 import { temporalCliPath } from '../dev/temporal-binaries.js';
 import { createThrowawayDatabase } from '../dev/throwaway-database.js';
 import { hashPassword } from '../lib/auth/passwords.js';
@@ -30,7 +30,7 @@ import { loadConfig } from '../lib/config.js';
 import { startFakePostmark } from '../lib/postmark/fake.js';
 import { startFakeRecurrente } from '../lib/recurrente/fake.js';
 import { signWebhook } from '../lib/recurrente/signature.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { decodePayloads } from '../test/helpers/history.js';
 import { freePort } from '../test/helpers/ports.js';
 import { createActivityDeps, createWorker, WORKFLOWS_PATH } from '../worker/worker.js';

@@ -14,7 +14,7 @@ import { CustomerUser } from '../db/entities/index.js';
 import { openOrm } from '../db/orm.js';
 import { hashPassword, verifyPassword } from '../lib/auth/passwords.js';
 import { loadConfig, type AppConfig } from '../lib/config.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { ms, summarize } from './stats.js';
 
 const EMAIL = 'bench-login@webmagic.invalid';

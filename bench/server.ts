@@ -20,7 +20,7 @@ import { hashPassword, verifyPassword } from '../lib/auth/passwords.js';
 import { loadConfig } from '../lib/config.js';
 import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { addBareInsertRoute, WEBHOOK_INBOX_BASELINE } from './bare-insert.js';
 
 const BENCH_PASSWORD = process.argv[3] ?? '';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { splitIntoDaysAndHours } from '../lib/analytics/range.js';
-import { DURATION_BUCKETS } from './analytics.js';
+import { DURATION_BUCKETS } from '../lib/analytics/rollups.js';
 
 /** Totals over a date range, read from the hourly roll-ups. */
 export interface AnalyticsTotals {

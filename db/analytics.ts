@@ -1,27 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Utm } from '../lib/analytics/visitor.js';
+import { HOURLY_COLUMNS, RollupDeltas } from '../lib/analytics/rollups.js';
+import { sessionise, visitorKeys, type BotHit, type CollectedHit, type Conversion, type SessionisedBatch, type StoredSession } from '../lib/analytics/sessionise.js';
 
-/** A page view or click after anonymisation, ready to store. */
-export interface CollectedHit {
-  siteId: string;
-  visitorId: string;
-  truncatedIp: string;
-  deviceClass: string;
-  at: Date;
-  type: 'page_view' | 'cta_click';
-  path: string;
-  /** What a click was on: `call`, `email` or `claim`. */
-  target: string | null;
-  referrerHost: string | null;
-  utm: Utm;
-}
-
-/** A page view by a crawler or headless browser: only counted, never stored as a session. */
-export interface BotHit {
-  siteId: string;
-  at: Date;
-}
+/** The hits `storeHits` takes (defined beside the sessioniser). */
+export type { BotHit, CollectedHit };
 
 /** Event types the business processes emit, and the roll-up column each one counts in. */
 export const SERVER_EVENT_COLUMNS = {
@@ -34,230 +17,122 @@ export const SERVER_EVENT_COLUMNS = {
 /** An event emitted by a business process rather than by the page script. */
 export type ServerEventType = keyof typeof SERVER_EVENT_COLUMNS;
 
-const CTA_COLUMNS: Record<string, string> = { call: 'cta_call', email: 'cta_email', claim: 'cta_claim' };
-
-const HOURLY_COLUMNS = [
-  'visitors', 'sessions', 'page_views', 'bounces', 'duration_seconds', 'bot_views',
-  'cta_call', 'cta_email', 'cta_claim', 'bookings', 'claims_started', 'checkouts_opened', 'purchases',
-] as const;
-type HourlyColumn = (typeof HOURLY_COLUMNS)[number];
-
-/** Lower bounds (seconds) of the session-duration buckets the median is read from. */
-export const DURATION_BUCKETS = [0, 10, 30, 60, 120, 180, 300, 600, 900, 1800, 3600] as const;
-
-function durationBucket(seconds: number): string {
-  let bucket = 0;
-  for (const bound of DURATION_BUCKETS) if (seconds >= bound) bucket = bound;
-  return String(bucket);
-}
-
-function hourOf(at: Date): string {
-  const hour = new Date(at);
-  hour.setUTCMinutes(0, 0, 0);
-  return hour.toISOString();
-}
-
-/** Accumulates roll-up deltas in memory so a batch is written with one statement per roll-up (hourly totals; hourly and daily dimensions). */
-class RollupDeltas {
-  readonly hourly = new Map<string, { site_id: string; hour: string } & Partial<Record<HourlyColumn, number>>>();
-  readonly dimensions = new Map<string, { site_id: string; hour: string; dimension: string; value: string; sessions: number }>();
-
-  add(siteId: string, at: Date | string, column: HourlyColumn, delta = 1): void {
-    const hour = typeof at === 'string' ? at : hourOf(at);
-    const key = `${siteId}|${hour}`;
-    const row = this.hourly.get(key) ?? { site_id: siteId, hour };
-    row[column] = (row[column] ?? 0) + delta;
-    this.hourly.set(key, row);
+/** Adds a batch's roll-up deltas to the hourly totals and the hourly and daily dimensions, one statement per roll-up. */
+async function writeRollups(em: EntityManager, rollups: RollupDeltas): Promise<void> {
+  if (rollups.hourly.size > 0) {
+    const rows = [...rollups.hourly.values()].map((r) => {
+      const row: Record<string, string | number> = { site_id: r.site_id, hour: r.hour };
+      for (const column of HOURLY_COLUMNS) row[column] = r[column] ?? 0;
+      return row;
+    });
+    await em.execute(
+      `insert into analytics_hourly (id, site_id, hour, ${HOURLY_COLUMNS.join(', ')})
+       select gen_random_uuid(), site_id, hour, ${HOURLY_COLUMNS.join(', ')}
+       from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, ${HOURLY_COLUMNS.map((c) => `${c} bigint`).join(', ')})
+       order by site_id, hour
+       on conflict (site_id, hour) do update set ${HOURLY_COLUMNS.map((c) => `${c} = analytics_hourly.${c} + excluded.${c}`).join(', ')}`,
+      [JSON.stringify(rows)],
+    );
   }
-
-  dimension(siteId: string, hour: string, dimension: string, value: string | null, delta = 1): void {
-    if (value === null || value === '') return;
-    const key = `${siteId}|${hour}|${dimension}|${value}`;
-    const row = this.dimensions.get(key) ?? { site_id: siteId, hour, dimension, value: value.slice(0, 255), sessions: 0 };
-    row.sessions += delta;
-    this.dimensions.set(key, row);
+  const dims = [...rollups.dimensions.values()].filter((d) => d.sessions !== 0);
+  if (dims.length > 0) {
+    await em.execute(
+      `with x as (select * from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, dimension text, value text, sessions int)),
+       hourly as (
+         insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions)
+         select gen_random_uuid(), site_id, hour, dimension, value, sessions from x
+         order by site_id, hour, dimension, value
+         on conflict (site_id, hour, dimension, value) do update set sessions = analytics_hourly_dimensions.sessions + excluded.sessions
+       )
+       insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions)
+       select gen_random_uuid(), site_id, date_trunc('day', hour, 'UTC') as day, dimension, value, sum(sessions)
+       from x group by site_id, day, dimension, value having sum(sessions) <> 0
+       order by site_id, day, dimension, value
+       on conflict (site_id, day, dimension, value) do update set sessions = analytics_daily_dimensions.sessions + excluded.sessions`,
+      [JSON.stringify(dims)],
+    );
   }
-
-  async write(em: EntityManager): Promise<void> {
-    if (this.hourly.size > 0) {
-      const rows = [...this.hourly.values()].map((r) => {
-        const row: Record<string, string | number> = { site_id: r.site_id, hour: r.hour };
-        for (const column of HOURLY_COLUMNS) row[column] = r[column] ?? 0;
-        return row;
-      });
-      await em.execute(
-        `insert into analytics_hourly (id, site_id, hour, ${HOURLY_COLUMNS.join(', ')})
-         select gen_random_uuid(), site_id, hour, ${HOURLY_COLUMNS.join(', ')}
-         from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, ${HOURLY_COLUMNS.map((c) => `${c} bigint`).join(', ')})
-         order by site_id, hour
-         on conflict (site_id, hour) do update set ${HOURLY_COLUMNS.map((c) => `${c} = analytics_hourly.${c} + excluded.${c}`).join(', ')}`,
-        [JSON.stringify(rows)],
-      );
-    }
-    const dims = [...this.dimensions.values()].filter((d) => d.sessions !== 0);
-    if (dims.length > 0) {
-      await em.execute(
-        `with x as (select * from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, dimension text, value text, sessions int)),
-         hourly as (
-           insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions)
-           select gen_random_uuid(), site_id, hour, dimension, value, sessions from x
-           order by site_id, hour, dimension, value
-           on conflict (site_id, hour, dimension, value) do update set sessions = analytics_hourly_dimensions.sessions + excluded.sessions
-         )
-         insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions)
-         select gen_random_uuid(), site_id, date_trunc('day', hour, 'UTC') as day, dimension, value, sum(sessions)
-         from x group by site_id, day, dimension, value having sum(sessions) <> 0
-         order by site_id, day, dimension, value
-         on conflict (site_id, day, dimension, value) do update set sessions = analytics_daily_dimensions.sessions + excluded.sessions`,
-        [JSON.stringify(dims)],
-      );
-    }
-  }
-}
-
-interface SessionState {
-  id: string;
-  siteId: string;
-  visitorId: string;
-  startedAt: Date;
-  lastSeenAt: Date;
-  pageViews: number;
-  isNew: boolean;
-  touched: boolean;
 }
 
 /** Marks the running experiments' assignments of these visitors converted when the event is the experiment's goal. */
-async function recordConversions(em: EntityManager, conversions: { visitor_id: string; goal: string; at: string }[]): Promise<void> {
+async function recordConversions(em: EntityManager, conversions: readonly Conversion[]): Promise<void> {
   if (conversions.length === 0) return;
   await em.execute(
     `update experiment_assignments a set converted_at = x.at
      from jsonb_to_recordset(?::jsonb) as x(visitor_id text, goal text, at timestamptz), experiments e
      where a.experiment_id = e.id and e.status = 'running' and e.goal = x.goal and a.visitor_id = x.visitor_id
        and a.converted_at is null and a.created_at <= x.at`,
-    [JSON.stringify(conversions)],
+    [JSON.stringify(conversions.map((c) => ({ visitor_id: c.visitorId, goal: c.goal, at: c.at.toISOString() })))],
   );
 }
 
+/** Locks the batch's visitors (advisory locks, in key order) and loads each one's latest stored session. */
+async function lockAndLoadSessions(tx: EntityManager, keys: readonly string[]): Promise<StoredSession[]> {
+  if (keys.length === 0) return [];
+  await tx.execute(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from jsonb_array_elements_text(?::jsonb) as k order by k`, [JSON.stringify(keys)]);
+  const pairs = keys.map((k) => ({ site_id: k.split('|')[0], visitor_id: k.split('|')[1] }));
+  const rows = await tx.execute<{ id: string; site_id: string; visitor_id: string; started_at: Date; last_seen_at: Date; page_views: number }[]>(
+    `select distinct on (s.site_id, s.visitor_id) s.id, s.site_id, s.visitor_id, s.started_at, s.last_seen_at, s.page_views
+     from visitor_sessions s join jsonb_to_recordset(?::jsonb) as k(site_id uuid, visitor_id text) on s.site_id = k.site_id and s.visitor_id = k.visitor_id
+     order by s.site_id, s.visitor_id, s.last_seen_at desc`,
+    [JSON.stringify(pairs)],
+  );
+  return rows.map((r) => ({
+    id: r.id, siteId: r.site_id, visitorId: r.visitor_id, startedAt: new Date(r.started_at), lastSeenAt: new Date(r.last_seen_at), pageViews: r.page_views,
+  }));
+}
+
+/** Inserts the sessions a batch opened, moves on the ones it continued, and inserts its events. */
+async function writeSessionsAndEvents(tx: EntityManager, batch: SessionisedBatch): Promise<void> {
+  if (batch.created.length > 0) {
+    const rows = batch.created.map((s) => ({
+      id: s.id, site_id: s.siteId, visitor_id: s.visitorId, landing_path: s.landingPath,
+      utm_source: s.utm.source, utm_medium: s.utm.medium, utm_campaign: s.utm.campaign, utm_term: s.utm.term, utm_content: s.utm.content,
+      referrer: s.referrer, ip_truncated: s.truncatedIp, device_class: s.deviceClass, started_at: s.startedAt.toISOString(),
+      last_seen_at: s.lastSeenAt.toISOString(), page_views: s.pageViews,
+    }));
+    await tx.execute(
+      `insert into visitor_sessions (id, site_id, visitor_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_path, ip_truncated, started_at, last_seen_at, device_class, page_views)
+       select id, site_id, visitor_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_path, ip_truncated, started_at, last_seen_at, device_class, page_views
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, site_id uuid, visitor_id text, utm_source text, utm_medium text, utm_campaign text, utm_term text, utm_content text,
+         referrer text, landing_path text, ip_truncated text, started_at timestamptz, last_seen_at timestamptz, device_class text, page_views int)`,
+      [JSON.stringify(rows)],
+    );
+  }
+  if (batch.continued.length > 0) {
+    await tx.execute(
+      `update visitor_sessions v set last_seen_at = x.last_seen_at, page_views = x.page_views
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, last_seen_at timestamptz, page_views int) where v.id = x.id`,
+      [JSON.stringify(batch.continued.map((s) => ({ id: s.id, last_seen_at: s.lastSeenAt.toISOString(), page_views: s.pageViews })))],
+    );
+  }
+  if (batch.events.length > 0) {
+    const rows = batch.events.map((e) => ({
+      id: e.id, site_id: e.siteId, session_id: e.sessionId, visitor_id: e.visitorId, type: e.type, path: e.path,
+      properties: e.target ? { target: e.target } : null, at: e.at.toISOString(),
+    }));
+    await tx.execute(
+      `insert into analytics_events (id, site_id, session_id, visitor_id, type, path, properties, at)
+       select id, site_id, session_id, visitor_id, type, path, properties, at
+       from jsonb_to_recordset(?::jsonb) as x(id uuid, site_id uuid, session_id uuid, visitor_id text, type text, path text, properties jsonb, at timestamptz)`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
+
 /**
- * Stores a batch of hits in one transaction: sessionises them (a visitor's session continues while hits arrive
- * within `sessionTimeoutMs`; UTM, referrer and landing page come from the session's first hit), inserts the events
- * and adds their counts to the hourly roll-ups. Visitors are locked with advisory locks, so concurrent batches from
- * several API instances cannot split one session in two.
+ * Stores a batch of hits in one transaction: sessionises them (see {@link sessionise}), inserts the sessions and
+ * events and adds their counts to the hourly roll-ups. Visitors are locked with advisory locks, so concurrent batches
+ * from several API instances cannot split one session in two.
  */
 export async function storeHits(em: EntityManager, hits: readonly CollectedHit[], bots: readonly BotHit[], sessionTimeoutMs: number): Promise<void> {
   if (hits.length === 0 && bots.length === 0) return;
-  const ordered = [...hits].sort((a, b) => a.at.getTime() - b.at.getTime());
   await em.transactional(async (tx) => {
-    const rollups = new RollupDeltas();
-    for (const bot of bots) rollups.add(bot.siteId, bot.at, 'bot_views');
-    const keys = [...new Set(ordered.map((h) => `${h.siteId}|${h.visitorId}`))].sort();
-    const sessions = new Map<string, SessionState>();
-    const loaded: SessionState[] = [];
-    if (keys.length > 0) {
-      await tx.execute(`select pg_advisory_xact_lock(hashtextextended(k, 0)) from jsonb_array_elements_text(?::jsonb) as k order by k`, [JSON.stringify(keys)]);
-      const pairs = keys.map((k) => ({ site_id: k.split('|')[0], visitor_id: k.split('|')[1] }));
-      const rows = await tx.execute<{ id: string; site_id: string; visitor_id: string; started_at: Date; last_seen_at: Date; page_views: number }[]>(
-        `select distinct on (s.site_id, s.visitor_id) s.id, s.site_id, s.visitor_id, s.started_at, s.last_seen_at, s.page_views
-         from visitor_sessions s join jsonb_to_recordset(?::jsonb) as k(site_id uuid, visitor_id text) on s.site_id = k.site_id and s.visitor_id = k.visitor_id
-         order by s.site_id, s.visitor_id, s.last_seen_at desc`,
-        [JSON.stringify(pairs)],
-      );
-      for (const r of rows) {
-        const state = {
-          id: r.id, siteId: r.site_id, visitorId: r.visitor_id, startedAt: new Date(r.started_at), lastSeenAt: new Date(r.last_seen_at),
-          pageViews: r.page_views, isNew: false, touched: false,
-        };
-        sessions.set(`${r.site_id}|${r.visitor_id}`, state);
-        loaded.push(state);
-      }
-    }
-
-    const created: SessionState[] = [];
-    const newSessionRows: Record<string, unknown>[] = [];
-    const events: Record<string, unknown>[] = [];
-    const conversions: { visitor_id: string; goal: string; at: string }[] = [];
-    for (const hit of ordered) {
-      const key = `${hit.siteId}|${hit.visitorId}`;
-      let session = sessions.get(key);
-      if (!session || hit.at.getTime() - session.lastSeenAt.getTime() > sessionTimeoutMs) {
-        const returning = session !== undefined;
-        session = { id: randomUUID(), siteId: hit.siteId, visitorId: hit.visitorId, startedAt: hit.at, lastSeenAt: hit.at, pageViews: 0, isNew: true, touched: true };
-        sessions.set(key, session);
-        created.push(session);
-        const hour = hourOf(hit.at);
-        const utm = hit.type === 'page_view' ? hit.utm : { source: null, medium: null, campaign: null, term: null, content: null };
-        newSessionRows.push({
-          id: session.id, site_id: hit.siteId, visitor_id: hit.visitorId, landing_path: hit.path,
-          utm_source: utm.source, utm_medium: utm.medium, utm_campaign: utm.campaign, utm_term: utm.term, utm_content: utm.content,
-          referrer: hit.type === 'page_view' ? hit.referrerHost : null, ip_truncated: hit.truncatedIp, device_class: hit.deviceClass, started_at: hit.at.toISOString(),
-        });
-        rollups.add(hit.siteId, hour, 'sessions');
-        rollups.add(hit.siteId, hour, 'bounces');
-        if (!returning) rollups.add(hit.siteId, hour, 'visitors');
-        rollups.dimension(hit.siteId, hour, 'utm_source', utm.source);
-        rollups.dimension(hit.siteId, hour, 'utm_medium', utm.medium);
-        rollups.dimension(hit.siteId, hour, 'utm_campaign', utm.campaign);
-        rollups.dimension(hit.siteId, hour, 'referrer', hit.type === 'page_view' ? hit.referrerHost : null);
-        rollups.dimension(hit.siteId, hour, 'landing_path', hit.path);
-        rollups.dimension(hit.siteId, hour, 'device', hit.deviceClass);
-        rollups.dimension(hit.siteId, hour, 'duration', durationBucket(0));
-      } else if (hit.at > session.lastSeenAt) {
-        const startHour = hourOf(session.startedAt);
-        const before = Math.floor((session.lastSeenAt.getTime() - session.startedAt.getTime()) / 1000);
-        const after = Math.floor((hit.at.getTime() - session.startedAt.getTime()) / 1000);
-        rollups.add(session.siteId, startHour, 'duration_seconds', after - before);
-        if (durationBucket(before) !== durationBucket(after)) {
-          rollups.dimension(session.siteId, startHour, 'duration', durationBucket(before), -1);
-          rollups.dimension(session.siteId, startHour, 'duration', durationBucket(after), 1);
-        }
-        session.lastSeenAt = hit.at;
-        session.touched = true;
-      }
-      if (hit.type === 'page_view') {
-        session.pageViews += 1;
-        session.touched = true;
-        rollups.add(hit.siteId, hit.at, 'page_views');
-        if (session.pageViews === 2) rollups.add(hit.siteId, hourOf(session.startedAt), 'bounces', -1);
-      } else {
-        const column = hit.target ? CTA_COLUMNS[hit.target] : undefined;
-        if (column) rollups.add(hit.siteId, hit.at, column as HourlyColumn);
-        conversions.push({ visitor_id: hit.visitorId, goal: `cta_click:${hit.target ?? ''}`, at: hit.at.toISOString() });
-      }
-      events.push({
-        id: randomUUID(), site_id: hit.siteId, session_id: session.id, visitor_id: hit.visitorId, type: hit.type, path: hit.path,
-        properties: hit.target ? { target: hit.target } : null, at: hit.at.toISOString(),
-      });
-    }
-
-    if (newSessionRows.length > 0) {
-      const finals = new Map(created.map((s) => [s.id, s]));
-      const rows = newSessionRows.map((r) => ({ ...r, last_seen_at: finals.get(r.id as string)!.lastSeenAt.toISOString(), page_views: finals.get(r.id as string)!.pageViews }));
-      await tx.execute(
-        `insert into visitor_sessions (id, site_id, visitor_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_path, ip_truncated, started_at, last_seen_at, device_class, page_views)
-         select id, site_id, visitor_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, landing_path, ip_truncated, started_at, last_seen_at, device_class, page_views
-         from jsonb_to_recordset(?::jsonb) as x(id uuid, site_id uuid, visitor_id text, utm_source text, utm_medium text, utm_campaign text, utm_term text, utm_content text,
-           referrer text, landing_path text, ip_truncated text, started_at timestamptz, last_seen_at timestamptz, device_class text, page_views int)`,
-        [JSON.stringify(rows)],
-      );
-    }
-    const updated = loaded.filter((s) => s.touched);
-    if (updated.length > 0) {
-      await tx.execute(
-        `update visitor_sessions v set last_seen_at = x.last_seen_at, page_views = x.page_views
-         from jsonb_to_recordset(?::jsonb) as x(id uuid, last_seen_at timestamptz, page_views int) where v.id = x.id`,
-        [JSON.stringify(updated.map((s) => ({ id: s.id, last_seen_at: s.lastSeenAt.toISOString(), page_views: s.pageViews })))],
-      );
-    }
-    if (events.length > 0) {
-      await tx.execute(
-        `insert into analytics_events (id, site_id, session_id, visitor_id, type, path, properties, at)
-         select id, site_id, session_id, visitor_id, type, path, properties, at
-         from jsonb_to_recordset(?::jsonb) as x(id uuid, site_id uuid, session_id uuid, visitor_id text, type text, path text, properties jsonb, at timestamptz)`,
-        [JSON.stringify(events)],
-      );
-    }
-    await rollups.write(tx);
-    await recordConversions(tx, conversions);
+    const stored = await lockAndLoadSessions(tx, visitorKeys(hits));
+    const batch = sessionise(hits, bots, stored, sessionTimeoutMs);
+    await writeSessionsAndEvents(tx, batch);
+    await writeRollups(tx, batch.rollups);
+    await recordConversions(tx, batch.conversions);
   });
 }
 
@@ -297,8 +172,8 @@ export async function recordServerEvent(em: EntityManager, event: ServerEvent, s
     if (inserted.length === 0) return false;
     const rollups = new RollupDeltas();
     rollups.add(event.siteId, at, SERVER_EVENT_COLUMNS[event.type]);
-    await rollups.write(tx);
-    if (event.visitorId) await recordConversions(tx, [{ visitor_id: event.visitorId, goal: event.type, at: at.toISOString() }]);
+    await writeRollups(tx, rollups);
+    if (event.visitorId) await recordConversions(tx, [{ visitorId: event.visitorId, goal: event.type, at }]);
     return true;
   };
   return em.isInTransaction() ? run(em) : em.transactional(run);

@@ -4,7 +4,7 @@ import { openOrm } from '../db/orm.js';
 import type { AppConfig } from '../lib/config.js';
 import type { LocalDnsServer } from '../lib/dns/local-server.js';
 import { verificationRecordName } from '../lib/dns/verification.js';
-import { createTemporalClient } from '../lib/temporal.js';
+import { createTemporalClient } from '../lib/temporal/client.js';
 import { customDomainWorkflow, domainConnectedSignal } from '../workflows/custom-domain.js';
 import { workflowIds } from '../lib/workflow-ids.js';
 

@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
 import { loadConfig } from '../lib/config.js';
-import { createTemporalClient, temporalConnectionSecurity } from '../lib/temporal.js';
+import { createTemporalClient, temporalConnectionSecurity } from '../lib/temporal/client.js';
 import { ensureAnalyticsHousekeepingSchedule } from './schedules.js';
 import { createActivityDeps, createWorker } from './worker.js';
 

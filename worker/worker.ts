@@ -9,8 +9,8 @@ import { createEmailActivities } from '../activities/email.js';
 import { createMailer, type Mailer } from '../lib/postmark/mailer.js';
 import type { PaymentGateway } from '../lib/payments/gateway.js';
 import { RecurrenteGateway } from '../lib/recurrente/client.js';
+import { createPaymentLedgerActivities } from '../activities/payment-ledger.js';
 import { createPaymentActivities } from '../activities/payments.js';
-import { createSubscriptionPaymentActivities } from '../activities/subscription-payments.js';
 import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
 import { createAnalyticsActivities } from '../activities/analytics.js';
@@ -65,9 +65,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createEmailActivities(deps),
     ...createClaimActivities(deps),
+    ...createPaymentLedgerActivities(deps),
     ...createPaymentActivities(deps),
     ...createSubscriptionActivities(deps),
-    ...createSubscriptionPaymentActivities(deps),
     ...createTicketActivities(deps),
     ...createDomainActivities(deps),
     ...createBookingActivities(deps),

@@ -2,7 +2,7 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import { ApplicationFailure } from '@temporalio/common';
 import type { ISite } from '../../db/entities/site.entity.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
-import { withTemporalDeadline } from '../../lib/temporal.js';
+import { withTemporalDeadline } from '../../lib/temporal/client.js';
 import {
   CLAIM_FAILURES,
   claimStartOptions,

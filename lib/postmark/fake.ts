@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 
 /** Options of the local fake Postmark server. */
 export interface FakePostmarkOptions {
@@ -210,16 +210,165 @@ function parseCount(value: string | null, fallback: number, min: number, max: nu
   return parsed >= min && parsed <= max ? parsed : undefined;
 }
 
-/** Starts a local HTTP server that answers the Postmark sending and message-retrieval endpoints the way Postmark does. */
-export async function startFakePostmark(options: FakePostmarkOptions): Promise<FakePostmark> {
-  if (options.serverToken.trim() === '') throw new Error('fake Postmark needs a non-empty server token');
-  const expectedToken = options.serverToken.trim().toLowerCase();
-  const messages: StoredMessage[] = [];
-  const inactive = new Set<string>();
-  const failures: InjectedFailureStatus[] = [];
+/** Reads a request body that must be JSON (by its content type and its syntax). */
+function readJsonBody(contentType: string | undefined, body: unknown): { ok: true; json: unknown } | { ok: false; error: PostmarkErrorBody } {
+  if (contentType === undefined || !/^application\/json\b/i.test(contentType) || typeof body !== 'string') {
+    return { ok: false, error: JSON_REQUIRED };
+  }
+  try {
+    return { ok: true, json: JSON.parse(body) as unknown };
+  } catch {
+    return { ok: false, error: INVALID_JSON };
+  }
+}
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 50 * 1024 * 1024 });
+const MESSAGE_STRING_FIELDS = ['From', 'To', 'Cc', 'Bcc', 'ReplyTo', 'Subject', 'HtmlBody', 'TextBody', 'Tag', 'MessageStream', 'TemplateAlias'] as const;
 
+/** A message's string fields, each absent or a string. */
+type MessageStrings = Partial<Record<(typeof MESSAGE_STRING_FIELDS)[number], string>>;
+
+/** Checks the sender (exactly one address) and the recipients (To, Cc and Bcc together: one to fifty). */
+function readAddresses(strings: MessageStrings): { from: string; recipients: Recipient[] } | PostmarkErrorBody {
+  const from = strings.From?.trim() ?? '';
+  const fromParsed = parseAddressList('From', from);
+  if (from === '' || isError(fromParsed) || fromParsed.length !== 1) return invalidRequest(`Invalid 'From' address: '${from}'.`);
+  const recipients: Recipient[] = [];
+  for (const field of ['To', 'Cc', 'Bcc'] as const) {
+    const value = strings[field];
+    if (value === undefined) continue;
+    const parsed = parseAddressList(field, value);
+    if (isError(parsed)) return parsed;
+    recipients.push(...parsed);
+  }
+  if (recipients.length === 0) return invalidRequest('Zero recipients specified');
+  if (recipients.length > MAX_RECIPIENTS) return invalidRequest(`Maximum of ${MAX_RECIPIENTS} recipients allowed per email message`);
+  return { from, recipients };
+}
+
+/** Checks what a message says: a subject and a body for an email, a template and its model for a template send. */
+function readContent(
+  input: Record<string, unknown>,
+  strings: MessageStrings,
+  kind: 'email' | 'template',
+): { subject: string; template: Pick<StoredMessage, 'TemplateId' | 'TemplateAlias' | 'TemplateModel'> } | PostmarkErrorBody {
+  if (kind === 'email') {
+    const subject = strings.Subject ?? '';
+    if (subject.trim() === '') return invalidRequest("'Subject' is required.");
+    if (!strings.HtmlBody && !strings.TextBody) return invalidRequest('Provide either email TextBody or HtmlBody or both.');
+    return { subject, template: {} };
+  }
+  const id = input.TemplateId;
+  if (id !== undefined && id !== null && !Number.isInteger(id)) return invalidRequest("'TemplateId' must be an integer.");
+  const templateId = typeof id === 'number' ? id : undefined;
+  if (templateId === undefined && !strings.TemplateAlias) return invalidRequest("Either 'TemplateId' or 'TemplateAlias' must be specified.");
+  if (!isObject(input.TemplateModel)) return invalidRequest("'TemplateModel' must be an object.");
+  return {
+    subject: `Template ${strings.TemplateAlias ?? String(templateId)}`,
+    template: { TemplateId: templateId, TemplateAlias: strings.TemplateAlias, TemplateModel: input.TemplateModel },
+  };
+}
+
+/** Postmark's refusal of a send to suppressed recipients (ErrorCode 406). */
+function inactiveRecipients(suppressed: Recipient[]): PostmarkErrorBody {
+  return {
+    ErrorCode: 406,
+    Message:
+      `You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ${formatAddressList(suppressed)}. ` +
+      'Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.',
+  };
+}
+
+/** Validates one message the way Postmark does and, when it passes, turns it into the message to store. */
+function acceptMessage(input: unknown, kind: 'email' | 'template', inactive: ReadonlySet<string>): Outcome {
+  if (!isObject(input)) {
+    return { ok: false, error: { ErrorCode: 403, Message: 'Incompatible JSON: the request does not match the message schema.' } };
+  }
+  const strings: MessageStrings = {};
+  for (const field of MESSAGE_STRING_FIELDS) {
+    const value = optionalString(input, field);
+    if (isError(value)) return { ok: false, error: value };
+    strings[field] = value;
+  }
+  const addresses = readAddresses(strings);
+  if (isError(addresses)) return { ok: false, error: addresses };
+  const content = readContent(input, strings, kind);
+  if (isError(content)) return { ok: false, error: content };
+  const metadata = readMetadata(input.Metadata);
+  if (isError(metadata)) return { ok: false, error: metadata };
+  const headers = readHeaders(input.Headers);
+  if (isError(headers)) return { ok: false, error: headers };
+  const suppressed = addresses.recipients.filter((r) => inactive.has(r.Email.toLowerCase()));
+  if (suppressed.length > 0) return { ok: false, error: inactiveRecipients(suppressed) };
+
+  const message: StoredMessage = {
+    MessageID: randomUUID(),
+    SubmittedAt: new Date().toISOString(),
+    From: addresses.from,
+    To: strings.To ?? '',
+    Cc: strings.Cc,
+    Bcc: strings.Bcc,
+    ReplyTo: strings.ReplyTo,
+    Subject: content.subject,
+    HtmlBody: strings.HtmlBody,
+    TextBody: strings.TextBody,
+    Tag: strings.Tag,
+    Metadata: metadata,
+    MessageStream: strings.MessageStream || 'outbound',
+    Headers: headers,
+    ...content.template,
+  };
+  return { ok: true, message };
+}
+
+/** Answers Postmark's outbound-message search (`GET /messages/outbound`), newest first, or why the query is refused. */
+function searchOutbound(messages: readonly StoredMessage[], url: string): { TotalCount: number; Messages: ReturnType<typeof summary>[] } | PostmarkErrorBody {
+  const params = new Map<string, string>();
+  for (const [key, value] of new URL(url, 'http://fake-postmark').searchParams) params.set(key.toLowerCase(), value);
+  const count = parseCount(params.get('count') ?? null, 100, 1, 500);
+  const offset = parseCount(params.get('offset') ?? null, 0, 0, 10_000);
+  if (count === undefined || offset === undefined || count + offset > 10_000) {
+    return invalidRequest('count must be 1-500, offset 0 or more, and count + offset at most 10000.');
+  }
+  const recipient = params.get('recipient')?.toLowerCase();
+  const fromEmail = params.get('fromemail')?.toLowerCase();
+  const tag = params.get('tag');
+  const subject = params.get('subject')?.toLowerCase();
+  const stream = params.get('messagestream');
+  // Postmark's metadata filter: `metadata_<field>=<value>` (one field per search).
+  const metadataFilters = [...params].filter(([key]) => key.startsWith('metadata_')).map(([key, value]) => [key.slice('metadata_'.length), value] as const);
+  const matching = messages
+    .filter((m) => metadataFilters.every(([field, value]) => Object.entries(m.Metadata).some(([k, v]) => k.toLowerCase() === field && v === value)))
+    .filter((m) => recipient === undefined || recipientsOf(m).some((r) => r.Email.toLowerCase() === recipient))
+    .filter((m) => fromEmail === undefined || m.From.toLowerCase().includes(fromEmail))
+    .filter((m) => tag === undefined || m.Tag === tag)
+    .filter((m) => subject === undefined || m.Subject.toLowerCase().includes(subject))
+    .filter((m) => stream === undefined || m.MessageStream === stream)
+    .reverse();
+  return { TotalCount: matching.length, Messages: matching.slice(offset, offset + count).map(summary) };
+}
+
+/** Postmark's details of one message (`GET /messages/outbound/:id/details`): its bodies, raw source and delivery events. */
+function messageDetails(message: StoredMessage) {
+  return {
+    ...summary(message),
+    TextBody: message.TextBody ?? '',
+    HtmlBody: message.HtmlBody ?? '',
+    Body: rawSource(message),
+    MessageEvents: recipientsOf(message).map((r) => ({
+      Recipient: r.Email,
+      Type: 'Delivered',
+      ReceivedAt: message.SubmittedAt,
+      Details: {
+        DeliveryMessage: 'Accepted by the local fake Postmark server; not delivered.',
+        DestinationServer: 'fake-postmark',
+        DestinationIP: '127.0.0.1',
+      },
+    })),
+  };
+}
+
+/** Makes the server read every body as text and answer like Postmark: a server token and a JSON-accepting client are required. */
+function guardRequests(app: FastifyInstance, expectedToken: string): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
     done(null, body);
@@ -241,131 +390,37 @@ export async function startFakePostmark(options: FakePostmarkOptions): Promise<F
       return reply.code(422).send(JSON_REQUIRED);
     }
   });
+}
 
-  function fail(reply: FastifyReply, error: PostmarkErrorBody, status = 422): FastifyReply {
-    return reply.code(status).send(error);
-  }
+/** The fake's state: what it accepted, whom it treats as suppressed, and the failures it is told to answer next. */
+interface FakeState {
+  messages: StoredMessage[];
+  inactive: Set<string>;
+  failures: InjectedFailureStatus[];
+}
 
-  function readJsonBody(contentType: string | undefined, body: unknown): { ok: true; json: unknown } | { ok: false; error: PostmarkErrorBody } {
-    if (contentType === undefined || !/^application\/json\b/i.test(contentType) || typeof body !== 'string') {
-      return { ok: false, error: JSON_REQUIRED };
-    }
-    try {
-      return { ok: true, json: JSON.parse(body) as unknown };
-    } catch {
-      return { ok: false, error: INVALID_JSON };
-    }
-  }
-
-  function accept(input: unknown, kind: 'email' | 'template'): Outcome {
-    if (!isObject(input)) {
-      return { ok: false, error: { ErrorCode: 403, Message: 'Incompatible JSON: the request does not match the message schema.' } };
-    }
-    const strings: Record<string, string | undefined> = {};
-    for (const field of ['From', 'To', 'Cc', 'Bcc', 'ReplyTo', 'Subject', 'HtmlBody', 'TextBody', 'Tag', 'MessageStream', 'TemplateAlias']) {
-      const value = optionalString(input, field);
-      if (isError(value)) return { ok: false, error: value };
-      strings[field] = value;
-    }
-    const from = strings.From?.trim() ?? '';
-    const fromParsed = parseAddressList('From', from);
-    if (from === '' || isError(fromParsed) || fromParsed.length !== 1) {
-      return { ok: false, error: invalidRequest(`Invalid 'From' address: '${from}'.`) };
-    }
-    const recipients: Recipient[] = [];
-    for (const field of ['To', 'Cc', 'Bcc'] as const) {
-      const value = strings[field];
-      if (value === undefined) continue;
-      const parsed = parseAddressList(field, value);
-      if (isError(parsed)) return { ok: false, error: parsed };
-      recipients.push(...parsed);
-    }
-    if (recipients.length === 0) return { ok: false, error: invalidRequest('Zero recipients specified') };
-    if (recipients.length > MAX_RECIPIENTS) {
-      return { ok: false, error: invalidRequest(`Maximum of ${MAX_RECIPIENTS} recipients allowed per email message`) };
-    }
-
-    let template: Pick<StoredMessage, 'TemplateId' | 'TemplateAlias' | 'TemplateModel'> = {};
-    let subject = strings.Subject ?? '';
-    if (kind === 'email') {
-      if (subject.trim() === '') return { ok: false, error: invalidRequest("'Subject' is required.") };
-      if (!strings.HtmlBody && !strings.TextBody) {
-        return { ok: false, error: invalidRequest('Provide either email TextBody or HtmlBody or both.') };
-      }
-    } else {
-      const id = input.TemplateId;
-      if (id !== undefined && id !== null && !Number.isInteger(id)) return { ok: false, error: invalidRequest("'TemplateId' must be an integer.") };
-      const templateId = typeof id === 'number' ? id : undefined;
-      if (templateId === undefined && !strings.TemplateAlias) {
-        return { ok: false, error: invalidRequest("Either 'TemplateId' or 'TemplateAlias' must be specified.") };
-      }
-      if (!isObject(input.TemplateModel)) return { ok: false, error: invalidRequest("'TemplateModel' must be an object.") };
-      template = { TemplateId: templateId, TemplateAlias: strings.TemplateAlias, TemplateModel: input.TemplateModel };
-      subject = `Template ${strings.TemplateAlias ?? String(templateId)}`;
-    }
-
-    const metadata = readMetadata(input.Metadata);
-    if (isError(metadata)) return { ok: false, error: metadata };
-    const headers = readHeaders(input.Headers);
-    if (isError(headers)) return { ok: false, error: headers };
-
-    const suppressed = recipients.filter((r) => inactive.has(r.Email.toLowerCase()));
-    if (suppressed.length > 0) {
-      return {
-        ok: false,
-        error: {
-          ErrorCode: 406,
-          Message:
-            `You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ${formatAddressList(suppressed)}. ` +
-            'Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.',
-        },
-      };
-    }
-
-    const message: StoredMessage = {
-      MessageID: randomUUID(),
-      SubmittedAt: new Date().toISOString(),
-      From: from,
-      To: strings.To ?? '',
-      Cc: strings.Cc,
-      Bcc: strings.Bcc,
-      ReplyTo: strings.ReplyTo,
-      Subject: subject,
-      HtmlBody: strings.HtmlBody,
-      TextBody: strings.TextBody,
-      Tag: strings.Tag,
-      Metadata: metadata,
-      MessageStream: strings.MessageStream || 'outbound',
-      Headers: headers,
-      ...template,
-    };
-    return { ok: true, message };
-  }
-
-  function commit(message: StoredMessage) {
-    messages.push(message);
+/** The sending endpoints: one email, one template send, and a batch of emails (each accepted or refused on its own). */
+function sendRoutes(app: FastifyInstance, state: FakeState): void {
+  const fail = (reply: FastifyReply, error: PostmarkErrorBody, status = 422) => reply.code(status).send(error);
+  const commit = (message: StoredMessage) => {
+    state.messages.push(message);
     return { To: message.To, SubmittedAt: message.SubmittedAt, MessageID: message.MessageID, ErrorCode: 0, Message: 'OK' };
-  }
-
-  function sendRoute(path: string, handle: (json: unknown, reply: FastifyReply) => FastifyReply) {
+  };
+  const sendRoute = (path: string, handle: (json: unknown, reply: FastifyReply) => FastifyReply) => {
     app.post(path, async (request, reply) => {
-      const injected = failures.shift();
+      const injected = state.failures.shift();
       if (injected !== undefined) return reply.code(injected).send(INJECTED_BODIES[injected]);
       const parsed = readJsonBody(request.headers['content-type'], request.body);
       return parsed.ok ? handle(parsed.json, reply) : fail(reply, parsed.error);
     });
-  }
-
-  sendRoute('/email', (json, reply) => {
-    const outcome = accept(json, 'email');
+  };
+  const single = (kind: 'email' | 'template') => (json: unknown, reply: FastifyReply) => {
+    const outcome = acceptMessage(json, kind, state.inactive);
     return outcome.ok ? reply.send(commit(outcome.message)) : fail(reply, outcome.error);
-  });
+  };
 
-  sendRoute('/email/withTemplate', (json, reply) => {
-    const outcome = accept(json, 'template');
-    return outcome.ok ? reply.send(commit(outcome.message)) : fail(reply, outcome.error);
-  });
-
+  sendRoute('/email', single('email'));
+  sendRoute('/email/withTemplate', single('template'));
   sendRoute('/email/batch', (json, reply) => {
     if (!Array.isArray(json)) {
       return fail(reply, { ErrorCode: 403, Message: 'Incompatible JSON: a batch must be a JSON array of messages.' });
@@ -375,57 +430,29 @@ export async function startFakePostmark(options: FakePostmarkOptions): Promise<F
     }
     return reply.send(
       json.map((item) => {
-        const outcome = accept(item, 'email');
+        const outcome = acceptMessage(item, 'email', state.inactive);
         return outcome.ok ? commit(outcome.message) : outcome.error;
       }),
     );
   });
+}
 
+/** Starts a local HTTP server that answers the Postmark sending and message-retrieval endpoints the way Postmark does. */
+export async function startFakePostmark(options: FakePostmarkOptions): Promise<FakePostmark> {
+  if (options.serverToken.trim() === '') throw new Error('fake Postmark needs a non-empty server token');
+  const state: FakeState = { messages: [], inactive: new Set(), failures: [] };
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 50 * 1024 * 1024 });
+  guardRequests(app, options.serverToken.trim().toLowerCase());
+  sendRoutes(app, state);
   app.get('/messages/outbound', async (request, reply) => {
-    const params = new Map<string, string>();
-    for (const [key, value] of new URL(request.url, 'http://fake-postmark').searchParams) params.set(key.toLowerCase(), value);
-    const count = parseCount(params.get('count') ?? null, 100, 1, 500);
-    const offset = parseCount(params.get('offset') ?? null, 0, 0, 10_000);
-    if (count === undefined || offset === undefined || count + offset > 10_000) {
-      return fail(reply, invalidRequest('count must be 1-500, offset 0 or more, and count + offset at most 10000.'));
-    }
-    const recipient = params.get('recipient')?.toLowerCase();
-    const fromEmail = params.get('fromemail')?.toLowerCase();
-    const tag = params.get('tag');
-    const subject = params.get('subject')?.toLowerCase();
-    const stream = params.get('messagestream');
-    // Postmark's metadata filter: `metadata_<field>=<value>` (one field per search).
-    const metadataFilters = [...params].filter(([key]) => key.startsWith('metadata_')).map(([key, value]) => [key.slice('metadata_'.length), value] as const);
-    const matching = messages
-      .filter((m) => metadataFilters.every(([field, value]) => Object.entries(m.Metadata).some(([k, v]) => k.toLowerCase() === field && v === value)))
-      .filter((m) => recipient === undefined || recipientsOf(m).some((r) => r.Email.toLowerCase() === recipient))
-      .filter((m) => fromEmail === undefined || m.From.toLowerCase().includes(fromEmail))
-      .filter((m) => tag === undefined || m.Tag === tag)
-      .filter((m) => subject === undefined || m.Subject.toLowerCase().includes(subject))
-      .filter((m) => stream === undefined || m.MessageStream === stream)
-      .reverse();
-    return reply.send({ TotalCount: matching.length, Messages: matching.slice(offset, offset + count).map(summary) });
+    const result = searchOutbound(state.messages, request.url);
+    return isError(result) ? reply.code(422).send(result) : reply.send(result);
   });
-
   app.get<{ Params: { id: string } }>('/messages/outbound/:id/details', async (request, reply) => {
-    const message = messages.find((m) => m.MessageID === request.params.id);
-    if (!message) return fail(reply, { ErrorCode: 701, Message: 'This message was not found.' });
-    return reply.send({
-      ...summary(message),
-      TextBody: message.TextBody ?? '',
-      HtmlBody: message.HtmlBody ?? '',
-      Body: rawSource(message),
-      MessageEvents: recipientsOf(message).map((r) => ({
-        Recipient: r.Email,
-        Type: 'Delivered',
-        ReceivedAt: message.SubmittedAt,
-        Details: {
-          DeliveryMessage: 'Accepted by the local fake Postmark server; not delivered.',
-          DestinationServer: 'fake-postmark',
-          DestinationIP: '127.0.0.1',
-        },
-      })),
-    });
+    const message = state.messages.find((m) => m.MessageID === request.params.id);
+    if (!message) return reply.code(422).send({ ErrorCode: 701, Message: 'This message was not found.' });
+    return reply.send(messageDetails(message));
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -438,18 +465,18 @@ export async function startFakePostmark(options: FakePostmarkOptions): Promise<F
     url: `http://${authority}`,
     host: authority,
     close: () => app.close(),
-    sent: () => messages.map((m) => structuredClone(m)),
+    sent: () => state.messages.map((m) => structuredClone(m)),
     failNext(count, status = 500) {
       if (!Number.isInteger(count) || count < 0) throw new RangeError(`failNext count must be a non-negative integer, got ${count}`);
-      for (let i = 0; i < count; i += 1) failures.push(status);
+      for (let i = 0; i < count; i += 1) state.failures.push(status);
     },
     markInactive(email) {
-      inactive.add(email.trim().toLowerCase());
+      state.inactive.add(email.trim().toLowerCase());
     },
     reset() {
-      messages.length = 0;
-      inactive.clear();
-      failures.length = 0;
+      state.messages.length = 0;
+      state.inactive.clear();
+      state.failures.length = 0;
     },
   };
 }

@@ -2,12 +2,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GatewayError, type PaymentGateway } from '../../lib/payments/gateway.js';
-import { createSubscriptionPaymentActivities } from '../../activities/subscription-payments.js';
+import { createPaymentLedgerActivities } from '../../activities/payment-ledger.js';
+import { createPaymentActivities } from '../../activities/payments.js';
 import { createSubscriptionActivities, type SubscriptionSnapshot } from '../../activities/subscriptions.js';
 import { createMailer } from '../../lib/postmark/mailer.js';
 import { CustomerSiteOwnership, CustomerUser, OperatorCase, Payment, Site, Subscription } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
 
 const config = testConfig();
@@ -118,9 +119,10 @@ describe('subscription database activities', () => {
       siteId, customerId, providerPaymentId: 'pa_1', providerCheckoutId: 'ch_1', providerSubscriptionId: 'su_1',
       amountCents: 9500, currency: 'USD', status: 'succeeded' as const, failureReason: null, at: '2026-01-01T00:00:00.000Z',
     };
-    const first = await activities.recordSubscriptionPayment(charge);
-    expect(await activities.recordSubscriptionPayment(charge)).toEqual(first);
-    await activities.recordSubscriptionPayment({ ...charge, providerPaymentId: 'pa_2', status: 'failed', failureReason: 'card declined' });
+    const ledger = createPaymentLedgerActivities({ orm });
+    const first = await ledger.recordSubscriptionPayment(charge);
+    expect(await ledger.recordSubscriptionPayment(charge)).toEqual(first);
+    await ledger.recordSubscriptionPayment({ ...charge, providerPaymentId: 'pa_2', status: 'failed', failureReason: 'card declined' });
 
     const payments = await orm.em.fork().find(Payment, { site: siteId }, { orderBy: { providerPaymentId: 'asc' } });
     expect(payments.map((p) => [p.providerPaymentId, p.kind, p.status, p.paidAt?.toISOString() ?? null, p.failureReason ?? null])).toEqual([
@@ -150,7 +152,7 @@ describe('provider subscription activities', () => {
     const env = new MockActivityEnvironment();
     const input = { subscriptionId: 'su_1', idempotencyKey: 'sub:site:20260101T000000.000Z:cancel' };
     const cancel = (error: Error | null) => {
-      const subscriptionPayments = createSubscriptionPaymentActivities({ gateway: gatewayFailing(error, calls), config, orm, mailer: createMailer(config.postmark) });
+      const subscriptionPayments = createPaymentActivities({ gateway: gatewayFailing(error, calls), config, orm, mailer: createMailer(config.postmark) });
       return (request: typeof input) => subscriptionPayments.cancelProviderSubscription(request);
     };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Operator, Site, SupportTicket, TicketAction } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
-import { seedOperator } from '../../db/seed-operators.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
+import { seedOperator } from '../../db/scripts/seed-operators.js';
 import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

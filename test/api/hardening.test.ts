@@ -4,7 +4,7 @@ import { signAccessToken } from '../../api/auth/access-tokens.js';
 import { rotateSession, startSession } from '../../api/auth/sessions.js';
 import { loggableUrl } from '../../api/request-log.js';
 import { CustomerUser, PurchaseHold, SupportTicket } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import * as passwords from '../../lib/auth/passwords.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';

@@ -5,7 +5,7 @@ import { buildApp } from '../../api/app.js';
 import { DomainVerificationRecord, Site, SiteVersion } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import { ormConfig } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorCase } from '../../db/entities/index.js';
-import { seedOperator } from '../../db/seed-operators.js';
+import { seedOperator } from '../../db/scripts/seed-operators.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordHold } from '../../api/services/purchase-holds.js';
 import { PurchaseHold, Site } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { ConflictError } from '../../lib/errors.js';
 import { resetDatabase, testConfig } from '../helpers/env.js';
 

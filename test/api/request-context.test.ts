@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loggableUrl } from '../../api/request-log.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';
 

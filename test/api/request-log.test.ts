@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { openOrm } from '../../db/orm.js';
-import { createTemporalClient } from '../../lib/temporal.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
 import { testConfig } from '../helpers/env.js';
 
 let app: FastifyInstance;

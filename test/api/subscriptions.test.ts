@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, EmailMessage, OperatorCase, Payment, ProcessedPayment, Subscription, WebhookEvent } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { createTestApi } from '../helpers/api.js';
 import { pressCheckoutButton } from '../helpers/claims.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Site, SupportTicket, TicketMessage } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { ticketStateQuery } from '../../workflows/support-ticket/contract.js';
 import { resetDatabase } from '../helpers/env.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { Business, Site } from '../../db/entities/index.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { signalledEventIds } from '../helpers/history.js';

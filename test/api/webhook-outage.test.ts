@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { WebhookEvent } from '../../db/entities/index.js';
 import { temporalCliPath } from '../../dev/temporal-binaries.js';
 import { workflowIds } from '../../lib/workflow-ids.js';

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Business, CustomerUser, EmailMessage, PurchaseHold, RefreshToken, Site } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { EncryptionCodec } from '../../lib/temporal/codec.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { claimResult, siteIdOf } from '../helpers/claims.js';

@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerUser, DomainVerificationRecord, OperatorCase } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
-import { seedOperator } from '../../db/seed-operators.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
+import { seedOperator } from '../../db/scripts/seed-operators.js';
 import { hashPassword } from '../../lib/auth/passwords.js';
 import { startLocalDnsServer, type LocalDnsServer } from '../../lib/dns/local-server.js';
 import { expectAccessible, launchBrowser, screenshot, signInOperator, signInOwner } from '../helpers/browser.js';

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Booking, CustomerUser, EditRequest } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { hashPassword } from '../../lib/auth/passwords.js';
 import { expectAccessible, launchBrowser, screenshot } from '../helpers/browser.js';
 import { emailLinks, walkEmailLinks } from '../helpers/email-links.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { resetDatabase } from '../helpers/env.js';
 import { callApi, readMail as readStackMail } from '../helpers/http.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';

@@ -1,7 +1,7 @@
 import { buildApp } from '../../api/app.js';
 import { openOrm } from '../../db/orm.js';
 import { loadConfig } from '../../lib/config.js';
-import { createTemporalClient } from '../../lib/temporal.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
 
 // The API in a process of its own, logging to its real stdout as in production, so a test reads the log an operator
 // would see. Sends `{ port }` over IPC once listening; closes when the parent disconnects, and crashes (an uncaught

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../api/app.js';
 import { openOrm } from '../../db/orm.js';
 import type { AppConfig } from '../../lib/config.js';
-import { createTemporalClient } from '../../lib/temporal.js';
+import { createTemporalClient } from '../../lib/temporal/client.js';
 import { testConfig } from './env.js';
 
 /** A real API on the test database and Temporal server, driven through `app.inject()`. */

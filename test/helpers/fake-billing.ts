@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { PaymentDecision, PaymentDecisionInput } from '../../activities/claims.js';
+import type { PaymentDecision, PaymentDecisionInput, SubscriptionPaymentRecord } from '../../activities/payment-ledger.js';
 import type { OperatorCaseInput } from '../../activities/operator-cases.js';
-import type { PaymentVerdict, RefundOutcome } from '../../activities/payments.js';
+import type { PaymentVerdict, ProviderCancellation, RefundOutcome, SubscriptionCheckoutInput } from '../../activities/payments.js';
 import type { SendEmailInput, SendEmailResult } from '../../activities/email.js';
-import type { ProviderCancellation, SubscriptionCheckoutInput } from '../../activities/subscription-payments.js';
-import type { SubscriptionDetail, SubscriptionPaymentRecord, SubscriptionSite, SubscriptionSnapshot } from '../../activities/subscriptions.js';
+import type { SubscriptionDetail, SubscriptionSite, SubscriptionSnapshot } from '../../activities/subscriptions.js';
 import type { CheckoutSession } from '../../lib/payments/gateway.js';
 import type { SubscriptionSettings } from '../../workflows/subscription/contract.js';
 

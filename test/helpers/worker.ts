@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { openOrm } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import type { AppConfig } from '../../lib/config.js';
 import { startFakePostmark, type FakePostmark } from '../../lib/postmark/fake.js';
 import { createActivities, createActivityDeps, createWorker } from '../../worker/worker.js';

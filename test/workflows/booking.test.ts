@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EmailMessage } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { issueFormToken } from '../../lib/analytics/form-token.js';
 import type { bookingWorkflow } from '../../workflows/booking.js';
 import type { analyticsHousekeepingWorkflow } from '../../workflows/analytics-housekeeping.js';

@@ -1,7 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, OperatorCase, Payment, ProcessedPayment, Site } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { claimStateQuery, claimPaymentSucceededSignal } from '../../workflows/claim/contract.js';
 import { claimSiteWorkflow } from '../../workflows/claim/workflow.js';
 import { workflowIds } from '../../lib/workflow-ids.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription, WebhookEvent } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { customerEmailKey } from '../../lib/search-key.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { claimStateQuery } from '../../workflows/claim/contract.js';

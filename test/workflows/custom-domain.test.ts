@@ -8,7 +8,7 @@ import { createDomainActivities } from '../../activities/domains.js';
 import type { SendEmailInput } from '../../activities/email.js';
 import { CustomerSiteOwnership, CustomerUser, DomainVerificationRecord, Site } from '../../db/entities/index.js';
 import { openOrm } from '../../db/orm.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import type { AppConfig } from '../../lib/config.js';
 import { startLocalDnsServer, type LocalDnsServer } from '../../lib/dns/local-server.js';
 import { createDnsResolver } from '../../lib/dns/resolver.js';

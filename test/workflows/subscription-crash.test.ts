@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EmailMessage } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { resetDatabase } from '../helpers/env.js';
 import { decodePayloads } from '../helpers/history.js';

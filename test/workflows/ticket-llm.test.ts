@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TicketMessage } from '../../db/entities/index.js';
-import { seedDemoSites } from '../../db/seed.js';
+import { seedDemoSites } from '../../db/scripts/seed.js';
 import { startFakeLlm, type FakeLlm } from '../../lib/openai/fake.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { ticketStateQuery } from '../../workflows/support-ticket/contract.js';

@@ -16,6 +16,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ClaimSite, createClaimActivities } from '../../activities/claims.js';
 import type { createEmailActivities } from '../../activities/email.js';
 import type { createOperatorCaseActivities, OperatorCaseInput } from '../../activities/operator-cases.js';
+import type { createPaymentLedgerActivities } from '../../activities/payment-ledger.js';
 import type { createPaymentActivities } from '../../activities/payments.js';
 import { formatMoney } from '../../lib/money.js';
 import { customerEmailKey } from '../../lib/search-key.js';
@@ -39,7 +40,7 @@ import {
 } from './contract.js';
 import { ClaimProgress, paymentOutcome, type Rejection } from './state.js';
 
-const db = proxyActivities<ReturnType<typeof createClaimActivities>>(databaseActivityOptions());
+const db = proxyActivities<ReturnType<typeof createClaimActivities> & ReturnType<typeof createPaymentLedgerActivities>>(databaseActivityOptions());
 const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(PAYMENT_PROVIDER_ACTIVITY_OPTIONS);
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);

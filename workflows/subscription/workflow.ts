@@ -10,11 +10,10 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createClaimActivities } from '../../activities/claims.js';
 import type { createEmailActivities } from '../../activities/email.js';
 import type { createOperatorCaseActivities } from '../../activities/operator-cases.js';
+import type { createPaymentLedgerActivities } from '../../activities/payment-ledger.js';
 import type { createPaymentActivities } from '../../activities/payments.js';
-import type { createSubscriptionPaymentActivities } from '../../activities/subscription-payments.js';
 import type { createSubscriptionActivities, SubscriptionSite } from '../../activities/subscriptions.js';
 import type { EmailRequest } from '../../lib/email/templates.js';
 import { formatMoney } from '../../lib/money.js';
@@ -42,9 +41,9 @@ import {
 } from './contract.js';
 import { SubscriptionState, type Rejection } from './state.js';
 
-const db = proxyActivities<ReturnType<typeof createSubscriptionActivities>>(databaseActivityOptions(['SubscriptionNotFound']));
-const claims = proxyActivities<Pick<ReturnType<typeof createClaimActivities>, 'markPaymentRefunded' | 'decidePayment' | 'setPaymentOutcome'>>(databaseActivityOptions());
-const gateway = proxyActivities<ReturnType<typeof createSubscriptionPaymentActivities> & Pick<ReturnType<typeof createPaymentActivities>, 'refundPayment'>>(
+const db = proxyActivities<ReturnType<typeof createSubscriptionActivities> & Pick<ReturnType<typeof createPaymentLedgerActivities>, 'recordSubscriptionPayment'>>(databaseActivityOptions(['SubscriptionNotFound']));
+const claims = proxyActivities<Pick<ReturnType<typeof createPaymentLedgerActivities>, 'markPaymentRefunded' | 'decidePayment' | 'setPaymentOutcome'>>(databaseActivityOptions());
+const gateway = proxyActivities<Pick<ReturnType<typeof createPaymentActivities>, 'createSubscriptionCheckout' | 'cancelProviderSubscription' | 'verifySubscriptionPayment' | 'refundPayment'>>(
   PAYMENT_PROVIDER_ACTIVITY_OPTIONS,
 );
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);

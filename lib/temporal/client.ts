@@ -9,9 +9,9 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import type { AppConfig } from './config.js';
-import { encryptedDataConverter } from './temporal/codec.js';
-import { UnavailableError } from './errors.js';
+import type { AppConfig } from '../config.js';
+import { encryptedDataConverter } from './codec.js';
+import { UnavailableError } from '../errors.js';
 
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;

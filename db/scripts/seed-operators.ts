@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { hashPassword } from '../lib/auth/passwords.js';
-import { Operator } from './entities/index.js';
+import { hashPassword } from '../../lib/auth/passwords.js';
+import { Operator } from '../entities/index.js';
 
 /** The development operator the run command creates, so the agent console can be tried at once. */
 export const DEV_OPERATOR = { email: 'agent@webmagic.local', name: 'Dev Agent', password: 'Dev-agent-password-1', role: 'admin' } as const;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AppConfig } from '../lib/config.js';
-import { Business, Site, SiteVersion } from './entities/index.js';
-import type { SiteContent } from './entities/site-version.entity.js';
+import type { AppConfig } from '../../lib/config.js';
+import { Business, Site, SiteVersion } from '../entities/index.js';
+import type { SiteContent } from '../entities/site-version.entity.js';
 
 interface DemoSite {
   slug: string;

@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
-import { describePasswordProblems, passwordProblems } from '../lib/auth/passwords.js';
-import { loadConfig } from '../lib/config.js';
-import { openOrm } from './orm.js';
+import { describePasswordProblems, passwordProblems } from '../../lib/auth/passwords.js';
+import { loadConfig } from '../../lib/config.js';
+import { openOrm } from '../orm.js';
 import { seedOperator } from './seed-operators.js';
 
 /** `npm run operator:add -- <email> <name> [agent|admin] < password-file` — creates an agent-console operator. */

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Business, Site, SiteVersion } from '../../db/entities/index.js';
-import { openOrm } from '../../db/orm.js';
-import { DEMO_SITES, seedDemoSites } from '../../db/seed.js';
-import { resetDatabase, testConfig } from '../helpers/env.js';
+import { Business, Site, SiteVersion } from '../../../db/entities/index.js';
+import { openOrm } from '../../../db/orm.js';
+import { DEMO_SITES, seedDemoSites } from '../../../db/scripts/seed.js';
+import { resetDatabase, testConfig } from '../../helpers/env.js';
 
 const config = testConfig();
 let orm: MikroORM;

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { AppConfig } from '../lib/config.js';
+import type { AppConfig } from '../../lib/config.js';
 import { seedDemoSites } from './seed.js';
 import { DEV_OPERATOR, seedOperator } from './seed-operators.js';
 

@@ -1,5 +1,5 @@
-import { loadConfig } from '../lib/config.js';
-import { MIGRATIONS_DIR, openOrm } from './orm.js';
+import { loadConfig } from '../../lib/config.js';
+import { MIGRATIONS_DIR, openOrm } from '../orm.js';
 
 /** `npm run migrate [up|down|create [name]|pending]` — runs or generates migrations. */
 async function main(argv: string[]): Promise<void> {
