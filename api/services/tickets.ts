@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { SupportTicket, TicketMessage } from '../../db/entities/index.js';
+import { SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
+import type { IOperator } from '../../db/entities/operator.entity.js';
+import type { ITicketAction } from '../../db/entities/ticket-action.entity.js';
 import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { workflowIds } from '../../workflows/ids.js';
@@ -122,4 +125,41 @@ export async function rateTicket(em: EntityManager, ticket: ISupportTicket, rati
   if (!ticket.csatRequestedAt) throw new ConflictError('rating_not_requested', 'This ticket has not been answered and closed yet');
   const updated = await em.nativeUpdate(SupportTicket, { id: ticket.id, csatRating: null }, { csatRating: rating });
   if (updated === 0) throw new ConflictError('already_rated', 'This ticket has already been rated');
+}
+
+/** Which tickets a list shows (a customer's, or the agents' queue) and in what order. */
+export type TicketFilter = { customerId?: string; siteId?: string; status?: TicketStatus };
+
+/** One page of tickets: asks for one more than the page to know whether another page follows. */
+export async function ticketPage(em: EntityManager, filter: TicketFilter, order: 'newest' | 'most_urgent', page: { limit: number; offset: number }) {
+  const where: FilterQuery<ISupportTicket> = {
+    ...(filter.customerId ? { customer: filter.customerId } : {}), ...(filter.siteId ? { site: filter.siteId } : {}), ...(filter.status ? { status: filter.status } : {}),
+  };
+  const orderBy: QueryOrderMap<ISupportTicket> = order === 'newest' ? { createdAt: 'desc', id: 'desc' } : { slaDueAt: 'asc', createdAt: 'asc', id: 'asc' };
+  const rows = await em.find(SupportTicket, where, { populate: ['site'], orderBy, limit: page.limit + 1, offset: page.offset });
+  const more = rows.length > page.limit;
+  return { tickets: rows.slice(0, page.limit).map((t) => ticketDto(t)), next_offset: more ? page.offset + page.limit : null };
+}
+
+/** Records who did what on the ticket: the signed-in operator, or the admin API token (null) for machine clients. */
+export async function recordTicketAction(em: EntityManager, operator: IOperator | null, ticketId: string, action: ITicketAction['action'], detail: string | null): Promise<void> {
+  await em.fork().insert(TicketAction, {
+    id: randomUUID(), ticket: ticketId, operator: operator?.id ?? null, actorName: operator?.name ?? 'admin API token', action, detail, createdAt: new Date(),
+  });
+}
+
+/** A ticket as agents see it: its messages, the AI draft and the agents' actions, oldest first. */
+export async function agentTicketView(em: EntityManager, ticketId: string): Promise<TicketDto> {
+  const ticket = await agentTicket(em, ticketId);
+  const dto = await ticketWithMessages(em, ticket);
+  const actions = await em.find(TicketAction, { ticket: ticketId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return { ...dto, ai_draft: ticket.aiDraft ?? null, actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })) };
+}
+
+/** Assigns the ticket to an agent. */
+export async function assignTicket(em: EntityManager, ticketId: string, agent: string): Promise<ISupportTicket> {
+  const ticket = await agentTicket(em, ticketId);
+  ticket.assignedTo = agent;
+  await em.flush();
+  return ticket;
 }

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { analyticsReport } from '../../../db/analytics-reports.js';
+import { Booking } from '../../../db/entities/index.js';
+import type { BOOKING_STATUSES } from '../../../db/entities/booking.entity.js';
+import { NotFoundError, ValidationError } from '../../../lib/errors.js';
+import { AnalyticsReportSchema, RangeQuery, resolveRange } from '../../schemas/analytics.js';
+import { errorResponses } from '../../schemas/common.js';
+import { requireSiteAccess } from '../../services/site-access.js';
+
+const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
+const BookingStatus = Type.Union([Type.Literal('new'), Type.Literal('contacted'), Type.Literal('booked'), Type.Literal('closed'), Type.Literal('spam')]);
+const BookingDto = Type.Object({
+  id: Type.String(), kind: Type.String(), name: Type.String(), email: Type.Union([Type.String(), Type.Null()]), phone: Type.Union([Type.String(), Type.Null()]),
+  preferred_time: Type.Union([Type.String(), Type.Null()]), message: Type.Union([Type.String(), Type.Null()]), status: BookingStatus,
+  created_at: Type.String({ format: 'date-time' }), status_changed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+function toDto(b: { id: string; kind: string; name: string; email?: string | null; phone?: string | null; preferredTime?: string | null; message?: string | null; status: string; createdAt: Date; statusChangedAt?: Date | null }) {
+  return {
+    id: b.id, kind: b.kind, name: b.name, email: b.email ?? null, phone: b.phone ?? null, preferred_time: b.preferredTime ?? null, message: b.message ?? null,
+    status: b.status as (typeof BOOKING_STATUSES)[number], created_at: b.createdAt.toISOString(), status_changed_at: b.statusChangedAt?.toISOString() ?? null,
+  };
+}
+
+/** The owner's view of one site: its bookings (list, mark) and its analytics dashboard. */
+export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+
+  app.get('/sites/:siteId/bookings', {
+    schema: {
+      tags: ['bookings'], summary: 'Bookings and contact requests of one of your sites, newest first', security: [{ bearer: [] }],
+      params: SiteParams,
+      querystring: Type.Object({ status: Type.Optional(BookingStatus), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
+      response: { 200: Type.Object({ bookings: Type.Array(BookingDto), total: Type.Integer() }), ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
+    const where = { site: request.params.siteId, ...(request.query.status ? { status: request.query.status } : {}) };
+    const [rows, total] = await request.em.findAndCount(Booking, where, { orderBy: { createdAt: 'desc' }, limit: request.query.limit, offset: request.query.offset });
+    return { bookings: rows.map(toDto), total };
+  });
+
+  app.patch('/sites/:siteId/bookings/:bookingId', {
+    schema: {
+      tags: ['bookings'], summary: 'Mark a booking (contacted, booked, closed, spam)', security: [{ bearer: [] }],
+      params: Type.Object({ siteId: Type.String({ format: 'uuid' }), bookingId: Type.String({ format: 'uuid' }) }),
+      body: Type.Object({ status: BookingStatus }, { additionalProperties: false }),
+      response: { 200: BookingDto, ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
+    const booking = await request.em.findOne(Booking, { id: request.params.bookingId, site: request.params.siteId });
+    if (!booking) throw new NotFoundError('booking_not_found', 'No such booking on this site');
+    if (booking.status !== request.body.status) Object.assign(booking, { status: request.body.status, statusChangedAt: new Date() });
+    await request.em.flush();
+    return toDto(booking);
+  });
+
+  app.get('/sites/:siteId/analytics', {
+    schema: {
+      tags: ['analytics'], summary: 'Visitors, sessions, sources, funnels and bookings of one of your sites over a date range', security: [{ bearer: [] }],
+      params: SiteParams, querystring: RangeQuery, response: { 200: AnalyticsReportSchema, ...errorResponses(400, 401, 403, 404) },
+    },
+  }, async (request) => {
+    await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
+    const range = resolveRange(request.query);
+    if ('error' in range) throw new ValidationError('invalid_range', range.error);
+    return { from: range.from.toISOString(), to: range.to.toISOString(), ...(await analyticsReport(request.em, request.params.siteId, range.from, range.to)) };
+  });
+};
