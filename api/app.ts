@@ -12,7 +12,7 @@ import { swaggerPlugin } from './plugins/swagger.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from './plugins/security-headers.js';
 import { apiRoutes } from './routes/index.js';
 import { pagesFolder } from './routes/pages/index.js';
-import { startWebhookRelay, type WebhookRelay } from './webhooks/relay.js';
+import { WebhookRelay } from './webhooks/relay.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
@@ -87,7 +87,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   if (options.relay !== false) {
     let relay: WebhookRelay | null = null;
     app.addHook('onReady', async () => {
-      relay = startWebhookRelay(deps, app.sql, app.log);
+      relay = new WebhookRelay(deps, app.sql, app.log);
+      relay.start();
     });
     app.addHook('preClose', async () => {
       await relay?.stop();

@@ -9,6 +9,7 @@ import { verificationRecordName } from '../../lib/dns/verification.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { checkDomainNowSignal, customDomainWorkflow, domainConnectedSignal, domainRemovedSignal } from '../../workflows/custom-domain.js';
 import { workflowIds } from '../../workflows/ids.js';
+import { callTemporal } from '../temporal.js';
 
 interface Deps {
   config: AppConfig;
@@ -110,13 +111,13 @@ export async function connectDomain(em: EntityManager, deps: Deps, customerId: s
     return { record, site, created: true };
   });
   if (created || record.status !== 'verified') {
-    await deps.temporal.workflow.signalWithStart(customDomainWorkflow, {
+    await callTemporal(deps, (client) => client.workflow.signalWithStart(customDomainWorkflow, {
       workflowId: workflowIds.customDomain(siteId),
       taskQueue: deps.config.temporal.taskQueue,
       args: [{ siteId, settings: domainSettings(deps.config) }],
       signal: domainConnectedSignal,
       signalArgs: [{ recordId: record.id }],
-    });
+    }), { service: 'domain' });
   }
   return { created, domain: toDto(deps.config, record, site.customDomain ?? null) };
 }
@@ -142,12 +143,10 @@ export async function requestDomainCheck(em: EntityManager, deps: Deps, customer
   if (record.status === 'failed' || record.status === 'lapsed') {
     throw new ConflictError('domain_not_checked', `${record.domain} is ${record.status}; connect it again to start a new verification`);
   }
-  try {
-    await deps.temporal.workflow.getHandle(workflowIds.customDomain(siteId)).signal(checkDomainNowSignal);
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-    throw new ConflictError('domain_not_checked', 'No check is running for this domain; connect it again');
-  }
+  await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.customDomain(siteId)).signal(checkDomainNowSignal), {
+    service: 'domain',
+    failure: (error) => (error instanceof WorkflowNotFoundError ? new ConflictError('domain_not_checked', 'No check is running for this domain; connect it again') : undefined),
+  });
   return toDto(deps.config, record, site.customDomain ?? null);
 }
 
@@ -161,10 +160,9 @@ export async function removeDomain(em: EntityManager, deps: Deps, customerId: st
     site.customDomain = null;
     return [...new Set(records.map((r) => r.domain))];
   });
-  try {
-    await deps.temporal.workflow.getHandle(workflowIds.customDomain(siteId)).signal(domainRemovedSignal);
-  } catch (error) {
+  // No workflow left to tell is fine: the rows are gone either way.
+  await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.customDomain(siteId)).signal(domainRemovedSignal).catch((error: unknown) => {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
+  }), { service: 'domain' });
   return { removed };
 }

@@ -13,6 +13,7 @@ import { previewPageUrl } from '../../lib/urls.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { agentDraftUpdate, approveEditUpdate, rejectEditUpdate, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
 import type { ApiDeps } from '../deps.js';
+import { callTemporal } from '../temporal.js';
 import type { EditRequestDto, VersionDto } from '../schemas/answers.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
@@ -101,12 +102,12 @@ export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite
   const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId });
   await em.flush();
   try {
-    await deps.temporal.workflow.start(siteEditWorkflow, {
+    await callTemporal(deps, (client) => client.workflow.start(siteEditWorkflow, {
       workflowId: workflowIds.siteEdit(request.id),
       taskQueue: deps.config.temporal.taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [{ editRequestId: request.id, reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs }],
-    });
+    }), { service: 'site editing' });
   } catch (error) {
     await em.fork().nativeDelete(EditRequest, { id: request.id });
     throw error;
@@ -130,13 +131,13 @@ export async function decideEdit(
   const notOpen = () => new ConflictError('edit_request_not_open', `This edit request is ${request.status}; it cannot be ${decision.kind === 'agent_draft' ? 'redrafted' : `${decision.kind}d`} now`);
   const open = decision.kind === 'agent_draft' ? !['published', 'rejected', 'expired', 'refused'].includes(request.status) : request.status === 'awaiting_approval';
   if (!open) throw notOpen();
-  const handle = deps.temporal.workflow.getHandle(workflowIds.siteEdit(request.id));
-  try {
-    if (decision.kind === 'approve') return await handle.executeUpdate(approveEditUpdate);
-    if (decision.kind === 'reject') return await handle.executeUpdate(rejectEditUpdate, { args: [{ reason: decision.reason }] });
-    return await handle.executeUpdate(agentDraftUpdate, { args: [{ content: decision.content, summary: decision.summary }] });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError) throw notOpen();
-    throw error;
-  }
+  return callTemporal(deps, (client) => {
+    const handle = client.workflow.getHandle(workflowIds.siteEdit(request.id));
+    if (decision.kind === 'approve') return handle.executeUpdate(approveEditUpdate);
+    if (decision.kind === 'reject') return handle.executeUpdate(rejectEditUpdate, { args: [{ reason: decision.reason }] });
+    return handle.executeUpdate(agentDraftUpdate, { args: [{ content: decision.content, summary: decision.summary }] });
+  }, {
+    service: 'site editing',
+    failure: (error) => (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError ? notOpen() : undefined),
+  });
 }

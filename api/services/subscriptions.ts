@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISubscription } from '../../db/entities/subscription.entity.js';
 import type { AppConfig } from '../../lib/config.js';
+import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../lib/temporal.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { SITE_SLUG } from '../../workflows/search-attributes.js';
@@ -18,6 +19,7 @@ import {
   type SubscriptionView,
 } from '../../workflows/subscription.js';
 import type { ApiDeps } from '../deps.js';
+import { callTemporal } from '../temporal.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 type SiteKey = Pick<ISite, 'id' | 'slug'>;
@@ -60,17 +62,17 @@ function subscriptionStart(deps: Deps, site: SiteKey) {
 export async function openActivationCheckout(deps: Deps, site: SiteKey): Promise<ActivationCheckout & { workflowId: string }> {
   const start = subscriptionStart(deps, site);
   const startWorkflowOperation = new WithStartWorkflowOperation(subscriptionWorkflow, { ...start, workflowIdConflictPolicy: 'USE_EXISTING' });
-  try {
-    const checkout = await deps.temporal.workflow.executeUpdateWithStart(openActivationCheckoutUpdate, { startWorkflowOperation });
-    return { ...checkout, workflowId: start.workflowId };
-  } catch (error) {
-    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (failure instanceof ApplicationFailure && failure.type === SUBSCRIPTION_FAILURES.alreadyActive) {
-      throw new ConflictError('subscription_already_active', 'The subscription of this site is already active.');
-    }
-    if (failure) throw new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.');
-    throw error;
-  }
+  const checkout = await callTemporal(deps, (client) => client.workflow.executeUpdateWithStart(openActivationCheckoutUpdate, { startWorkflowOperation }), {
+    service: 'subscription',
+    failure: (error) => {
+      const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (failure instanceof ApplicationFailure && failure.type === SUBSCRIPTION_FAILURES.alreadyActive) {
+        return new ConflictError('subscription_already_active', 'The subscription of this site is already active.');
+      }
+      return failure ? new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.') : undefined;
+    },
+  });
+  return { ...checkout, workflowId: start.workflowId };
 }
 
 /** What the API shows of a subscription: the workflow's view without its in-run bookkeeping (periods paid, open checkout). */
@@ -109,18 +111,19 @@ async function changeSubscription(
   update: (handle: WorkflowHandle<typeof subscriptionWorkflow>) => Promise<SubscriptionChange>,
 ): Promise<SubscriptionChange> {
   const conflict = (type: string) => new ConflictError(CHANGE_CONFLICTS[type]!.code, CHANGE_CONFLICTS[type]!.message);
-  try {
-    const handle = deps.temporal.workflow.getHandle<typeof subscriptionWorkflow>(workflowIds.subscription(siteId));
-    return await deps.temporal.withDeadline(Date.now() + CHANGE_WAIT_MS, () => update(handle));
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw conflict(whenNoWorkflow);
-    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (failure instanceof ApplicationFailure && failure.type && failure.type in CHANGE_CONFLICTS) throw conflict(failure.type);
-    if (isGrpcDeadlineError(error)) {
-      throw new UnavailableError('subscription_busy', 'The subscription did not answer in time; the change may still be applied. Check its status in a minute.');
-    }
-    throw error;
-  }
+  return callTemporal(deps, (client) => update(client.workflow.getHandle<typeof subscriptionWorkflow>(workflowIds.subscription(siteId))), {
+    timeoutMs: CHANGE_WAIT_MS,
+    service: 'subscription',
+    failure: (error) => {
+      if (error instanceof WorkflowNotFoundError) return conflict(whenNoWorkflow);
+      const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (failure instanceof ApplicationFailure && failure.type && failure.type in CHANGE_CONFLICTS) return conflict(failure.type);
+      if (isGrpcDeadlineError(error)) {
+        return new UnavailableError('subscription_busy', 'The subscription did not answer in time; the change may still be applied. Check its status in a minute.', TEMPORAL_RETRY_AFTER_SECONDS);
+      }
+      return undefined;
+    },
+  });
 }
 
 /** Cancels the subscription (at period end or now) through its workflow; answers once the workflow has applied it. */

@@ -17,6 +17,7 @@ import {
 } from '../../workflows/support-ticket.js';
 import { TICKET_CATEGORY } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
+import { callTemporal } from '../temporal.js';
 import type { TicketDto, TicketMessageDto } from '../schemas/answers.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
@@ -63,7 +64,7 @@ export async function openTicket(deps: Deps, em: EntityManager, input: { custome
   });
   const { support, publicBaseUrl, temporal } = deps.config;
   try {
-    await deps.temporal.workflow.start(supportTicketWorkflow, {
+    await callTemporal(deps, (client) => client.workflow.start(supportTicketWorkflow, {
       workflowId: workflowIds.ticket(ticket.id),
       taskQueue: temporal.taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -78,7 +79,7 @@ export async function openTicket(deps: Deps, em: EntityManager, input: { custome
         publicBaseUrl,
         edit: { reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs },
       }],
-    });
+    }), { service: 'support' });
   } catch (error) {
     await em.fork().nativeDelete(SupportTicket, { id: ticket.id });
     throw error;
@@ -110,14 +111,14 @@ export async function addReply(deps: Deps, em: EntityManager, ticket: ISupportTi
   assertOpen(ticket);
   const messageId = randomUUID();
   await em.fork().insert(TicketMessage, { id: messageId, ticket: ticket.id, authorType: author, body, idempotencyKey: `reply:${messageId}`, createdAt: new Date() });
-  const handle = deps.temporal.workflow.getHandle(workflowIds.ticket(ticket.id));
-  await handle.signal(author === 'customer' ? customerRepliedSignal : agentRepliedSignal, { messageId });
+  await callTemporal(deps, (client) =>
+    client.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(author === 'customer' ? customerRepliedSignal : agentRepliedSignal, { messageId }), { service: 'support' });
 }
 
 /** Ends the ticket: closed by its customer or resolved by an agent. */
 export async function endTicket(deps: Deps, ticket: ISupportTicket, by: 'customer' | 'agent'): Promise<void> {
   assertOpen(ticket);
-  await deps.temporal.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(by === 'customer' ? closeTicketSignal : resolveTicketSignal);
+  await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(by === 'customer' ? closeTicketSignal : resolveTicketSignal), { service: 'support' });
 }
 
 /** Records the customer's 1–5 rating, once, where one was asked for. */

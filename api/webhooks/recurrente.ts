@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Site, Subscription } from '../../db/entities/index.js';
 import type { RecurrenteEvent } from '../../lib/recurrente/events.js';
 import { claimSiteWorkflow, claimPaymentFailedSignal, claimPaymentSucceededSignal } from '../../workflows/claim-site.js';
@@ -10,7 +10,10 @@ import type { ApiDeps } from '../deps.js';
 import { claimStart } from '../services/claims.js';
 import { subscriptionSettings } from '../services/subscriptions.js';
 
-type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
+type Deps = Pick<ApiDeps, 'config'>;
+
+/** Runs one call into Temporal under the caller's deadline and cancellation (the relay's `callTemporal`). */
+export type TemporalCaller = <R>(call: (client: Client) => Promise<R>) => Promise<R>;
 type SiteKey = { id: string; slug: string; currency: string };
 
 /**
@@ -26,14 +29,14 @@ const parked = (reason: string): RouteOutcome => ({ kind: 'parked', reason });
  * The one place that maps a validated Recurrente event to the workflow signal it means. Temporal errors are thrown
  * (the relay retries); everything else ends in an outcome. Workflows drop signals whose event id they have applied.
  */
-export async function routeRecurrenteEvent(deps: Deps, em: EntityManager, event: RecurrenteEvent): Promise<RouteOutcome> {
+export async function routeRecurrenteEvent(temporal: TemporalCaller, deps: Deps, em: EntityManager, event: RecurrenteEvent): Promise<RouteOutcome> {
   // The provider sends the unified intent.* family in addition to the legacy events; we act on the legacy family only.
   if (event.family === 'intent') return stored;
-  if (event.metadata.purpose === 'claim') return routeClaimEvent(deps, em, event);
-  return routeSubscriptionEvent(deps, em, event);
+  if (event.metadata.purpose === 'claim') return routeClaimEvent(temporal, deps, em, event);
+  return routeSubscriptionEvent(temporal, deps, em, event);
 }
 
-async function routeClaimEvent(deps: Deps, em: EntityManager, event: RecurrenteEvent): Promise<RouteOutcome> {
+async function routeClaimEvent(temporal: TemporalCaller, deps: Deps, em: EntityManager, event: RecurrenteEvent): Promise<RouteOutcome> {
   const succeeded = event.type === 'payment_intent.succeeded';
   const siteId = event.metadata.site_id;
   if (!siteId) return succeeded ? parked('unroutable_payment: claim payment without metadata.site_id') : stored;
@@ -47,7 +50,7 @@ async function routeClaimEvent(deps: Deps, em: EntityManager, event: RecurrenteE
     const workflowId = workflowIds.claim(site.id);
     // A run started here (none was running) grants ownership like one started by a purchase: same settings.
     const start = claimStart(deps, site);
-    await deps.temporal.workflow.signalWithStart(claimSiteWorkflow, {
+    await temporal((client) => client.workflow.signalWithStart(claimSiteWorkflow, {
       ...start,
       args: [...start.args],
       signal: claimPaymentSucceededSignal,
@@ -60,21 +63,18 @@ async function routeClaimEvent(deps: Deps, em: EntityManager, event: RecurrenteE
         paidAt: event.occurredAt ?? new Date().toISOString(),
         claimant: { email, name },
       }],
-    });
+    }));
     return { kind: 'delivered', workflowId };
   }
   if (event.type === 'payment_intent.failed') {
     const workflowId = workflowIds.claim(site.id);
-    try {
-      await deps.temporal.workflow.getHandle(workflowId).signal(claimPaymentFailedSignal, {
-        eventId: event.eventId, checkoutId: event.checkoutId ?? null, reason: event.failureReason ?? 'declined',
-      });
-      return { kind: 'delivered', workflowId };
-    } catch (error) {
+    return temporal((client) => client.workflow.getHandle(workflowId).signal(claimPaymentFailedSignal, {
+      eventId: event.eventId, checkoutId: event.checkoutId ?? null, reason: event.failureReason ?? 'declined',
+    }).then((): RouteOutcome => ({ kind: 'delivered', workflowId }), (error: unknown) => {
       // A decline with no claim running has nobody to tell.
       if (error instanceof WorkflowNotFoundError) return stored;
       throw error;
-    }
+    }));
   }
   return stored;
 }
@@ -82,7 +82,7 @@ async function routeClaimEvent(deps: Deps, em: EntityManager, event: RecurrenteE
 const SUBSCRIPTION_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.failed', 'subscription.past_due', 'subscription.cancel']);
 
 /** A subscription event (anything not about a claim) goes to the site's subscription workflow, started when needed. */
-async function routeSubscriptionEvent(deps: Deps, em: EntityManager, event: RecurrenteEvent): Promise<RouteOutcome> {
+async function routeSubscriptionEvent(temporal: TemporalCaller, deps: Deps, em: EntityManager, event: RecurrenteEvent): Promise<RouteOutcome> {
   if (!SUBSCRIPTION_EVENTS.has(event.type)) return stored;
   const succeeded = event.type === 'payment_intent.succeeded';
   const site = await findSubscribedSite(em, event);
@@ -102,7 +102,7 @@ async function routeSubscriptionEvent(deps: Deps, em: EntityManager, event: Recu
     if (!event.paymentIntentId || !event.subscriptionId || event.amountCents === undefined) {
       return parked('unroutable_payment: subscription payment without payment id, subscription id or amount');
     }
-    await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
+    await temporal((client) => client.workflow.signalWithStart(subscriptionWorkflow, {
       ...start,
       signal: subscriptionPaymentSucceededSignal,
       signalArgs: [{
@@ -114,9 +114,9 @@ async function routeSubscriptionEvent(deps: Deps, em: EntityManager, event: Recu
         currency: event.currency ?? site.currency,
         paidAt: at,
       }],
-    });
+    }));
   } else if (event.type === 'payment_intent.failed' || event.type === 'subscription.past_due') {
-    await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
+    await temporal((client) => client.workflow.signalWithStart(subscriptionWorkflow, {
       ...start,
       signal: subscriptionPaymentFailedSignal,
       signalArgs: [{
@@ -128,14 +128,15 @@ async function routeSubscriptionEvent(deps: Deps, em: EntityManager, event: Recu
         reason: event.failureReason ?? (event.type === 'subscription.past_due' ? 'The provider could not charge the subscription' : 'declined'),
         failedAt: at,
       }],
-    });
+    }));
   } else {
     if (!event.subscriptionId) return stored;
-    await deps.temporal.workflow.signalWithStart(subscriptionWorkflow, {
+    const subscriptionId = event.subscriptionId;
+    await temporal((client) => client.workflow.signalWithStart(subscriptionWorkflow, {
       ...start,
       signal: providerCancelledSignal,
-      signalArgs: [{ eventId: event.eventId, subscriptionId: event.subscriptionId }],
-    });
+      signalArgs: [{ eventId: event.eventId, subscriptionId }],
+    }));
   }
   return { kind: 'delivered', workflowId: start.workflowId };
 }

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { recordServerEvent } from '../../../db/analytics.js';
-import { Booking } from '../../../db/entities/index.js';
 import { checkFormToken, issueFormToken } from '../../../lib/analytics/form-token.js';
-import { AppError, NotFoundError, UnavailableError, ValidationError } from '../../../lib/errors.js';
-import { bookingWorkflow } from '../../../workflows/booking.js';
-import { workflowIds } from '../../../workflows/ids.js';
+import { AppError, NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { errorResponses, Slug } from '../../schemas/common.js';
 import { anonymousVisitor } from '../../services/analytics.js';
+import { submitBooking } from '../../services/bookings.js';
 
 const FORM_TOKEN_MAX_AGE_MS = 24 * 3_600_000;
 
@@ -70,30 +68,16 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!body.email && !body.phone) throw new ValidationError('contact_required', 'Give an email address or a phone number so the business can reach you');
 
     const visitor = anonymousVisitor(request, app.deps.config.analytics, site.id);
-    const booking = request.em.create(Booking, {
-      site: site.id,
+    const bookingId = await submitBooking(app.deps, request.em, site.id, {
       kind: body.kind ?? 'contact',
       name: body.name.trim(),
       email: body.email?.trim().toLowerCase() ?? null,
       phone: body.phone?.trim() ?? null,
       preferredTime: body.preferred_time?.trim() || null,
       message: body.message?.trim() || null,
-    });
-    await request.em.flush();
-    try {
-      await app.deps.temporal.workflow.start(bookingWorkflow, {
-        workflowId: workflowIds.booking(booking.id),
-        taskQueue: app.deps.config.temporal.taskQueue,
-        args: [{ bookingId: booking.id }],
-        workflowIdConflictPolicy: 'FAIL',
-      });
-    } catch (error) {
-      request.log.error({ err: error, reqId: request.id }, 'booking workflow could not be started');
-      await request.em.nativeDelete(Booking, { id: booking.id });
-      throw new UnavailableError('booking_unavailable', 'Your message could not be sent right now; please try again in a minute');
-    }
+    }, (error) => request.log.error({ err: error, reqId: request.id }, 'booking workflow could not be started'));
     await recordServerEvent(request.em.fork(), {
-      siteId: site.id, type: 'booking_submitted', visitorId: visitor.visitorId, dedupeKey: `booking_submitted:${booking.id}`,
+      siteId: site.id, type: 'booking_submitted', visitorId: visitor.visitorId, dedupeKey: `booking_submitted:${bookingId}`,
     }, app.deps.config.analytics.sessionTimeoutMs);
     return reply.status(202).send({ status: 'received' });
   });

@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { Type } from 'typebox';
-import { Site } from '../../../db/entities/index.js';
-import { NotFoundError } from '../../../lib/errors.js';
 import { siteUrl } from '../../../lib/urls.js';
-import { claimStateQuery } from '../../../workflows/claim-site.js';
 import { workflowIds } from '../../../workflows/ids.js';
 import { errorResponses } from '../../schemas/common.js';
+import { claimedSite, claimStatus } from '../../services/claims.js';
 
 const WORKFLOW_ID = '^claim:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
 
@@ -29,15 +26,8 @@ export const claimStatusRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const siteId = request.query.workflow_id.slice('claim:'.length);
-    const site = await request.em.findOne(Site, { id: siteId });
-    if (!site) throw new NotFoundError('claim_not_found', 'No such claim');
-    let status: string;
-    try {
-      status = (await app.deps.temporal.workflow.getHandle(workflowIds.claim(site.id)).query(claimStateQuery)).status;
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      throw new NotFoundError('claim_not_found', 'No such claim');
-    }
+    const site = await claimedSite(request.em, siteId);
+    const status = await claimStatus(app.deps, site.id);
     return {
       workflow_id: workflowIds.claim(site.id), status, ready: status === 'completed',
       slug: site.slug, site_title: site.title, site_url: siteUrl(app.deps.config, site.slug, site.customDomain),
