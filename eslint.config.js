@@ -88,6 +88,19 @@ export default tseslint.config(
     },
   },
   {
+    // Routes validate, call a service and shape the answer: queries live in db/ query modules and api/services.
+    files: ['api/routes/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: layerGroups('worker', 'dev'), message: 'The API must not import the worker or dev code.' },
+          { group: layerGroups('activities'), allowTypeImports: true, message: 'The API starts workflows; it imports activity types only (use `import type`).' },
+          { group: ['@mikro-orm/*', 'pg', 'pg-*', '**/db/entities/**', '**/db/orm.js'], message: 'Routes never query the database: put the query in a db/ query module or an api/services module.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Booking } from '../../db/entities/index.js';
-import { UnavailableError } from '../../lib/errors.js';
+import type { BookingStatus, IBooking } from '../../db/entities/booking.entity.js';
+import { NotFoundError, UnavailableError } from '../../lib/errors.js';
 import { bookingWorkflow } from '../../workflows/booking.js';
 import { workflowIds } from '../../workflows/ids.js';
 import type { ApiDeps } from '../deps.js';
@@ -36,4 +37,27 @@ export async function submitBooking(deps: Pick<ApiDeps, 'temporal' | 'config'>, 
     throw new UnavailableError('booking_unavailable', 'Your message could not be sent right now; please try again in a minute', error instanceof UnavailableError ? error.retryAfterSeconds : undefined);
   }
   return booking.id;
+}
+
+function bookingDto(b: IBooking) {
+  return {
+    id: b.id, kind: b.kind, name: b.name, email: b.email ?? null, phone: b.phone ?? null, preferred_time: b.preferredTime ?? null, message: b.message ?? null,
+    status: b.status, created_at: b.createdAt.toISOString(), status_changed_at: b.statusChangedAt?.toISOString() ?? null,
+  };
+}
+
+/** One page of the site's bookings, newest first, optionally in one status, with how many there are in all. */
+export async function siteBookings(em: EntityManager, siteId: string, query: { status?: BookingStatus | undefined; limit: number; offset: number }) {
+  const where = { site: siteId, ...(query.status ? { status: query.status } : {}) };
+  const [rows, total] = await em.findAndCount(Booking, where, { orderBy: { createdAt: 'desc' }, limit: query.limit, offset: query.offset });
+  return { bookings: rows.map(bookingDto), total };
+}
+
+/** Marks a booking of the site (contacted, booked, closed, spam); the time of the change is kept. */
+export async function markBooking(em: EntityManager, siteId: string, bookingId: string, status: BookingStatus) {
+  const booking = await em.findOne(Booking, { id: bookingId, site: siteId });
+  if (!booking) throw new NotFoundError('booking_not_found', 'No such booking on this site');
+  if (booking.status !== status) Object.assign(booking, { status, statusChangedAt: new Date() });
+  await em.flush();
+  return bookingDto(booking);
 }

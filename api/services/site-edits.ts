@@ -2,13 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { CustomerSiteOwnership, EditRequest, Site, SiteVersion } from '../../db/entities/index.js';
-import type { IEditRequest } from '../../db/entities/edit-request.entity.js';
+import type { EditRequestStatus, IEditRequest } from '../../db/entities/edit-request.entity.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISiteVersion } from '../../db/entities/site-version.entity.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import type { SiteContent } from '../../lib/site-editor/content.js';
 import { notEditableReason } from '../../lib/site-editor/editable.js';
-import { previewToken } from '../../lib/site-editor/preview-token.js';
+import { hashPreviewToken, previewToken } from '../../lib/site-editor/preview-token.js';
 import { previewPageUrl } from '../../lib/urls.js';
 import { workflowIds } from '../../workflows/ids.js';
 import { agentDraftUpdate, approveEditUpdate, rejectEditUpdate, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
@@ -140,4 +140,39 @@ export async function decideEdit(
     service: 'site editing',
     failure: (error) => (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError ? notOpen() : undefined),
   });
+}
+
+/** The site's versions, newest first, as listed. */
+export async function siteVersions(em: EntityManager, site: ISite): Promise<VersionDto[]> {
+  const versions = await em.find(SiteVersion, { site: site.id }, { orderBy: { versionNumber: 'desc' } });
+  return versions.map((v) => versionDto(v, site));
+}
+
+/** One version with its content, read afresh (e.g. right after it was published). */
+export async function freshVersionView(em: EntityManager, siteId: string, number: number): Promise<VersionDto> {
+  const version = await em.fork().findOneOrFail(SiteVersion, { site: siteId, versionNumber: number }, { populate: ['site'] });
+  return versionDto(version, version.site, true);
+}
+
+/** The site's edit requests, newest first. */
+export async function siteEditRequests(em: EntityManager, siteId: string): Promise<IEditRequest[]> {
+  return em.find(EditRequest, { site: siteId }, { populate: ['previewVersion'], orderBy: { createdAt: 'desc' } });
+}
+
+/** Edit requests in one status, oldest first, for agents. */
+export async function editRequestsInStatus(em: EntityManager, status: EditRequestStatus): Promise<EditRequestDto[]> {
+  const rows = await em.find(EditRequest, { status }, { populate: ['previewVersion'], orderBy: { createdAt: 'asc' } });
+  return rows.map(editRequestDto);
+}
+
+/** Any edit request, for agents. */
+export async function editRequest(em: EntityManager, id: string): Promise<IEditRequest> {
+  const request = await em.findOne(EditRequest, id, { populate: ['previewVersion'] });
+  if (!request) throw new NotFoundError('edit_request_not_found', 'No such edit request');
+  return request;
+}
+
+/** The edit request a private preview link names, with its site, business and draft. */
+export async function editRequestByPreviewToken(em: EntityManager, token: string): Promise<IEditRequest | null> {
+  return em.findOne(EditRequest, { previewTokenHash: hashPreviewToken(token) }, { populate: ['site', 'site.business', 'previewVersion'] });
 }

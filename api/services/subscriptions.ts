@@ -1,5 +1,7 @@
 import { isGrpcDeadlineError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Subscription } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISubscription } from '../../db/entities/subscription.entity.js';
 import type { AppConfig } from '../../lib/config.js';
@@ -20,6 +22,7 @@ import {
 } from '../../workflows/subscription.js';
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
+import { selectCustomerSite } from './site-selection.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 type SiteKey = Pick<ISite, 'id' | 'slug'>;
@@ -134,4 +137,15 @@ export function requestCancellation(deps: Deps, site: SiteKey, atPeriodEnd: bool
 /** Takes back a cancellation that has not taken effect yet; answers once the workflow has applied it. */
 export function requestUndoCancellation(deps: Deps, site: SiteKey): Promise<SubscriptionChange> {
   return changeSubscription(deps, site.id, SUBSCRIPTION_FAILURES.notStarted, (handle) => handle.executeUpdate(undoCancellationUpdate));
+}
+
+/** A site as the subscription answers show it. */
+export type SubscribedSite = Pick<ISite, 'id' | 'slug' | 'monthlyAmountCents' | 'currency'>;
+
+/** The owner's site (billing is for owners only) that has a subscription record (it was bought), and that subscription as stored. */
+export async function subscribedSite(em: EntityManager, customerId: string, siteId: string | undefined): Promise<{ site: ISite; view: StoredSubscriptionView }> {
+  const site = await selectCustomerSite(em, customerId, siteId, ['owner']);
+  const stored = await em.findOne(Subscription, { site: site.id });
+  if (!stored) throw new ConflictError('subscription_unavailable', 'This site has no subscription to manage');
+  return { site, view: storedSubscriptionView(site.id, stored) };
 }

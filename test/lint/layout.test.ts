@@ -40,4 +40,20 @@ describe('layer import rules', { timeout: 120_000 }, () => {
     expect(await layerErrors('activities/email.ts', code)).toEqual([expect.stringContaining('thin factories')]);
     expect(await layerErrors('db/sites.ts', "import { buildApp } from '../api/app.js';\nexport const app = buildApp;\n")).toEqual([expect.stringContaining('db/ imports only')]);
   });
+
+  it('rejects ORM, driver and entity imports from a route, and accepts a service import there', async () => {
+    const file = 'api/routes/customer/payments.ts';
+    const code = [
+      "import { wrap } from '@mikro-orm/core';",
+      "import pg from 'pg';",
+      "import { Payment } from '../../../db/entities/index.js';",
+      "import { openOrm } from '../../../db/orm.js';",
+      'export const all = [wrap, pg, Payment, openOrm];',
+      '',
+    ].join('\n');
+    const errors = await layerErrors(file, code);
+    expect(errors).toHaveLength(4);
+    for (const error of errors) expect(error).toContain('Routes never query the database');
+    expect(await layerErrors(file, "import { sitePayments } from '../../services/payments.js';\nexport const query = sitePayments;\n")).toEqual([]);
+  });
 });

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { analyticsReport, siteKpis } from '../../../db/analytics-reports.js';
-import { Experiment, Site } from '../../../db/entities/index.js';
-import type { IExperiment } from '../../../db/entities/experiment.entity.js';
+import { siteExists } from '../../../db/sites.js';
 import { NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { AnalyticsReportSchema, RangeQuery, resolveRange } from '../../schemas/analytics.js';
 import { errorResponses } from '../../schemas/common.js';
-import { experimentWithResults, startExperiment, stopExperiment } from '../../services/experiments.js';
+import { createExperiment, experimentWithResults, recentExperimentIds, startExperiment, stopExperiment, stoppedExperiments } from '../../services/experiments.js';
 
 const Variant = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9_-]+$' }),
@@ -37,7 +36,7 @@ const ExperimentDto = Type.Object({
 
 type Results = Awaited<ReturnType<typeof experimentWithResults>>;
 
-function experimentDto({ experiment: e, results }: { experiment: IExperiment; results: Results['results'] }) {
+function experimentDto({ experiment: e, results }: Results) {
   return {
     id: e.id, key: e.key, site_id: e.site?.id ?? null, slot: e.slot, goal: e.goal, status: e.status, winner: e.winner ?? null,
     started_at: e.startedAt?.toISOString() ?? null, stopped_at: e.stoppedAt?.toISOString() ?? null,
@@ -73,7 +72,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const [report, kpis, stopped] = await Promise.all([
       analyticsReport(request.em, null, range.from, range.to),
       siteKpis(request.em.fork(), range.from, range.to),
-      request.em.fork().find(Experiment, { status: 'stopped', stoppedAt: { $gte: range.from, $lt: range.to } }),
+      stoppedExperiments(request.em.fork(), range.from, range.to),
     ]);
     const won = stopped.filter((e) => e.winner && e.winner !== e.variants[0]?.name).length;
     return {
@@ -92,7 +91,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: AnalyticsReportSchema, ...errorResponses(400, 401, 404) },
     },
   }, async (request) => {
-    if ((await request.em.count(Site, { id: request.params.id })) === 0) throw new NotFoundError('site_not_found', 'No such site');
+    if (!(await siteExists(request.em, request.params.id))) throw new NotFoundError('site_not_found', 'No such site');
     const range = resolveRange(request.query);
     if ('error' in range) throw new ValidationError('invalid_range', range.error);
     return { from: range.from.toISOString(), to: range.to.toISOString(), ...(await analyticsReport(request.em, request.params.id, range.from, range.to)) };
@@ -106,19 +105,16 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const body = request.body;
     if (new Set(body.variants.map((v) => v.name)).size !== body.variants.length) throw new ValidationError('duplicate_variant', 'Variant names must be unique');
-    if (body.site_id && (await request.em.count(Site, { id: body.site_id })) === 0) throw new NotFoundError('site_not_found', 'No such site');
-    const existing = await request.em.count(Experiment, { key: body.key, site: body.site_id ?? null });
-    if (existing > 0) throw new ValidationError('experiment_exists', `An experiment "${body.key}" already exists there`);
-    const experiment = request.em.create(Experiment, { key: body.key, site: body.site_id ?? null, slot: body.slot, goal: body.goal, variants: body.variants, status: 'draft' });
-    await request.em.flush();
-    return reply.status(201).send(experimentDto(await experimentWithResults(request.em, experiment.id)));
+    if (body.site_id && !(await siteExists(request.em, body.site_id))) throw new NotFoundError('site_not_found', 'No such site');
+    const id = await createExperiment(request.em, { key: body.key, siteId: body.site_id ?? null, slot: body.slot, goal: body.goal, variants: body.variants });
+    return reply.status(201).send(experimentDto(await experimentWithResults(request.em, id)));
   });
 
   app.get('/experiments', {
     schema: { tags: ['admin'], summary: 'Every experiment with its results', security: [{ admin: [] }], response: { 200: Type.Object({ experiments: Type.Array(ExperimentDto) }), ...errorResponses(401) } },
   }, async (request) => {
-    const all = await request.em.find(Experiment, {}, { orderBy: { createdAt: 'desc' }, limit: 200 });
-    return { experiments: await Promise.all(all.map(async (e) => experimentDto(await experimentWithResults(request.em.fork(), e.id)))) };
+    const ids = await recentExperimentIds(request.em);
+    return { experiments: await Promise.all(ids.map(async (id) => experimentDto(await experimentWithResults(request.em.fork(), id)))) };
   });
 
   app.get('/experiments/:id', {

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { OperatorCase } from '../../../db/entities/index.js';
-import { OPERATOR_CASE_KINDS, type IOperatorCase } from '../../../db/entities/operator-case.entity.js';
-import { ConflictError, NotFoundError } from '../../../lib/errors.js';
 import { errorResponses } from '../../schemas/common.js';
+import { OPERATOR_CASE_KINDS } from '../../schemas/statuses.js';
+import { listOperatorCases, resolveOperatorCase } from '../../services/operator-cases.js';
 
 const CaseView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -28,22 +27,6 @@ const ResolveBody = Type.Object({
   resolution: Type.String({ minLength: 1, maxLength: 2000, description: 'What the operator did' }),
 }, { additionalProperties: false });
 
-function view(row: IOperatorCase) {
-  return {
-    id: row.id,
-    kind: row.kind,
-    reason: row.reason,
-    site_id: row.site?.id ?? null,
-    site_slug: row.site?.slug ?? null,
-    workflow_id: row.workflowId ?? null,
-    payload: row.payload,
-    created_at: row.createdAt.toISOString(),
-    resolved_at: row.resolvedAt?.toISOString() ?? null,
-    resolution: row.resolution ?? null,
-    resolved_by: row.resolvedByName ?? null,
-  };
-}
-
 /**
  * The operators' "needs attention" list: money or messages a workflow could not handle on its own. Open to the console's
  * operator session (CSRF token on resolve) and to the admin API token; a resolution records who made it.
@@ -60,9 +43,7 @@ export const needsAttentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ cases: Type.Array(CaseView) }), ...errorResponses(400, 401) },
     },
   }, async (request) => {
-    const where = request.query.include_resolved ? {} : { resolvedAt: null };
-    const rows = await request.em.find(OperatorCase, where, { orderBy: { createdAt: 'asc' }, limit: request.query.limit ?? 100, populate: ['site'] });
-    return { cases: rows.map(view) };
+    return { cases: await listOperatorCases(request.em, request.query.include_resolved ?? false, request.query.limit ?? 100) };
   });
 
   app.post('/:id/resolve', {
@@ -74,14 +55,6 @@ export const needsAttentionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: CaseView, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request) => {
-    const row = await request.em.findOne(OperatorCase, request.params.id, { populate: ['site'] });
-    if (!row) throw new NotFoundError('case_not_found', 'No operator case with this id');
-    if (row.resolvedAt) throw new ConflictError('case_already_resolved', 'This case was already resolved');
-    row.resolvedAt = new Date();
-    row.resolution = request.body.resolution;
-    row.resolvedBy = request.operator;
-    row.resolvedByName = request.operator?.name ?? 'admin API token';
-    await request.em.flush();
-    return view(row);
+    return resolveOperatorCase(request.em, request.params.id, request.operator, request.body.resolution);
   });
 };

@@ -1,10 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Operator } from '../../../db/entities/index.js';
-import type { IOperator } from '../../../db/entities/operator.entity.js';
 import { verifyAgainstNothing, verifyPassword } from '../../../lib/auth/passwords.js';
 import { AuthError } from '../../../lib/errors.js';
-import { csrfTokenFor, endOperatorSession, OPERATOR_COOKIE, startOperatorSession } from '../../auth/operator-sessions.js';
+import { csrfTokenFor, endOperatorSession, findOperatorByEmail, OPERATOR_COOKIE, startOperatorSession, type Operator } from '../../auth/operator-sessions.js';
 import { assertNotBackingOff, clearFailures, recordFailure, signInLimits } from '../../auth/rate-limit.js';
 import { errorResponses } from '../../schemas/common.js';
 import { Email, NoContent, Password } from '../../schemas/customer.js';
@@ -21,7 +19,7 @@ const ConsoleSession = Type.Object({
 export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
   const tags = ['support agents'];
-  const answer = (operator: IOperator, token: string) => ({
+  const answer = (operator: Operator, token: string) => ({
     operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role },
     csrf_token: csrfTokenFor(config, token),
     temporal_ui_url: `${config.console.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}`,
@@ -38,7 +36,7 @@ export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const email = request.body.email.trim().toLowerCase();
     const limits = signInLimits(config.auth.rateLimits.login, 'operator-login', email, request.ip);
     await assertNotBackingOff(request.em, reply, limits);
-    const operator = await request.em.findOne(Operator, { email });
+    const operator = await findOperatorByEmail(request.em, email);
     const matches = operator ? await verifyPassword(operator.passwordHash, request.body.password) : await verifyAgainstNothing(request.body.password);
     if (!operator || !matches || !operator.isActive) {
       await recordFailure(request.em, limits);

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { EDIT_REQUEST_STATUSES } from '../../../db/entities/edit-request.entity.js';
-import { EditRequest, Site, SiteVersion } from '../../../db/entities/index.js';
+import { siteExists } from '../../../db/sites.js';
 import { NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { SiteContentSchema } from '../../../lib/site-editor/content.js';
+import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
+import { EDIT_REQUEST_STATUSES } from '../../schemas/statuses.js';
 import { createPreviewSite, importPreviewSites, PreviewSiteSchema, previewSitesFromCsv } from '../../services/preview-sites.js';
-import { decideEdit, editRequestDto, publishVersion, versionDto } from '../../services/site-edits.js';
-import { EditDecision, EditRequestView, Version } from '../customer/site-edits.js';
+import { decideEdit, editRequest, editRequestsInStatus, freshVersionView, publishVersion } from '../../services/site-edits.js';
 
 const ImportReport = Type.Object({
   created: Type.Array(Type.Object({ row: Type.Integer(), slug: Type.String(), site_id: Type.String({ format: 'uuid' }) })),
@@ -56,10 +56,9 @@ export const adminSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Version, ...errorResponses(400, 401, 404, 409) },
     },
   }, async (request) => {
-    if ((await request.em.count(Site, { id: request.params.siteId })) === 0) throw new NotFoundError('site_not_found', 'No such site');
+    if (!(await siteExists(request.em, request.params.siteId))) throw new NotFoundError('site_not_found', 'No such site');
     await publishVersion(request.em, request.params.siteId, request.params.n, 'admin');
-    const version = await request.em.fork().findOneOrFail(SiteVersion, { site: request.params.siteId, versionNumber: request.params.n }, { populate: ['site'] });
-    return versionDto(version, version.site, true);
+    return freshVersionView(request.em, request.params.siteId, request.params.n);
   });
 
   app.get('/edit-requests', {
@@ -69,8 +68,7 @@ export const adminSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ edit_requests: Type.Array(EditRequestView) }), ...errorResponses(400, 401) },
     },
   }, async (request) => {
-    const rows = await request.em.find(EditRequest, { status: request.query.status ?? 'needs_agent' }, { populate: ['previewVersion'], orderBy: { createdAt: 'asc' } });
-    return { edit_requests: rows.map(editRequestDto) };
+    return { edit_requests: await editRequestsInStatus(request.em, request.query.status ?? 'needs_agent') };
   });
 
   app.put('/edit-requests/:id/draft', {
@@ -81,8 +79,7 @@ export const adminSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: EditDecision, ...errorResponses(400, 401, 404, 409) },
     },
   }, async (request) => {
-    const edit = await request.em.findOne(EditRequest, request.params.id, { populate: ['previewVersion'] });
-    if (!edit) throw new NotFoundError('edit_request_not_found', 'No such edit request');
+    const edit = await editRequest(request.em, request.params.id);
     const state = await decideEdit(app.deps, edit, { kind: 'agent_draft', content: request.body.content, summary: request.body.summary.trim() });
     return { status: state.status, version_number: state.versionNumber, reason: state.reason };
   });

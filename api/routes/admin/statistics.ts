@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { SITE_STATUSES } from '../../../db/entities/site.entity.js';
-import { SUBSCRIPTION_STATUSES } from '../../../db/entities/subscription.entity.js';
+import { paymentTotals, siteStatusCounts, subscriptionTotals, type PaymentTotalRow } from '../../../db/statistics.js';
 import { ValidationError } from '../../../lib/errors.js';
 import { centsToAmount } from '../../../lib/money.js';
 import { errorResponses } from '../../schemas/common.js';
+import { SITE_STATUSES, SUBSCRIPTION_STATUSES } from '../../schemas/statuses.js';
 
 const Count = Type.Integer({ minimum: 0 });
 const Amount = Type.Number();
@@ -43,10 +43,6 @@ const Range = Type.Object({
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Count payments made before this instant' })),
 }, { additionalProperties: false });
 
-interface PaymentRow { kind: 'purchase' | 'subscription'; currency: string; status: 'succeeded' | 'failed' | 'refunded'; count: number; cents: string }
-interface SubscriptionRow { status: (typeof SUBSCRIPTION_STATUSES)[number]; currency: string; count: number; cents: string; cancelling: number }
-interface SiteRow { status: (typeof SITE_STATUSES)[number]; count: number }
-
 const zeroCounts = <T extends readonly string[]>(keys: T) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<T[number], number>;
 
 /** Operator statistics behind the admin token: purchases and revenue, MRR, subscriptions by status. */
@@ -65,23 +61,14 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { from, to } = request.query;
     if (from && to && Date.parse(from) >= Date.parse(to)) throw new ValidationError('invalid_range', '"from" must be before "to"');
-    const connection = request.em.getConnection();
-    // A payment counts by when it was made; failed charges have no paid_at, so they count by when they were recorded.
-    const rows = await connection.execute<PaymentRow[]>(
-      `select kind, currency, status, count(*)::int as count, coalesce(sum(amount_cents), 0)::text as cents
-         from payments
-        where coalesce(paid_at, created_at) >= coalesce(?::timestamptz, '-infinity')
-          and coalesce(paid_at, created_at) < coalesce(?::timestamptz, 'infinity')
-        group by kind, currency, status`,
-      [from ?? null, to ?? null],
-    );
-    const sites = await connection.execute<SiteRow[]>(`select status, count(*)::int as count from sites group by status`);
+    const rows = await paymentTotals(request.em, from ?? null, to ?? null);
+    const sites = await siteStatusCounts(request.em);
 
-    const count = (kind: PaymentRow['kind'], statuses: PaymentRow['status'][]) =>
+    const count = (kind: PaymentTotalRow['kind'], statuses: PaymentTotalRow['status'][]) =>
       rows.filter((row) => row.kind === kind && statuses.includes(row.status)).reduce((sum, row) => sum + row.count, 0);
-    const cents = (currency: string, filter: (row: PaymentRow) => boolean) =>
+    const cents = (currency: string, filter: (row: PaymentTotalRow) => boolean) =>
       rows.filter((row) => row.currency === currency && filter(row)).reduce((sum, row) => sum + Number(row.cents), 0);
-    const taken = (row: PaymentRow) => row.status === 'succeeded' || row.status === 'refunded';
+    const taken = (row: PaymentTotalRow) => row.status === 'succeeded' || row.status === 'refunded';
     const revenue = [...new Set(rows.filter(taken).map((row) => row.currency))].sort().map((currency) => {
       const purchases = cents(currency, (row) => taken(row) && row.kind === 'purchase');
       const subscriptions = cents(currency, (row) => taken(row) && row.kind === 'subscription');
@@ -119,12 +106,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: SubscriptionStatistics, ...errorResponses(401, 403) },
     },
   }, async (request) => {
-    const rows = await request.em.getConnection().execute<SubscriptionRow[]>(
-      `select status, currency, count(*)::int as count, coalesce(sum(amount_cents), 0)::text as cents,
-              count(*) filter (where cancel_at_period_end)::int as cancelling
-         from subscriptions
-        group by status, currency`,
-    );
+    const rows = await subscriptionTotals(request.em);
     const byStatus = zeroCounts(SUBSCRIPTION_STATUSES);
     for (const row of rows) byStatus[row.status] += row.count;
     const billing = rows.filter((row) => row.status === 'active' || row.status === 'past_due');

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Payment } from '../../../db/entities/index.js';
-import { PAYMENT_KINDS, PAYMENT_STATUSES } from '../../../db/entities/payment.entity.js';
-import { centsToAmount } from '../../../lib/money.js';
 import { errorResponses } from '../../schemas/common.js';
+import { PAYMENT_KINDS, PAYMENT_STATUSES } from '../../schemas/statuses.js';
+import { sitePayments } from '../../services/payments.js';
 import { selectCustomerSite } from '../../services/site-selection.js';
 
 const PaymentDto = Type.Object({
@@ -35,22 +34,12 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const site = await selectCustomerSite(request.em, request.customer.id, request.params.siteId, ['owner']);
-    const payments = await request.em.find(Payment, { site: site.id, customer: request.customer.id }, { orderBy: { createdAt: 'desc', id: 'desc' } });
+    const payments = await sitePayments(request.em, site.id, request.customer.id);
     return {
       site_id: site.id,
       slug: site.slug,
       site_title: site.title,
-      payments: payments.map((payment) => ({
-        id: payment.id,
-        receipt_number: payment.providerPaymentId,
-        kind: payment.kind,
-        status: payment.status,
-        amount: centsToAmount(payment.amountCents),
-        currency: payment.currency,
-        failure_reason: payment.failureReason ?? null,
-        paid_at: payment.paidAt?.toISOString() ?? null,
-        recorded_at: payment.createdAt.toISOString(),
-      })),
+      payments,
     };
   });
 };

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { analyticsReport } from '../../../db/analytics-reports.js';
-import { Booking } from '../../../db/entities/index.js';
-import type { BOOKING_STATUSES } from '../../../db/entities/booking.entity.js';
-import { NotFoundError, ValidationError } from '../../../lib/errors.js';
+import { ValidationError } from '../../../lib/errors.js';
 import { AnalyticsReportSchema, RangeQuery, resolveRange } from '../../schemas/analytics.js';
 import { errorResponses } from '../../schemas/common.js';
+import { markBooking, siteBookings } from '../../services/bookings.js';
 import { requireSiteAccess } from '../../services/site-access.js';
 
 const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
@@ -15,13 +14,6 @@ const BookingDto = Type.Object({
   preferred_time: Type.Union([Type.String(), Type.Null()]), message: Type.Union([Type.String(), Type.Null()]), status: BookingStatus,
   created_at: Type.String({ format: 'date-time' }), status_changed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
-
-function toDto(b: { id: string; kind: string; name: string; email?: string | null; phone?: string | null; preferredTime?: string | null; message?: string | null; status: string; createdAt: Date; statusChangedAt?: Date | null }) {
-  return {
-    id: b.id, kind: b.kind, name: b.name, email: b.email ?? null, phone: b.phone ?? null, preferred_time: b.preferredTime ?? null, message: b.message ?? null,
-    status: b.status as (typeof BOOKING_STATUSES)[number], created_at: b.createdAt.toISOString(), status_changed_at: b.statusChangedAt?.toISOString() ?? null,
-  };
-}
 
 /** The owner's view of one site: its bookings (list, mark) and its analytics dashboard. */
 export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -35,9 +27,7 @@ export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
-    const where = { site: request.params.siteId, ...(request.query.status ? { status: request.query.status } : {}) };
-    const [rows, total] = await request.em.findAndCount(Booking, where, { orderBy: { createdAt: 'desc' }, limit: request.query.limit, offset: request.query.offset });
-    return { bookings: rows.map(toDto), total };
+    return siteBookings(request.em, request.params.siteId, request.query);
   });
 
   app.patch('/sites/:siteId/bookings/:bookingId', {
@@ -49,11 +39,7 @@ export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
-    const booking = await request.em.findOne(Booking, { id: request.params.bookingId, site: request.params.siteId });
-    if (!booking) throw new NotFoundError('booking_not_found', 'No such booking on this site');
-    if (booking.status !== request.body.status) Object.assign(booking, { status: request.body.status, statusChangedAt: new Date() });
-    await request.em.flush();
-    return toDto(booking);
+    return markBooking(request.em, request.params.siteId, request.params.bookingId, request.body.status);
   });
 
   app.get('/sites/:siteId/analytics', {

@@ -1,49 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { EditRequest, SiteVersion } from '../../../db/entities/index.js';
-import { SiteContentSchema } from '../../../lib/site-editor/content.js';
+import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import {
-  accessibleSite, customerEditRequestDto, decideEdit, openEditRequest, publishVersion, siteEditRequest, siteVersion, versionDto,
+  accessibleSite, customerEditRequestDto, decideEdit, freshVersionView, openEditRequest, publishVersion, siteEditRequest, siteEditRequests, siteVersion, siteVersions,
+  versionDto,
 } from '../../services/site-edits.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const When = Nullable(Type.String({ format: 'date-time' }));
-
-/** A site version as listed. */
-export const Version = Type.Object({
-  number: Type.Integer({ minimum: 1 }),
-  summary: Nullable(Type.String()),
-  created_by: Type.String(),
-  created_at: Type.String({ format: 'date-time' }),
-  published_at: When,
-  discarded_at: When,
-  live: Type.Boolean({ description: 'Whether this version is the one the site shows' }),
-  content: Type.Optional(SiteContentSchema),
-});
-
-/** An edit request as shown. */
-export const EditRequestView = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  site_id: Type.String({ format: 'uuid' }),
-  ticket_id: Nullable(Type.String({ format: 'uuid' })),
-  request: Type.String(),
-  status: Type.String(),
-  preview_version: Nullable(Type.Integer()),
-  summary: Nullable(Type.String()),
-  decision: Nullable(Type.String()),
-  decided_at: When,
-  expires_at: When,
-  created_at: Type.String({ format: 'date-time' }),
-  preview_url: Type.Optional(Nullable(Type.String({ description: 'The private preview while the draft awaits approval (customer routes only)' }))),
-});
-
-/** What the workflow answered to an approve / reject. */
-export const EditDecision = Type.Object({
-  status: Type.String(),
-  version_number: Nullable(Type.Integer()),
-  reason: Nullable(Type.String()),
-});
 
 const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
 const VersionParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: 1_000_000 }) });
@@ -59,8 +21,7 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, security, summary: 'The site’s versions, newest first (owners and collaborators)', params: SiteParams, response: { 200: Type.Object({ versions: Type.Array(Version) }), ...errorResponses(400, 401, 403, 404) } },
   }, async (request) => {
     const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
-    const versions = await request.em.find(SiteVersion, { site: site.id }, { orderBy: { versionNumber: 'desc' } });
-    return { versions: versions.map((v) => versionDto(v, site)) };
+    return { versions: await siteVersions(request.em, site) };
   });
 
   app.get('/sites/:siteId/versions/:n', {
@@ -79,9 +40,7 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'owner');
     await publishVersion(request.em, site.id, request.params.n, 'owner');
-    const em = request.em.fork();
-    const fresh = await em.findOneOrFail(SiteVersion, { site: site.id, versionNumber: request.params.n }, { populate: ['site'] });
-    return versionDto(fresh, fresh.site, true);
+    return freshVersionView(request.em, site.id, request.params.n);
   });
 
   app.post('/sites/:siteId/edit-requests', {
@@ -101,7 +60,7 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { tags, security, summary: 'The site’s edit requests, newest first', params: SiteParams, response: { 200: Type.Object({ edit_requests: Type.Array(EditRequestView) }), ...errorResponses(400, 401, 403, 404) } },
   }, async (request) => {
     const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
-    const rows = await request.em.find(EditRequest, { site: site.id }, { populate: ['previewVersion'], orderBy: { createdAt: 'desc' } });
+    const rows = await siteEditRequests(request.em, site.id);
     return { edit_requests: rows.map((row) => customerEditRequestDto(app.deps.config, row)) };
   });
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { EditRequest } from '../../../db/entities/index.js';
-import { hashPreviewToken } from '../../../lib/site-editor/preview-token.js';
+import { editRequestByPreviewToken } from '../../services/site-edits.js';
 import { htmlDocument } from '../../views/html.js';
 import { renderSitePage } from '../../views/site-page.js';
 
@@ -24,9 +23,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow').header('referrer-policy', 'no-referrer');
     const token = request.params.token;
-    const edit = /^[A-Za-z0-9_-]{43}$/.test(token)
-      ? await request.em.findOne(EditRequest, { previewTokenHash: hashPreviewToken(token) }, { populate: ['site', 'site.business', 'previewVersion'] })
-      : null;
+    const edit = /^[A-Za-z0-9_-]{43}$/.test(token) ? await editRequestByPreviewToken(request.em, token) : null;
     const version = edit?.previewVersion;
     if (!edit || !version || version.discardedAt || edit.status !== 'awaiting_approval' || !edit.expiresAt || edit.expiresAt <= new Date()) {
       return reply.status(404).send(renderPreviewGone());

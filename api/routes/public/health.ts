@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { pingDatabase } from '../../../db/health.js';
 import { isOperator } from '../../auth/admin.js';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -35,7 +36,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { orm, temporal } = app.deps;
     const [database, temporalCheck] = await Promise.all([
-      probe(() => orm.em.getConnection().execute('select 1')),
+      probe(() => pingDatabase(orm.em)),
       probe(() => temporal.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
     ]);
     const ready = database.ok && temporalCheck.ok;

@@ -1,18 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Subscription } from '../../../db/entities/index.js';
-import type { ISite } from '../../../db/entities/site.entity.js';
-import { SUBSCRIPTION_STATUSES } from '../../../db/entities/subscription.entity.js';
 import { ConflictError } from '../../../lib/errors.js';
 import { centsToAmount } from '../../../lib/money.js';
 import { errorResponses } from '../../schemas/common.js';
-import { selectCustomerSite } from '../../services/site-selection.js';
+import { SUBSCRIPTION_STATUSES } from '../../schemas/statuses.js';
 import {
   openActivationCheckout,
   requestCancellation,
   requestUndoCancellation,
-  storedSubscriptionView,
+  subscribedSite,
   type StoredSubscriptionView,
+  type SubscribedSite,
 } from '../../services/subscriptions.js';
 
 const SiteId = Type.String({ format: 'uuid', description: 'Required when the customer owns several sites' });
@@ -55,7 +53,7 @@ const ReactivationResponse = Type.Intersect([
   }),
 ]);
 
-function statusDto(site: ISite, view: StoredSubscriptionView) {
+function statusDto(site: SubscribedSite, view: StoredSubscriptionView) {
   return {
     site_id: site.id,
     slug: site.slug,
@@ -83,14 +81,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preValidation', async (request) => {
     if (request.method === 'POST' && request.body === undefined) request.body = {};
   });
-
-  /** The owner's site (billing is for owners only) that has a subscription record (it was bought), and that subscription as stored. */
-  async function subscribedSite(em: Parameters<typeof selectCustomerSite>[0], customerId: string, siteId: string | undefined) {
-    const site = await selectCustomerSite(em, customerId, siteId, ['owner']);
-    const stored = await em.findOne(Subscription, { site: site.id });
-    if (!stored) throw new ConflictError('subscription_unavailable', 'This site has no subscription to manage');
-    return { site, view: storedSubscriptionView(site.id, stored) };
-  }
 
   app.post('/activate', {
     schema: {
