@@ -9,34 +9,12 @@ import { verificationRecordName } from '../../lib/dns/verification.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { checkDomainNowSignal, customDomainWorkflow, domainConnectedSignal, domainRemovedSignal } from '../../workflows/custom-domain.js';
 import { workflowIds } from '../../workflows/ids.js';
+import type { DnsRecordDto, SiteDomainDto } from '../schemas/domains.js';
 import { callTemporal } from '../temporal.js';
 
 interface Deps {
   config: AppConfig;
   temporal: Client;
-}
-
-/** A DNS record the owner must create. */
-export interface DnsRecordDto {
-  type: 'TXT' | 'CNAME' | 'A' | 'AAAA';
-  name: string;
-  value: string;
-  purpose: string;
-}
-
-/** A site's custom domain as the owner sees it (snake_case, like the other portal answers). */
-export interface SiteDomainDto {
-  domain: string;
-  status: string;
-  /** The name served right now (the verified domain; a pending replacement is not served until it verifies). */
-  serving_domain: string | null;
-  redirect_from: string | null;
-  records: DnsRecordDto[];
-  last_checked_at: string | null;
-  last_seen: Record<string, unknown> | null;
-  missing_since: string | null;
-  verified_at: string | null;
-  verify_by: string;
 }
 
 /** Names a custom domain may never be: the platform's own hosts and everything under them. */

@@ -3,15 +3,8 @@ import { Experiment } from '../../db/entities/index.js';
 import type { ExperimentVariant, IExperiment } from '../../db/entities/experiment.entity.js';
 import { assignVariant, experimentResults } from '../../lib/analytics/statistics.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { ServedVariant } from '../schemas/analytics.js';
 import type { CollectSite } from './analytics.js';
-
-/** A variant as the page script applies it. */
-export interface ServedVariant {
-  experiment: string;
-  slot: string;
-  variant: string;
-  content: string;
-}
 
 /**
  * The variants a visitor sees on a site: for each running experiment of the site (and each platform-wide one on a

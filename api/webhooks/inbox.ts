@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { InboxEventView } from '../schemas/webhooks.js';
 
 /** The channel the inbox notifies when a row becomes ready for the relay. */
 export const INBOX_CHANNEL = 'webhook_events';
@@ -46,21 +47,6 @@ export class InboxWaker {
   async settled(): Promise<void> {
     while (this.#sending) await this.#sending;
   }
-}
-
-/** An inbox row as operators see it. */
-export interface InboxEventView {
-  id: string;
-  provider: string;
-  provider_event_id: string;
-  type: string | null;
-  body: string;
-  received_at: string;
-  attempts: number;
-  next_attempt_at: string;
-  last_error: string | null;
-  parked_at: string | null;
-  parked_reason: string | null;
 }
 
 interface InboxRow {

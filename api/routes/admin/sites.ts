@@ -6,13 +6,9 @@ import { SiteContentSchema } from '../../../lib/site-editor/content.js';
 import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import { EDIT_REQUEST_STATUSES } from '../../schemas/statuses.js';
-import { createPreviewSite, importPreviewSites, PreviewSiteSchema, previewSitesFromCsv } from '../../services/preview-sites.js';
+import { createPreviewSite, ImportReport, importPreviewSites, PreviewSiteSchema, previewSitesFromCsv } from '../../services/preview-sites.js';
 import { decideEdit, editRequest, editRequestsInStatus, freshVersionView, publishVersion } from '../../services/site-edits.js';
 
-const ImportReport = Type.Object({
-  created: Type.Array(Type.Object({ row: Type.Integer(), slug: Type.String(), site_id: Type.String({ format: 'uuid' }) })),
-  rejected: Type.Array(Type.Object({ row: Type.Integer(), slug: Type.Union([Type.String(), Type.Null()]), error: Type.String(), message: Type.String() })),
-});
 const MAX_IMPORT_ROWS = 500;
 
 /** Operator tools for sites (admin token): preview sites one by one or in bulk, publishing by hand, drafting edits by hand. */

@@ -2,24 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ConflictError, NotFoundError } from '../../../lib/errors.js';
 import { errorResponses } from '../../schemas/common.js';
+import { InboxEvent } from '../../schemas/webhooks.js';
 import { listInboxEvents, requeueInboxEvent } from '../../webhooks/inbox.js';
-
-const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-
-const InboxEvent = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  provider: Type.String(),
-  provider_event_id: Type.String(),
-  type: Nullable(Type.String()),
-  body: Type.String({ description: 'The delivery exactly as received (UTF-8)' }),
-  received_at: DateTime,
-  attempts: Type.Integer({ minimum: 0 }),
-  next_attempt_at: DateTime,
-  last_error: Nullable(Type.String()),
-  parked_at: Nullable(DateTime),
-  parked_reason: Nullable(Type.String()),
-});
 
 /** Operators' view of the webhook inbox: what is parked (needs a person) or still pending, and re-queueing after repair. */
 export const webhookEventRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,24 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../../schemas/common.js';
+import { SiteDomain } from '../../schemas/domains.js';
 import { connectDomain, getDomain, removeDomain, requestDomainCheck } from '../../services/domains.js';
 
-const DateTime = Type.Union([Type.String({ format: 'date-time' }), Type.Null()]);
-const SiteDomain = Type.Object({
-  domain: Type.String(),
-  status: Type.String({ description: 'pending, txt_verified (token found, not yet pointing here), verified, failed, lapsed' }),
-  serving_domain: Type.Union([Type.String(), Type.Null()], { description: 'The custom domain the site is served on right now' }),
-  redirect_from: Type.Union([Type.String(), Type.Null()], { description: 'The apex/www counterpart that redirects to the domain' }),
-  records: Type.Array(Type.Object({
-    type: Type.Union([Type.Literal('TXT'), Type.Literal('CNAME'), Type.Literal('A'), Type.Literal('AAAA')]),
-    name: Type.String(), value: Type.String(), purpose: Type.String(),
-  })),
-  last_checked_at: DateTime,
-  last_seen: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  missing_since: DateTime,
-  verified_at: DateTime,
-  verify_by: Type.String({ format: 'date-time' }),
-});
 const SiteIdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
 const security = [{ bearer: [] }];
 

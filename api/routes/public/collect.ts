@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { BotHit, CollectedHit } from '../../../db/analytics.js';
 import { deviceClass, parseUtm, referrerHost } from '../../../lib/analytics/visitor.js';
 import { ForbiddenError, NotFoundError } from '../../../lib/errors.js';
+import { ServedVariantSchema } from '../../schemas/analytics.js';
 import { errorResponses, Slug } from '../../schemas/common.js';
 import { anonymousVisitor, type CollectSite } from '../../services/analytics.js';
 import { servedVariants } from '../../services/experiments.js';
@@ -97,7 +98,7 @@ export const collectRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The A/B variants this visitor sees on the site (records the exposure)',
       querystring: Type.Object({ site: Slug }),
       response: {
-        200: Type.Object({ variants: Type.Array(Type.Object({ experiment: Type.String(), slot: Type.String(), variant: Type.String(), content: Type.String() })) }),
+        200: Type.Object({ variants: Type.Array(ServedVariantSchema) }),
         ...errorResponses(400, 403, 404),
       },
     },
