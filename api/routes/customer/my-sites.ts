@@ -2,31 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../../../lib/errors.js';
 import { rejectSession } from '../../auth/authenticate.js';
+import { OwnedSite } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import { listOwnedSites, setPrimarySite } from '../../services/owned-sites.js';
 import { readOwnedSites } from '../../services/owner-reads.js';
-
-const DateTime = Type.String({ format: 'date-time' });
-const OptionalDateTime = Type.Union([DateTime, Type.Null()]);
-
-const OwnedSite = Type.Object({
-  site_id: Type.String({ format: 'uuid' }),
-  slug: Type.String(),
-  site_title: Type.String(),
-  site_url: Type.String(),
-  status: Type.String(),
-  subscription_status: Type.String(),
-  is_primary: Type.Boolean(),
-  role: Type.String(),
-  acquired_at: DateTime,
-  purchased_at: OptionalDateTime,
-  purchase_amount: Type.Number(),
-  monthly_amount: Type.Number(),
-  currency: Type.String(),
-  next_billing_date: OptionalDateTime,
-  grace_ends_at: OptionalDateTime,
-  custom_domain: Type.Union([Type.String(), Type.Null()]),
-});
 
 const MySites = Type.Object({ sites: Type.Array(OwnedSite), total: Type.Integer(), has_multiple_sites: Type.Boolean() });
 const SiteIdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
