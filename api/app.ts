@@ -5,40 +5,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { ApiDeps } from './deps.js';
+import { analyticsPlugin } from './plugins/analytics.js';
 import { contextPlugin } from './plugins/context.js';
-import { accountPageRoutes } from './routes/account-pages.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from './plugins/security-headers.js';
-import { adminRoutes } from './routes/admin.js';
-import { needsAttentionRoutes } from './routes/needs-attention.js';
-import { customerRoutes } from './routes/customer.js';
-import { healthRoutes } from './routes/health.js';
-import { hostingRoutes } from './routes/hosting.js';
-import { mySitesRoutes } from './routes/my-sites.js';
-import { siteRoutes } from './routes/sites.js';
-import { agentTicketRoutes, ticketRoutes } from './routes/tickets.js';
-import { subscriptionRoutes } from './routes/subscriptions.js';
-import { webhookRoutes } from './routes/webhooks.js';
-import { webhookEventRoutes } from './routes/webhook-events.js';
-import { startWebhookRelay, type WebhookRelay } from './services/webhook-relay.js';
-import { domainRoutes } from './routes/domains.js';
-import { adminSiteRoutes } from './routes/admin-sites.js';
-import { previewRoutes } from './routes/previews.js';
-import { siteEditRoutes } from './routes/site-edits.js';
-import { claimStatusRoutes } from './routes/claim-status.js';
-import { operatorSessionRoutes } from './routes/operator-session.js';
-import { paymentRoutes } from './routes/payments.js';
-import { assetRoutes } from './routes/assets.js';
-import { codecRoutes } from './routes/codec.js';
+import { apiRoutes } from './routes/index.js';
+import { pagesFolder } from './routes/pages/index.js';
+import { WebhookRelay } from './webhooks/relay.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
 import { BatchedStdout, echoRequestId, loggableUrl, OneLinePerRequest } from './request-log.js';
-import { adminAnalyticsRoutes } from './routes/admin-analytics.js';
-import { bookingRoutes } from './routes/bookings.js';
-import { analyticsPlugin, analyticsScriptRoutes, collectRoutes } from './routes/collect.js';
-import { siteAnalyticsRoutes } from './routes/site-analytics.js';
 
 /** Where the JSON API lives; its answers carry the API set of security headers. */
 export const API_PREFIX = '/api/v1';
@@ -102,41 +80,15 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   // The portal's refresh-token cookie and the console's session cookie; read by `readCookie` in the routes that need
   // one, so no request pays for parsing its cookies otherwise.
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie, { hook: false });
-  await app.register(assetRoutes);
-  await app.register(hostingRoutes);
-  await app.register(accountPageRoutes);
   await app.register(analyticsPlugin);
-  await app.register(analyticsScriptRoutes);
-  await app.register(previewRoutes);
-  await app.register(async (api) => {
-    await api.register(healthRoutes);
-    await api.register(siteRoutes);
-    await api.register(webhookRoutes, { prefix: '/webhooks' });
-    await api.register(customerRoutes, { prefix: '/customer' });
-    await api.register(mySitesRoutes, { prefix: '/customer' });
-    await api.register(ticketRoutes, { prefix: '/tickets' });
-    await api.register(agentTicketRoutes, { prefix: '/admin/tickets' });
-    await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
-    await api.register(adminRoutes, { prefix: '/admin' });
-    await api.register(webhookEventRoutes, { prefix: '/admin/webhook-events' });
-    await api.register(domainRoutes, { prefix: '/customer' });
-    await api.register(collectRoutes);
-    await api.register(bookingRoutes);
-    await api.register(siteAnalyticsRoutes, { prefix: '/customer' });
-    await api.register(adminAnalyticsRoutes, { prefix: '/admin' });
-    await api.register(siteEditRoutes, { prefix: '/customer' });
-    await api.register(adminSiteRoutes, { prefix: '/admin' });
-    await api.register(operatorSessionRoutes, { prefix: '/admin/session' });
-    await api.register(paymentRoutes, { prefix: '/customer' });
-    await api.register(claimStatusRoutes, { prefix: '/claims' });
-    await api.register(codecRoutes, { prefix: '/codec' });
-    await api.register(needsAttentionRoutes, { prefix: '/admin/needs-attention' });
-  }, { prefix: API_PREFIX });
+  await app.register(pagesFolder);
+  await app.register(apiRoutes, { prefix: API_PREFIX });
 
   if (options.relay !== false) {
     let relay: WebhookRelay | null = null;
     app.addHook('onReady', async () => {
-      relay = startWebhookRelay(deps, app.sql, app.log);
+      relay = new WebhookRelay(deps, app.sql, app.log);
+      relay.start();
     });
     app.addHook('preClose', async () => {
       await relay?.stop();

@@ -53,3 +53,15 @@ export async function requireAdminRole(request: FastifyRequest): Promise<void> {
     throw new ForbiddenError('admin_role_required', 'Only operators with the admin role can read platform statistics');
   }
 }
+
+/** Whether the request is an operator's (console session or admin token), for routes that show operators more; never refuses. */
+export async function isOperator(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (request.headers.authorization === undefined) return false;
+  try {
+    await authenticateAdmin(request, reply);
+    return true;
+  } catch {
+    reply.removeHeader('www-authenticate');
+    return false;
+  }
+}

@@ -1,10 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyReply } from 'fastify';
-import { OperatorSession } from '../../db/entities/index.js';
+import { Operator as OperatorEntity, OperatorSession } from '../../db/entities/index.js';
 import type { IOperator } from '../../db/entities/operator.entity.js';
 import { hashToken, randomToken } from '../../lib/auth/secrets.js';
 import type { AppConfig } from '../../lib/config.js';
+
+/** A named operator (agent or admin) of the console. */
+export type Operator = IOperator;
 
 /** Name of the console's session cookie. */
 export const OPERATOR_COOKIE = 'wm_operator';
@@ -45,4 +48,9 @@ export async function findOperatorSession(em: EntityManager, token: string) {
 export async function endOperatorSession(em: EntityManager, token: string | undefined, reply: FastifyReply): Promise<void> {
   if (token) await em.nativeUpdate(OperatorSession, { tokenHash: hashToken(token), revokedAt: null }, { revokedAt: new Date() });
   reply.clearCookie(OPERATOR_COOKIE, { path: '/' });
+}
+
+/** The operator with this (normalized) email address, if any. */
+export async function findOperatorByEmail(em: EntityManager, email: string): Promise<IOperator | null> {
+  return em.findOne(OperatorEntity, { email });
 }

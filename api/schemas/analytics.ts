@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 const Count = Type.Integer({ minimum: 0 });
 const Ratio = Type.Number();
@@ -36,3 +36,8 @@ export function resolveRange(query: { from?: string; to?: string }, now = new Da
   if (to.getTime() - from.getTime() > 800 * 86_400_000) return { error: 'the range may span at most 800 days' };
   return { from, to };
 }
+
+/** A variant as the page script applies it. */
+export const ServedVariantSchema = Type.Object({ experiment: Type.String(), slot: Type.String(), variant: Type.String(), content: Type.String() });
+/** A variant as the page script applies it. */
+export type ServedVariant = Static<typeof ServedVariantSchema>;

@@ -1,85 +1,106 @@
-import type { SiteContent } from '../../lib/site-editor/content.js';
+import { Type, type Static } from 'typebox';
+import { SiteContentSchema } from '../../lib/site-editor/content.js';
 
 /*
- * Shapes of API answers that the server builds and the portal (api/portal/app) reads: one declaration for both.
- * Plain types only, so the portal's browser build can import them.
+ * Answers that the server builds and the portal (api/portal/app) reads, each declared once as a TypeBox schema (the
+ * routes' response schema) with its type derived from it. The portal imports the types only (`import type`).
  */
 
+const DateTime = Type.String({ format: 'date-time' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+const When = Nullable(DateTime);
+
 /** A site as the portal lists it (snake_case, the shape existing clients read). */
-export interface OwnedSiteDto {
-  site_id: string;
-  slug: string;
-  site_title: string;
-  site_url: string;
-  status: string;
-  subscription_status: string;
-  is_primary: boolean;
-  role: string;
-  acquired_at: string;
-  purchased_at: string | null;
-  purchase_amount: number;
-  monthly_amount: number;
-  currency: string;
-  next_billing_date: string | null;
-  grace_ends_at: string | null;
-  custom_domain: string | null;
-}
+export const OwnedSite = Type.Object({
+  site_id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  site_title: Type.String(),
+  site_url: Type.String(),
+  status: Type.String(),
+  subscription_status: Type.String(),
+  is_primary: Type.Boolean(),
+  role: Type.String(),
+  acquired_at: DateTime,
+  purchased_at: When,
+  purchase_amount: Type.Number(),
+  monthly_amount: Type.Number(),
+  currency: Type.String(),
+  next_billing_date: When,
+  grace_ends_at: When,
+  custom_domain: Nullable(Type.String()),
+});
+/** A site as the portal lists it. */
+export type OwnedSiteDto = Static<typeof OwnedSite>;
 
 /** A ticket message as the API shows it. */
-export interface TicketMessageDto {
-  id: string;
-  author_type: string;
-  body: string;
-  created_at: string;
-}
+export const TicketMessage = Type.Object({ id: Type.String(), author_type: Type.String(), body: Type.String(), created_at: DateTime });
+/** A ticket message as the API shows it. */
+export type TicketMessageDto = Static<typeof TicketMessage>;
 
+/** A ticket as the API shows it; the agent view adds the AI draft and the agents' actions. */
+export const Ticket = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  site_id: Type.String({ format: 'uuid' }),
+  site_slug: Type.String(),
+  subject: Type.String(),
+  description: Type.String(),
+  category: Nullable(Type.String()),
+  priority: Type.String(),
+  status: Type.String(),
+  ai_confidence: Nullable(Type.Number()),
+  sla_due_at: Nullable(Type.String()),
+  escalated_at: Nullable(Type.String()),
+  assigned_to: Nullable(Type.String()),
+  csat_requested: Type.Boolean(),
+  csat_rating: Nullable(Type.Integer()),
+  close_reason: Nullable(Type.String()),
+  created_at: DateTime,
+  updated_at: DateTime,
+  closed_at: Nullable(Type.String()),
+  messages: Type.Optional(Type.Array(TicketMessage)),
+  ai_draft: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The reply the AI drafted at triage (agent view only)' })),
+  actions: Type.Optional(Type.Array(Type.Object({
+    action: Type.String(), actor: Type.String(), detail: Nullable(Type.String()), created_at: DateTime,
+  }), { description: 'What agents did on the ticket, oldest first (agent view only)' })),
+});
 /** A ticket as the API shows it. */
-export interface TicketDto {
-  id: string;
-  site_id: string;
-  site_slug: string;
-  subject: string;
-  description: string;
-  category: string | null;
-  priority: string;
-  status: string;
-  ai_confidence: number | null;
-  sla_due_at: string | null;
-  escalated_at: string | null;
-  assigned_to: string | null;
-  csat_requested: boolean;
-  csat_rating: number | null;
-  close_reason: string | null;
-  created_at: string;
-  updated_at: string;
-  closed_at: string | null;
-  messages?: TicketMessageDto[];
-}
+export type TicketDto = Static<typeof Ticket>;
 
-/** A version as the API lists it. */
-export interface VersionDto {
-  number: number;
-  summary: string | null;
-  created_by: string;
-  created_at: string;
-  published_at: string | null;
-  discarded_at: string | null;
-  live: boolean;
-  content?: SiteContent;
-}
+/** A site version as listed. */
+export const Version = Type.Object({
+  number: Type.Integer({ minimum: 1 }),
+  summary: Nullable(Type.String()),
+  created_by: Type.String(),
+  created_at: DateTime,
+  published_at: When,
+  discarded_at: When,
+  live: Type.Boolean({ description: 'Whether this version is the one the site shows' }),
+  content: Type.Optional(SiteContentSchema),
+});
+/** A site version as listed. */
+export type VersionDto = Static<typeof Version>;
 
-/** An edit request as the API shows it. */
-export interface EditRequestDto {
-  id: string;
-  site_id: string;
-  ticket_id: string | null;
-  request: string;
-  status: string;
-  preview_version: number | null;
-  summary: string | null;
-  decision: string | null;
-  decided_at: string | null;
-  expires_at: string | null;
-  created_at: string;
-  preview_url?: string | null;
-}
+/** An edit request as shown. */
+export const EditRequestView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  site_id: Type.String({ format: 'uuid' }),
+  ticket_id: Nullable(Type.String({ format: 'uuid' })),
+  request: Type.String(),
+  status: Type.String(),
+  preview_version: Nullable(Type.Integer()),
+  summary: Nullable(Type.String()),
+  decision: Nullable(Type.String()),
+  decided_at: When,
+  expires_at: When,
+  created_at: DateTime,
+  preview_url: Type.Optional(Nullable(Type.String({ description: 'The private preview while the draft awaits approval (customer routes only)' }))),
+});
+/** An edit request as shown. */
+export type EditRequestDto = Static<typeof EditRequestView>;
+
+/** What the workflow answered to an approve / reject. */
+export const EditDecision = Type.Object({
+  status: Type.String(),
+  version_number: Nullable(Type.Integer()),
+  reason: Nullable(Type.String()),
+});

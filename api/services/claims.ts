@@ -1,17 +1,21 @@
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Site } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
-import { ConflictError, UnavailableError } from '../../lib/errors.js';
-import { withTemporalDeadline } from '../../lib/temporal/client.js';
+import { ConflictError, NotFoundError, UnavailableError } from '../../lib/errors.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import {
   CLAIM_FAILURES,
   claimStartOptions,
+  claimStateQuery,
   requestCheckoutUpdate,
   type ClaimCheckout,
   type Claimant,
 } from '../../workflows/claim/contract.js';
 import { claimSiteWorkflow } from '../../workflows/claim/workflow.js';
 import type { ApiDeps } from '../deps.js';
+import { callTemporal } from '../temporal.js';
 import { subscriptionSettings } from './subscriptions.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
@@ -31,19 +35,31 @@ export function claimStart(deps: Pick<ApiDeps, 'config'>, site: Pick<ISite, 'id'
 export async function requestClaimCheckout(deps: Deps, site: Pick<ISite, 'id' | 'slug'>, claimant: Claimant): Promise<ClaimCheckout & { workflowId: string }> {
   const start = claimStart(deps, site);
   const startWorkflowOperation = new WithStartWorkflowOperation(claimSiteWorkflow, { ...start, args: [...start.args], workflowIdConflictPolicy: 'USE_EXISTING' });
-  try {
-    const checkout = await withTemporalDeadline(deps.temporal, deps.config.temporal.rpcTimeoutMs, () =>
-      deps.temporal.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation }));
-    return { ...checkout, workflowId: start.workflowId };
-  } catch (error) {
-    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.beingClaimed) {
-      throw siteBeingClaimed();
-    }
-    if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.notAvailable) {
-      throw new ConflictError('site_not_available', 'This site has already been claimed.');
-    }
-    if (failure) throw new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.');
-    throw error;
-  }
+  const checkout = await callTemporal(deps, (client) => client.workflow.executeUpdateWithStart(requestCheckoutUpdate, { args: [claimant], startWorkflowOperation }), {
+    service: 'purchase',
+    failure: (error) => {
+      const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.beingClaimed) return siteBeingClaimed();
+      if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.notAvailable) {
+        return new ConflictError('site_not_available', 'This site has already been claimed.');
+      }
+      return failure ? new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.') : undefined;
+    },
+  });
+  return { ...checkout, workflowId: start.workflowId };
+}
+
+/** The site a claim status asks about; "not found" when there is no such site. */
+export async function claimedSite(em: EntityManager, siteId: string): Promise<ISite> {
+  const site = await em.findOne(Site, { id: siteId });
+  if (!site) throw new NotFoundError('claim_not_found', 'No such claim');
+  return site;
+}
+
+/** Where the site's claim stands, as its workflow answers the status query; "not found" when no claim ran for it. */
+export async function claimStatus(deps: Deps, siteId: string): Promise<string> {
+  const state = await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.claim(siteId)).query(claimStateQuery), {
+    failure: (error) => (error instanceof WorkflowNotFoundError ? new NotFoundError('claim_not_found', 'No such claim') : undefined),
+  });
+  return state.status;
 }

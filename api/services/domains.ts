@@ -9,33 +9,12 @@ import { verificationRecordName } from '../../lib/dns/verification.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { checkDomainNowSignal, customDomainWorkflow, domainConnectedSignal, domainRemovedSignal } from '../../workflows/custom-domain.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
+import type { DnsRecordDto, SiteDomainDto } from '../schemas/domains.js';
+import { callTemporal } from '../temporal.js';
 
 interface Deps {
   config: AppConfig;
   temporal: Client;
-}
-
-/** A DNS record the owner must create. */
-export interface DnsRecordDto {
-  type: 'TXT' | 'CNAME' | 'A' | 'AAAA';
-  name: string;
-  value: string;
-  purpose: string;
-}
-
-/** A site's custom domain as the owner sees it (snake_case, like the other portal answers). */
-export interface SiteDomainDto {
-  domain: string;
-  status: string;
-  /** The name served right now (the verified domain; a pending replacement is not served until it verifies). */
-  serving_domain: string | null;
-  redirect_from: string | null;
-  records: DnsRecordDto[];
-  last_checked_at: string | null;
-  last_seen: Record<string, unknown> | null;
-  missing_since: string | null;
-  verified_at: string | null;
-  verify_by: string;
 }
 
 /** Names a custom domain may never be: the platform's own hosts and everything under them. */
@@ -110,13 +89,13 @@ export async function connectDomain(em: EntityManager, deps: Deps, customerId: s
     return { record, site, created: true };
   });
   if (created || record.status !== 'verified') {
-    await deps.temporal.workflow.signalWithStart(customDomainWorkflow, {
+    await callTemporal(deps, (client) => client.workflow.signalWithStart(customDomainWorkflow, {
       workflowId: workflowIds.customDomain(siteId),
       taskQueue: deps.config.temporal.taskQueue,
       args: [{ siteId, settings: domainSettings(deps.config) }],
       signal: domainConnectedSignal,
       signalArgs: [{ recordId: record.id }],
-    });
+    }), { service: 'domain' });
   }
   return { created, domain: toDto(deps.config, record, site.customDomain ?? null) };
 }
@@ -142,12 +121,10 @@ export async function requestDomainCheck(em: EntityManager, deps: Deps, customer
   if (record.status === 'failed' || record.status === 'lapsed') {
     throw new ConflictError('domain_not_checked', `${record.domain} is ${record.status}; connect it again to start a new verification`);
   }
-  try {
-    await deps.temporal.workflow.getHandle(workflowIds.customDomain(siteId)).signal(checkDomainNowSignal);
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-    throw new ConflictError('domain_not_checked', 'No check is running for this domain; connect it again');
-  }
+  await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.customDomain(siteId)).signal(checkDomainNowSignal), {
+    service: 'domain',
+    failure: (error) => (error instanceof WorkflowNotFoundError ? new ConflictError('domain_not_checked', 'No check is running for this domain; connect it again') : undefined),
+  });
   return toDto(deps.config, record, site.customDomain ?? null);
 }
 
@@ -161,10 +138,9 @@ export async function removeDomain(em: EntityManager, deps: Deps, customerId: st
     site.customDomain = null;
     return [...new Set(records.map((r) => r.domain))];
   });
-  try {
-    await deps.temporal.workflow.getHandle(workflowIds.customDomain(siteId)).signal(domainRemovedSignal);
-  } catch (error) {
+  // No workflow left to tell is fine: the rows are gone either way.
+  await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.customDomain(siteId)).signal(domainRemovedSignal).catch((error: unknown) => {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
+  }), { service: 'domain' });
   return { removed };
 }

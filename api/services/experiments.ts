@@ -3,15 +3,8 @@ import { Experiment } from '../../db/entities/index.js';
 import type { ExperimentVariant, IExperiment } from '../../db/entities/experiment.entity.js';
 import { assignVariant, experimentResults } from '../../lib/analytics/statistics.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { ServedVariant } from '../schemas/analytics.js';
 import type { CollectSite } from './analytics.js';
-
-/** A variant as the page script applies it. */
-export interface ServedVariant {
-  experiment: string;
-  slot: string;
-  variant: string;
-  content: string;
-}
 
 /**
  * The variants a visitor sees on a site: for each running experiment of the site (and each platform-wide one on a
@@ -84,4 +77,22 @@ export async function stopExperiment(em: EntityManager, id: string, winner: stri
   }
   if (experiment.status !== 'stopped') Object.assign(experiment, { status: 'stopped', stoppedAt: new Date(), winner });
   await em.flush();
+}
+
+/** Experiments stopped in [from, to), for the A/B win rate. */
+export async function stoppedExperiments(em: EntityManager, from: Date, to: Date): Promise<IExperiment[]> {
+  return em.find(Experiment, { status: 'stopped', stoppedAt: { $gte: from, $lt: to } });
+}
+
+/** The ids of the newest experiments (at most 200), newest first. */
+export async function recentExperimentIds(em: EntityManager): Promise<string[]> {
+  return (await em.find(Experiment, {}, { orderBy: { createdAt: 'desc' }, limit: 200 })).map((e) => e.id);
+}
+
+/** Creates a draft experiment; its key must be new for its site (or for all previews when site is null). */
+export async function createExperiment(em: EntityManager, input: Pick<IExperiment, 'key' | 'slot' | 'goal' | 'variants'> & { siteId: string | null }): Promise<string> {
+  if (await em.count(Experiment, { key: input.key, site: input.siteId })) throw new ValidationError('experiment_exists', `An experiment "${input.key}" already exists there`);
+  const experiment = em.create(Experiment, { key: input.key, site: input.siteId, slot: input.slot, goal: input.goal, variants: input.variants, status: 'draft' });
+  await em.flush();
+  return experiment.id;
 }

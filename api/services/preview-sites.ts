@@ -31,10 +31,12 @@ export const PreviewSiteSchema = Type.Object({
 export type PreviewSiteInput = Static<typeof PreviewSiteSchema>;
 
 /** The outcome of a bulk import: created slugs and the rows refused, with why. */
-export interface ImportReport {
-  created: { row: number; slug: string; site_id: string }[];
-  rejected: { row: number; slug: string | null; error: string; message: string }[];
-}
+export const ImportReport = Type.Object({
+  created: Type.Array(Type.Object({ row: Type.Integer(), slug: Type.String(), site_id: Type.String({ format: 'uuid' }) })),
+  rejected: Type.Array(Type.Object({ row: Type.Integer(), slug: Type.Union([Type.String(), Type.Null()]), error: Type.String(), message: Type.String() })),
+});
+/** The outcome of a bulk import. */
+export type ImportReport = Static<typeof ImportReport>;
 
 /** Creates the business, the preview site and its published first version in one transaction; a taken slug is a 409. */
 export async function createPreviewSite(em: EntityManager, pricing: AppConfig['pricing'], input: PreviewSiteInput): Promise<string> {

@@ -2,17 +2,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { CustomerSiteOwnership, EditRequest, Site, SiteVersion } from '../../db/entities/index.js';
-import type { IEditRequest } from '../../db/entities/edit-request.entity.js';
+import type { EditRequestStatus, IEditRequest } from '../../db/entities/edit-request.entity.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISiteVersion } from '../../db/entities/site-version.entity.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import type { SiteContent } from '../../lib/site-editor/content.js';
 import { notEditableReason } from '../../lib/site-editor/editable.js';
-import { previewToken } from '../../lib/site-editor/preview-token.js';
+import { hashPreviewToken, previewToken } from '../../lib/site-editor/preview-token.js';
 import { previewPageUrl } from '../../lib/urls.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { agentDraftUpdate, approveEditUpdate, rejectEditUpdate, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
 import type { ApiDeps } from '../deps.js';
+import { callTemporal } from '../temporal.js';
 import type { EditRequestDto, VersionDto } from '../schemas/answers.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
@@ -101,12 +102,12 @@ export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite
   const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId });
   await em.flush();
   try {
-    await deps.temporal.workflow.start(siteEditWorkflow, {
+    await callTemporal(deps, (client) => client.workflow.start(siteEditWorkflow, {
       workflowId: workflowIds.siteEdit(request.id),
       taskQueue: deps.config.temporal.taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [{ editRequestId: request.id, reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs }],
-    });
+    }), { service: 'site editing' });
   } catch (error) {
     await em.fork().nativeDelete(EditRequest, { id: request.id });
     throw error;
@@ -130,13 +131,48 @@ export async function decideEdit(
   const notOpen = () => new ConflictError('edit_request_not_open', `This edit request is ${request.status}; it cannot be ${decision.kind === 'agent_draft' ? 'redrafted' : `${decision.kind}d`} now`);
   const open = decision.kind === 'agent_draft' ? !['published', 'rejected', 'expired', 'refused'].includes(request.status) : request.status === 'awaiting_approval';
   if (!open) throw notOpen();
-  const handle = deps.temporal.workflow.getHandle(workflowIds.siteEdit(request.id));
-  try {
-    if (decision.kind === 'approve') return await handle.executeUpdate(approveEditUpdate);
-    if (decision.kind === 'reject') return await handle.executeUpdate(rejectEditUpdate, { args: [{ reason: decision.reason }] });
-    return await handle.executeUpdate(agentDraftUpdate, { args: [{ content: decision.content, summary: decision.summary }] });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError) throw notOpen();
-    throw error;
-  }
+  return callTemporal(deps, (client) => {
+    const handle = client.workflow.getHandle(workflowIds.siteEdit(request.id));
+    if (decision.kind === 'approve') return handle.executeUpdate(approveEditUpdate);
+    if (decision.kind === 'reject') return handle.executeUpdate(rejectEditUpdate, { args: [{ reason: decision.reason }] });
+    return handle.executeUpdate(agentDraftUpdate, { args: [{ content: decision.content, summary: decision.summary }] });
+  }, {
+    service: 'site editing',
+    failure: (error) => (error instanceof WorkflowUpdateFailedError || error instanceof WorkflowNotFoundError ? notOpen() : undefined),
+  });
+}
+
+/** The site's versions, newest first, as listed. */
+export async function siteVersions(em: EntityManager, site: ISite): Promise<VersionDto[]> {
+  const versions = await em.find(SiteVersion, { site: site.id }, { orderBy: { versionNumber: 'desc' } });
+  return versions.map((v) => versionDto(v, site));
+}
+
+/** One version with its content, read afresh (e.g. right after it was published). */
+export async function freshVersionView(em: EntityManager, siteId: string, number: number): Promise<VersionDto> {
+  const version = await em.fork().findOneOrFail(SiteVersion, { site: siteId, versionNumber: number }, { populate: ['site'] });
+  return versionDto(version, version.site, true);
+}
+
+/** The site's edit requests, newest first. */
+export async function siteEditRequests(em: EntityManager, siteId: string): Promise<IEditRequest[]> {
+  return em.find(EditRequest, { site: siteId }, { populate: ['previewVersion'], orderBy: { createdAt: 'desc' } });
+}
+
+/** Edit requests in one status, oldest first, for agents. */
+export async function editRequestsInStatus(em: EntityManager, status: EditRequestStatus): Promise<EditRequestDto[]> {
+  const rows = await em.find(EditRequest, { status }, { populate: ['previewVersion'], orderBy: { createdAt: 'asc' } });
+  return rows.map(editRequestDto);
+}
+
+/** Any edit request, for agents. */
+export async function editRequest(em: EntityManager, id: string): Promise<IEditRequest> {
+  const request = await em.findOne(EditRequest, id, { populate: ['previewVersion'] });
+  if (!request) throw new NotFoundError('edit_request_not_found', 'No such edit request');
+  return request;
+}
+
+/** The edit request a private preview link names, with its site, business and draft. */
+export async function editRequestByPreviewToken(em: EntityManager, token: string): Promise<IEditRequest | null> {
+  return em.findOne(EditRequest, { previewTokenHash: hashPreviewToken(token) }, { populate: ['site', 'site.business', 'previewVersion'] });
 }

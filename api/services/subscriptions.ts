@@ -1,8 +1,11 @@
 import { isGrpcDeadlineError, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Subscription } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISubscription } from '../../db/entities/subscription.entity.js';
 import type { AppConfig } from '../../lib/config.js';
+import { TEMPORAL_RETRY_AFTER_SECONDS } from '../../lib/temporal/client.js';
 import { ConflictError, UnavailableError } from '../../lib/errors.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import {
@@ -18,6 +21,8 @@ import {
 } from '../../workflows/subscription/contract.js';
 import { subscriptionWorkflow } from '../../workflows/subscription/workflow.js';
 import type { ApiDeps } from '../deps.js';
+import { callTemporal } from '../temporal.js';
+import { selectCustomerSite } from './site-selection.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 type SiteKey = Pick<ISite, 'id' | 'slug'>;
@@ -55,17 +60,17 @@ function subscriptionStart(deps: Deps, site: SiteKey) {
 export async function openActivationCheckout(deps: Deps, site: SiteKey): Promise<ActivationCheckout & { workflowId: string }> {
   const start = subscriptionStart(deps, site);
   const startWorkflowOperation = new WithStartWorkflowOperation(subscriptionWorkflow, { ...start, workflowIdConflictPolicy: 'USE_EXISTING' });
-  try {
-    const checkout = await deps.temporal.workflow.executeUpdateWithStart(openActivationCheckoutUpdate, { startWorkflowOperation });
-    return { ...checkout, workflowId: start.workflowId };
-  } catch (error) {
-    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (failure instanceof ApplicationFailure && failure.type === SUBSCRIPTION_FAILURES.alreadyActive) {
-      throw new ConflictError('subscription_already_active', 'The subscription of this site is already active.');
-    }
-    if (failure) throw new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.');
-    throw error;
-  }
+  const checkout = await callTemporal(deps, (client) => client.workflow.executeUpdateWithStart(openActivationCheckoutUpdate, { startWorkflowOperation }), {
+    service: 'subscription',
+    failure: (error) => {
+      const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (failure instanceof ApplicationFailure && failure.type === SUBSCRIPTION_FAILURES.alreadyActive) {
+        return new ConflictError('subscription_already_active', 'The subscription of this site is already active.');
+      }
+      return failure ? new UnavailableError('checkout_unavailable', 'The payment provider could not open a checkout. Try again in a minute.') : undefined;
+    },
+  });
+  return { ...checkout, workflowId: start.workflowId };
 }
 
 /** What the API shows of a subscription: the workflow's view without its in-run bookkeeping (periods paid, open checkout). */
@@ -104,18 +109,19 @@ async function changeSubscription(
   update: (handle: WorkflowHandle<typeof subscriptionWorkflow>) => Promise<SubscriptionChange>,
 ): Promise<SubscriptionChange> {
   const conflict = (type: string) => new ConflictError(CHANGE_CONFLICTS[type]!.code, CHANGE_CONFLICTS[type]!.message);
-  try {
-    const handle = deps.temporal.workflow.getHandle<typeof subscriptionWorkflow>(workflowIds.subscription(siteId));
-    return await deps.temporal.withDeadline(Date.now() + CHANGE_WAIT_MS, () => update(handle));
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw conflict(whenNoWorkflow);
-    const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-    if (failure instanceof ApplicationFailure && failure.type && failure.type in CHANGE_CONFLICTS) throw conflict(failure.type);
-    if (isGrpcDeadlineError(error)) {
-      throw new UnavailableError('subscription_busy', 'The subscription did not answer in time; the change may still be applied. Check its status in a minute.');
-    }
-    throw error;
-  }
+  return callTemporal(deps, (client) => update(client.workflow.getHandle<typeof subscriptionWorkflow>(workflowIds.subscription(siteId))), {
+    timeoutMs: CHANGE_WAIT_MS,
+    service: 'subscription',
+    failure: (error) => {
+      if (error instanceof WorkflowNotFoundError) return conflict(whenNoWorkflow);
+      const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (failure instanceof ApplicationFailure && failure.type && failure.type in CHANGE_CONFLICTS) return conflict(failure.type);
+      if (isGrpcDeadlineError(error)) {
+        return new UnavailableError('subscription_busy', 'The subscription did not answer in time; the change may still be applied. Check its status in a minute.', TEMPORAL_RETRY_AFTER_SECONDS);
+      }
+      return undefined;
+    },
+  });
 }
 
 /** Cancels the subscription (at period end or now) through its workflow; answers once the workflow has applied it. */
@@ -126,4 +132,15 @@ export function requestCancellation(deps: Deps, site: SiteKey, atPeriodEnd: bool
 /** Takes back a cancellation that has not taken effect yet; answers once the workflow has applied it. */
 export function requestUndoCancellation(deps: Deps, site: SiteKey): Promise<SubscriptionChange> {
   return changeSubscription(deps, site.id, SUBSCRIPTION_FAILURES.notStarted, (handle) => handle.executeUpdate(undoCancellationUpdate));
+}
+
+/** A site as the subscription answers show it. */
+export type SubscribedSite = Pick<ISite, 'id' | 'slug' | 'monthlyAmountCents' | 'currency'>;
+
+/** The owner's site (billing is for owners only) that has a subscription record (it was bought), and that subscription as stored. */
+export async function subscribedSite(em: EntityManager, customerId: string, siteId: string | undefined): Promise<{ site: ISite; view: StoredSubscriptionView }> {
+  const site = await selectCustomerSite(em, customerId, siteId, ['owner']);
+  const stored = await em.findOne(Subscription, { site: site.id });
+  if (!stored) throw new ConflictError('subscription_unavailable', 'This site has no subscription to manage');
+  return { site, view: storedSubscriptionView(site.id, stored) };
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { SupportTicket, TicketMessage } from '../../db/entities/index.js';
+import { SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
+import type { IOperator } from '../../db/entities/operator.entity.js';
+import type { ITicketAction } from '../../db/entities/ticket-action.entity.js';
 import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
@@ -14,6 +17,7 @@ import {
 import { supportTicketWorkflow } from '../../workflows/support-ticket/workflow.js';
 import { TICKET_CATEGORY } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
+import { callTemporal } from '../temporal.js';
 import type { TicketDto, TicketMessageDto } from '../schemas/answers.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
@@ -60,7 +64,7 @@ export async function openTicket(deps: Deps, em: EntityManager, input: { custome
   });
   const { tickets: support, publicBaseUrl, temporal } = deps.config;
   try {
-    await deps.temporal.workflow.start(supportTicketWorkflow, {
+    await callTemporal(deps, (client) => client.workflow.start(supportTicketWorkflow, {
       workflowId: workflowIds.ticket(ticket.id),
       taskQueue: temporal.taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -75,7 +79,7 @@ export async function openTicket(deps: Deps, em: EntityManager, input: { custome
         publicBaseUrl,
         edit: { reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs },
       }],
-    });
+    }), { service: 'support' });
   } catch (error) {
     await em.fork().nativeDelete(SupportTicket, { id: ticket.id });
     throw error;
@@ -107,14 +111,14 @@ export async function addReply(deps: Deps, em: EntityManager, ticket: ISupportTi
   assertOpen(ticket);
   const messageId = randomUUID();
   await em.fork().insert(TicketMessage, { id: messageId, ticket: ticket.id, authorType: author, body, idempotencyKey: `reply:${messageId}`, createdAt: new Date() });
-  const handle = deps.temporal.workflow.getHandle(workflowIds.ticket(ticket.id));
-  await handle.signal(author === 'customer' ? customerRepliedSignal : agentRepliedSignal, { messageId });
+  await callTemporal(deps, (client) =>
+    client.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(author === 'customer' ? customerRepliedSignal : agentRepliedSignal, { messageId }), { service: 'support' });
 }
 
 /** Ends the ticket: closed by its customer or resolved by an agent. */
 export async function endTicket(deps: Deps, ticket: ISupportTicket, by: 'customer' | 'agent'): Promise<void> {
   assertOpen(ticket);
-  await deps.temporal.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(by === 'customer' ? closeTicketSignal : resolveTicketSignal);
+  await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(by === 'customer' ? closeTicketSignal : resolveTicketSignal), { service: 'support' });
 }
 
 /** Records the customer's 1–5 rating, once, where one was asked for. */
@@ -122,4 +126,41 @@ export async function rateTicket(em: EntityManager, ticket: ISupportTicket, rati
   if (!ticket.csatRequestedAt) throw new ConflictError('rating_not_requested', 'This ticket has not been answered and closed yet');
   const updated = await em.nativeUpdate(SupportTicket, { id: ticket.id, csatRating: null }, { csatRating: rating });
   if (updated === 0) throw new ConflictError('already_rated', 'This ticket has already been rated');
+}
+
+/** Which tickets a list shows (a customer's, or the agents' queue) and in what order. */
+export type TicketFilter = { customerId?: string; siteId?: string; status?: TicketStatus };
+
+/** One page of tickets: asks for one more than the page to know whether another page follows. */
+export async function ticketPage(em: EntityManager, filter: TicketFilter, order: 'newest' | 'most_urgent', page: { limit: number; offset: number }) {
+  const where: FilterQuery<ISupportTicket> = {
+    ...(filter.customerId ? { customer: filter.customerId } : {}), ...(filter.siteId ? { site: filter.siteId } : {}), ...(filter.status ? { status: filter.status } : {}),
+  };
+  const orderBy: QueryOrderMap<ISupportTicket> = order === 'newest' ? { createdAt: 'desc', id: 'desc' } : { slaDueAt: 'asc', createdAt: 'asc', id: 'asc' };
+  const rows = await em.find(SupportTicket, where, { populate: ['site'], orderBy, limit: page.limit + 1, offset: page.offset });
+  const more = rows.length > page.limit;
+  return { tickets: rows.slice(0, page.limit).map((t) => ticketDto(t)), next_offset: more ? page.offset + page.limit : null };
+}
+
+/** Records who did what on the ticket: the signed-in operator, or the admin API token (null) for machine clients. */
+export async function recordTicketAction(em: EntityManager, operator: IOperator | null, ticketId: string, action: ITicketAction['action'], detail: string | null): Promise<void> {
+  await em.fork().insert(TicketAction, {
+    id: randomUUID(), ticket: ticketId, operator: operator?.id ?? null, actorName: operator?.name ?? 'admin API token', action, detail, createdAt: new Date(),
+  });
+}
+
+/** A ticket as agents see it: its messages, the AI draft and the agents' actions, oldest first. */
+export async function agentTicketView(em: EntityManager, ticketId: string): Promise<TicketDto> {
+  const ticket = await agentTicket(em, ticketId);
+  const dto = await ticketWithMessages(em, ticket);
+  const actions = await em.find(TicketAction, { ticket: ticketId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return { ...dto, ai_draft: ticket.aiDraft ?? null, actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })) };
+}
+
+/** Assigns the ticket to an agent. */
+export async function assignTicket(em: EntityManager, ticketId: string, agent: string): Promise<ISupportTicket> {
+  const ticket = await agentTicket(em, ticketId);
+  ticket.assignedTo = agent;
+  await em.flush();
+  return ticket;
 }

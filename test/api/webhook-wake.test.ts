@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemoSites } from '../../db/scripts/seed.js';
-import { INBOX_CHANNEL, InboxWaker } from '../../api/services/webhook-inbox.js';
+import { INBOX_CHANNEL, InboxWaker } from '../../api/webhooks/inbox.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
 import { resetDatabase } from '../helpers/env.js';

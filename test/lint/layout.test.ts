@@ -46,4 +46,20 @@ describe('layer import rules', { timeout: 120_000 }, () => {
       .toEqual([expect.stringContaining('below the workflows')]);
     expect(await layerErrors('activities/payments.ts', "import { workflowIds } from '../lib/workflow-ids.js';\nexport const ids = workflowIds;\n")).toEqual([]);
   });
+
+  it('rejects ORM, driver and entity imports from a route, and accepts a service import there', async () => {
+    const file = 'api/routes/customer/payments.ts';
+    const code = [
+      "import { wrap } from '@mikro-orm/core';",
+      "import pg from 'pg';",
+      "import { Payment } from '../../../db/entities/index.js';",
+      "import { openOrm } from '../../../db/orm.js';",
+      'export const all = [wrap, pg, Payment, openOrm];',
+      '',
+    ].join('\n');
+    const errors = await layerErrors(file, code);
+    expect(errors).toHaveLength(4);
+    for (const error of errors) expect(error).toContain('Routes never query the database');
+    expect(await layerErrors(file, "import { sitePayments } from '../../services/payments.js';\nexport const query = sitePayments;\n")).toEqual([]);
+  });
 });

@@ -1,0 +1,24 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { operatorGuard } from '../../auth/guards.js';
+import { adminAnalyticsRoutes } from './analytics.js';
+import { needsAttentionRoutes } from './needs-attention.js';
+import { operatorSessionRoutes } from './session.js';
+import { adminSiteRoutes } from './sites.js';
+import { statisticsRoutes } from './statistics.js';
+import { agentTicketRoutes } from './tickets.js';
+import { webhookEventRoutes } from './webhook-events.js';
+
+/**
+ * `/admin`: the operators' API (agent console and machine clients). Every route needs an operator's console session
+ * or the admin API token, unless it says `access: 'public'` (console sign-in); `access: 'admin'` also needs the admin role.
+ */
+export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('preHandler', operatorGuard);
+  await app.register(statisticsRoutes);
+  await app.register(adminAnalyticsRoutes);
+  await app.register(adminSiteRoutes);
+  await app.register(agentTicketRoutes, { prefix: '/tickets' });
+  await app.register(webhookEventRoutes, { prefix: '/webhook-events' });
+  await app.register(operatorSessionRoutes, { prefix: '/session' });
+  await app.register(needsAttentionRoutes, { prefix: '/needs-attention' });
+};

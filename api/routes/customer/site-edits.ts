@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
+import { errorResponses } from '../../schemas/common.js';
+import {
+  accessibleSite, customerEditRequestDto, decideEdit, freshVersionView, openEditRequest, publishVersion, siteEditRequest, siteEditRequests, siteVersion, siteVersions,
+  versionDto,
+} from '../../services/site-edits.js';
+
+const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
+const VersionParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), n: Type.Integer({ minimum: 1, maximum: 1_000_000 }) });
+const EditParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), id: Type.String({ format: 'uuid' }) });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+/** Versions, rollback and edit requests of the customer's sites (`/customer/sites/:siteId/...`). */
+export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const tags = ['site versions and edits'];
+  const security = [{ bearer: [] }];
+
+  app.get('/sites/:siteId/versions', {
+    schema: { tags, security, summary: 'The site’s versions, newest first (owners and collaborators)', params: SiteParams, response: { 200: Type.Object({ versions: Type.Array(Version) }), ...errorResponses(400, 401, 403, 404) } },
+  }, async (request) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
+    return { versions: await siteVersions(request.em, site) };
+  });
+
+  app.get('/sites/:siteId/versions/:n', {
+    schema: { tags, security, summary: 'One version with its content', params: VersionParams, response: { 200: Version, ...errorResponses(400, 401, 403, 404) } },
+  }, async (request) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
+    return versionDto(await siteVersion(request.em, site.id, request.params.n), site, true);
+  });
+
+  app.post('/sites/:siteId/versions/:n/publish', {
+    schema: {
+      tags, security, summary: 'Make a version live again (rollback); owners only', params: VersionParams,
+      description: 'Only which version is live changes; no copy is made. A version that was never published goes live through its edit request.',
+      response: { 200: Version, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'owner');
+    await publishVersion(request.em, site.id, request.params.n, 'owner');
+    return freshVersionView(request.em, site.id, request.params.n);
+  });
+
+  app.post('/sites/:siteId/edit-requests', {
+    schema: {
+      tags, security, summary: 'Ask for a change; a preview follows by email (owners only)', params: SiteParams,
+      body: Type.Object({ request: Text(5000) }, { additionalProperties: false }),
+      description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive.',
+      response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404) },
+    },
+  }, async (request, reply) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'owner');
+    const created = await openEditRequest(app.deps, request.em, site, request.customer.id, request.body.request.trim());
+    return reply.status(201).send(customerEditRequestDto(app.deps.config, created));
+  });
+
+  app.get('/sites/:siteId/edit-requests', {
+    schema: { tags, security, summary: 'The site’s edit requests, newest first', params: SiteParams, response: { 200: Type.Object({ edit_requests: Type.Array(EditRequestView) }), ...errorResponses(400, 401, 403, 404) } },
+  }, async (request) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
+    const rows = await siteEditRequests(request.em, site.id);
+    return { edit_requests: rows.map((row) => customerEditRequestDto(app.deps.config, row)) };
+  });
+
+  app.get('/sites/:siteId/edit-requests/:id', {
+    schema: { tags, security, summary: 'One edit request', params: EditParams, response: { 200: EditRequestView, ...errorResponses(400, 401, 403, 404) } },
+  }, async (request) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'read');
+    return customerEditRequestDto(app.deps.config, await siteEditRequest(request.em, site.id, request.params.id));
+  });
+
+  app.post('/sites/:siteId/edit-requests/:id/approve', {
+    schema: { tags, security, summary: 'Approve the preview: it goes live (owners only)', params: EditParams, response: { 200: EditDecision, ...errorResponses(400, 401, 403, 404, 409) } },
+  }, async (request) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'owner');
+    const state = await decideEdit(app.deps, await siteEditRequest(request.em, site.id, request.params.id), { kind: 'approve' });
+    return { status: state.status, version_number: state.versionNumber, reason: state.reason };
+  });
+
+  app.post('/sites/:siteId/edit-requests/:id/reject', {
+    schema: {
+      tags, security, summary: 'Reject the preview; an agent follows up (owners only)', params: EditParams,
+      body: Type.Object({ reason: Text(1000) }, { additionalProperties: false }),
+      response: { 200: EditDecision, ...errorResponses(400, 401, 403, 404, 409) },
+    },
+  }, async (request) => {
+    const site = await accessibleSite(request.em, request.customer.id, request.params.siteId, 'owner');
+    const state = await decideEdit(app.deps, await siteEditRequest(request.em, site.id, request.params.id), { kind: 'reject', reason: request.body.reason.trim() });
+    return { status: state.status, version_number: state.versionNumber, reason: state.reason };
+  });
+};

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Type } from 'typebox';
+import { isSlug } from '../../../lib/slug.js';
+import { createHostRouter } from '../../hosting/host-routing.js';
+import { PageCache, type CachedPage } from '../../hosting/page-cache.js';
+import { listenForSiteChanges, type SiteChangeListener } from '../../hosting/site-changes.js';
+import { createPageLoader, NOT_FOUND } from '../../hosting/site-pages.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Rendered public pages, dropped per site on database notifications. */
+    pageCache: PageCache;
+    /** The LISTEN connection behind the page cache; `sync()` waits for changes committed so far. */
+    siteChanges: SiteChangeListener;
+  }
+}
+
+const HtmlPage = Type.String({ description: 'HTML document' });
+const PageResponses = { 200: HtmlPage, 301: Type.Null(), 304: Type.Null(), 404: HtmlPage, 410: HtmlPage, 503: HtmlPage };
+
+/*
+ * Serves published sites by address: `/sites/:slug` on the API host, `/:slug` on the sites host, `/` on a site's
+ * subdomain or verified custom domain (the apex/www counterpart redirects); any other host gets the 404 page.
+ * Pages come from memory while the database's change notifications flow; a matching If-None-Match is a 304.
+ */
+const hosting: FastifyPluginAsyncTypebox = async (app) => {
+  const { config, orm } = app.deps;
+  const routeHost = createHostRouter(config.hosting);
+  const cache = new PageCache(config.hosting.pageCacheMaxEntries);
+  const loader = createPageLoader(orm);
+  const siteChanges = await listenForSiteChanges(config.database.url, {
+    onChange: (siteId) => cache.invalidate(siteId),
+    onState: (listening) => cache.setActive(listening),
+    onError: (error) => app.log.warn({ err: error }, 'site change notifications interrupted; pages are served uncached until they resume'),
+  });
+  app.decorate('pageCache', cache);
+  app.decorate('siteChanges', siteChanges);
+  app.addHook('onClose', () => siteChanges.close());
+
+  async function page(key: string, load: () => Promise<CachedPage>): Promise<CachedPage> {
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const generation = cache.currentGeneration;
+    const loaded = await load();
+    cache.set(key, loaded, generation);
+    return loaded;
+  }
+
+  const bySlug = (slug: string) => (isSlug(slug) ? page(`slug:${slug}`, () => loader.bySlug(slug)) : Promise.resolve(NOT_FOUND));
+  const byHost = (host: string) => page(`host:${host}`, () => loader.byCustomDomain(host));
+
+  function send(request: FastifyRequest, reply: FastifyReply, answer: CachedPage) {
+    if (answer.redirectHost) return reply.headers(answer.headers).redirect(`${request.protocol}://${answer.redirectHost}${request.url}`, 301);
+    reply.code(answer.statusCode).headers(answer.headers);
+    if (answer.etag !== null && request.headers['if-none-match'] === answer.etag) return reply.code(304).send(null);
+    return reply.send(answer.body);
+  }
+
+  app.get('/sites/:slug', {
+    schema: {
+      tags: ['hosting'],
+      summary: 'A hosted site by path on the API host (preview sites carry the claim bar)',
+      params: Type.Object({ slug: Type.String({ maxLength: 100 }) }),
+      produces: ['text/html'],
+      response: PageResponses,
+    },
+  }, async (request, reply) => {
+    const route = routeHost(request.hostname);
+    return send(request, reply, await (route.kind === 'api' ? bySlug(request.params.slug) : Promise.resolve(NOT_FOUND)));
+  });
+
+  app.get('/:slug', {
+    schema: {
+      tags: ['hosting'],
+      summary: 'A hosted site by path on the sites host',
+      params: Type.Object({ slug: Type.String({ maxLength: 100 }) }),
+      produces: ['text/html'],
+      response: PageResponses,
+    },
+  }, async (request, reply) => {
+    const route = routeHost(request.hostname);
+    return send(request, reply, await (route.kind === 'sites' ? bySlug(request.params.slug) : Promise.resolve(NOT_FOUND)));
+  });
+
+  app.get('/', {
+    schema: { tags: ['hosting'], summary: 'A hosted site on its subdomain or verified custom domain', produces: ['text/html'], response: PageResponses },
+  }, async (request, reply) => {
+    const route = routeHost(request.hostname);
+    if (route.kind === 'subdomain') return send(request, reply, await bySlug(route.slug));
+    if (route.kind === 'custom') return send(request, reply, await byHost(route.host));
+    return send(request, reply, await Promise.resolve(NOT_FOUND));
+  });
+
+  app.get('/api/v1/hosting/tls-ask', {
+    schema: {
+      tags: ['hosting'],
+      summary: "The edge's on-demand TLS check: 200 only for platform subdomains of existing sites and verified custom domains",
+      querystring: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 253 }) }),
+      response: { 200: Type.Object({ allowed: Type.Literal(true) }), 404: Type.Object({ error: Type.String(), message: Type.String() }) },
+    },
+    config: { rateLimit: { max: config.hosting.tlsAskMaxPerMinute, timeWindow: '1 minute' } },
+  }, async (request, reply) => {
+    const route = routeHost(request.query.domain);
+    const answer = route.kind === 'subdomain' ? await bySlug(route.slug) : route.kind === 'custom' ? await byHost(route.host) : null;
+    if (answer?.siteId) return { allowed: true as const };
+    return reply.code(404).send({ error: 'unknown_host', message: 'No site is served at this name' });
+  });
+};
+
+/** The hosting routes, with the page cache and its change listener decorated onto the app. */
+export const hostingRoutes = fp(hosting, { name: 'hosting', dependencies: ['context'] });
