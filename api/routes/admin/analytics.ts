@@ -53,6 +53,7 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/analytics', {
+    config: { operatorAction: 'analytics.platform' },
     schema: {
       tags: ['admin'], summary: 'Platform-wide dashboard, per-site KPIs and the A/B win rate', security: [{ admin: [] }], querystring: RangeQuery,
       response: {
@@ -86,6 +87,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/analytics/sites/:id', {
+    config: { operatorAction: 'analytics.site' },
     schema: {
       tags: ['admin'], summary: 'One site\'s dashboard', security: [{ admin: [] }], params: IdParams, querystring: RangeQuery,
       response: { 200: AnalyticsReportSchema, ...errorResponses(400, 401, 404) },
@@ -98,6 +100,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/experiments', {
+    config: { operatorAction: 'experiments.manage' },
     schema: {
       tags: ['admin'], summary: 'Create an A/B test (draft) on one site or, without site_id, on every preview', security: [{ admin: [] }],
       body: ExperimentRequest, response: { 201: ExperimentDto, ...errorResponses(400, 401, 404, 409) },
@@ -111,6 +114,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/experiments', {
+    config: { operatorAction: 'analytics.platform' },
     schema: { tags: ['admin'], summary: 'Every experiment with its results', security: [{ admin: [] }], response: { 200: Type.Object({ experiments: Type.Array(ExperimentDto) }), ...errorResponses(401) } },
   }, async (request) => {
     const ids = await recentExperimentIds(request.em);
@@ -118,10 +122,12 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/experiments/:id', {
+    config: { operatorAction: 'analytics.platform' },
     schema: { tags: ['admin'], summary: 'An experiment: per-variant conversion rate, uplift, z-test and SRM check', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 404) } },
   }, async (request) => experimentDto(await experimentWithResults(request.em, request.params.id)));
 
   app.post('/experiments/:id/start', {
+    config: { operatorAction: 'experiments.manage' },
     schema: { tags: ['admin'], summary: 'Start assigning visitors', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 404, 409) } },
   }, async (request) => {
     await startExperiment(request.em, request.params.id);
@@ -129,6 +135,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/experiments/:id/stop', {
+    config: { operatorAction: 'experiments.manage' },
     schema: {
       tags: ['admin'], summary: 'Stop an experiment; it then serves the winner (or control) to everyone', security: [{ admin: [] }], params: IdParams,
       body: Type.Object({ winner: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])) }, { additionalProperties: false }),
