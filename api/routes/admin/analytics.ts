@@ -64,7 +64,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           })),
           experiments: Type.Object({ stopped: Type.Integer(), won_by_variant: Type.Integer(), win_rate: Type.Number() }),
         })]),
-        ...errorResponses(400, 401),
+        ...errorResponses(400, 401, 403),
       },
     },
   }, async (request) => {
@@ -103,7 +103,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { operatorAction: 'experiments.manage' },
     schema: {
       tags: ['admin'], summary: 'Create an A/B test (draft) on one site or, without site_id, on every preview', security: [{ admin: [] }],
-      body: ExperimentRequest, response: { 201: ExperimentDto, ...errorResponses(400, 401, 404, 409) },
+      body: ExperimentRequest, response: { 201: ExperimentDto, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
     const body = request.body;
@@ -115,7 +115,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/experiments', {
     config: { operatorAction: 'analytics.platform' },
-    schema: { tags: ['admin'], summary: 'Every experiment with its results', security: [{ admin: [] }], response: { 200: Type.Object({ experiments: Type.Array(ExperimentDto) }), ...errorResponses(401) } },
+    schema: { tags: ['admin'], summary: 'Every experiment with its results', security: [{ admin: [] }], response: { 200: Type.Object({ experiments: Type.Array(ExperimentDto) }), ...errorResponses(401, 403) } },
   }, async (request) => {
     const ids = await recentExperimentIds(request.em);
     return { experiments: await Promise.all(ids.map(async (id) => experimentDto(await experimentWithResults(request.em.fork(), id)))) };
@@ -123,12 +123,12 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/experiments/:id', {
     config: { operatorAction: 'analytics.platform' },
-    schema: { tags: ['admin'], summary: 'An experiment: per-variant conversion rate, uplift, z-test and SRM check', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 404) } },
+    schema: { tags: ['admin'], summary: 'An experiment: per-variant conversion rate, uplift, z-test and SRM check', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 403, 404) } },
   }, async (request) => experimentDto(await experimentWithResults(request.em, request.params.id)));
 
   app.post('/experiments/:id/start', {
     config: { operatorAction: 'experiments.manage' },
-    schema: { tags: ['admin'], summary: 'Start assigning visitors', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 404, 409) } },
+    schema: { tags: ['admin'], summary: 'Start assigning visitors', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 403, 404, 409) } },
   }, async (request) => {
     await startExperiment(request.em, request.params.id);
     return experimentDto(await experimentWithResults(request.em.fork(), request.params.id));
@@ -139,7 +139,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['admin'], summary: 'Stop an experiment; it then serves the winner (or control) to everyone', security: [{ admin: [] }], params: IdParams,
       body: Type.Object({ winner: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])) }, { additionalProperties: false }),
-      response: { 200: ExperimentDto, ...errorResponses(400, 401, 404) },
+      response: { 200: ExperimentDto, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     await stopExperiment(request.em, request.params.id, request.body.winner ?? null);
