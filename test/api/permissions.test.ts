@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyContextConfig } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerGuard, requireSiteAction } from '../../api/auth/guards.js';
-import { operatorMay, permissionTables, siteRoleMay, SITE_PERMISSIONS, SITE_ACTIONS, OPERATOR_ACTIONS, OPERATOR_PERMISSIONS } from '../../api/auth/permissions.js';
+import { OPERATOR_ACTIONS, OPERATOR_PERMISSIONS, operatorMay, permissionTables, SITE_ACTIONS, SITE_PERMISSIONS, siteRoleMay } from '../../api/auth/permissions.js';
 import { README_PATH } from '../../dev/config-table.js';
 import { withPermissionTables } from '../../dev/permissions-table.js';
 import { CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/index.js';
