@@ -47,13 +47,6 @@ export async function authenticateAdmin(request: FastifyRequest, reply: FastifyR
   request.operator = session.operator;
 }
 
-/** preHandler after `authenticateAdmin` for platform-wide figures: operators need the `admin` role (the admin API token has it). */
-export async function requireAdminRole(request: FastifyRequest): Promise<void> {
-  if (request.operator && request.operator.role !== 'admin') {
-    throw new ForbiddenError('admin_role_required', 'Only operators with the admin role can read platform statistics');
-  }
-}
-
 /** Whether the request is an operator's (console session or admin token), for routes that show operators more; never refuses. */
 export async function isOperator(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
   if (request.headers.authorization === undefined) return false;

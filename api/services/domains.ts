@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { CustomerSiteOwnership, DomainVerificationRecord, Site } from '../../db/entities/index.js';
+import { DomainVerificationRecord, Site } from '../../db/entities/index.js';
 import type { IDomainVerificationRecord } from '../../db/entities/domain-verification-record.entity.js';
 import type { AppConfig } from '../../lib/config.js';
 import { checkDomainName } from '../../lib/dns/domain-name.js';
 import { verificationRecordName } from '../../lib/dns/verification.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { checkDomainNowSignal, customDomainWorkflow, domainConnectedSignal, domainRemovedSignal } from '../../workflows/custom-domain.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import type { DnsRecordDto, SiteDomainDto } from '../schemas/domains.js';
@@ -27,10 +27,9 @@ export function platformHosts(config: AppConfig): string[] {
   ];
 }
 
-async function ownedSite(em: EntityManager, customerId: string, siteId: string) {
-  const ownership = await em.findOne(CustomerSiteOwnership, { customer: customerId, site: siteId }, { populate: ['site'] });
-  if (!ownership) throw new ForbiddenError('site_not_owned', 'You do not own this site');
-  return ownership.site;
+/** The site of a domain route; the customer guard has already checked the customer's access to it. */
+function siteById(em: EntityManager, siteId: string) {
+  return em.findOneOrFail(Site, siteId);
 }
 
 function toDto(config: AppConfig, record: IDomainVerificationRecord, servingDomain: string | null): SiteDomainDto {
@@ -69,12 +68,12 @@ function domainSettings(config: AppConfig) {
  * Connects a domain to an owned site: validates the name, refuses one another site serves (409), keeps the
  * current domain serving until the new one verifies, and starts (or tells) the site's domain workflow.
  */
-export async function connectDomain(em: EntityManager, deps: Deps, customerId: string, siteId: string, input: string): Promise<{ created: boolean; domain: SiteDomainDto }> {
+export async function connectDomain(em: EntityManager, deps: Deps, siteId: string, input: string): Promise<{ created: boolean; domain: SiteDomainDto }> {
   const checked = checkDomainName(input, platformHosts(deps.config));
   if (!checked.ok) throw new ValidationError(checked.problem, checked.message);
   const { domain, alternate } = checked.name;
   const { record, site, created } = await em.transactional(async (tx) => {
-    const site = await ownedSite(tx, customerId, siteId);
+    const site = await siteById(tx, siteId);
     if (site.status === 'cancelled') throw new ConflictError('site_not_live', 'A cancelled site cannot be given a domain');
     const taken = await tx.findOne(Site, { customDomain: { $in: alternate ? [domain, alternate] : [domain] }, id: { $ne: siteId } });
     if (taken) throw new ConflictError('domain_taken', `${domain} is already connected to another website`);
@@ -100,8 +99,8 @@ export async function connectDomain(em: EntityManager, deps: Deps, customerId: s
   return { created, domain: toDto(deps.config, record, site.customDomain ?? null) };
 }
 
-async function currentRecord(em: EntityManager, customerId: string, siteId: string) {
-  const site = await ownedSite(em, customerId, siteId);
+async function currentRecord(em: EntityManager, siteId: string) {
+  const site = await siteById(em, siteId);
   const records = await em.find(DomainVerificationRecord, { site: siteId }, { orderBy: { createdAt: 'desc' } });
   // The newest attempt is what the owner is working on; the served domain shows while there is none.
   const record = records.find((r) => r.domain !== site.customDomain) ?? records[0];
@@ -110,14 +109,14 @@ async function currentRecord(em: EntityManager, customerId: string, siteId: stri
 }
 
 /** The site's domain: the newest attempt (or the served one), its records and what DNS last showed. */
-export async function getDomain(em: EntityManager, config: AppConfig, customerId: string, siteId: string): Promise<SiteDomainDto> {
-  const { site, record } = await currentRecord(em, customerId, siteId);
+export async function getDomain(em: EntityManager, config: AppConfig, siteId: string): Promise<SiteDomainDto> {
+  const { site, record } = await currentRecord(em, siteId);
   return toDto(config, record, site.customDomain ?? null);
 }
 
 /** Asks the domain workflow for an immediate DNS check; 409 when nothing is being verified or served. */
-export async function requestDomainCheck(em: EntityManager, deps: Deps, customerId: string, siteId: string): Promise<SiteDomainDto> {
-  const { site, record } = await currentRecord(em, customerId, siteId);
+export async function requestDomainCheck(em: EntityManager, deps: Deps, siteId: string): Promise<SiteDomainDto> {
+  const { site, record } = await currentRecord(em, siteId);
   if (record.status === 'failed' || record.status === 'lapsed') {
     throw new ConflictError('domain_not_checked', `${record.domain} is ${record.status}; connect it again to start a new verification`);
   }
@@ -129,9 +128,9 @@ export async function requestDomainCheck(em: EntityManager, deps: Deps, customer
 }
 
 /** Disconnects the site's custom domain at once (rows removed, no longer served) and ends its workflow. */
-export async function removeDomain(em: EntityManager, deps: Deps, customerId: string, siteId: string): Promise<{ removed: string[] }> {
+export async function removeDomain(em: EntityManager, deps: Deps, siteId: string): Promise<{ removed: string[] }> {
   const removed = await em.transactional(async (tx) => {
-    const site = await ownedSite(tx, customerId, siteId);
+    const site = await siteById(tx, siteId);
     const records = await tx.find(DomainVerificationRecord, { site: siteId });
     if (records.length === 0 && !site.customDomain) throw new NotFoundError('no_domain', 'This site has no custom domain');
     await tx.nativeDelete(DomainVerificationRecord, { site: siteId });

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { CustomerSiteOwnership, EditRequest, Site, SiteVersion } from '../../db/entities/index.js';
+import { EditRequest, Site, SiteVersion } from '../../db/entities/index.js';
 import type { EditRequestStatus, IEditRequest } from '../../db/entities/edit-request.entity.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISiteVersion } from '../../db/entities/site-version.entity.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
 import type { SiteContent } from '../../lib/site-editor/content.js';
 import { notEditableReason } from '../../lib/site-editor/editable.js';
 import { hashPreviewToken, previewToken } from '../../lib/site-editor/preview-token.js';
@@ -56,17 +56,6 @@ export function customerEditRequestDto(config: Pick<ApiDeps['config'], 'publicBa
   const preview = request.previewVersion;
   const open = request.status === 'awaiting_approval' && preview && !preview.discardedAt && request.previewTokenHash;
   return { ...editRequestDto(request), preview_url: open ? previewPageUrl(config, previewToken(config.auth.jwtSecret, request.id, preview.id)) : null };
-}
-
-/** The site, when the customer owns it (or, for reading, collaborates on it): 404 for no such site, 403 for someone else's. */
-export async function accessibleSite(em: EntityManager, customerId: string, siteId: string, need: 'read' | 'owner'): Promise<ISite> {
-  const ownership = await em.findOne(CustomerSiteOwnership, { customer: customerId, site: siteId }, { populate: ['site'] });
-  if (!ownership) {
-    if ((await em.count(Site, { id: siteId })) === 0) throw new NotFoundError('site_not_found', 'No such site');
-    throw new ForbiddenError('site_not_owned', 'You do not own this site');
-  }
-  if (need === 'owner' && ownership.role !== 'owner') throw new ForbiddenError('owner_only', 'Only the site’s owner can do this; collaborators can read');
-  return ownership.site;
 }
 
 /** 402 with a code the portal can show when the site's subscription does not allow edits. */

@@ -22,7 +22,7 @@ import {
 import { subscriptionWorkflow } from '../../workflows/subscription/workflow.js';
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
-import { selectCustomerSite } from './site-selection.js';
+import { selectCustomerSite } from './site-access.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 type SiteKey = Pick<ISite, 'id' | 'slug'>;
@@ -139,7 +139,7 @@ export type SubscribedSite = Pick<ISite, 'id' | 'slug' | 'monthlyAmountCents' | 
 
 /** The owner's site (billing is for owners only) that has a subscription record (it was bought), and that subscription as stored. */
 export async function subscribedSite(em: EntityManager, customerId: string, siteId: string | undefined): Promise<{ site: ISite; view: StoredSubscriptionView }> {
-  const site = await selectCustomerSite(em, customerId, siteId, ['owner']);
+  const site = await selectCustomerSite(em, customerId, siteId, 'billing.manage');
   const stored = await em.findOne(Subscription, { site: site.id });
   if (!stored) throw new ConflictError('subscription_unavailable', 'This site has no subscription to manage');
   return { site, view: storedSubscriptionView(site.id, stored) };

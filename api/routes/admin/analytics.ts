@@ -53,6 +53,7 @@ const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/analytics', {
+    config: { operatorAction: 'analytics.platform' },
     schema: {
       tags: ['admin'], summary: 'Platform-wide dashboard, per-site KPIs and the A/B win rate', security: [{ admin: [] }], querystring: RangeQuery,
       response: {
@@ -63,7 +64,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           })),
           experiments: Type.Object({ stopped: Type.Integer(), won_by_variant: Type.Integer(), win_rate: Type.Number() }),
         })]),
-        ...errorResponses(400, 401),
+        ...errorResponses(400, 401, 403),
       },
     },
   }, async (request) => {
@@ -86,6 +87,7 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/analytics/sites/:id', {
+    config: { operatorAction: 'analytics.site' },
     schema: {
       tags: ['admin'], summary: 'One site\'s dashboard', security: [{ admin: [] }], params: IdParams, querystring: RangeQuery,
       response: { 200: AnalyticsReportSchema, ...errorResponses(400, 401, 404) },
@@ -98,9 +100,10 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/experiments', {
+    config: { operatorAction: 'experiments.manage' },
     schema: {
       tags: ['admin'], summary: 'Create an A/B test (draft) on one site or, without site_id, on every preview', security: [{ admin: [] }],
-      body: ExperimentRequest, response: { 201: ExperimentDto, ...errorResponses(400, 401, 404, 409) },
+      body: ExperimentRequest, response: { 201: ExperimentDto, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {
     const body = request.body;
@@ -111,28 +114,32 @@ export const adminAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/experiments', {
-    schema: { tags: ['admin'], summary: 'Every experiment with its results', security: [{ admin: [] }], response: { 200: Type.Object({ experiments: Type.Array(ExperimentDto) }), ...errorResponses(401) } },
+    config: { operatorAction: 'analytics.platform' },
+    schema: { tags: ['admin'], summary: 'Every experiment with its results', security: [{ admin: [] }], response: { 200: Type.Object({ experiments: Type.Array(ExperimentDto) }), ...errorResponses(401, 403) } },
   }, async (request) => {
     const ids = await recentExperimentIds(request.em);
     return { experiments: await Promise.all(ids.map(async (id) => experimentDto(await experimentWithResults(request.em.fork(), id)))) };
   });
 
   app.get('/experiments/:id', {
-    schema: { tags: ['admin'], summary: 'An experiment: per-variant conversion rate, uplift, z-test and SRM check', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 404) } },
+    config: { operatorAction: 'analytics.platform' },
+    schema: { tags: ['admin'], summary: 'An experiment: per-variant conversion rate, uplift, z-test and SRM check', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 403, 404) } },
   }, async (request) => experimentDto(await experimentWithResults(request.em, request.params.id)));
 
   app.post('/experiments/:id/start', {
-    schema: { tags: ['admin'], summary: 'Start assigning visitors', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 404, 409) } },
+    config: { operatorAction: 'experiments.manage' },
+    schema: { tags: ['admin'], summary: 'Start assigning visitors', security: [{ admin: [] }], params: IdParams, response: { 200: ExperimentDto, ...errorResponses(400, 401, 403, 404, 409) } },
   }, async (request) => {
     await startExperiment(request.em, request.params.id);
     return experimentDto(await experimentWithResults(request.em.fork(), request.params.id));
   });
 
   app.post('/experiments/:id/stop', {
+    config: { operatorAction: 'experiments.manage' },
     schema: {
       tags: ['admin'], summary: 'Stop an experiment; it then serves the winner (or control) to everyone', security: [{ admin: [] }], params: IdParams,
       body: Type.Object({ winner: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])) }, { additionalProperties: false }),
-      response: { 200: ExperimentDto, ...errorResponses(400, 401, 404) },
+      response: { 200: ExperimentDto, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     await stopExperiment(request.em, request.params.id, request.body.winner ?? null);

@@ -10,7 +10,8 @@ import { webhookEventRoutes } from './webhook-events.js';
 
 /**
  * `/admin`: the operators' API (agent console and machine clients). Every route needs an operator's console session
- * or the admin API token, unless it says `access: 'public'` (console sign-in); `access: 'admin'` also needs the admin role.
+ * or the admin API token, unless it says `access: 'public'` (console sign-in), and the operator's role must allow the
+ * route's `operatorAction` in the permission table (api/auth/permissions.ts; unset: `support.work`).
  */
 export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preHandler', operatorGuard);

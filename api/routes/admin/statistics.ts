@@ -51,7 +51,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ admin: [] }];
 
   app.get('/purchase-statistics', {
-    config: { access: 'admin' },
+    config: { operatorAction: 'money.read' },
     schema: {
       tags, security,
       summary: 'Purchases, subscription payments and revenue per currency; sites by status',
@@ -99,7 +99,7 @@ export const statisticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/subscription-statistics', {
-    config: { access: 'admin' },
+    config: { operatorAction: 'money.read' },
     schema: {
       tags, security,
       summary: 'Subscriptions by status, past-due and suspended counts, and MRR',

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { customerGuard } from '../../auth/guards.js';
+import { customerGuard, requireSiteAction } from '../../auth/guards.js';
 import { accountRoutes } from './account.js';
 import { domainRoutes } from './domains.js';
 import { mySitesRoutes } from './my-sites.js';
@@ -8,8 +8,12 @@ import { profileRoutes } from './profile.js';
 import { siteAnalyticsRoutes } from './site-analytics.js';
 import { siteEditRoutes } from './site-edits.js';
 
-/** `/customer`: every route needs a signed-in customer unless it says `access: 'public'` (the sign-in routes) or `'token'`. */
+/**
+ * `/customer`: every route needs a signed-in customer unless it says `access: 'public'` (the sign-in routes) or `'token'`;
+ * a route naming a site (`:siteId`) declares the permission `action` it needs, and the guard checks the customer's role.
+ */
 export const customerFolder: FastifyPluginAsyncTypebox = async (app) => {
+  app.addHook('onRoute', requireSiteAction);
   app.addHook('preHandler', customerGuard);
   await app.register(accountRoutes);
   await app.register(profileRoutes);

@@ -30,9 +30,10 @@ export const mySitesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.put('/sites/:siteId/primary', {
+    config: { action: 'site.primary' },
     schema: {
       tags: ['portal'], summary: 'Make one of your sites the primary site', security: [{ bearer: [] }],
-      params: SiteIdParams, response: { 200: MySites, ...errorResponses(400, 401, 403) },
+      params: SiteIdParams, response: { 200: MySites, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     await setPrimarySite(request.em, request.customer.id, request.params.siteId);

@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import { errorResponses } from '../../schemas/common.js';
 import { PAYMENT_KINDS, PAYMENT_STATUSES } from '../../schemas/statuses.js';
 import { sitePayments } from '../../services/payments.js';
-import { selectCustomerSite } from '../../services/site-selection.js';
 
 const PaymentDto = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -27,13 +26,14 @@ const PaymentHistory = Type.Object({
 export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/sites/:siteId/payments', {
+    config: { action: 'billing.manage' },
     schema: {
       tags: ['portal'], summary: 'Payments you made for one of your sites, newest first', security: [{ bearer: [] }],
       params: Type.Object({ siteId: Type.String({ format: 'uuid' }) }),
-      response: { 200: PaymentHistory, ...errorResponses(400, 401, 403) },
+      response: { 200: PaymentHistory, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
-    const site = await selectCustomerSite(request.em, request.customer.id, request.params.siteId, ['owner']);
+    const { site } = request;
     const payments = await sitePayments(request.em, site.id, request.customer.id);
     return {
       site_id: site.id,

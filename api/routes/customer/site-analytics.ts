@@ -5,7 +5,6 @@ import { ValidationError } from '../../../lib/errors.js';
 import { AnalyticsReportSchema, RangeQuery, resolveRange } from '../../schemas/analytics.js';
 import { errorResponses } from '../../schemas/common.js';
 import { markBooking, siteBookings } from '../../services/bookings.js';
-import { requireSiteAccess } from '../../services/site-access.js';
 
 const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
 const BookingStatus = Type.Union([Type.Literal('new'), Type.Literal('contacted'), Type.Literal('booked'), Type.Literal('closed'), Type.Literal('spam')]);
@@ -19,6 +18,7 @@ const BookingDto = Type.Object({
 export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/sites/:siteId/bookings', {
+    config: { action: 'bookings.read' },
     schema: {
       tags: ['bookings'], summary: 'Bookings and contact requests of one of your sites, newest first', security: [{ bearer: [] }],
       params: SiteParams,
@@ -26,11 +26,11 @@ export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ bookings: Type.Array(BookingDto), total: Type.Integer() }), ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
-    await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
     return siteBookings(request.em, request.params.siteId, request.query);
   });
 
   app.patch('/sites/:siteId/bookings/:bookingId', {
+    config: { action: 'bookings.update' },
     schema: {
       tags: ['bookings'], summary: 'Mark a booking (contacted, booked, closed, spam)', security: [{ bearer: [] }],
       params: Type.Object({ siteId: Type.String({ format: 'uuid' }), bookingId: Type.String({ format: 'uuid' }) }),
@@ -38,17 +38,16 @@ export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: BookingDto, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
-    await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
     return markBooking(request.em, request.params.siteId, request.params.bookingId, request.body.status);
   });
 
   app.get('/sites/:siteId/analytics', {
+    config: { action: 'analytics.read' },
     schema: {
       tags: ['analytics'], summary: 'Visitors, sessions, sources, funnels and bookings of one of your sites over a date range', security: [{ bearer: [] }],
       params: SiteParams, querystring: RangeQuery, response: { 200: AnalyticsReportSchema, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
-    await requireSiteAccess(request.em, request.customer.id, request.params.siteId);
     const range = resolveRange(request.query);
     if ('error' in range) throw new ValidationError('invalid_range', range.error);
     return { from: range.from.toISOString(), to: range.to.toISOString(), ...(await analyticsReport(request.em, request.params.siteId, range.from, range.to)) };

@@ -5,7 +5,7 @@ import { countAttempt, limitKey } from '../../auth/rate-limit.js';
 import { Ticket } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import { Accepted, ReplyBody, Text, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
-import { selectCustomerSite } from '../../services/site-selection.js';
+import { selectCustomerSite } from '../../services/site-access.js';
 import { addReply, customerTicket, endTicket, openTicket, rateTicket, ticketDto, ticketPage, ticketWithMessages } from '../../services/tickets.js';
 
 const OpenTicketBody = Type.Object({
@@ -25,7 +25,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: OpenTicketBody, response: { 201: Ticket, ...errorResponses(400, 401, 403, 413, 429) },
     },
   }, async (request, reply) => {
-    const site = await selectCustomerSite(request.em, request.customer.id, request.body.site_id).catch((error: unknown) => {
+    const site = await selectCustomerSite(request.em, request.customer.id, request.body.site_id, 'tickets.open').catch((error: unknown) => {
       if (error instanceof NotFoundError) throw new ValidationError('no_site', 'Support tickets are about a site, and you do not own one yet');
       throw error;
     });
