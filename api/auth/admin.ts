@@ -47,10 +47,10 @@ export async function authenticateAdmin(request: FastifyRequest, reply: FastifyR
   request.operator = session.operator;
 }
 
-/** preHandler after `authenticateAdmin` for platform-wide figures: operators need the `admin` role (the admin API token has it). */
+/** preHandler after `authenticateAdmin` for platform-wide figures and account actions: operators need the `admin` role (the admin API token has it). */
 export async function requireAdminRole(request: FastifyRequest): Promise<void> {
   if (request.operator && request.operator.role !== 'admin') {
-    throw new ForbiddenError('admin_role_required', 'Only operators with the admin role can read platform statistics');
+    throw new ForbiddenError('admin_role_required', 'Only operators with the admin role can do this; ask an admin.');
   }
 }
 
