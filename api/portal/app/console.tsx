@@ -34,7 +34,7 @@ function SearchBox(props: { url: URL }) {
       navigate(`/console/search?q=${encodeURIComponent(query.trim())}`);
     }}>
       <label for="console-search" class="visually-hidden">Search customers, sites, payments and tickets</label>
-      <input id="console-search" name="q" type="search" placeholder="Email, name, site, domain, payment or ticket id" value={query}
+      <input id="console-search" name="q" type="search" placeholder="Email, name, site, domain or id" value={query}
         onInput={(event) => setQuery(event.currentTarget.value)} />
       <button type="submit">Search</button>
     </form>

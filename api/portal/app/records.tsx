@@ -94,15 +94,12 @@ function SubscriptionSummary(props: { subscription: Subscription | null }) {
 /** Payments newest first; refunds are the ones marked refunded. */
 function PaymentsTable(props: { payments: Payment[]; showSite: boolean }) {
   return (
-    <Table label="Payments and refunds" head={['Date', ...(props.showSite ? ['Site'] : []), 'What', 'Amount', 'Status', 'Provider id']}>
+    <Table label="Payments and refunds" head={['Payment', ...(props.showSite ? ['Site'] : []), 'Status']}>
       {props.payments.map((p) => (
         <tr key={p.id}>
-          <td>{formatDate(p.paid_at ?? p.created_at)}</td>
+          <td>{money(p.amount_cents, p.currency)} · {humanize(p.kind)}<span class="muted cell-note">{formatDate(p.paid_at ?? p.created_at)} · <code>{p.provider_payment_id}</code></span></td>
           {props.showSite && <td><a href={`/console/sites/${p.site_id}`}>{p.site_slug}</a></td>}
-          <td>{humanize(p.kind)}</td>
-          <td>{money(p.amount_cents, p.currency)}</td>
-          <td><StatusBadge status={p.status} />{p.failure_reason && <span class="muted"> {p.failure_reason}</span>}</td>
-          <td><code>{p.provider_payment_id}</code></td>
+          <td><StatusBadge status={p.status} />{p.failure_reason && <span class="muted cell-note">{p.failure_reason}</span>}</td>
         </tr>
       ))}
     </Table>
@@ -124,7 +121,7 @@ function CustomerRecord(props: { id: string; session: ConsoleSession }) {
       <PageTitle>{data.full_name}</PageTitle>
       <dl class="facts">
         <div><dt>Email</dt><dd>{data.email}</dd></div>
-        <div><dt>Email address</dt><dd>{data.email_verified_at ? <>Confirmed {formatDate(data.email_verified_at)}</> : <span class="badge badge-pending">Not confirmed</span>}</dd></div>
+        <div><dt>Email confirmed</dt><dd>{data.email_verified_at ? <>Yes, {formatDate(data.email_verified_at)}</> : <span class="badge badge-pending">Not confirmed</span>}</dd></div>
         <div><dt>Phone</dt><dd>{data.phone ?? '—'}</dd></div>
         <div><dt>Account</dt><dd>{data.is_active ? 'Active' : <span class="badge badge-suspended">Deactivated</span>}</dd></div>
         <div><dt>Customer since</dt><dd>{formatDate(data.created_at)}</dd></div>
