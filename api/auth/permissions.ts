@@ -47,6 +47,7 @@ export const OPERATOR_ACTIONS = {
   'money.read': 'read purchase, revenue and subscription statistics',
   'money.manage': 'refund payments and change what a site costs',
   'ownership.manage': 'change who owns a site',
+  'accounts.manage': 'end a customer’s login sessions',
 } as const;
 
 /** One thing an operator may do. */

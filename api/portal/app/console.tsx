@@ -21,12 +21,28 @@ export function slaState(ticket: Pick<AgentTicket, 'status' | 'sla_due_at' | 'es
 }
 
 /** The Temporal Web UI page of a workflow. */
-function workflowUiUrl(session: ConsoleSession, workflowId: string): string {
+export function workflowUiUrl(session: ConsoleSession, workflowId: string): string {
   return `${session.temporal_ui_url}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
+/** The console's one search box, in the header of every console page; it opens the results page. */
+function SearchBox(props: { url: URL }) {
+  const [query, setQuery] = useState(props.url.pathname === '/console/search' ? props.url.searchParams.get('q') ?? '' : '');
+  return (
+    <form role="search" class="console-search" onSubmit={(event) => {
+      event.preventDefault();
+      navigate(`/console/search?q=${encodeURIComponent(query.trim())}`);
+    }}>
+      <label for="console-search" class="visually-hidden">Search customers, sites, payments and tickets</label>
+      <input id="console-search" name="q" type="search" placeholder="Email, name, site, domain or id" value={query}
+        onInput={(event) => setQuery(event.currentTarget.value)} />
+      <button type="submit">Search</button>
+    </form>
+  );
+}
+
 /** Console pages: checks the operator's session and sends signed-out visitors to the console sign-in. */
-function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => ComponentChildren }) {
+export function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => ComponentChildren }) {
   const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
   useEffect(() => {
     loadConsoleSession().then(setSession, () => setSession(null));
@@ -40,6 +56,7 @@ function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => 
       <a class="skip" href="#main">Skip to content</a>
       <header class="topbar console">
         <a class="brand" href="/console">WebMagic console</a>
+        {session && <SearchBox url={props.url} />}
         <nav aria-label="Console">
           <ul>
             <li><a href="/console" aria-current={current('/console')}>Ticket queue</a></li>

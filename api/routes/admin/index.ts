@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operatorGuard } from '../../auth/guards.js';
 import { adminAnalyticsRoutes } from './analytics.js';
 import { needsAttentionRoutes } from './needs-attention.js';
+import { backOfficeRoutes } from './records.js';
 import { operatorSessionRoutes } from './session.js';
 import { adminSiteRoutes } from './sites.js';
 import { statisticsRoutes } from './statistics.js';
@@ -22,4 +23,5 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(webhookEventRoutes, { prefix: '/webhook-events' });
   await app.register(operatorSessionRoutes, { prefix: '/session' });
   await app.register(needsAttentionRoutes, { prefix: '/needs-attention' });
+  await app.register(backOfficeRoutes);
 };
