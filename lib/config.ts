@@ -286,7 +286,7 @@ export const SETTINGS = {
   },
   analytics: {
     salt: secret('ANALYTICS_SALT', 'dev-only-analytics-salt-change-me-0123', { minLength: 16 })
-      .doc('secret in the daily visitor hash (≥ 16 chars; required in production)'),
+      .doc('secret in the daily visitor hash and the keys of rate-limit counters (≥ 16 chars; required in production)'),
     sessionTimeoutMs: duration('ANALYTICS_SESSION_TIMEOUT', '30m').doc('inactivity after which a visitor\'s next view starts a new session'),
     retentionMs: duration('ANALYTICS_RETENTION', '395d').shown('`395d` (13 months)')
       .doc('raw sessions and events older than this are deleted by the housekeeping schedule; hourly and daily roll-ups stay'),
