@@ -16,6 +16,7 @@ import { WebhookRelay } from './webhooks/relay.js';
 import { textGuardPlugin } from './plugins/text-guard.js';
 import { validatorCompiler } from './validation.js';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
+import { limitAddress } from '../lib/client-address.js';
 import { BatchedStdout, echoRequestId, loggableUrl, OneLinePerRequest } from './request-log.js';
 
 /** Where the JSON API lives; its answers carry the API set of security headers. */
@@ -75,8 +76,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(securityHeadersPlugin, { helmet: SECURITY_HEADERS, apiPrefix: `${API_PREFIX}/` });
   await app.register(contextPlugin, deps);
   await app.register(swaggerPlugin);
-  // Limits are applied per route (e.g. login and forgot-password), not to every request.
-  await app.register(rateLimit, { global: false });
+  // Limits are applied per route (e.g. the TLS ask), not to every request, per client address (IPv6 by its /64).
+  await app.register(rateLimit, { global: false, keyGenerator: (request) => limitAddress(request.ip) });
   // The portal's refresh-token cookie and the console's session cookie; read by `readCookie` in the routes that need
   // one, so no request pays for parsing its cookies otherwise.
   if (!app.hasDecorator('parseCookie')) await app.register(fastifyCookie, { hook: false });

@@ -3,10 +3,13 @@ import pino from 'pino';
 import { anonymizeIp } from '../lib/anonymize-ip.js';
 
 const REDACTED_QUERY = /([?&](?:token|preview)=)[^&#]*/gi;
+/** The token of a private edit preview (`/preview/<token>`, api/routes/pages/previews.ts). */
+const REDACTED_PATH = /^(\/preview\/)[^/?#]+/i;
 
-/** The request URL as logged: one-time tokens and preview keys in the query are replaced. */
+/** The request URL as logged: one-time tokens and preview keys in the query, and preview tokens in the path, are replaced. */
 export function loggableUrl(url: string): string {
-  return url.includes('?') ? url.replace(REDACTED_QUERY, '$1[redacted]') : url;
+  const path = url.replace(REDACTED_PATH, '$1[redacted]');
+  return path.includes('?') ? path.replace(REDACTED_QUERY, '$1[redacted]') : path;
 }
 
 /** An `onRequest` hook: every answer names its request id, the `reqId` of its log line. */

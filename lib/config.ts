@@ -46,6 +46,16 @@ function notLocal(host: string, value: string): string | undefined {
   return LOCAL_HOST.test(host) ? `must not point at a local host when NODE_ENV=production (got ${value})` : undefined;
 }
 
+/** Production sends provider keys and personal data over HTTPS only. */
+function httpsOnly(url: string): string | undefined {
+  return /^https:\/\//i.test(url) ? undefined : `must be an https:// URL when NODE_ENV=production (got ${url})`;
+}
+
+/** A provider URL production accepts: HTTPS, and not a local host (a developer's fake). */
+function remoteHttps(url: string): string | undefined {
+  return httpsOnly(url) ?? notLocal(/^https:\/\/([^/]+)/i.exec(url)?.[1] ?? '', url);
+}
+
 function parseTrustProxy(text: string): boolean | string[] {
   if (text === 'true' || text === 'false') return text === 'true';
   return text.split(',');
@@ -72,8 +82,10 @@ export const SETTINGS = {
   dataDir: text('DATA_DIR', '.data', { minLength: 1 }).doc('where the run command keeps embedded PostgreSQL and the Temporal SQLite file'),
   http: {
     ...row('where the API listens', { host: text('HOST', '127.0.0.1'), port: port('PORT', 3000) }),
-    trustProxy: text('TRUST_PROXY', 'false', { pattern: '^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$' }).map(parseTrustProxy)
-      .doc('whose `X-Forwarded-For` to believe (client IPs drive rate limits): `false`, `true`, or the proxies\' addresses/CIDRs, comma-separated, such as `10.0.0.0/8`'),
+    trustProxy: text('TRUST_PROXY', 'false', { pattern: '^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$' })
+      .refuseInProduction((trust) => (trust === 'true' ? 'must name the proxies (addresses or CIDRs) when NODE_ENV=production: `true` believes any client\'s X-Forwarded-For' : undefined))
+      .map(parseTrustProxy)
+      .doc('whose `X-Forwarded-For` to believe (client IPs drive rate limits): `false`, `true` (not in production), or the proxies\' addresses/CIDRs, comma-separated, such as `10.0.0.0/8`'),
     ...row('a request\'s headers and body must arrive within the first (else 408 and the connection closes); an idle connection is closed after the second', {
       requestTimeoutMs: duration('HTTP_REQUEST_TIMEOUT', '30s'),
       connectionTimeoutMs: duration('HTTP_CONNECTION_TIMEOUT', '60s'),
@@ -156,6 +168,8 @@ export const SETTINGS = {
   }),
   checkout: {
     expiryMs: duration('CHECKOUT_EXPIRY', '2h').doc('how long a checkout (purchase or subscription activation) stays open'),
+    statusMaxPerMinute: integer('CLAIM_STATUS_MAX_PER_MINUTE', 120, { minimum: 1 })
+      .doc('requests per minute per client address to the public claim status (`GET /claims/status`; the page a buyer returns to asks every 1.5 s)'),
     holds: row('open checkouts (sites held) allowed at once per claimant email and per client address (429 `too_many_open_purchases`)', {
       maxPerEmail: integer('PURCHASE_MAX_OPEN_PER_EMAIL', 3, { minimum: 1 }),
       maxPerIp: integer('PURCHASE_MAX_OPEN_PER_IP', 5, { minimum: 1 }),
@@ -191,7 +205,7 @@ export const SETTINGS = {
     kind: oneOf('ASSISTANT', ['local', 'openai'], 'local')
       .doc('`local`: the embedded classifier + help-article retrieval; `openai`: an OpenAI-compatible chat API'),
     ...row('that API (structured JSON output); the key is required with `ASSISTANT=openai`', {
-      baseUrl: baseUrl('OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+      baseUrl: baseUrl('OPENAI_BASE_URL', 'https://api.openai.com/v1').refuseInProduction(httpsOnly),
       apiKey: text('OPENAI_API_KEY', ''),
       model: text('OPENAI_MODEL', 'gpt-4o-mini', { minLength: 1 }),
       timeoutMs: duration('OPENAI_TIMEOUT', '20s'),
@@ -207,8 +221,8 @@ export const SETTINGS = {
   },
   recurrente: combine({
     apiUrl: baseUrl('RECURRENTE_API_URL', 'http://127.0.0.1:3001/api')
-      .refuseInProduction((apiUrl) => notLocal(/^[a-z][a-z0-9+.-]*:\/\/([^/]+)/i.exec(apiUrl)?.[1] ?? '', apiUrl))
-      .doc('Recurrente API; a local URL makes the run command start the simulator'),
+      .refuseInProduction(remoteHttps)
+      .doc('Recurrente API (https in production); a local URL makes the run command start the simulator'),
     ...row('Recurrente API keys', {
       publicKey: text('RECURRENTE_PUBLIC_KEY', 'pk_test_local').shown('test keys'),
       secretKey: text('RECURRENTE_SECRET_KEY', 'sk_test_local').shown('test keys'),
@@ -219,9 +233,9 @@ export const SETTINGS = {
   }, (recurrente) => ({ ...recurrente, webhookSecret: recurrente.webhookSecrets[0] ?? '' })),
   postmark: {
     serverToken: text('POSTMARK_SERVER_TOKEN', 'POSTMARK_API_TEST').doc('Postmark server token'),
-    ...row('where the Postmark client sends; a local host makes the run command start the fake', {
+    ...row('where the Postmark client sends (HTTPS required in production); a local host makes the run command start the fake', {
       apiHost: text('POSTMARK_API_HOST', '127.0.0.1:3002').refuseInProduction((host) => notLocal(host, host)),
-      useHttps: flag('POSTMARK_USE_HTTPS', false),
+      useHttps: flag('POSTMARK_USE_HTTPS', false).refuseInProduction((https) => (https === 'true' ? undefined : 'must be true when NODE_ENV=production')),
     }),
     from: text('EMAIL_FROM', 'WebMagic <hello@webmagic.local>').doc('sender of transactional email'),
   },
@@ -272,7 +286,7 @@ export const SETTINGS = {
   },
   analytics: {
     salt: secret('ANALYTICS_SALT', 'dev-only-analytics-salt-change-me-0123', { minLength: 16 })
-      .doc('secret in the daily visitor hash (≥ 16 chars; required in production)'),
+      .doc('secret in the daily visitor hash and the keys of rate-limit counters (≥ 16 chars; required in production)'),
     sessionTimeoutMs: duration('ANALYTICS_SESSION_TIMEOUT', '30m').doc('inactivity after which a visitor\'s next view starts a new session'),
     retentionMs: duration('ANALYTICS_RETENTION', '395d').shown('`395d` (13 months)')
       .doc('raw sessions and events older than this are deleted by the housekeeping schedule; hourly and daily roll-ups stay'),

@@ -1,15 +1,43 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyReply } from 'fastify';
-import type { RateLimit } from '../../lib/config.js';
+import { limitAddress } from '../../lib/client-address.js';
+import type { AppConfig, RateLimit } from '../../lib/config.js';
 import { AppError } from '../../lib/errors.js';
 
 /** How long the first back-off after too many failures lasts; each further failure doubles it, up to the window. */
 const FIRST_BACKOFF_MS = 1000;
 
-/** A counter's key: the kind of limit and a digest of what it counts (no email address or IP in clear). */
-export function limitKey(kind: string, ...subject: string[]): string {
-  return `${kind}:${createHash('sha256').update(subject.join('\u0000')).digest('base64url')}`;
+/**
+ * Names rate-limit counters: the kind of limit and a keyed digest (HMAC-SHA256 with a configured secret) of what it
+ * counts, so `rate_limit_counters` holds no email or client address in clear, and nobody holding a copy of the table
+ * can confirm a guessed address by hashing it. Client addresses count by `limitAddress` (IPv6 by its /64).
+ */
+export class LimitKeys {
+  constructor(private readonly secret: string) {}
+
+  /** The keys of this configuration: the secret is `ANALYTICS_SALT`, the secret that already keys visitor hashes. */
+  static from(config: Pick<AppConfig, 'analytics'>): LimitKeys {
+    return new LimitKeys(config.analytics.salt);
+  }
+
+  /** A counter's key for the kind of limit and what it counts. */
+  key(kind: string, ...subject: string[]): string {
+    return `${kind}:${createHmac('sha256', this.secret).update([kind, ...subject].join('\u0000')).digest('base64url')}`;
+  }
+
+  /** A counter's key for a client address (an IPv6 address counts by its /64). */
+  address(kind: string, ip: string): string {
+    return this.key(kind, limitAddress(ip));
+  }
+
+  /** Failure limits of a sign-in attempt: per client address, and per account from that address. */
+  signIn(limit: RateLimit, kind: string, account: string, ip: string): FailureLimit[] {
+    return [
+      { key: this.address(`${kind}-ip`, ip), max: limit.perIp, windowMs: limit.windowMs, what: 'from this address' },
+      { key: this.key(`${kind}-account`, account, limitAddress(ip)), max: limit.perEmail, windowMs: limit.windowMs, what: 'for this account from this address' },
+    ];
+  }
 }
 
 function refuse(reply: FastifyReply, retryAfterMs: number, what: string): never {
@@ -83,12 +111,4 @@ export async function recordFailure(em: EntityManager, limits: FailureLimit[]): 
 /** Forgets the failures under these keys (after a success). */
 export async function clearFailures(em: EntityManager, keys: string[]): Promise<void> {
   await em.getConnection().execute(`delete from rate_limit_counters where key in (?)`, [keys]);
-}
-
-/** Failure limits of a sign-in attempt: per client address, and per account from that address. */
-export function signInLimits(limit: RateLimit, kind: string, account: string, ip: string): FailureLimit[] {
-  return [
-    { key: limitKey(`${kind}-ip`, ip), max: limit.perIp, windowMs: limit.windowMs, what: 'from this address' },
-    { key: limitKey(`${kind}-account`, account, ip), max: limit.perEmail, windowMs: limit.windowMs, what: 'for this account from this address' },
-  ];
 }

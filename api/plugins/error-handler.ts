@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, UnavailableError } from '../../lib/errors.js';
+import { PATTERN_MEANINGS } from '../schemas/common.js';
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
@@ -20,6 +21,8 @@ function describeValidation(error: FastifyError): string {
   if (first.keyword === 'required') {
     return `${where} is missing the required field "${String((first.params as { missingProperty?: string }).missingProperty)}"`;
   }
+  const meaning = first.keyword === 'pattern' ? PATTERN_MEANINGS.get(String((first.params as { pattern?: string }).pattern)) : undefined;
+  if (meaning) return `${where} must be ${meaning}`;
   return `${where} ${first.message ?? 'is invalid'}`;
 }
 

@@ -1,14 +1,15 @@
 import { Type, type Static } from 'typebox';
+import { DateTimeParam } from './common.js';
 
 const Count = Type.Integer({ minimum: 0 });
 const Ratio = Type.Number();
 const Top = Type.Array(Type.Object({ value: Type.String(), sessions: Type.Integer() }));
 const Funnel = Type.Array(Type.Object({ step: Type.String(), count: Type.Integer(), rate: Ratio }));
 
-/** A date range in the query string (ISO dates or date-times); defaults to the last 30 days. */
+/** A date range in the query string (date-times); defaults to the last 30 days. */
 export const RangeQuery = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time' })),
-  to: Type.Optional(Type.String({ format: 'date-time' })),
+  from: Type.Optional(DateTimeParam('start of the range (default: 30 days before `to`)')),
+  to: Type.Optional(DateTimeParam('end of the range (default: now)')),
 }, { additionalProperties: false });
 
 /** A dashboard over a date range. */

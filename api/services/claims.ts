@@ -56,9 +56,14 @@ export async function claimedSite(em: EntityManager, siteId: string): Promise<IS
   return site;
 }
 
-/** Where the site's claim stands, as its workflow answers the status query; "not found" when no claim ran for it. */
-export async function claimStatus(deps: Deps, siteId: string): Promise<string> {
-  const state = await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.claim(siteId)).query(claimStateQuery), {
+/**
+ * Where the site's claim stands. A site that is no longer a preview was bought, so its claim is `completed`, read from
+ * the database: a query of a finished run makes Temporal replay its whole history. Otherwise the workflow's status
+ * query answers; "not found" when no claim ran for the site.
+ */
+export async function claimStatus(deps: Deps, site: Pick<ISite, 'id' | 'status'>): Promise<string> {
+  if (site.status !== 'preview') return 'completed';
+  const state = await callTemporal(deps, (client) => client.workflow.getHandle(workflowIds.claim(site.id)).query(claimStateQuery), {
     failure: (error) => (error instanceof WorkflowNotFoundError ? new NotFoundError('claim_not_found', 'No such claim') : undefined),
   });
   return state.status;

@@ -9,6 +9,7 @@ import { siteBeingClaimed } from './claims.js';
 export interface HoldRequest {
   siteId: string;
   email: string;
+  /** The client address as limits count it (`limitAddress`: an IPv6 address by its /64). */
   clientIp: string;
 }
 

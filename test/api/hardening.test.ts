@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { signAccessToken } from '../../api/auth/access-tokens.js';
 import { rotateSession, startSession } from '../../api/auth/sessions.js';
 import { loggableUrl } from '../../api/request-log.js';
-import { CustomerUser, PurchaseHold, SupportTicket } from '../../db/entities/index.js';
+import { CustomerUser, PurchaseHold, RateLimitCounter, Site, SupportTicket } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import * as passwords from '../../lib/auth/passwords.js';
 import { createTestApi, type TestApi } from '../helpers/api.js';
@@ -19,7 +20,9 @@ vi.mock('../../lib/auth/passwords.js', async (original) => {
 let api: TestApi;
 
 beforeAll(async () => {
-  api = await createTestApi({ TICKET_CREATE_MAX: '3', TICKET_CREATE_RATE_WINDOW: '1h', REFRESH_SESSION_MAX_AGE: '1h', HTTP_REQUEST_TIMEOUT: '1s' });
+  api = await createTestApi({
+    TICKET_CREATE_MAX: '3', TICKET_CREATE_RATE_WINDOW: '1h', REFRESH_SESSION_MAX_AGE: '1h', HTTP_REQUEST_TIMEOUT: '1s', LOGIN_MAX_PER_IP: '3', CLAIM_STATUS_MAX_PER_MINUTE: '5',
+  });
 });
 afterAll(() => api.close());
 beforeEach(async () => {
@@ -194,4 +197,90 @@ describe('slow clients', () => {
     clearInterval(trickle);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   }, 15_000);
+});
+
+describe('numbers and dates in queries', () => {
+  it('answers 400 with a plain message to an offset past its maximum, and the OpenAPI document states every offset and limit maximum', async () => {
+    const { token } = await signedInOwner(api, 'owner@example.com', ['plumber-joe']);
+    const site = await api.orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' });
+    const res = await json('GET', `/api/v1/customer/sites/${site.id}/bookings?offset=75797963208768161316864`, undefined, { authorization: `Bearer ${token}` });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toEqual({ error: 'validation_failed', message: 'querystring/offset must be <= 100000' });
+
+    const document = (await json('GET', '/api/v1/openapi.json')).json<{ paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: { type?: string; maximum?: number } }[] }>> }>();
+    const numbers = Object.entries(document.paths).flatMap(([path, operations]) => Object.entries(operations).flatMap(([method, operation]) =>
+      (operation.parameters ?? []).filter((p) => p.schema.type === 'integer' || ['offset', 'limit', 'count'].includes(p.name)).map((p) => ({ at: `${method} ${path} ${p.in} ${p.name}`, maximum: p.schema.maximum }))));
+    expect(numbers.filter((n) => n.at.includes('offset')).length).toBeGreaterThanOrEqual(3);
+    expect(numbers.filter((n) => typeof n.maximum !== 'number')).toEqual([]);
+  });
+
+  it('answers 400 with a plain message to a date PostgreSQL would refuse, on every route that takes dates', async () => {
+    const { token } = await signedInOwner(api, 'owner@example.com', ['plumber-joe']);
+    const site = await api.orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' });
+    const routes = [
+      ['/api/v1/admin/purchase-statistics', admin()],
+      ['/api/v1/admin/analytics', admin()],
+      [`/api/v1/admin/analytics/sites/${site.id}`, admin()],
+      [`/api/v1/customer/sites/${site.id}/analytics`, { authorization: `Bearer ${token}` }],
+    ] as const;
+    for (const [path, headers] of routes) {
+      for (const date of ['0221-10-02T14:49:59.70+19:52', '2026-01-02T00:00:00+16:00', '9999-12-31T23:59:59Z']) {
+        const res = await json('GET', `${path}?from=${encodeURIComponent(date)}`, undefined, headers);
+        expect(res.statusCode, `${path} ${date}: ${res.body}`).toBe(400);
+        expect(res.json<{ message: string }>().message).toBe('querystring/from must be a date and time between the years 2000 and 2100 with a UTC offset of at most 14 hours, such as 2026-01-31T00:00:00Z');
+      }
+      const fine = await json('GET', `${path}?from=${encodeURIComponent('2026-01-02T00:00:00.123+05:30')}&to=${encodeURIComponent('2026-02-01T00:00:00Z')}`, undefined, headers);
+      expect(fine.statusCode, `${path}: ${fine.body}`).toBe(200);
+    }
+  });
+});
+
+describe('deeply nested JSON', () => {
+  it('is refused with 400 too_deep, not a 500', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const res = await api.app.inject({ method: 'POST', url: '/api/v1/customer/login', headers: { 'content-type': 'application/json' }, payload: `{"email":"a@example.com","password":"x","extra":${deep}}` });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ error: 'too_deep' });
+  });
+});
+
+describe('GET /claims/status', () => {
+  it('answers a site already owned from the database, without asking Temporal', async () => {
+    const em = api.orm.em.fork();
+    const site = await em.findOneOrFail(Site, { slug: 'plumber-joe' });
+    site.status = 'owned';
+    await em.flush();
+    // No claim workflow ever ran for this site: Temporal would answer "not found".
+    const res = await api.app.inject({ method: 'GET', url: `/api/v1/claims/status?workflow_id=claim:${site.id}`, remoteAddress: '192.0.2.40' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ workflow_id: `claim:${site.id}`, status: 'completed', ready: true, slug: 'plumber-joe' });
+  });
+
+  it('is throttled per client address', async () => {
+    const site = await api.orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' });
+    const ask = (remoteAddress: string) => api.app.inject({ method: 'GET', url: `/api/v1/claims/status?workflow_id=claim:${site.id}`, remoteAddress });
+    for (let i = 0; i < 5; i++) expect((await ask(`2001:db8:77:1::${i + 1}`)).statusCode).toBe(404);
+    const limited = await ask('2001:db8:77:1::99');
+    expect(limited.statusCode, limited.body).toBe(429);
+    expect(limited.json()).toMatchObject({ error: 'rate_limited' });
+    expect(limited.headers['retry-after']).toBeTruthy();
+    expect((await ask('192.0.2.41')).statusCode).toBe(404);
+  });
+});
+
+describe('per-address limits', () => {
+  it('count every address of one IPv6 /64 together, under keys salted with a secret', async () => {
+    const login = (email: string, remoteAddress: string) => api.app.inject({ method: 'POST', url: '/api/v1/customer/login', remoteAddress, payload: { email, password: 'Wrong-password-1' } });
+    for (const [i, host] of ['::1', '::a:b', ':ffff:ffff:ffff:fffe'].entries()) {
+      expect((await login(`nobody${i}@example.com`, `2001:db8:5:6${host}`)).statusCode).toBe(401);
+    }
+    expect((await login('nobody9@example.com', '2001:db8:5:6::beef')).statusCode).toBe(429);
+    expect((await login('nobody9@example.com', '2001:db8:5:7::1')).statusCode).toBe(401);
+
+    const keys = (await api.orm.em.fork().find(RateLimitCounter, {})).map((counter) => counter.key);
+    const unsalted = (subject: string) => `login-ip:${createHash('sha256').update(subject).digest('base64url')}`;
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys).not.toContain(unsalted('2001:db8:5:6::1'));
+    expect(keys).not.toContain(unsalted('2001:db8:5:6::/64'));
+  });
 });

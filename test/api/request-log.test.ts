@@ -44,3 +44,13 @@ it('writes exactly one line per request — found, not found and refused — wit
   expect(log).not.toContain('198.51.100.77');
   expect(log).not.toContain('secret-link-token');
 });
+
+it('replaces the token of a private edit preview in the path', async () => {
+  log = '';
+  const token = 'Zm9vYmFyLXByZXZpZXctdG9rZW4tc2VjcmV0LTAxMjM0';
+  await app.inject({ method: 'GET', url: `/preview/${token}?utm_source=mail` });
+  await app.inject({ method: 'GET', url: `/preview/${token}/` });
+  const urls = lines().filter((line) => line.msg === 'request').map((line) => line.url);
+  expect(urls).toEqual(['/preview/[redacted]?utm_source=mail', '/preview/[redacted]/']);
+  expect(log).not.toContain(token);
+});

@@ -10,6 +10,7 @@ const PRODUCTION = {
   RECURRENTE_WEBHOOK_SECRET: 'whsec_cHJvZHVjdGlvbi1zZWNyZXQ=',
   RECURRENTE_API_URL: 'https://app.recurrente.com/api',
   POSTMARK_API_HOST: 'api.postmarkapp.com',
+  POSTMARK_USE_HTTPS: 'true',
   TEMPORAL_CODEC_KEYS: `k2026:${Buffer.alloc(32, 7).toString('base64')}`,
   ANALYTICS_SALT: 'analytics-salt-from-the-vault',
 };
@@ -69,10 +70,17 @@ describe('production hosts and tokens', () => {
       ['POSTMARK_API_HOST', '127.0.0.1:3002'],
       ['POSTMARK_API_HOST', 'localhost'],
       ['ADMIN_API_TOKEN', 'only-twenty-chars-xx'],
+      ['POSTMARK_USE_HTTPS', 'false'],
+      ['RECURRENTE_API_URL', 'http://app.recurrente.com/api'],
+      ['OPENAI_BASE_URL', 'http://api.openai.com/v1'],
+      ['TRUST_PROXY', 'true'],
     ] as const) {
       expect(() => loadConfig({ ...PRODUCTION, [key]: value }), `${key}=${value}`).toThrow(new RegExp(key));
     }
     expect(loadConfig(PRODUCTION).recurrente.apiUrl).toBe('https://app.recurrente.com/api');
+    expect(() => loadConfig({ ...PRODUCTION, POSTMARK_USE_HTTPS: undefined })).toThrow(/POSTMARK_USE_HTTPS: must be true/);
+    const trusted = loadConfig({ ...PRODUCTION, TRUST_PROXY: '10.0.0.0/8', OPENAI_BASE_URL: 'https://llm.example.com/v1' });
+    expect([trusted.http.trustProxy, trusted.assistant.baseUrl, trusted.postmark.useHttps]).toEqual([['10.0.0.0/8'], 'https://llm.example.com/v1', true]);
   });
 
   it('accepts several webhook secrets (rotation) and several codec keys, the first signing and encrypting', () => {

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { verifyAgainstNothing, verifyPassword } from '../../../lib/auth/passwords.js';
 import { AuthError } from '../../../lib/errors.js';
 import { csrfTokenFor, endOperatorSession, findOperatorByEmail, OPERATOR_COOKIE, startOperatorSession, type Operator } from '../../auth/operator-sessions.js';
-import { assertNotBackingOff, clearFailures, recordFailure, signInLimits } from '../../auth/rate-limit.js';
+import { assertNotBackingOff, clearFailures, LimitKeys, recordFailure } from '../../auth/rate-limit.js';
 import { errorResponses } from '../../schemas/common.js';
 import { Email, NoContent, Password } from '../../schemas/customer.js';
 import { readCookie } from '../../auth/cookies.js';
@@ -18,6 +18,7 @@ const ConsoleSession = Type.Object({
 /** Sign-in and sign-out of named operators for the agent console (a cookie session with a CSRF token). */
 export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
+  const keys = LimitKeys.from(config);
   const tags = ['support agents'];
   const answer = (operator: Operator, token: string) => ({
     operator: { id: operator.id, email: operator.email, name: operator.name, role: operator.role },
@@ -34,7 +35,7 @@ export const operatorSessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const email = request.body.email.trim().toLowerCase();
-    const limits = signInLimits(config.auth.rateLimits.login, 'operator-login', email, request.ip);
+    const limits = keys.signIn(config.auth.rateLimits.login, 'operator-login', email, request.ip);
     await assertNotBackingOff(request.em, reply, limits);
     const operator = await findOperatorByEmail(request.em, email);
     const matches = operator ? await verifyPassword(operator.passwordHash, request.body.password) : await verifyAgainstNothing(request.body.password);

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { paymentTotals, siteStatusCounts, subscriptionTotals, type PaymentTotalRow } from '../../../db/statistics.js';
 import { ValidationError } from '../../../lib/errors.js';
 import { centsToAmount } from '../../../lib/money.js';
-import { errorResponses } from '../../schemas/common.js';
+import { DateTimeParam, errorResponses } from '../../schemas/common.js';
 import { SITE_STATUSES, SUBSCRIPTION_STATUSES } from '../../schemas/statuses.js';
 
 const Count = Type.Integer({ minimum: 0 });
@@ -39,8 +39,8 @@ const SubscriptionStatistics = Type.Object({
 });
 
 const Range = Type.Object({
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'Count payments made at or after this instant' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'Count payments made before this instant' })),
+  from: Type.Optional(DateTimeParam('Count payments made at or after this instant')),
+  to: Type.Optional(DateTimeParam('Count payments made before this instant')),
 }, { additionalProperties: false });
 
 const zeroCounts = <T extends readonly string[]>(keys: T) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<T[number], number>;

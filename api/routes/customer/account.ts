@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyAgainstNothing, verifyPassword, hashPassword } from '../../../lib/auth/passwords.js';
 import type { AppConfig, RateLimit } from '../../../lib/config.js';
 import { AuthError, ForbiddenError, ValidationError } from '../../../lib/errors.js';
-import { assertNotBackingOff, clearFailures, countAttempt, limitKey, recordFailure, signInLimits } from '../../auth/rate-limit.js';
+import { assertNotBackingOff, clearFailures, countAttempt, LimitKeys, recordFailure } from '../../auth/rate-limit.js';
 import { endSession, rotateSession, startSession, type SessionTokens } from '../../auth/sessions.js';
 import { readCookie } from '../../auth/cookies.js';
 import { assertUsableOneTimeToken } from '../../../db/one-time-tokens.js';
@@ -32,9 +32,9 @@ function normalizeEmail(email: string): string {
 
 
 /** Counts a request that sends email, per client address and per email address; every request counts. */
-async function countEmailRequest(request: FastifyRequest, reply: FastifyReply, limit: RateLimit, kind: string, email: string): Promise<void> {
-  await countAttempt(request.em, reply, limitKey(`${kind}-ip`, request.ip), { max: limit.perIp, windowMs: limit.windowMs }, 'from this address');
-  await countAttempt(request.em, reply, limitKey(`${kind}-email`, email), { max: limit.perEmail, windowMs: limit.windowMs }, 'for this email address');
+async function countEmailRequest(keys: LimitKeys, request: FastifyRequest, reply: FastifyReply, limit: RateLimit, kind: string, email: string): Promise<void> {
+  await countAttempt(request.em, reply, keys.address(`${kind}-ip`, request.ip), { max: limit.perIp, windowMs: limit.windowMs }, 'from this address');
+  await countAttempt(request.em, reply, keys.key(`${kind}-email`, email), { max: limit.perEmail, windowMs: limit.windowMs }, 'for this email address');
 }
 
 /**
@@ -85,6 +85,7 @@ async function sessionAnswer(config: AppConfig, em: FastifyRequest['em'], custom
 export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
   const { login: loginLimit, authEmail: emailLimit } = config.auth.rateLimits;
+  const keys = LimitKeys.from(config);
   const tags = ['customer'];
 
   app.post('/register', {
@@ -98,7 +99,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
-    await countEmailRequest(request, reply, emailLimit, 'register', email);
+    await countEmailRequest(keys, request, reply, emailLimit, 'register', email);
     assertStrongPassword(request.body.password, email);
     // Hash before looking the address up, so a taken address answers as slowly as a new one.
     const passwordHash = await hashPassword(request.body.password);
@@ -118,7 +119,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
     const em = request.em;
-    const limits = signInLimits(loginLimit, 'login', email, request.ip);
+    const limits = keys.signIn(loginLimit, 'login', email, request.ip);
     await assertNotBackingOff(em, reply, limits);
     const customer = await findCustomerByEmail(em, email);
     const hash = customer?.passwordHash;
@@ -184,7 +185,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const em = request.em;
     const owner = await assertUsableOneTimeToken(em, request.body.token, 'verify_email');
-    const limits = signInLimits(loginLimit, 'verify-email', owner.id, request.ip);
+    const limits = keys.signIn(loginLimit, 'verify-email', owner.id, request.ip);
     await assertNotBackingOff(em, reply, limits);
     const matches = owner.passwordHash ? await verifyPassword(owner.passwordHash, request.body.password) : false;
     if (!matches) {
@@ -206,7 +207,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
-    await countEmailRequest(request, reply, emailLimit, 'resend-verification', email);
+    await countEmailRequest(keys, request, reply, emailLimit, 'resend-verification', email);
     afterAnswer(request, reply, () => resendVerification(app.deps, request.em, email));
     return reply.status(202).send({ message: LINK_SENT });
   });
@@ -222,7 +223,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
-    await countEmailRequest(request, reply, emailLimit, 'forgot-password', email);
+    await countEmailRequest(keys, request, reply, emailLimit, 'forgot-password', email);
     afterAnswer(request, reply, () => sendPasswordReset(app.deps, request.em, email));
     return reply.status(202).send({ message: LINK_SENT });
   });

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyPassword } from '../../../lib/auth/passwords.js';
 import { ValidationError } from '../../../lib/errors.js';
 import { rejectSession } from '../../auth/authenticate.js';
-import { assertNotBackingOff, recordFailure, signInLimits } from '../../auth/rate-limit.js';
+import { assertNotBackingOff, LimitKeys, recordFailure } from '../../auth/rate-limit.js';
 import { errorResponses } from '../../schemas/common.js';
 import { ChangePasswordBody, CustomerProfile, DoneResponse, ProfileBody } from '../../schemas/customer.js';
 import { changePassword, customerProfile, updateProfile } from '../../services/accounts.js';
@@ -11,6 +11,7 @@ import { readProfile } from '../../services/owner-reads.js';
 /** The signed-in customer: the profile, its changes and the password. */
 export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
+  const keys = LimitKeys.from(config);
   const tags = ['customer'];
   const security = [{ bearer: [] }];
 
@@ -29,7 +30,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const customer = request.customer;
-    const limits = signInLimits(config.auth.rateLimits.login, 'change-password', customer.id, request.ip);
+    const limits = keys.signIn(config.auth.rateLimits.login, 'change-password', customer.id, request.ip);
     await assertNotBackingOff(request.em, reply, limits);
     const matches = customer.passwordHash ? await verifyPassword(customer.passwordHash, request.body.current_password) : false;
     if (!matches) {

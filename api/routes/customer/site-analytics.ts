@@ -22,7 +22,7 @@ export const siteAnalyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['bookings'], summary: 'Bookings and contact requests of one of your sites, newest first', security: [{ bearer: [] }],
       params: SiteParams,
-      querystring: Type.Object({ status: Type.Optional(BookingStatus), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) }),
+      querystring: Type.Object({ status: Type.Optional(BookingStatus), limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }), offset: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }) }),
       response: { 200: Type.Object({ bookings: Type.Array(BookingDto), total: Type.Integer() }), ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {

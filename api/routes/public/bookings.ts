@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { recordServerEvent } from '../../../db/analytics.js';
 import { checkFormToken, issueFormToken } from '../../../lib/analytics/form-token.js';
+import { limitAddress } from '../../../lib/client-address.js';
 import { AppError, NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { errorResponses, Slug } from '../../schemas/common.js';
 import { anonymousVisitor } from '../../services/analytics.js';
@@ -24,7 +25,7 @@ const BookingRequest = Type.Object({
 /** The public contact / booking form of each hosted site. */
 export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const limits = app.deps.config.bookings;
-  const perIp = app.createRateLimit({ max: limits.maxPerIp, timeWindow: limits.rateWindowMs, keyGenerator: (r) => `booking|${r.ip}|${(r.params as { slug?: string }).slug ?? ''}` });
+  const perIp = app.createRateLimit({ max: limits.maxPerIp, timeWindow: limits.rateWindowMs, keyGenerator: (r) => `booking|${limitAddress(r.ip)}|${(r.params as { slug?: string }).slug ?? ''}` });
   const perSite = app.createRateLimit({ max: limits.maxPerSite, timeWindow: limits.rateWindowMs, keyGenerator: (r) => `booking-site|${(r.params as { slug?: string }).slug ?? ''}` });
 
   app.get('/sites/:slug/bookings/form-token', {

@@ -19,15 +19,16 @@ const ClaimStatus = Type.Object({
 /** Where a purchase stands, for the page the provider's checkout returns the buyer to; says nothing about who bought. */
 export const claimStatusRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/status', {
+    config: { rateLimit: { max: app.deps.config.checkout.statusMaxPerMinute, timeWindow: '1 minute' } },
     schema: {
       tags: ['public'], summary: 'Progress of a claim, by the workflow id the purchase answered',
       querystring: Type.Object({ workflow_id: Type.String({ pattern: WORKFLOW_ID }) }, { additionalProperties: false }),
-      response: { 200: ClaimStatus, ...errorResponses(400, 404) },
+      response: { 200: ClaimStatus, ...errorResponses(400, 404, 429, 503) },
     },
   }, async (request) => {
     const siteId = request.query.workflow_id.slice('claim:'.length);
     const site = await claimedSite(request.em, siteId);
-    const status = await claimStatus(app.deps, site.id);
+    const status = await claimStatus(app.deps, site);
     return {
       workflow_id: workflowIds.claim(site.id), status, ready: status === 'completed',
       slug: site.slug, site_title: site.title, site_url: siteUrl(app.deps.config, site.slug, site.customDomain),

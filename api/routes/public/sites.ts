@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findSiteBySlug } from '../../../db/sites.js';
+import { limitAddress } from '../../../lib/client-address.js';
 import { ConflictError, NotFoundError } from '../../../lib/errors.js';
 import { centsToAmount } from '../../../lib/money.js';
 import { siteUrl } from '../../../lib/urls.js';
@@ -78,7 +79,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!site) throw new NotFoundError('site_not_found', `No site with slug "${request.params.slug}"`);
     if (site.status !== 'preview') throw new ConflictError('site_not_available', 'This site has already been claimed.');
     const claimant = { email: request.body.email.trim().toLowerCase(), name: request.body.name.trim() };
-    const hold = { siteId: site.id, email: claimant.email, clientIp: request.ip };
+    const hold = { siteId: site.id, email: claimant.email, clientIp: limitAddress(request.ip) };
     await assertHoldAllowed(request.em, app.deps.config.checkout.holds, hold);
     const { visitorId } = anonymousVisitor(request, app.deps.config.analytics, site.id);
     const timeout = app.deps.config.analytics.sessionTimeoutMs;

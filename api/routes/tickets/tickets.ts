@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError, ValidationError } from '../../../lib/errors.js';
-import { countAttempt, limitKey } from '../../auth/rate-limit.js';
+import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { Ticket } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import { Accepted, ReplyBody, Text, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
@@ -17,6 +17,7 @@ const OpenTicketBody = Type.Object({
 /** Support tickets for owners: open one about a site, follow it, reply, close it and rate the answer. */
 export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ bearer: [] }];
+  const keys = LimitKeys.from(app.deps.config);
 
   app.post('/', {
     schema: {
@@ -30,7 +31,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw error;
     });
     const { windowMs, max } = app.deps.config.tickets.creationLimit;
-    await countAttempt(request.em, reply, limitKey('ticket-create', request.customer.id), { windowMs, max }, 'opening tickets');
+    await countAttempt(request.em, reply, keys.key('ticket-create', request.customer.id), { windowMs, max }, 'opening tickets');
     const ticket = await openTicket(app.deps, request.em, {
       customerId: request.customer.id, siteId: site.id, siteSlug: site.slug, subject: request.body.subject.trim(), description: request.body.description.trim(),
     });
