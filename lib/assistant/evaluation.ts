@@ -1,4 +1,5 @@
 import type { LabelledTicket } from './dataset.js';
+import { needsPerson } from './handoff.js';
 import { TICKET_CATEGORIES, type TicketCategory, type TicketPriority, type TicketTriage } from './ticket-assistant.js';
 import { DEFAULT_TRIAGE_MODEL_OPTIONS, TriageModel, type TriageModelOptions } from './triage-model.js';
 import { comparePriority } from './urgency.js';
@@ -102,6 +103,28 @@ export function evaluateTriage(results: readonly { ticket: LabelledTicket; triag
       };
     }),
   };
+}
+
+/** The answers the AI sends without a person: confident enough, and nothing in them calls for one. */
+export interface UnattendedAnswers {
+  count: number;
+  /** Share of all tickets answered this way. */
+  coverage: number;
+  /**
+   * Share of them that were right to send: the category is right and the ticket is not labelled high or urgent (such a
+   * ticket needs a person, so answering it alone is wrong whatever the category).
+   */
+  accuracy: number;
+}
+
+/** Scores the answers that would go to the customer without a person at the given confidence threshold. */
+export function evaluateUnattended(
+  results: readonly { ticket: LabelledTicket; triage: TicketTriage }[],
+  confidenceThreshold: number,
+): UnattendedAnswers {
+  const sent = results.filter(({ triage }) => triage.confidence >= confidenceThreshold && !needsPerson(triage));
+  const right = sent.filter(({ ticket, triage }) => ticket.category === triage.category && comparePriority(ticket.priority, 'high') < 0);
+  return { count: sent.length, coverage: ratio(sent.length, results.length), accuracy: ratio(right.length, sent.length) };
 }
 
 /** Category accuracy of k-fold cross-validation over the given (train) tickets: how the settings were chosen. */
