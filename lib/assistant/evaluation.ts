@@ -110,11 +110,10 @@ export interface UnattendedAnswers {
   count: number;
   /** Share of all tickets answered this way. */
   coverage: number;
-  /**
-   * Share of them that were right to send: the category is right and the ticket is not labelled high or urgent (such a
-   * ticket needs a person, so answering it alone is wrong whatever the category).
-   */
+  /** Share of them whose category (and so the quoted help articles) is right. */
   accuracy: number;
+  /** How many of them are labelled high or urgent: tickets a person should have taken. */
+  neededPerson: number;
 }
 
 /** Scores the answers that would go to the customer without a person at the given confidence threshold. */
@@ -123,8 +122,12 @@ export function evaluateUnattended(
   confidenceThreshold: number,
 ): UnattendedAnswers {
   const sent = results.filter(({ triage }) => triage.confidence >= confidenceThreshold && !needsPerson(triage));
-  const right = sent.filter(({ ticket, triage }) => ticket.category === triage.category && comparePriority(ticket.priority, 'high') < 0);
-  return { count: sent.length, coverage: ratio(sent.length, results.length), accuracy: ratio(right.length, sent.length) };
+  return {
+    count: sent.length,
+    coverage: ratio(sent.length, results.length),
+    accuracy: ratio(sent.filter(({ ticket, triage }) => ticket.category === triage.category).length, sent.length),
+    neededPerson: sent.filter(({ ticket }) => comparePriority(ticket.priority, 'high') >= 0).length,
+  };
 }
 
 /** Category accuracy of k-fold cross-validation over the given (train) tickets: how the settings were chosen. */
