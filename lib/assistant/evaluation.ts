@@ -1,4 +1,5 @@
 import type { LabelledTicket } from './dataset.js';
+import { needsPerson } from './handoff.js';
 import { TICKET_CATEGORIES, type TicketCategory, type TicketPriority, type TicketTriage } from './ticket-assistant.js';
 import { DEFAULT_TRIAGE_MODEL_OPTIONS, TriageModel, type TriageModelOptions } from './triage-model.js';
 import { comparePriority } from './urgency.js';
@@ -101,6 +102,31 @@ export function evaluateTriage(results: readonly { ticket: LabelledTicket; triag
         accuracy: ratio(band.filter(({ ticket, triage }) => ticket.category === triage.category).length, band.length),
       };
     }),
+  };
+}
+
+/** The answers the AI sends without a person: confident enough, and nothing in them calls for one. */
+export interface UnattendedAnswers {
+  count: number;
+  /** Share of all tickets answered this way. */
+  coverage: number;
+  /** Share of them whose category (and so the quoted help articles) is right. */
+  accuracy: number;
+  /** How many of them are labelled high or urgent: tickets a person should have taken. */
+  neededPerson: number;
+}
+
+/** Scores the answers that would go to the customer without a person at the given confidence threshold. */
+export function evaluateUnattended(
+  results: readonly { ticket: LabelledTicket; triage: TicketTriage }[],
+  confidenceThreshold: number,
+): UnattendedAnswers {
+  const sent = results.filter(({ triage }) => triage.confidence >= confidenceThreshold && !needsPerson(triage));
+  return {
+    count: sent.length,
+    coverage: ratio(sent.length, results.length),
+    accuracy: ratio(sent.filter(({ ticket, triage }) => ticket.category === triage.category).length, sent.length),
+    neededPerson: sent.filter(({ ticket }) => comparePriority(ticket.priority, 'high') >= 0).length,
   };
 }
 

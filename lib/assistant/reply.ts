@@ -2,24 +2,26 @@ import type { HelpArticle } from './dataset.js';
 import type { TicketCategory, TicketPriority } from './ticket-assistant.js';
 
 const OPENINGS: Record<TicketCategory, string> = {
-  content_edit: "We'd be glad to make that change to your site.",
+  content_edit: 'Here is how changes to your site work.',
   billing: 'Here is how this works on the billing side.',
   domain: 'Here is how to get your domain working with your site.',
-  technical: "Sorry you've run into this problem. Here is what to check and what we need from you.",
-  cancellation: 'We can take care of that for you.',
+  technical: "Sorry you've run into this problem. Here is what to check.",
+  cancellation: 'Here is how to do that.',
   general: 'Happy to help.',
 };
 
+// Answers sent without a person promise nothing a person would have to do: a reply to the ticket is what reaches one.
 const CLOSINGS: Record<TicketCategory, string> = {
   content_edit:
-    "Reply with the details (or attach your photos) and we'll send you a preview to approve before anything changes on your live site.",
-  billing: "If anything on your account doesn't match this, reply with the date and amount of the payment and we'll check it for you.",
-  domain: "If it still doesn't work after that, reply with your domain name and your DNS provider and we'll check the records for you.",
-  technical: "If the problem is still there, reply with the page address and a screenshot and we'll take it from here.",
-  cancellation: "If you'd like us to do it for you, reply with the site it's about and when it should take effect.",
-  general: "If this doesn't answer your question, just reply to this message and a member of our team will help you.",
+    'Reply with the details (or attach your photos): nothing changes on your live site until you approve a preview of the change.',
+  billing: "If anything on your account doesn't match this, reply with the date and amount of the payment: replies go to our support team.",
+  domain: "If it still doesn't work after that, reply with your domain name and your DNS provider: replies go to our support team.",
+  technical: 'If the problem is still there, reply with the page address and a screenshot: replies go to our support team.',
+  cancellation: "If you'd rather have it done for you, reply with the site it's about and when it should take effect: replies go to our support team.",
+  general: "If this doesn't answer your question, just reply to this message: replies go to our support team.",
 };
 
+// High and urgent tickets always wait for a person (see `needsPerson`), so these notes are promises that are kept.
 const PRIORITY_NOTES: Partial<Record<TicketPriority, string>> = {
   urgent: "We've marked your ticket as urgent and a member of our team is looking at it now.",
   high: "We've given your ticket high priority, so a member of our team will follow up shortly.",

@@ -22,6 +22,7 @@ const CUES: readonly UrgencyCue[] = [
   { floor: 'urgent', pattern: /\b(?:charged (?:me )?(?:\w+ )?(?:three|3) times|extra zero)\b/ },
   { floor: 'high', pattern: /\b(?:charged (?:me )?(?:twice|two times|2 times)|double (?:charge|charged|payment)|duplicate (?:charge|payment)|cobraron dos veces|cobro doble)\b/ },
   { floor: 'high', pattern: /\b(?:fraud|unauthori[sz]ed|didnt authori[sz]e|dispute)\b/ },
+  { floor: 'high', pattern: /\b(?:please refund|refund (?:me|it|one|the|my|that|this)|(?:want|need) (?:a |my )?(?:refund|money back)|(?:give|get) me (?:my )?money back|reembolso)\b/ },
   {
     floor: 'high',
     pattern: /\b(?:accidentally (?:bought|paid|purchased|clicked|cancell?ed)|(?:bought|paid|purchased|cancell?ed)(?: \w+){0,5} by (?:mistake|accident))\b/,

@@ -131,6 +131,24 @@ describe('support ticket workflow', () => {
     await recordHistory(handle, 'ticket-escalated-then-resolved');
   });
 
+  it('posts the AI answer to a ticket that needs a person, then keeps it waiting on an agent under its SLA', async () => {
+    const { id, handle } = await startTicket('Charged twice', 'I was charged twice for this month, $95 on the 3rd and again on the 4th. Please refund one of them.');
+    const waiting = await until(handle, (s) => s.status === 'awaiting_agent' && s.slaDueAt !== null);
+    expect(waiting).toMatchObject({ category: 'billing', priority: 'high', answeredBy: 'ai' });
+    expect(waiting.confidence).toBeGreaterThanOrEqual(0.5);
+    await expect.poll(async () => (await row(id)).slaDueAt?.toISOString()).toBe(waiting.slaDueAt);
+    expect(await authors(id)).toEqual(['customer', 'ai']);
+    await expect.poll(() => orm.em.fork().count(EmailMessage, { template: 'ticket_answered' })).toBe(1);
+
+    await env.sleep(SLA.high + HOUR);
+    await until(handle, (s) => s.escalated);
+    await handle.signal(agentRepliedSignal, { messageId: 'agent-1' });
+    await until(handle, (s) => s.status === 'awaiting_customer' && s.answeredBy === 'agent');
+    await handle.signal(resolveTicketSignal);
+    expect(await handle.result()).toMatchObject({ status: 'resolved', csatRequested: true });
+    await recordHistory(handle, 'ticket-ai-answered-then-agent-resolved');
+  });
+
   it('asks for a rating when the customer closes an answered ticket, not when they close an unanswered one', async () => {
     const answered = await startTicket(...DOMAIN_QUESTION);
     await until(answered.handle, (s) => s.status === 'awaiting_customer');

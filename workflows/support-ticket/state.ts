@@ -1,3 +1,4 @@
+import { needsPerson } from '../../lib/assistant/handoff.js';
 import type { TicketTriage } from '../../lib/assistant/ticket-assistant.js';
 import type { TicketInput, TicketReply, TicketState } from './contract.js';
 
@@ -8,6 +9,12 @@ export interface TicketEnding {
   status: 'resolved' | 'closed';
   reason: 'agent' | 'customer';
 }
+
+/**
+ * Who gives a triaged ticket its first answer: the AI alone (the ticket then waits on the customer), the AI and then a
+ * person (its answer goes out, and the ticket waits on an agent under its SLA), or a person only.
+ */
+export type FirstAnswer = 'ai' | 'ai-then-agent' | 'agent';
 
 /**
  * The decisions of one support ticket, without I/O: which replies are new, whose turn it is, whether the AI's
@@ -61,12 +68,16 @@ export class TicketProgress {
     this.closedByCustomer = true;
   }
 
-  /** Takes in the triage; answers whether the AI's reply is confident enough to go to the customer. */
-  triaged(triage: TicketTriage, confidenceThreshold: number): boolean {
+  /**
+   * Takes in the triage and answers who answers first: the AI's reply goes out only at or above the confidence
+   * threshold, and a ticket that needs a person (high or urgent, or a reply promising one) also waits for an agent.
+   */
+  triaged(triage: TicketTriage, confidenceThreshold: number): FirstAnswer {
     this.view.category = triage.category;
     this.view.priority = triage.priority;
     this.view.confidence = triage.confidence;
-    return triage.confidence >= confidenceThreshold;
+    if (triage.confidence < confidenceThreshold) return 'agent';
+    return needsPerson(triage) ? 'ai-then-agent' : 'ai';
   }
 
   /** The AI answered: the ticket waits on the customer. */

@@ -1,4 +1,4 @@
-import { condition, log, ParentClosePolicy, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { condition, log, ParentClosePolicy, patched, proxyActivities, setHandler, startChild, upsertSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import type { createEmailActivities } from '../../activities/email.js';
 import type { createSiteEditActivities } from '../../activities/site-edits.js';
 import type { createTicketActivities, TicketUpdate } from '../../activities/tickets.js';
@@ -23,6 +23,8 @@ const siteEdits = proxyActivities<ReturnType<typeof createSiteEditActivities>>({
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
 
 const CSAT_QUESTION = 'Was this helpful? Rate our answer from 1 (poor) to 5 (great) — it takes one click and helps us improve.';
+/** Patch id: a ticket the AI answered that needs a person waits for an agent under its SLA, not on the customer. */
+const PERSON_AFTER_AI_PATCH = 'ticket-person-after-ai-answer';
 const AUTO_CLOSE_NOTE = 'We closed this ticket because we did not hear back. Reply any time and a new ticket will pick it up.';
 
 /**
@@ -56,25 +58,34 @@ class TicketRun {
     setHandler(closeTicketSignal, () => progress.close());
   }
 
-  /** Triages the ticket; a confident AI answer goes to the customer, anything else waits for an agent. */
+  /**
+   * Triages the ticket; a confident AI answer goes to the customer, and the ticket waits on the customer unless it
+   * needs a person (then, like anything the AI is unsure of, it waits for an agent).
+   */
   async answerFirst(): Promise<void> {
     const { input, progress } = this;
     upsertSearchAttributes([{ key: SITE_SLUG, value: input.siteSlug }]);
     const triaged = await this.triageSafely();
-    const confident = triaged !== null && progress.triaged(triaged, input.confidenceThreshold);
+    const first = triaged ? progress.triaged(triaged, input.confidenceThreshold) : 'agent';
     if (triaged) {
       upsertSearchAttributes([{ key: TICKET_CATEGORY, value: triaged.category }]);
       await tickets.recordTriage({ ticketId: input.ticketId, triage: triaged });
       if (triaged.category === 'content_edit' && input.edit) await this.startSiteEdit(input.edit);
     }
-    if (triaged && confident) {
-      await tickets.postTicketMessage({ ticketId: input.ticketId, idempotencyKey: `ticket:${input.ticketId}:ai-answer`, authorType: 'ai', body: triaged.reply });
-      progress.answeredByAi();
-      await this.setStatus('awaiting_customer');
-      await this.tellCustomerOfAnswer(`ticket-answer:${input.ticketId}:ai`);
-    } else {
+    if (!triaged || first === 'agent') {
       await this.waitForAgent();
+      return;
     }
+    await tickets.postTicketMessage({ ticketId: input.ticketId, idempotencyKey: `ticket:${input.ticketId}:ai-answer`, authorType: 'ai', body: triaged.reply });
+    progress.answeredByAi();
+    // Histories from before the patch left a ticket that needs a person waiting on the customer.
+    if (first === 'ai-then-agent' && patched(PERSON_AFTER_AI_PATCH)) {
+      await this.tellCustomerOfAnswer(`ticket-answer:${input.ticketId}:ai`);
+      await this.waitForAgent();
+      return;
+    }
+    await this.setStatus('awaiting_customer');
+    await this.tellCustomerOfAnswer(`ticket-answer:${input.ticketId}:ai`);
   }
 
   /** Moves the ticket between agent and customer until it is resolved, closed, or closes itself for silence. */

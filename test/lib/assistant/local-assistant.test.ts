@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLabelledTickets } from '../../../lib/assistant/dataset.js';
-import { evaluateTriage } from '../../../lib/assistant/evaluation.js';
+import { evaluateTriage, evaluateUnattended } from '../../../lib/assistant/evaluation.js';
 import { LocalTicketAssistant, MAX_TRIAGE_TEXT_CHARS } from '../../../lib/assistant/local-assistant.js';
 import { TICKET_CATEGORIES, TICKET_PRIORITIES, type TicketCategory } from '../../../lib/assistant/ticket-assistant.js';
+import { loadConfig } from '../../../lib/config.js';
 
 const tickets = loadLabelledTickets();
 const test = tickets.filter((ticket) => ticket.split === 'test');
@@ -20,6 +21,13 @@ describe('embedded ticket assistant: model quality', () => {
     expect(evaluation.examples).toBe(test.length);
     expect(evaluation.accuracy).toBeGreaterThanOrEqual(0.85);
     expect(evaluation.macroF1).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('gets at least 97% of the held-out answers it would send without a person right at the default confidence threshold', () => {
+    const results = test.map((ticket) => ({ ticket, triage: assistant.triageSync(ticket) }));
+    const unattended = evaluateUnattended(results, loadConfig({ NODE_ENV: 'test' }).tickets.confidenceThreshold);
+    expect(unattended.coverage).toBeGreaterThanOrEqual(0.5);
+    expect(unattended.accuracy).toBeGreaterThanOrEqual(0.97);
   });
 
   it('gives the same triage for the same input, and a fresh training run gives identical answers', async () => {

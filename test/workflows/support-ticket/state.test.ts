@@ -11,9 +11,18 @@ function triage(confidence: number, priority: TicketTriage['priority'] = 'high')
 describe('TicketProgress', () => {
   it('sends the AI answer only at or above the confidence threshold, and keeps the triage for the query', () => {
     const progress = new TicketProgress();
-    expect(progress.triaged(triage(0.49), 0.5)).toBe(false);
-    expect(progress.triaged(triage(0.5), 0.5)).toBe(true);
-    expect(progress.state()).toMatchObject({ category: 'domain', priority: 'high', confidence: 0.5 });
+    expect(progress.triaged(triage(0.49, 'normal'), 0.5)).toBe('agent');
+    expect(progress.triaged(triage(0.5, 'normal'), 0.5)).toBe('ai');
+    expect(progress.state()).toMatchObject({ category: 'domain', priority: 'normal', confidence: 0.5 });
+  });
+
+  it('hands a confident answer that needs a person on to an agent: high or urgent, or a reply promising a person', () => {
+    const progress = new TicketProgress();
+    expect(progress.triaged(triage(0.99, 'high'), 0.5)).toBe('ai-then-agent');
+    expect(progress.triaged(triage(0.99, 'urgent'), 0.5)).toBe('ai-then-agent');
+    const promising = { ...triage(0.99, 'low'), category: 'billing' as const, reply: 'A member of our team will follow up on the refund.' };
+    expect(progress.triaged(promising, 0.5)).toBe('ai-then-agent');
+    expect(progress.triaged(triage(0.2, 'urgent'), 0.5)).toBe('agent');
   });
 
   it('uses the SLA of the triaged priority, normal before triage', () => {
