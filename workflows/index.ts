@@ -5,4 +5,4 @@ export { supportTicketWorkflow } from './support-ticket/workflow.js';
 export { customDomainWorkflow } from './custom-domain.js';
 export { bookingWorkflow } from './booking.js';
 export { analyticsHousekeepingWorkflow } from './analytics-housekeeping.js';
-export { siteEditWorkflow } from './site-edit.js';
+export { siteEditWorkflow } from './site-edit/workflow.js';
