@@ -1,4 +1,5 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Loaded, MikroORM } from '@mikro-orm/postgresql';
+import type { IDomainVerificationRecord } from '../db/entities/domain-verification-record.entity.js';
 import { CustomerSiteOwnership, DomainVerificationRecord, Site } from '../db/entities/index.js';
 import type { AppConfig } from '../lib/config.js';
 import type { DnsResolver } from '../lib/dns/resolver.js';
@@ -36,14 +37,33 @@ function describe(seen: DnsObservation | null, target: string): string {
 /** A configured wait as the whole minutes an email names (at least one). */
 const wholeMinutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
 
+/** The site's first owner, who hears about its domain. */
+async function owner(em: EntityManager, siteId: string) {
+  const ownership = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'], orderBy: { acquiredAt: 'asc' } });
+  return ownership?.customer ?? null;
+}
+
+/** The email telling the owner a domain was not proven in time: what DNS showed and which records it needs. */
+function domainFailedEmail(config: AppConfig, record: Loaded<IDomainVerificationRecord, 'site'>, customer: { email: string; fullName: string }): SendEmailInput {
+  const target = config.domains;
+  return {
+    idempotencyKey: `domain:${record.id}:failed`,
+    to: customer.email,
+    template: 'domain_failed',
+    model: {
+      name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
+      found: describe(record.lastSeen as DnsObservation | null, target.cnameTarget),
+      recordName: verificationRecordName(record.domain), token: record.token,
+      target: `CNAME ${target.cnameTarget}${target.aRecords.length ? ` or A ${target.aRecords.join(', ')}` : ''}`,
+      domainUrl: domainPageUrl(config, record.site.id),
+      waitedMinutes: wholeMinutes(config.domains.verifyTimeoutMs),
+    },
+  };
+}
+
 /** Custom-domain activities: DNS checks through the resolver, and the rows that decide what is served. */
 export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig; dns: DnsResolver }) {
   const target = deps.config.domains;
-
-  async function owner(em: ReturnType<MikroORM['em']['fork']>, siteId: string) {
-    const ownership = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'], orderBy: { acquiredAt: 'asc' } });
-    return ownership?.customer ?? null;
-  }
 
   return {
     /** Looks the domain up in DNS and records what was seen; `missingSince` (workflow time) is kept for the owner to read. */
@@ -106,20 +126,7 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
       if (record.status !== 'verified') record.status = 'failed';
       await em.flush();
       const customer = await owner(em, input.siteId);
-      if (!customer) return null;
-      return {
-        idempotencyKey: `domain:${record.id}:failed`,
-        to: customer.email,
-        template: 'domain_failed',
-        model: {
-          name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
-          found: describe(record.lastSeen as DnsObservation | null, target.cnameTarget),
-          recordName: verificationRecordName(record.domain), token: record.token,
-          target: `CNAME ${target.cnameTarget}${target.aRecords.length ? ` or A ${target.aRecords.join(', ')}` : ''}`,
-          domainUrl: domainPageUrl(deps.config, input.siteId),
-          waitedMinutes: wholeMinutes(deps.config.domains.verifyTimeoutMs),
-        },
-      };
+      return customer ? domainFailedEmail(deps.config, record, customer) : null;
     },
 
     /** Stops serving a verified domain whose records stayed missing; answers the email pointing at the site's other address. */
