@@ -1,42 +1,54 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../../../lib/auth/passwords.js';
-import type { AppConfig, RateLimit } from '../../../lib/config.js';
 import { ValidationError } from '../../../lib/errors.js';
 import { assertUsableOneTimeToken } from '../../../db/one-time-tokens.js';
 import { assertNotBackingOff, recordFailure, signInLimits } from '../../auth/rate-limit.js';
 import { startSession } from '../../auth/sessions.js';
-import type { ApiDeps } from '../../deps.js';
 import { AcceptedResponse, DoneResponse, EmailBody, SessionResponse, TokenPasswordBody, VerifyEmailBody } from '../../schemas/customer.js';
 import { errorResponses } from '../../schemas/common.js';
 import { confirmEmail, resendVerification, sendPasswordReset, setPasswordWithToken } from '../../services/accounts.js';
 import { afterAnswer, countEmailRequest, LINK_SENT, normalizeEmail, sessionAnswer } from './account.js';
 
-/**
- * A handler that emails a link to the address in the body: counted against `limit`, answered 202 at once, and the
- * address looked up after the answer, so the answer says (and takes) the same whatever the address.
- */
-function emailLinkHandler(deps: ApiDeps, limit: RateLimit, kind: string, send: typeof resendVerification) {
-  return async (request: FastifyRequest<{ Body: { email: string } }>, reply: FastifyReply) => {
-    const email = normalizeEmail(request.body.email);
-    await countEmailRequest(request, reply, limit, kind, email);
-    afterAnswer(request, reply, () => send(deps, request.em, email));
-    return reply.status(202).send({ message: LINK_SENT });
-  };
+type App = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** What a route's documentation says. */
+interface RouteDocs {
+  summary: string;
+  description?: string;
 }
 
-/** A handler that sets the password with the emailed link of `purpose`, then signs the customer in. */
-function passwordLinkHandler(config: AppConfig, purpose: 'reset_password' | 'set_password') {
-  return async (request: FastifyRequest<{ Body: { token: string; password: string } }>, reply: FastifyReply) => {
+/**
+ * Registers `POST /<kind>`, which emails a link to the address in the body: counted against the email limit, answered
+ * 202 at once, and the address looked up after the answer, so the answer says (and takes) the same whatever the address.
+ */
+function emailLinkRoute(app: App, kind: string, docs: RouteDocs, send: typeof resendVerification): void {
+  app.post(`/${kind}`, {
+    config: { access: 'public' },
+    schema: { tags: ['customer'], ...docs, body: EmailBody, response: { 202: AcceptedResponse, ...errorResponses(400, 429) } },
+  }, async (request, reply) => {
+    const email = normalizeEmail(request.body.email);
+    await countEmailRequest(request, reply, app.deps.config.auth.rateLimits.authEmail, kind, email);
+    afterAnswer(request, reply, () => send(app.deps, request.em, email));
+    return reply.status(202).send({ message: LINK_SENT });
+  });
+}
+
+/** Registers `POST /<purpose>` (with a dash), which sets the password with the emailed link of `purpose`, then signs the customer in. */
+function passwordLinkRoute(app: App, purpose: 'reset_password' | 'set_password', docs: RouteDocs): void {
+  const { config } = app.deps;
+  app.post(`/${purpose.replace('_', '-')}`, {
+    config: { access: 'public' },
+    schema: { tags: ['customer'], ...docs, body: TokenPasswordBody, response: { 200: SessionResponse, ...errorResponses(400) } },
+  }, async (request, reply) => {
     const customer = await setPasswordWithToken(request.em, request.body.token, purpose, request.body.password);
     return sessionAnswer(config, request, reply, customer, await startSession(request.em, config.auth, customer));
-  };
+  });
 }
 
 /** The routes of the emailed links: confirming the address, and choosing a password (forgotten or first). */
 export const emailLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.deps;
-  const { login: loginLimit, authEmail: emailLimit } = config.auth.rateLimits;
+  const { login: loginLimit } = config.auth.rateLimits;
   const tags = ['customer'];
 
   app.post('/verify-email', {
@@ -63,46 +75,14 @@ export const emailLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { status: 'email_verified', message: 'Your email address is confirmed. You can log in now.' };
   });
 
-  app.post('/resend-verification', {
-    config: { access: 'public' },
-    schema: {
-      tags,
-      summary: 'Email a new confirmation link',
-      description: 'Answers 202 whatever the address: unknown, already confirmed or pending. The address is looked up after answering, so the answer takes as long either way.',
-      body: EmailBody,
-      response: { 202: AcceptedResponse, ...errorResponses(400, 429) },
-    },
-  }, emailLinkHandler(app.deps, emailLimit, 'resend-verification', resendVerification));
-
-  app.post('/forgot-password', {
-    config: { access: 'public' },
-    schema: {
-      tags,
-      summary: 'Email a link to choose a new password (valid 1 hour)',
-      description: 'Answers 202 whether or not the address has an account. The address is looked up after answering, so the answer takes as long either way.',
-      body: EmailBody,
-      response: { 202: AcceptedResponse, ...errorResponses(400, 429) },
-    },
-  }, emailLinkHandler(app.deps, emailLimit, 'forgot-password', sendPasswordReset));
-
-  app.post('/reset-password', {
-    config: { access: 'public' },
-    schema: {
-      tags,
-      summary: 'Choose a new password with the emailed reset link; logs in',
-      description: 'Ends every other session of the account.',
-      body: TokenPasswordBody,
-      response: { 200: SessionResponse, ...errorResponses(400) },
-    },
-  }, passwordLinkHandler(config, 'reset_password'));
-
-  app.post('/set-password', {
-    config: { access: 'public' },
-    schema: {
-      tags,
-      summary: 'Set the first password with the link emailed after a purchase (valid 7 days); logs in',
-      body: TokenPasswordBody,
-      response: { 200: SessionResponse, ...errorResponses(400) },
-    },
-  }, passwordLinkHandler(config, 'set_password'));
+  emailLinkRoute(app, 'resend-verification', {
+    summary: 'Email a new confirmation link',
+    description: 'Answers 202 whatever the address: unknown, already confirmed or pending. The address is looked up after answering, so the answer takes as long either way.',
+  }, resendVerification);
+  emailLinkRoute(app, 'forgot-password', {
+    summary: 'Email a link to choose a new password (valid 1 hour)',
+    description: 'Answers 202 whether or not the address has an account. The address is looked up after answering, so the answer takes as long either way.',
+  }, sendPasswordReset);
+  passwordLinkRoute(app, 'reset_password', { summary: 'Choose a new password with the emailed reset link; logs in', description: 'Ends every other session of the account.' });
+  passwordLinkRoute(app, 'set_password', { summary: 'Set the first password with the link emailed after a purchase (valid 7 days); logs in' });
 };
