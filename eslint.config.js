@@ -17,6 +17,12 @@ const longFunctionExceptions = [
 /** Import patterns that reach the given top-level folders through a relative path. */
 const layerGroups = (...folders) => folders.map((folder) => `**/${folder}/**`);
 
+/** What the whole API may not import (a later block for routes repeats them, since a block replaces the rule's options). */
+const apiImportPatterns = [
+  { group: layerGroups('worker', 'dev'), message: 'The API must not import the worker or dev code.' },
+  { group: layerGroups('activities'), allowTypeImports: true, message: 'The API starts workflows; it imports activity types only (use `import type`).' },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'coverage/', 'db/migrations/.snapshot-*.json'] },
   js.configs.recommended,
@@ -114,14 +120,7 @@ export default tseslint.config(
   },
   {
     files: ['api/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: layerGroups('worker', 'dev'), message: 'The API must not import the worker or dev code.' },
-          { group: layerGroups('activities'), allowTypeImports: true, message: 'The API starts workflows; it imports activity types only (use `import type`).' },
-        ],
-      }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: apiImportPatterns }] },
   },
   {
     // Routes validate, call a service and shape the answer: queries live in db/ query modules and api/services.
@@ -129,8 +128,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: layerGroups('worker', 'dev'), message: 'The API must not import the worker or dev code.' },
-          { group: layerGroups('activities'), allowTypeImports: true, message: 'The API starts workflows; it imports activity types only (use `import type`).' },
+          ...apiImportPatterns,
           { group: ['@mikro-orm/*', 'pg', 'pg-*', '**/db/entities/**', '**/db/orm.js'], message: 'Routes never query the database: put the query in a db/ query module or an api/services module.' },
         ],
       }],
