@@ -43,21 +43,12 @@ async function owner(em: EntityManager, siteId: string) {
   return ownership?.customer ?? null;
 }
 
-/** The email telling the owner a domain was not proven in time: what DNS showed and which records it needs. */
-function domainFailedEmail(config: AppConfig, record: Loaded<IDomainVerificationRecord, 'site'>, customer: { email: string; fullName: string }): SendEmailInput {
-  const target = config.domains;
+/** What every domain email shares: its key (once per domain row and outcome), recipient, and the model fields naming owner, site, domain and domain page. */
+function domainEmailBase(config: AppConfig, outcome: 'verified' | 'failed' | 'lapsed', record: Loaded<IDomainVerificationRecord, 'site'>, customer: { email: string; fullName: string }) {
   return {
-    idempotencyKey: `domain:${record.id}:failed`,
+    idempotencyKey: `domain:${record.id}:${outcome}`,
     to: customer.email,
-    template: 'domain_failed',
-    model: {
-      name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
-      found: describe(record.lastSeen as DnsObservation | null, target.cnameTarget),
-      recordName: verificationRecordName(record.domain), token: record.token,
-      target: `CNAME ${target.cnameTarget}${target.aRecords.length ? ` or A ${target.aRecords.join(', ')}` : ''}`,
-      domainUrl: domainPageUrl(config, record.site.id),
-      waitedMinutes: wholeMinutes(config.domains.verifyTimeoutMs),
-    },
+    model: { name: customer.fullName, siteTitle: record.site.title, domain: record.domain, domainUrl: domainPageUrl(config, record.site.id) },
   };
 }
 
@@ -106,15 +97,8 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
         await tx.nativeDelete(DomainVerificationRecord, { site: input.siteId, id: { $ne: record.id } });
         const customer = await owner(tx, input.siteId);
         if (!customer) return null;
-        return {
-          idempotencyKey: `domain:${record.id}:verified`,
-          to: customer.email,
-          template: 'domain_verified',
-          model: {
-            name: customer.fullName, siteTitle: site.title, domain: record.domain,
-            siteUrl: siteUrl(deps.config, site.slug, record.domain), domainUrl: domainPageUrl(deps.config, input.siteId),
-          },
-        };
+        const base = domainEmailBase(deps.config, 'verified', record, customer);
+        return { ...base, template: 'domain_verified', model: { ...base.model, siteUrl: siteUrl(deps.config, site.slug, record.domain) } };
       });
     },
 
@@ -126,7 +110,19 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
       if (record.status !== 'verified') record.status = 'failed';
       await em.flush();
       const customer = await owner(em, input.siteId);
-      return customer ? domainFailedEmail(deps.config, record, customer) : null;
+      if (!customer) return null;
+      const base = domainEmailBase(deps.config, 'failed', record, customer);
+      return {
+        ...base,
+        template: 'domain_failed',
+        model: {
+          ...base.model,
+          found: describe(record.lastSeen as DnsObservation | null, target.cnameTarget),
+          recordName: verificationRecordName(record.domain), token: record.token,
+          target: `CNAME ${target.cnameTarget}${target.aRecords.length ? ` or A ${target.aRecords.join(', ')}` : ''}`,
+          waitedMinutes: wholeMinutes(deps.config.domains.verifyTimeoutMs),
+        },
+      };
     },
 
     /** Stops serving a verified domain whose records stayed missing; answers the email pointing at the site's other address. */
@@ -139,16 +135,8 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
         if (record.site.customDomain === record.domain) record.site.customDomain = null;
         const customer = await owner(tx, input.siteId);
         if (!customer) return null;
-        return {
-          idempotencyKey: `domain:${record.id}:lapsed`,
-          to: customer.email,
-          template: 'domain_lapsed',
-          model: {
-            name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
-            siteUrl: siteUrl(deps.config, record.site.slug), domainUrl: domainPageUrl(deps.config, input.siteId),
-            waitedMinutes: wholeMinutes(deps.config.domains.lapseAfterMs),
-          },
-        };
+        const base = domainEmailBase(deps.config, 'lapsed', record, customer);
+        return { ...base, template: 'domain_lapsed', model: { ...base.model, siteUrl: siteUrl(deps.config, record.site.slug), waitedMinutes: wholeMinutes(deps.config.domains.lapseAfterMs) } };
       });
     },
   };
