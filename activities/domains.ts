@@ -1,4 +1,5 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Loaded, MikroORM } from '@mikro-orm/postgresql';
+import type { IDomainVerificationRecord } from '../db/entities/domain-verification-record.entity.js';
 import { CustomerSiteOwnership, DomainVerificationRecord, Site } from '../db/entities/index.js';
 import type { AppConfig } from '../lib/config.js';
 import type { DnsResolver } from '../lib/dns/resolver.js';
@@ -36,14 +37,24 @@ function describe(seen: DnsObservation | null, target: string): string {
 /** A configured wait as the whole minutes an email names (at least one). */
 const wholeMinutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
 
+/** The site's first owner, who hears about its domain. */
+async function owner(em: EntityManager, siteId: string) {
+  const ownership = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'], orderBy: { acquiredAt: 'asc' } });
+  return ownership?.customer ?? null;
+}
+
+/** What every domain email shares: its key (once per domain row and outcome), recipient, and the model fields naming owner, site, domain and domain page. */
+function domainEmailBase(config: AppConfig, outcome: 'verified' | 'failed' | 'lapsed', record: Loaded<IDomainVerificationRecord, 'site'>, customer: { email: string; fullName: string }) {
+  return {
+    idempotencyKey: `domain:${record.id}:${outcome}`,
+    to: customer.email,
+    model: { name: customer.fullName, siteTitle: record.site.title, domain: record.domain, domainUrl: domainPageUrl(config, record.site.id) },
+  };
+}
+
 /** Custom-domain activities: DNS checks through the resolver, and the rows that decide what is served. */
 export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig; dns: DnsResolver }) {
   const target = deps.config.domains;
-
-  async function owner(em: ReturnType<MikroORM['em']['fork']>, siteId: string) {
-    const ownership = await em.findOne(CustomerSiteOwnership, { site: siteId, role: 'owner' }, { populate: ['customer'], orderBy: { acquiredAt: 'asc' } });
-    return ownership?.customer ?? null;
-  }
 
   return {
     /** Looks the domain up in DNS and records what was seen; `missingSince` (workflow time) is kept for the owner to read. */
@@ -86,15 +97,8 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
         await tx.nativeDelete(DomainVerificationRecord, { site: input.siteId, id: { $ne: record.id } });
         const customer = await owner(tx, input.siteId);
         if (!customer) return null;
-        return {
-          idempotencyKey: `domain:${record.id}:verified`,
-          to: customer.email,
-          template: 'domain_verified',
-          model: {
-            name: customer.fullName, siteTitle: site.title, domain: record.domain,
-            siteUrl: siteUrl(deps.config, site.slug, record.domain), domainUrl: domainPageUrl(deps.config, input.siteId),
-          },
-        };
+        const base = domainEmailBase(deps.config, 'verified', record, customer);
+        return { ...base, template: 'domain_verified', model: { ...base.model, siteUrl: siteUrl(deps.config, site.slug, record.domain) } };
       });
     },
 
@@ -107,16 +111,15 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
       await em.flush();
       const customer = await owner(em, input.siteId);
       if (!customer) return null;
+      const base = domainEmailBase(deps.config, 'failed', record, customer);
       return {
-        idempotencyKey: `domain:${record.id}:failed`,
-        to: customer.email,
+        ...base,
         template: 'domain_failed',
         model: {
-          name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
+          ...base.model,
           found: describe(record.lastSeen as DnsObservation | null, target.cnameTarget),
           recordName: verificationRecordName(record.domain), token: record.token,
           target: `CNAME ${target.cnameTarget}${target.aRecords.length ? ` or A ${target.aRecords.join(', ')}` : ''}`,
-          domainUrl: domainPageUrl(deps.config, input.siteId),
           waitedMinutes: wholeMinutes(deps.config.domains.verifyTimeoutMs),
         },
       };
@@ -132,16 +135,8 @@ export function createDomainActivities(deps: { orm: MikroORM; config: AppConfig;
         if (record.site.customDomain === record.domain) record.site.customDomain = null;
         const customer = await owner(tx, input.siteId);
         if (!customer) return null;
-        return {
-          idempotencyKey: `domain:${record.id}:lapsed`,
-          to: customer.email,
-          template: 'domain_lapsed',
-          model: {
-            name: customer.fullName, siteTitle: record.site.title, domain: record.domain,
-            siteUrl: siteUrl(deps.config, record.site.slug), domainUrl: domainPageUrl(deps.config, input.siteId),
-            waitedMinutes: wholeMinutes(deps.config.domains.lapseAfterMs),
-          },
-        };
+        const base = domainEmailBase(deps.config, 'lapsed', record, customer);
+        return { ...base, template: 'domain_lapsed', model: { ...base.model, siteUrl: siteUrl(deps.config, record.site.slug), waitedMinutes: wholeMinutes(deps.config.domains.lapseAfterMs) } };
       });
     },
   };

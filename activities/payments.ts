@@ -54,14 +54,19 @@ function currentWorkflowId(): string | null {
   }
 }
 
-/** Reads a checkout; a refused read (unknown id) is `null`, an outage is retried. */
-async function readCheckout(gateway: PaymentGateway, checkoutId: string): Promise<CheckoutDetails | null> {
+/** Reads from the provider; a refused read (unknown id) is `null`, an outage throws (and the activity is retried). */
+async function readOrNull<T>(read: () => Promise<T>): Promise<T | null> {
   try {
-    return await gateway.getCheckout(checkoutId);
+    return await read();
   } catch (error) {
     if (error instanceof GatewayError && !error.retryable) return null;
     throw error;
   }
+}
+
+/** Reads a checkout; a refused read (unknown id) is `null`, an outage is retried. */
+async function readCheckout(gateway: PaymentGateway, checkoutId: string): Promise<CheckoutDetails | null> {
+  return readOrNull(() => gateway.getCheckout(checkoutId));
 }
 
 /** Compares a reported claim payment with the provider's checkout. */
@@ -145,12 +150,7 @@ export interface SubscriptionPaymentExpectation {
 
 /** Reads a subscription; a refused read (unknown id) is `null`, an outage is retried. */
 async function readSubscription(gateway: PaymentGateway, subscriptionId: string): Promise<SubscriptionDetails | null> {
-  try {
-    return await gateway.getSubscription(subscriptionId);
-  } catch (error) {
-    if (error instanceof GatewayError && !error.retryable) return null;
-    throw error;
-  }
+  return readOrNull(() => gateway.getSubscription(subscriptionId));
 }
 
 /** The provider checkout a claim opens: the site for its one-time price, with the claim's business key and claimant. */

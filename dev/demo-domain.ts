@@ -5,7 +5,8 @@ import type { AppConfig } from '../lib/config.js';
 import type { LocalDnsServer } from '../lib/dns/local-server.js';
 import { verificationRecordName } from '../lib/dns/verification.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
-import { customDomainWorkflow, domainConnectedSignal } from '../workflows/custom-domain.js';
+import { domainConnectedSignal } from '../workflows/custom-domain/contract.js';
+import { customDomainWorkflow } from '../workflows/custom-domain/workflow.js';
 import { workflowIds } from '../lib/workflow-ids.js';
 
 /** The custom domain the run command connects to the demo site `plumber-joe`. */

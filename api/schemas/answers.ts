@@ -10,13 +10,18 @@ const DateTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const When = Nullable(DateTime);
 
-/** A site as the portal lists it (snake_case, the shape existing clients read). */
-export const OwnedSite = Type.Object({
+/** The customer's primary site, as site lists name its fields. */
+export const PrimarySite = Type.Object({
   site_id: Type.String({ format: 'uuid' }),
   slug: Type.String(),
   site_title: Type.String(),
   site_url: Type.String(),
   status: Type.String(),
+});
+
+/** A site as the portal lists it (snake_case, the shape existing clients read): the primary-site fields and more. */
+export const OwnedSite = Type.Object({
+  ...PrimarySite.properties,
   subscription_status: Type.String(),
   is_primary: Type.Boolean(),
   role: Type.String(),

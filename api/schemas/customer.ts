@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../lib/auth/passwords.js';
+import { PrimarySite } from './answers.js';
 
 /** An email address as customers type it; compared lower-cased. */
 export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address (case-insensitive)' });
@@ -49,15 +50,6 @@ export const ProfileBody = Type.Object(
 );
 
 const DateTime = Type.String({ format: 'date-time' });
-
-/** The customer's primary site, as site lists name its fields. */
-export const PrimarySite = Type.Object({
-  site_id: Type.String({ format: 'uuid' }),
-  slug: Type.String(),
-  site_title: Type.String(),
-  site_url: Type.String(),
-  status: Type.String(),
-});
 
 /** The signed-in customer's profile. */
 export const CustomerProfile = Type.Object({

@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { CustomerSiteOwnership, CustomerUser, EditRequest, EmailMessage, Site, SiteVersion } from '../../db/entities/index.js';
 import type { FakePostmark } from '../../lib/postmark/fake.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
-import { approveEditUpdate, rejectEditUpdate, siteEditStateQuery, siteEditWorkflow, type SiteEditState } from '../../workflows/site-edit.js';
+import { approveEditUpdate, rejectEditUpdate, siteEditStateQuery, type SiteEditState } from '../../workflows/site-edit/contract.js';
+import { siteEditWorkflow } from '../../workflows/site-edit/workflow.js';
 import { startTimeSkippingWorker, type Activities, type TimeSkippingWorker } from '../helpers/worker.js';
 import { eventually } from '../helpers/eventually.js';
 

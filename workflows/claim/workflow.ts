@@ -15,13 +15,14 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { ClaimSite, createClaimActivities } from '../../activities/claims.js';
 import type { createEmailActivities } from '../../activities/email.js';
-import type { createOperatorCaseActivities, OperatorCaseInput } from '../../activities/operator-cases.js';
+import type { OperatorCaseInput } from '../../activities/operator-cases.js';
 import type { createPaymentLedgerActivities } from '../../activities/payment-ledger.js';
 import type { createPaymentActivities } from '../../activities/payments.js';
 import { formatMoney } from '../../lib/money.js';
 import { customerEmailKey } from '../../lib/search-key.js';
 import { siteUrl } from '../../lib/urls.js';
-import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, OPERATOR_CASE_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from '../activity-options.js';
+import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from '../activity-options.js';
+import { raisePaymentCase } from '../operator-cases.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL } from '../search-attributes.js';
 import { subscriptionStartOptions, type SubscriptionSettings } from '../subscription/contract.js';
 import { subscriptionWorkflow } from '../subscription/workflow.js';
@@ -43,7 +44,6 @@ import { ClaimProgress, paymentOutcome, type Rejection } from './state.js';
 const db = proxyActivities<ReturnType<typeof createClaimActivities> & ReturnType<typeof createPaymentLedgerActivities>>(databaseActivityOptions());
 const payments = proxyActivities<ReturnType<typeof createPaymentActivities>>(PAYMENT_PROVIDER_ACTIVITY_OPTIONS);
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
-const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);
 
 /** Throws a refusal as the non-retryable failure the API maps to an HTTP answer. */
 function reject(rejection: Rejection | null): void {
@@ -227,13 +227,8 @@ class ClaimRun {
 
   private async raise(payment: ClaimPayment, kind: OperatorCaseInput['kind'], reason: string): Promise<void> {
     const { siteId } = this.input;
-    await operators.raiseOperatorCase({
-      key: `${kind}:${payment.paymentIntentId}:${payment.eventId}`.slice(0, 255),
-      kind,
-      reason: `Claim of site ${siteId}: ${reason}`,
-      siteId,
-      workflowId: workflowInfo().workflowId,
-      payload: { eventId: payment.eventId, paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency },
+    await raisePaymentCase(kind, payment, siteId, `Claim of site ${siteId}: ${reason}`, {
+      eventId: payment.eventId, paymentIntentId: payment.paymentIntentId, checkoutId: payment.checkoutId, amountCents: payment.amountCents, currency: payment.currency,
     });
   }
 

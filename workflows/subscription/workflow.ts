@@ -11,7 +11,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createEmailActivities } from '../../activities/email.js';
-import type { createOperatorCaseActivities } from '../../activities/operator-cases.js';
 import type { createPaymentLedgerActivities } from '../../activities/payment-ledger.js';
 import type { createPaymentActivities } from '../../activities/payments.js';
 import type { createSubscriptionActivities, SubscriptionSite } from '../../activities/subscriptions.js';
@@ -19,7 +18,8 @@ import type { EmailRequest } from '../../lib/email/templates.js';
 import { formatMoney } from '../../lib/money.js';
 import { customerEmailKey } from '../../lib/search-key.js';
 import { subscriptionPageUrl } from '../../lib/urls.js';
-import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, OPERATOR_CASE_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from '../activity-options.js';
+import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from '../activity-options.js';
+import { raisePaymentCase } from '../operator-cases.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from '../search-attributes.js';
 import {
   cancelSubscriptionUpdate,
@@ -47,7 +47,6 @@ const gateway = proxyActivities<Pick<ReturnType<typeof createPaymentActivities>,
   PAYMENT_PROVIDER_ACTIVITY_OPTIONS,
 );
 const email = proxyActivities<ReturnType<typeof createEmailActivities>>(EMAIL_ACTIVITY_OPTIONS);
-const operators = proxyActivities<ReturnType<typeof createOperatorCaseActivities>>(OPERATOR_CASE_ACTIVITY_OPTIONS);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -321,14 +320,7 @@ class SubscriptionRun {
 
   private async raise(kind: 'payment_unverified' | 'payment_mismatch', payment: SubscriptionPayment, reason: string): Promise<void> {
     const { siteId } = this.state;
-    await operators.raiseOperatorCase({
-      key: `${kind}:${payment.paymentIntentId}:${payment.eventId}`.slice(0, 255),
-      kind,
-      reason: `Subscription of site ${siteId}: ${reason}`,
-      siteId,
-      workflowId: workflowInfo().workflowId,
-      payload: { ...payment },
-    });
+    await raisePaymentCase(kind, payment, siteId, `Subscription of site ${siteId}: ${reason}`, { ...payment });
   }
 
   /** Stores a declined charge; the first one on an active subscription opens the grace period. */

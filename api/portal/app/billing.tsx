@@ -107,27 +107,34 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
         {history.error && <Notice kind="error">{history.error.message}</Notice>}
         {history.data && history.data.payments.length === 0 && <p>No payments yet.</p>}
         {history.data && history.data.payments.length > 0 && (
-          <ul class="payments">
-            {history.data.payments.map((payment) => (
-              <li key={payment.id} class="card">
-                <p><strong>{formatMoney(payment.amount, payment.currency)}</strong> — {payment.kind === 'purchase' ? 'Website purchase' : 'Monthly subscription'} — <StatusBadge status={payment.status} /></p>
-                <p>{formatDate(payment.paid_at ?? payment.recorded_at)}</p>
-                <details>
-                  <summary>Receipt<span class="visually-hidden"> {payment.receipt_number}</span></summary>
-                  <dl class="facts receipt">
-                    <div><dt>Receipt number</dt><dd>{payment.receipt_number}</dd></div>
-                    <div><dt>Website</dt><dd>{site.site_title}</dd></div>
-                    <div><dt>Description</dt><dd>{payment.kind === 'purchase' ? 'Website purchase' : 'Monthly subscription'}</dd></div>
-                    <div><dt>Amount</dt><dd>{formatMoney(payment.amount, payment.currency)}</dd></div>
-                    <div><dt>Status</dt><dd>{humanize(payment.status)}{payment.failure_reason ? ` (${payment.failure_reason})` : ''}</dd></div>
-                    <div><dt>Date</dt><dd>{formatDate(payment.paid_at ?? payment.recorded_at)}</dd></div>
-                  </dl>
-                </details>
-              </li>
-            ))}
-          </ul>
+          <PaymentList payments={history.data.payments} siteTitle={site.site_title} />
         )}
       </section>
     </>
+  );
+}
+
+/** The site's payments, each with its receipt. */
+function PaymentList(props: { payments: PaymentHistory['payments']; siteTitle: string }) {
+  return (
+    <ul class="payments">
+      {props.payments.map((payment) => (
+        <li key={payment.id} class="card">
+          <p><strong>{formatMoney(payment.amount, payment.currency)}</strong> — {payment.kind === 'purchase' ? 'Website purchase' : 'Monthly subscription'} — <StatusBadge status={payment.status} /></p>
+          <p>{formatDate(payment.paid_at ?? payment.recorded_at)}</p>
+          <details>
+            <summary>Receipt<span class="visually-hidden"> {payment.receipt_number}</span></summary>
+            <dl class="facts receipt">
+              <div><dt>Receipt number</dt><dd>{payment.receipt_number}</dd></div>
+              <div><dt>Website</dt><dd>{props.siteTitle}</dd></div>
+              <div><dt>Description</dt><dd>{payment.kind === 'purchase' ? 'Website purchase' : 'Monthly subscription'}</dd></div>
+              <div><dt>Amount</dt><dd>{formatMoney(payment.amount, payment.currency)}</dd></div>
+              <div><dt>Status</dt><dd>{humanize(payment.status)}{payment.failure_reason ? ` (${payment.failure_reason})` : ''}</dd></div>
+              <div><dt>Date</dt><dd>{formatDate(payment.paid_at ?? payment.recorded_at)}</dd></div>
+            </dl>
+          </details>
+        </li>
+      ))}
+    </ul>
   );
 }

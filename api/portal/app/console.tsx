@@ -159,6 +159,22 @@ export function ConsoleTicketPage(props: { url: URL; id: string }) {
   return <ConsoleShell url={props.url}>{(session) => <AgentThread id={props.id} session={session} />}</ConsoleShell>;
 }
 
+/** The facts an agent works a ticket by: status, site, triage, SLA and assignee. */
+function TicketFacts({ ticket }: { ticket: AgentTicket }) {
+  const sla = slaState(ticket);
+  return (
+    <dl class="facts">
+      <div><dt>Status</dt><dd><StatusBadge status={ticket.status} /></dd></div>
+      <div><dt>Site</dt><dd>{ticket.site_slug}</dd></div>
+      <div><dt>Category</dt><dd>{ticket.category ? humanize(ticket.category) : 'Not triaged'}</dd></div>
+      <div><dt>Priority</dt><dd>{humanize(ticket.priority)}</dd></div>
+      <div><dt>AI confidence</dt><dd>{ticket.ai_confidence === null ? '—' : `${Math.round(ticket.ai_confidence * 100)} %`}</dd></div>
+      <div><dt>SLA</dt><dd><span class={`sla sla-${sla.kind}`}>{sla.label}</span></dd></div>
+      <div><dt>Assigned to</dt><dd>{ticket.assigned_to ?? '—'}</dd></div>
+    </dl>
+  );
+}
+
 function AgentThread(props: { id: string; session: ConsoleSession }) {
   const { data, error, reload } = useLoad(() => consoleCall<AgentTicket>('GET', `/admin/tickets/${props.id}`), [props.id]);
   const [reply, setReply] = useState('');
@@ -168,7 +184,6 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
   if (error) return <><PageTitle>Ticket</PageTitle><Notice kind="error">{error.message}</Notice></>;
   if (!data) return <p>Loading…</p>;
   const open = data.status !== 'resolved' && data.status !== 'closed';
-  const sla = slaState(data);
   const workflowUrl = workflowUiUrl(props.session, `ticket:${data.id}`);
   const after = (message: string) => {
     setNotice(message);
@@ -192,15 +207,7 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
       <PageTitle>{data.subject}</PageTitle>
       {notice && <Notice kind="success">{notice}</Notice>}
       {action.error && <Notice kind="error">{action.error.message}</Notice>}
-      <dl class="facts">
-        <div><dt>Status</dt><dd><StatusBadge status={data.status} /></dd></div>
-        <div><dt>Site</dt><dd>{data.site_slug}</dd></div>
-        <div><dt>Category</dt><dd>{data.category ? humanize(data.category) : 'Not triaged'}</dd></div>
-        <div><dt>Priority</dt><dd>{humanize(data.priority)}</dd></div>
-        <div><dt>AI confidence</dt><dd>{data.ai_confidence === null ? '—' : `${Math.round(data.ai_confidence * 100)} %`}</dd></div>
-        <div><dt>SLA</dt><dd><span class={`sla sla-${sla.kind}`}>{sla.label}</span></dd></div>
-        <div><dt>Assigned to</dt><dd>{data.assigned_to ?? '—'}</dd></div>
-      </dl>
+      <TicketFacts ticket={data} />
       <p><a href={workflowUrl} target="_blank" rel="noopener noreferrer">Open the ticket's workflow in the Temporal UI<span class="visually-hidden"> (opens in a new tab)</span></a></p>
       <h2>Conversation</h2>
       <ol class="thread" aria-label="Messages">

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operatorGuard } from '../../auth/guards.js';
 import { adminAnalyticsRoutes } from './analytics.js';
+import { experimentRoutes } from './experiments.js';
 import { needsAttentionRoutes } from './needs-attention.js';
 import { backOfficeRoutes } from './records.js';
 import { operatorSessionRoutes } from './session.js';
@@ -18,6 +19,7 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('preHandler', operatorGuard);
   await app.register(statisticsRoutes);
   await app.register(adminAnalyticsRoutes);
+  await app.register(experimentRoutes);
   await app.register(adminSiteRoutes);
   await app.register(agentTicketRoutes, { prefix: '/tickets' });
   await app.register(webhookEventRoutes, { prefix: '/webhook-events' });

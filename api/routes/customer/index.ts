@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { customerGuard, requireSiteAction } from '../../auth/guards.js';
-import { accountRoutes } from './account.js';
 import { domainRoutes } from './domains.js';
+import { emailLinkRoutes } from './email-links.js';
 import { mySitesRoutes } from './my-sites.js';
 import { paymentRoutes } from './payments.js';
 import { profileRoutes } from './profile.js';
+import { sessionRoutes } from './sessions.js';
 import { siteAnalyticsRoutes } from './site-analytics.js';
 import { siteEditRoutes } from './site-edits.js';
 
@@ -15,7 +16,8 @@ import { siteEditRoutes } from './site-edits.js';
 export const customerFolder: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRoute', requireSiteAction);
   app.addHook('preHandler', customerGuard);
-  await app.register(accountRoutes);
+  await app.register(sessionRoutes);
+  await app.register(emailLinkRoutes);
   await app.register(profileRoutes);
   await app.register(mySitesRoutes);
   await app.register(domainRoutes);
