@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Static } from 'typebox';
 import { verifyAgainstNothing, verifyPassword, hashPassword } from '../../../lib/auth/passwords.js';
 import { AuthError, ForbiddenError, ValidationError } from '../../../lib/errors.js';
-import { assertNotBackingOff, clearFailures, recordFailure, LimitKeys } from '../../auth/rate-limit.js';
+import { assertNotBackingOff, clearFailures, recordFailure, LimitKeys, type FailureLimit } from '../../auth/rate-limit.js';
 import { endSession, rotateSession } from '../../auth/sessions.js';
 import { AcceptedResponse, LoginBody, NoContent, RefreshBody, RegisterBody, SessionResponse } from '../../schemas/customer.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -9,6 +11,22 @@ import { assertStrongPassword, findCustomerByEmail, registerCustomer, signIn } f
 import {
   countEmailRequest, LINK_SENT, normalizeEmail, presentedRefreshToken, REFRESH_COOKIE, REFRESH_COOKIE_PATH, sessionAnswer, wantsCookie,
 } from './account.js';
+
+/** The active customer whose email and password the login names; any mismatch counts against the login limits. */
+async function checkCredentials(request: FastifyRequest<{ Body: Static<typeof LoginBody> }>, reply: FastifyReply, limits: FailureLimit[], email: string) {
+  const em = request.em;
+  await assertNotBackingOff(em, reply, limits);
+  const customer = await findCustomerByEmail(em, email);
+  const hash = customer?.passwordHash;
+  const matches = hash ? await verifyPassword(hash, request.body.password) : await verifyAgainstNothing(request.body.password);
+  // Unknown address, no password yet, wrong password and deactivated account all look the same from outside.
+  if (!customer || !matches || !customer.isActive) {
+    await recordFailure(em, limits);
+    throw new AuthError('invalid_credentials', 'The email address or password is incorrect');
+  }
+  await clearFailures(em, [limits[1]!.key]);
+  return customer;
+}
 
 /** Customer accounts, before sign-in: registration, and the sessions of login, refresh and logout. */
 export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -48,17 +66,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const email = normalizeEmail(request.body.email);
     const em = request.em;
-    const limits = keys.signIn(loginLimit, 'login', email, request.ip);
-    await assertNotBackingOff(em, reply, limits);
-    const customer = await findCustomerByEmail(em, email);
-    const hash = customer?.passwordHash;
-    const matches = hash ? await verifyPassword(hash, request.body.password) : await verifyAgainstNothing(request.body.password);
-    // Unknown address, no password yet, wrong password and deactivated account all look the same from outside.
-    if (!customer || !matches || !customer.isActive) {
-      await recordFailure(em, limits);
-      throw new AuthError('invalid_credentials', 'The email address or password is incorrect');
-    }
-    await clearFailures(em, [limits[1]!.key]);
+    const customer = await checkCredentials(request, reply, keys.signIn(loginLimit, 'login', email, request.ip), email);
     // Purchases attach sites to the account with the buyer's email, so an account nobody has proven the inbox of
     // must not be usable: whoever registered it first could otherwise see the real owner's sites later.
     if (!customer.emailVerifiedAt) {
