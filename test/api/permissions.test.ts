@@ -3,7 +3,7 @@ import Fastify, { type FastifyContextConfig } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerGuard, requireSiteAction } from '../../api/auth/guards.js';
 import { OPERATOR_ACTIONS, OPERATOR_PERMISSIONS, operatorMay, permissionTables, SITE_ACTIONS, SITE_PERMISSIONS, siteRoleMay } from '../../api/auth/permissions.js';
-import { README_PATH } from '../../dev/config-table.js';
+import { README_PATH } from '../../dev/readme-section.js';
 import { withPermissionTables } from '../../dev/permissions-table.js';
 import { CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
@@ -99,7 +99,7 @@ describe('the permission table', () => {
 
   it('matches the README tables (regenerate them with `node --import tsx dev/permissions-table.ts`)', () => {
     const readme = readFileSync(README_PATH, 'utf8');
-    expect(readme, 'README.md is stale: run node --import tsx dev/permissions-table.ts').toBe(withPermissionTables(readme));
+    expect(readme, 'README.md is stale: run npm run docs:permissions').toBe(withPermissionTables(readme));
     expect(readme).toContain(permissionTables());
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { README_PATH, withSettingsTable } from '../../dev/config-table.js';
+import { withSettingsTable } from '../../dev/config-table.js';
+import { README_PATH } from '../../dev/readme-section.js';
 import { SETTINGS } from '../../lib/config.js';
 import { settingsOf } from '../../lib/env-settings.js';
 
