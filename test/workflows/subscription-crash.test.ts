@@ -87,7 +87,7 @@ describe('subscription workflow across worker crashes', () => {
     await sleep(graceEndsAt - Date.now() + 1_000);
     await stack.restartWorker();
 
-    const { subscription, site } = await eventually(() => billingRows(stack, siteId), (rows) => rows.subscription.status === 'active' && rows.subscription.graceEndsAt === null, 10_000);
+    const { subscription, site } = await eventually(() => billingRows(stack, siteId), (rows) => rows.subscription.status === 'active' && rows.subscription.graceEndsAt === null, 60_000);
     expect(site.status).toBe('active');
     expect(subscription.currentPeriodEnd!.getTime()).toBeGreaterThan(graceEndsAt);
     expect(await statusesWritten(siteId, runId)).toEqual(['past_due', 'active']);
