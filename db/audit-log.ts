@@ -55,16 +55,13 @@ export async function auditTrail(em: EntityManager, about: { customerId: string 
 export async function pseudonymiseAudit(em: EntityManager, customerId: string, pseudonym: string, personal: readonly string[]): Promise<number> {
   return em.transactional(async (tx) => {
     await tx.getConnection().execute(`set local webmagic.audit_erasure = 'on'`, [], 'run', tx.getTransactionContext());
-    let details = 'details';
-    const params: unknown[] = [pseudonym, customerId];
-    for (const text of personal.filter((t) => t.length > 0)) {
-      params.push(text);
-      details = `replace(${details}::text, $${params.length}, $1)::jsonb`;
-    }
+    const texts = personal.filter((t) => t.length > 0);
+    // Innermost replace first: replace(replace(details::text, ?, ?), ?, ?)…, each a (text, pseudonym) pair.
+    const details = texts.reduce((sql) => `replace(${sql}, ?, ?)`, 'details::text');
     const res = await tx.getConnection().execute<{ affectedRows: number }>(
-      `update audit_entries set actor_name = case when actor_kind = 'customer' and actor_id = $2 then $1 else actor_name end, details = ${details}
-        where customer_id = $2 or (actor_kind = 'customer' and actor_id = $2)`,
-      params, 'run', tx.getTransactionContext());
+      `update audit_entries set actor_name = case when actor_kind = 'customer' and actor_id = ? then ? else actor_name end, details = (${details})::jsonb
+        where customer_id = ? or (actor_kind = 'customer' and actor_id = ?)`,
+      [customerId, pseudonym, ...texts.flatMap((t) => [t, pseudonym]), customerId, customerId], 'run', tx.getTransactionContext());
     return res.affectedRows;
   });
 }

@@ -48,6 +48,7 @@ const SubscriptionRow = Type.Object({
   current_period_end: When, grace_ends_at: When, cancel_at_period_end: Type.Boolean(), cancelled_at: When, last_payment_failure: Text,
 });
 const TicketRow = Type.Object({ id: Id, subject: Type.String(), status: Type.String(), priority: Type.String(), created_at: DateTime, site_id: Id, site_slug: Type.String() });
+const NoteRow = Type.Object({ id: Id, author_name: Type.String(), body: Type.String(), created_at: DateTime });
 const EditRow = Type.Object({ id: Id, request_text: Type.String(), status: Type.String(), created_at: DateTime, site_id: Id, site_slug: Type.String() });
 
 /** Everything an operator needs about one customer. */
@@ -63,6 +64,7 @@ export const CustomerRecord = Type.Object({
   tickets: Type.Array(TicketRow),
   edit_requests: Type.Array(EditRow),
   emails: Type.Array(Type.Object({ id: Id, template: Type.String(), status: Type.String(), created_at: DateTime, sent_at: When, error: Text })),
+  notes: Type.Array(NoteRow, { description: 'Operator notes, newest first' }),
 });
 /** Everything an operator needs about one customer. */
 export type CustomerRecordDto = Static<typeof CustomerRecord>;
@@ -83,6 +85,15 @@ export const SiteRecord = Type.Object({
   }),
   analytics: Type.Object({ days: Type.Integer(), visitors: Type.Integer(), sessions: Type.Integer(), page_views: Type.Integer(), bookings: Type.Integer(), claims_started: Type.Integer(), purchases: Type.Integer() }),
   workflows: Type.Array(Type.Object({ kind: Type.String(), workflow_id: Type.String() })),
+  notes: Type.Array(NoteRow, { description: 'Operator notes, newest first' }),
 });
 /** Everything an operator needs about one site. */
 export type SiteRecordDto = Static<typeof SiteRecord>;
+
+/** Longest operator note. */
+export const NOTE_MAX_LENGTH = 4000;
+
+/** A note an operator leaves on a customer or a site. */
+export const NoteBody = Type.Object({
+  body: Type.String({ minLength: 1, maxLength: NOTE_MAX_LENGTH, pattern: '\\S', description: 'The note, in the operator’s words' }),
+}, { additionalProperties: false });

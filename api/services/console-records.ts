@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { analyticsReport } from '../../db/analytics-reports.js';
+import { addOperatorNote, operatorNotes, type AuditActor } from '../../db/audit-log.js';
 import {
   Booking, CustomerSiteOwnership, CustomerUser, DomainVerificationRecord, EditRequest, EmailMessage, Payment, RefreshToken, Site, SiteVersion,
   Subscription, SupportTicket,
 } from '../../db/entities/index.js';
+import type { IOperatorNote } from '../../db/entities/operator-note.entity.js';
 import type { IPayment } from '../../db/entities/payment.entity.js';
 import type { ISubscription } from '../../db/entities/subscription.entity.js';
 import { NotFoundError } from '../../lib/errors.js';
@@ -26,6 +28,8 @@ function paymentView(p: IPayment) {
     created_at: p.createdAt.toISOString(), site_id: p.site.id, site_slug: p.site.slug, customer_id: p.customer?.id ?? null, customer_email: p.customer?.email ?? null,
   };
 }
+
+const noteView = (n: IOperatorNote) => ({ id: n.id, author_name: n.authorName, body: n.body, created_at: n.createdAt.toISOString() });
 
 function subscriptionView(s: ISubscription | undefined) {
   if (!s) return null;
@@ -54,13 +58,14 @@ export async function customerRecord(em: EntityManager, customerId: string, now 
   if (!customer) throw new NotFoundError('customer_not_found', 'There is no customer with this id.');
   const ownerships = await em.find(CustomerSiteOwnership, { customer }, { populate: ['site'], orderBy: { acquiredAt: 'desc' } });
   const siteIds = ownerships.map((o) => o.site.id);
-  const [sessions, subscriptions, payments, tickets, edits, emails] = await Promise.all([
+  const [sessions, subscriptions, payments, tickets, edits, emails, notes] = await Promise.all([
     liveSessions(em, customer.id, now),
     em.find(Subscription, { site: { $in: siteIds } }),
     em.find(Payment, { customer }, { populate: ['site', 'customer'], orderBy: { createdAt: 'desc' }, limit: RECENT }),
     em.find(SupportTicket, { customer }, { populate: ['site'], orderBy: { createdAt: 'desc' }, limit: RECENT }),
     em.find(EditRequest, { $or: [{ requestedBy: customer }, { ticket: { customer } }] }, { populate: ['site'], orderBy: { createdAt: 'desc' }, limit: RECENT }),
     em.find(EmailMessage, { toAddress: customer.email }, { orderBy: { createdAt: 'desc' }, limit: RECENT }),
+    operatorNotes(em, { customerId: customer.id }, RECENT),
   ]);
   return {
     id: customer.id, email: customer.email, full_name: customer.fullName, phone: customer.phone ?? null, is_active: customer.isActive,
@@ -74,6 +79,7 @@ export async function customerRecord(em: EntityManager, customerId: string, now 
     tickets: tickets.map((t) => ({ id: t.id, subject: t.subject, status: t.status, priority: t.priority, created_at: t.createdAt.toISOString(), site_id: t.site.id, site_slug: t.site.slug })),
     edit_requests: edits.map((e) => ({ id: e.id, request_text: e.requestText, status: e.status, created_at: e.createdAt.toISOString(), site_id: e.site.id, site_slug: e.site.slug })),
     emails: emails.map((m) => ({ id: m.id, template: m.template, status: m.status, created_at: m.createdAt.toISOString(), sent_at: iso(m.sentAt), error: m.error ?? null })),
+    notes: notes.map(noteView),
   };
 }
 
@@ -98,7 +104,7 @@ async function analyticsSummary(em: EntityManager, siteId: string, now: Date): P
 export async function siteRecord(em: EntityManager, config: SiteAddressConfig, siteId: string, now = new Date()): Promise<SiteRecordDto> {
   const site = await em.findOne(Site, siteId, { populate: ['business', 'currentVersion'] });
   if (!site) throw new NotFoundError('site_not_found', 'There is no site with this id.');
-  const [people, versions, checks, subscription, payments, bookingsTotal, bookings, analytics] = await Promise.all([
+  const [people, versions, checks, subscription, payments, bookingsTotal, bookings, analytics, notes] = await Promise.all([
     em.find(CustomerSiteOwnership, { site }, { populate: ['customer'], orderBy: { role: 'desc', acquiredAt: 'asc' } }),
     em.find(SiteVersion, { site }, { orderBy: { versionNumber: 'desc' }, limit: RECENT, fields: ['versionNumber', 'createdBy', 'changeSummary', 'createdAt', 'publishedAt', 'discardedAt'] }),
     em.find(DomainVerificationRecord, { site }, { orderBy: { createdAt: 'desc' }, limit: RECENT }),
@@ -107,6 +113,7 @@ export async function siteRecord(em: EntityManager, config: SiteAddressConfig, s
     em.count(Booking, { site }),
     em.find(Booking, { site }, { orderBy: { createdAt: 'desc' }, limit: 10, fields: ['kind', 'name', 'status', 'createdAt'] }),
     analyticsSummary(em, site.id, now),
+    operatorNotes(em, { siteId: site.id }, RECENT),
   ]);
   return {
     id: site.id, slug: site.slug, title: site.title, status: site.status, subscription_status: site.subscriptionStatus,
@@ -131,5 +138,15 @@ export async function siteRecord(em: EntityManager, config: SiteAddressConfig, s
       { kind: 'subscription', workflow_id: workflowIds.subscription(site.id) },
       { kind: 'domain', workflow_id: workflowIds.customDomain(site.id) },
     ],
+    notes: notes.map(noteView),
   };
+}
+
+/** Leaves an operator's note on a customer or a site that exists. */
+export async function leaveNote(em: EntityManager, author: AuditActor, about: { customerId: string } | { siteId: string }, body: string) {
+  const exists = 'customerId' in about ? await em.count(CustomerUser, about.customerId) : await em.count(Site, about.siteId);
+  if (exists === 0) throw new NotFoundError('customerId' in about ? 'customer_not_found' : 'site_not_found', 'customerId' in about ? 'There is no customer with this id.' : 'There is no site with this id.');
+  const note = addOperatorNote(em, author, about, body.trim());
+  await em.flush();
+  return noteView(note);
 }

@@ -18,6 +18,14 @@ export const AuditEntry = defineEntity({
     { name: 'audit_entries_customer', properties: ['customerId', 'createdAt'] },
     { name: 'audit_entries_site', properties: ['siteId', 'createdAt'] },
   ],
+  triggers: [{
+    name: 'audit_entries_append_only',
+    timing: 'before',
+    events: ['update', 'delete'],
+    forEach: 'row',
+    body: "if tg_op = 'UPDATE' and current_setting('webmagic.audit_erasure', true) = 'on' then return new; end if; "
+      + "raise exception 'audit_entries is append-only' using errcode = 'check_violation';",
+  }],
   properties: {
     ...appendOnlyProperties,
     actorKind: p.enum(AUDIT_ACTOR_KINDS),

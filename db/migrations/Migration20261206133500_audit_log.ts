@@ -9,13 +9,8 @@ export class Migration20261206133500_audit_log extends Migration {
     this.addSql(`create index "audit_entries_customer" on "audit_entries" ("customer_id", "created_at");`);
     this.addSql(`create index "audit_entries_site" on "audit_entries" ("site_id", "created_at");`);
     this.addSql(`alter table "audit_entries" add constraint "audit_entries_actor_kind_check" check ("actor_kind" in ('operator', 'customer', 'system'));`);
-    // Append-only: only an erasure (which sets webmagic.audit_erasure for its own transaction) may rewrite a row.
-    this.addSql(`create function audit_entries_append_only() returns trigger language plpgsql as $$
-      begin
-        if tg_op = 'UPDATE' and current_setting('webmagic.audit_erasure', true) = 'on' then return new; end if;
-        raise exception 'audit_entries is append-only' using errcode = 'check_violation';
-      end $$;`);
-    this.addSql(`create trigger audit_entries_append_only before update or delete on "audit_entries" for each row execute function audit_entries_append_only();`);
+    this.addSql(`create or replace function "audit_entries_audit_entries_append_only_fn"() returns trigger as $$ begin if tg_op = 'UPDATE' and current_setting('webmagic.audit_erasure', true) = 'on' then return new; end if; raise exception 'audit_entries is append-only' using errcode = 'check_violation'; end; $$ language plpgsql;`);
+    this.addSql(`create trigger "audit_entries_append_only" BEFORE UPDATE OR DELETE on "audit_entries" for each ROW execute function "audit_entries_audit_entries_append_only_fn"();`);
 
     this.addSql(`create table "operator_notes" ("id" uuid not null, "created_at" timestamptz not null, "customer_id" uuid null, "site_id" uuid null, "author_id" uuid null, "author_name" varchar(255) not null, "body" text not null, primary key ("id"));`);
     this.addSql(`create index "operator_notes_customer_id_index" on "operator_notes" ("customer_id");`);
@@ -28,7 +23,7 @@ export class Migration20261206133500_audit_log extends Migration {
   override down(): void | Promise<void> {
     this.addSql(`drop table if exists "operator_notes" cascade;`);
     this.addSql(`drop table if exists "audit_entries" cascade;`);
-    this.addSql(`drop function if exists audit_entries_append_only();`);
+    this.addSql(`drop function if exists "audit_entries_audit_entries_append_only_fn"();`);
   }
 
 }

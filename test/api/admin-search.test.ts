@@ -170,3 +170,35 @@ describe('POST /api/v1/admin/customers/:id/sessions/:sessionId/revoke', () => {
     expect((await inject('GET', `/api/v1/admin/customers/${seeded.customerId}`, admin)).json<CustomerRecordDto>().sessions).toEqual([]);
   });
 });
+
+describe('operator notes', () => {
+  it('any operator leaves a note on a customer or a site; the record pages show them newest first with the author', async () => {
+    const seeded = await seedCustomer();
+    const agent = await signIn(AGENT);
+    const admin = await signIn(ADMIN);
+    const post = (url: string, body: unknown, headers: Headers) => api.app.inject({ method: 'POST', url, headers, payload: body as object });
+    const first = await post(`/api/v1/admin/customers/${seeded.customerId}/notes`, { body: 'Called about a refund.' }, agent);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ author_name: 'Avery Agent', body: 'Called about a refund.' });
+    expect((await post(`/api/v1/admin/customers/${seeded.customerId}/notes`, { body: '  Refund agreed.  ' }, admin)).statusCode).toBe(201);
+    expect((await post(`/api/v1/admin/sites/${seeded.joe}/notes`, { body: 'Owner prefers phone calls.' }, agent)).statusCode).toBe(201);
+
+    const customer = (await inject('GET', `/api/v1/admin/customers/${seeded.customerId}`, agent)).json<CustomerRecordDto>();
+    expect(customer.notes.map((n) => [n.author_name, n.body])).toEqual([['Ada Admin', 'Refund agreed.'], ['Avery Agent', 'Called about a refund.']]);
+    const site = (await inject('GET', `/api/v1/admin/sites/${seeded.joe}`, agent)).json<SiteRecordDto>();
+    expect(site.notes.map((n) => n.body)).toEqual(['Owner prefers phone calls.']);
+    expect((await inject('GET', `/api/v1/admin/sites/${seeded.bob}`, agent)).json<SiteRecordDto>().notes).toEqual([]);
+  });
+
+  it('refuses an empty or blank note and an unknown customer, and stores nothing', async () => {
+    const seeded = await seedCustomer();
+    const agent = await signIn(AGENT);
+    for (const body of [{ body: '' }, { body: '   ' }, {}, { body: 'x'.repeat(4001) }]) {
+      const res = await api.app.inject({ method: 'POST', url: `/api/v1/admin/customers/${seeded.customerId}/notes`, headers: agent, payload: body });
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    const unknown = await api.app.inject({ method: 'POST', url: '/api/v1/admin/sites/00000000-0000-4000-8000-000000000000/notes', headers: agent, payload: { body: 'Hello' } });
+    expect(unknown.statusCode).toBe(404);
+    expect((await inject('GET', `/api/v1/admin/customers/${seeded.customerId}`, agent)).json<CustomerRecordDto>().notes).toEqual([]);
+  });
+});

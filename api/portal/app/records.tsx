@@ -3,9 +3,10 @@ import { useState } from 'preact/hooks';
 import type { CustomerRecordDto, SearchAnswerDto, SiteRecordDto } from '../../schemas/back-office.js';
 import { consoleCall, type ConsoleSession } from './api.js';
 import { ConsoleShell, workflowUiUrl } from './console.js';
-import { formatDate, formatDateTime, formatMoney, humanize, Notice, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+import { Field, formatDate, formatDateTime, formatMoney, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 type Payment = CustomerRecordDto['payments'][number];
+type Note = CustomerRecordDto['notes'][number];
 type Subscription = NonNullable<CustomerRecordDto['sites'][number]['subscription']>;
 
 const money = (cents: number, currency: string) => formatMoney(cents / 100, currency);
@@ -144,6 +145,7 @@ function CustomerRecord(props: { id: string; session: ConsoleSession }) {
         <PaymentsTable payments={data.payments} showSite />
       </Section>
       <CustomerSupport customer={data} />
+      <Notes key={data.id} path={`/admin/customers/${data.id}/notes`} notes={data.notes} />
       <Section id="customer-ownership" title="Ownership history" empty={data.sites.length === 0 && 'Nothing yet.'}>
         <ol class="activity">{[...data.sites].sort((a, b) => a.acquired_at.localeCompare(b.acquired_at)).map((s) => (
           <li key={s.id}>{formatDateTime(s.acquired_at)} — became {s.role} of <a href={`/console/sites/${s.id}`}>{s.slug}</a></li>
@@ -245,6 +247,7 @@ function SiteRecord(props: { id: string; session: ConsoleSession }) {
         <PaymentsTable payments={data.payments} showSite={false} />
       </Section>
       <SiteOperations site={data} />
+      <Notes key={data.id} path={`/admin/sites/${data.id}/notes`} notes={data.notes} />
     </>
   );
 }
@@ -282,5 +285,31 @@ function SiteOperations(props: { site: SiteRecordDto }) {
         </Table>
       </Section>
     </>
+  );
+}
+
+/** Operator notes on a customer or a site: newest first, and a form to leave one. */
+function Notes(props: { path: string; notes: Note[] }) {
+  const [notes, setNotes] = useState(props.notes);
+  const [body, setBody] = useState('');
+  const action = useAction();
+  const save = () => action.run(async () => {
+    const note = await consoleCall<Note>('POST', props.path, { body });
+    setNotes([note, ...notes]);
+    setBody('');
+  });
+  return (
+    <Section id="record-notes" title="Operator notes">
+      {notes.length === 0 ? <p class="muted">No notes yet.</p> : (
+        <ul class="records">{notes.map((n) => (
+          <li key={n.id} class="card note"><p class="message-body">{n.body}</p><p class="muted cell-note">{n.author_name} · {formatDateTime(n.created_at)}</p></li>
+        ))}</ul>
+      )}
+      <form onSubmit={onSubmit(save)}>
+        {action.error && <Notice kind="error">{action.error.message}</Notice>}
+        <Field id="note-body" label="Add a note" multiline required value={body} onInput={setBody} hint="Visible to every operator, never to the customer." />
+        <button type="submit" disabled={action.busy || body.trim() === ''}>Save note</button>
+      </form>
+    </Section>
   );
 }

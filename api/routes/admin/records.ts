@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CustomerRecord, SearchAnswer, SearchQuery, SiteRecord } from '../../schemas/back-office.js';
+import { operatorActor } from '../../../db/audit-log.js';
+import { CustomerRecord, NoteBody, SearchAnswer, SearchQuery, SiteRecord } from '../../schemas/back-office.js';
 import { errorResponses } from '../../schemas/common.js';
-import { customerRecord, revokeCustomerSession, siteRecord } from '../../services/console-records.js';
+import { customerRecord, leaveNote, revokeCustomerSession, siteRecord } from '../../services/console-records.js';
 import { searchEverything } from '../../services/console-search.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const NoteAnswer = Type.Object({ id: Type.String({ format: 'uuid' }), author_name: Type.String(), body: Type.String(), created_at: Type.String({ format: 'date-time' }) });
 
 /** The console's back office: one search across customers, sites, payments and tickets, and a record page for each customer and site. */
 export const backOfficeRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -38,4 +40,12 @@ export const backOfficeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/sites/:id', {
     schema: { tags, security, summary: 'A site: people, versions, domain checks, subscription, payments, bookings, 30-day analytics and its workflows', params: IdParams, response: { 200: SiteRecord, ...errorResponses(400, 401, 404) } },
   }, async (request) => siteRecord(request.em, app.deps.config, request.params.id));
+
+  app.post('/customers/:id/notes', {
+    schema: { tags, security, summary: 'Leaves an operator note on the customer’s page', params: IdParams, body: NoteBody, response: { 201: NoteAnswer, ...errorResponses(400, 401, 404) } },
+  }, async (request, reply) => reply.status(201).send(await leaveNote(request.em, operatorActor(request.operator), { customerId: request.params.id }, request.body.body)));
+
+  app.post('/sites/:id/notes', {
+    schema: { tags, security, summary: 'Leaves an operator note on the site’s page', params: IdParams, body: NoteBody, response: { 201: NoteAnswer, ...errorResponses(400, 401, 404) } },
+  }, async (request, reply) => reply.status(201).send(await leaveNote(request.em, operatorActor(request.operator), { siteId: request.params.id }, request.body.body)));
 };
