@@ -7,6 +7,7 @@ import pino from 'pino';
 import type { ApiDeps } from './deps.js';
 import { analyticsPlugin } from './plugins/analytics.js';
 import { contextPlugin } from './plugins/context.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from './plugins/security-headers.js';
@@ -75,6 +76,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(textGuardPlugin);
   await app.register(securityHeadersPlugin, { helmet: SECURITY_HEADERS, apiPrefix: `${API_PREFIX}/` });
   await app.register(contextPlugin, deps);
+  await app.register(metricsPlugin);
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. the TLS ask), not to every request, per client address (IPv6 by its /64).
   await app.register(rateLimit, { global: false, keyGenerator: (request) => limitAddress(request.ip) });

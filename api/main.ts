@@ -2,14 +2,18 @@ import { loadConfig } from '../lib/config.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { openOrm } from '../db/orm.js';
 import { buildApp } from './app.js';
+import { apiRegistry } from './metrics/registry.js';
+import { startMetricsServer } from './metrics/server.js';
 
 const config = loadConfig();
 const orm = await openOrm(config.database);
 const temporal = createTemporalClient(config.temporal, config.temporal.security);
 const app = await buildApp({ config, orm, temporal });
+const metrics = config.metrics.apiPort > 0 ? await startMetricsServer(apiRegistry, config.metrics.host, config.metrics.apiPort) : null;
 
 async function shutdown(signal: string): Promise<void> {
   app.log.info({ signal }, 'shutting down');
+  metrics?.close();
   await app.close();
   await temporal.connection.close();
   await orm.close();

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { UnavailableError } from '../lib/errors.js';
 import { isTemporalUnavailable, TEMPORAL_RETRY_AFTER_SECONDS } from '../lib/temporal/client.js';
 import type { ApiDeps } from './deps.js';
+import { temporalCalls } from './metrics/registry.js';
 
 /** How one call from the API into Temporal is bounded and how its failures read. */
 export interface TemporalCallOptions {
@@ -24,14 +25,22 @@ export async function callTemporal<R>(deps: Pick<ApiDeps, 'temporal' | 'config'>
   const client = deps.temporal;
   const deadline = Date.now() + (options.timeoutMs ?? deps.config.temporal.rpcTimeoutMs);
   const bounded = () => client.withDeadline(deadline, () => call(client));
+  const timer = temporalCalls.startTimer({ service: options.service ?? 'workflow' });
   try {
-    return await (options.signal ? client.withAbortSignal(options.signal, bounded) : bounded());
+    const result = await (options.signal ? client.withAbortSignal(options.signal, bounded) : bounded());
+    timer({ outcome: 'ok' });
+    return result;
   } catch (error) {
     const mapped = options.failure?.(error);
-    if (mapped) throw mapped;
+    if (mapped) {
+      timer({ outcome: 'refused' });
+      throw mapped;
+    }
     if (isTemporalUnavailable(error)) {
+      timer({ outcome: 'unavailable' });
       throw new UnavailableError('temporarily_unavailable', `The ${options.service ?? 'workflow'} service is busy or restarting. Try again in a few seconds.`, TEMPORAL_RETRY_AFTER_SECONDS);
     }
+    timer({ outcome: 'failed' });
     throw error;
   }
 }

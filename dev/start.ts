@@ -124,6 +124,11 @@ async function shutdown(code: number): Promise<void> {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
+function metricsLine(config: AppConfig): string {
+  const at = (port: number, what: string) => (port > 0 ? `http://${config.metrics.host}:${port}/metrics (${what})` : `(${what}: off)`);
+  return `${at(config.metrics.apiPort, 'API')} · ${at(config.metrics.workerPort, 'worker')}`;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataDir = resolve(ROOT, config.dataDir);
@@ -164,6 +169,7 @@ WebMagic is running — Ctrl-C stops everything.
   Agent console  ${config.publicBaseUrl}/console  (${DEV_OPERATOR.email} / ${DEV_OPERATOR.password})
   Temporal UI    ${temporal === 'started' ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the already running Temporal server\'s own UI)'}
   Temporal gRPC  ${config.temporal.address}
+  Metrics        ${metricsLine(config)}
   Recurrente sim ${config.recurrente.apiUrl}
   Postmark fake  http://${config.postmark.apiHost}/messages/outbound  (header X-Postmark-Server-Token: ${config.postmark.serverToken === 'POSTMARK_API_TEST' ? 'POSTMARK_API_TEST' : '<your token>'})
   Local DNS      ${dns ? `${dns.address} (records: ${dns.adminUrl}/records)` : '(DNS_SERVERS is not local)'}

@@ -91,6 +91,11 @@ export const SETTINGS = {
       connectionTimeoutMs: duration('HTTP_CONNECTION_TIMEOUT', '60s'),
     }),
   },
+  metrics: row('where Prometheus scrapes the API and the worker (`/metrics`): listeners of their own, never the public port; port 0 turns one off', {
+    host: text('METRICS_HOST', '127.0.0.1'),
+    apiPort: integer('API_METRICS_PORT', 9464, { minimum: 0, maximum: 65535 }),
+    workerPort: integer('WORKER_METRICS_PORT', 9465, { minimum: 0, maximum: 65535 }),
+  }),
   database: combine({
     url: url('DATABASE_URL', EMBEDDED_DATABASE_URL)
       .shown('embedded PostgreSQL on `127.0.0.1:5433`')

@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { openOrm } from '../db/orm.js';
 import { loadConfig } from '../lib/config.js';
 import { createTemporalClient, temporalConnectionSecurity } from '../lib/temporal/client.js';
@@ -6,6 +6,10 @@ import { ensureAnalyticsHousekeepingSchedule } from './schedules.js';
 import { createActivityDeps, createWorker } from './worker.js';
 
 const config = loadConfig();
+if (config.metrics.workerPort > 0) {
+  // The SDK's own metrics (task latencies, pollers, sticky cache, failures) in Prometheus format on a listener of their own.
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.metrics.host}:${config.metrics.workerPort}`, useSecondsForDurations: true } } } });
+}
 const orm = await openOrm(config.database);
 const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalConnectionSecurity(config.temporal.security) });
 try {

@@ -1,3 +1,5 @@
+import { pageCacheEvictions } from '../metrics/registry.js';
+
 /** A rendered answer for one page address, ready to send. */
 export interface CachedPage {
   /** The site it belongs to; null for "no site here", which any site change may turn into a page. */
@@ -44,7 +46,10 @@ export class PageCache {
   /** Stores a page read at `generation`, unless a change arrived since. */
   set(key: string, page: CachedPage, generation: number): void {
     if (!this.active || generation !== this.generation || this.maxEntries === 0) return;
-    if (this.pages.size >= this.maxEntries) this.clear();
+    if (this.pages.size >= this.maxEntries) {
+      pageCacheEvictions.inc({ cause: 'full' }, this.pages.size);
+      this.clear();
+    }
     this.pages.set(key, page);
     if (page.siteId === null) {
       this.siteless.add(key);
@@ -58,14 +63,16 @@ export class PageCache {
   /** Drops the site's pages and every "no site here" answer (a change may have created the site or its domain); `*` drops all. */
   invalidate(siteId: string): void {
     this.generation += 1;
+    const before = this.pages.size;
     if (siteId === '*') {
       this.clear();
-      return;
+    } else {
+      for (const key of this.keysBySite.get(siteId) ?? []) this.pages.delete(key);
+      this.keysBySite.delete(siteId);
+      for (const key of this.siteless) this.pages.delete(key);
+      this.siteless.clear();
     }
-    for (const key of this.keysBySite.get(siteId) ?? []) this.pages.delete(key);
-    this.keysBySite.delete(siteId);
-    for (const key of this.siteless) this.pages.delete(key);
-    this.siteless.clear();
+    if (before > this.pages.size) pageCacheEvictions.inc({ cause: 'invalidated' }, before - this.pages.size);
   }
 
   get size(): number {

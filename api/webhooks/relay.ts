@@ -6,6 +6,7 @@ import { parseRecurrenteEvent, WebhookPayloadError } from '../../lib/recurrente/
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
 import { INBOX_CHANNEL } from './inbox.js';
+import { relayLag } from '../metrics/registry.js';
 import { routeRecurrenteEvent, type TemporalCaller } from './recurrente.js';
 
 /** How long one delivery may wait on Temporal before it counts as unavailable. */
@@ -16,6 +17,7 @@ interface ClaimedRow {
   provider_event_id: string;
   body: Buffer | null;
   attempts: number;
+  received_at: Date;
 }
 
 type Mark =
@@ -23,7 +25,7 @@ type Mark =
   | { kind: 'parked'; reason: string; type: string | null; payload: string | null }
   | { kind: 'retry'; error: string; delayMs: number; temporalDown: boolean };
 
-const CLAIM = `select id, provider_event_id, body, attempts from webhook_events
+const CLAIM = `select id, provider_event_id, body, attempts, received_at from webhook_events
   where provider = 'recurrente' and processed_at is null and parked_at is null and next_attempt_at <= now()
   order by next_attempt_at, received_at limit $1 for update skip locked`;
 
@@ -127,8 +129,10 @@ export class WebhookRelay {
   }
 
   async #mark(client: pg.PoolClient, row: ClaimedRow, result: Mark): Promise<void> {
-    if (result.kind === 'processed') await client.query(MARK.processed, [row.id, result.workflowId, result.type, result.payload]);
-    else if (result.kind === 'parked') await client.query(MARK.parked, [row.id, result.reason, result.type, result.payload]);
+    if (result.kind === 'processed') {
+      await client.query(MARK.processed, [row.id, result.workflowId, result.type, result.payload]);
+      relayLag.observe((Date.now() - row.received_at.getTime()) / 1000);
+    } else if (result.kind === 'parked') await client.query(MARK.parked, [row.id, result.reason, result.type, result.payload]);
     else await client.query(MARK.retry, [row.id, result.error, result.delayMs]);
   }
 

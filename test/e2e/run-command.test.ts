@@ -13,6 +13,7 @@ import { loadConfig } from '../../lib/config.js';
 import { encryptedDataConverter } from '../../lib/temporal/codec.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { sendEmailWorkflow } from '../../workflows/send-email.js';
+import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/ports.js';
 
 /** The run command uses the development codec key; clients of its Temporal server need it too. */
@@ -84,7 +85,7 @@ async function stopPlatform(child: ChildProcess): Promise<number | null> {
 
 beforeAll(async () => {
   database = await createThrowawayDatabase('webmagic_e2e', inject('databaseUrl'));
-  const [port, temporalPort, uiPort, recurrentePort, postmarkPort, dnsPort, dnsAdminPort] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+  const [port, temporalPort, uiPort, recurrentePort, postmarkPort, dnsPort, dnsAdminPort, apiMetricsPort, workerMetricsPort] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
   base = `http://127.0.0.1:${port}`;
   env = {
     NODE_ENV: 'development',
@@ -98,6 +99,8 @@ beforeAll(async () => {
     POSTMARK_API_HOST: `127.0.0.1:${postmarkPort}`,
     DNS_SERVERS: `127.0.0.1:${dnsPort}`,
     DNS_ADMIN_PORT: String(dnsAdminPort),
+    API_METRICS_PORT: String(apiMetricsPort),
+    WORKER_METRICS_PORT: String(workerMetricsPort),
     DATA_DIR: dataDir,
   };
 });
@@ -118,6 +121,10 @@ describe('the run command', () => {
     const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
     expect(ui.status).toBe(200);
     expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+    expect(first.output()).toContain(`Metrics        http://127.0.0.1:${env.API_METRICS_PORT}/metrics (API) · http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics (worker)`);
+    expect(await (await fetch(`http://127.0.0.1:${env.API_METRICS_PORT}/metrics`)).text()).toMatch(/^webmagic_http_requests_total\{route="\/sites\/:slug",method="GET",status_class="2xx"\} [1-9]/m);
+    const workerMetrics = () => fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`).then((res) => res.text());
+    expect(await eventually(workerMetrics, (text) => /^temporal_num_pollers\{/m.test(text), 30_000)).toMatch(/^temporal_worker_task_slots_available\{/m);
 
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     const client = new Client({ connection, dataConverter });

@@ -7,6 +7,7 @@ import { createHostRouter } from '../../hosting/host-routing.js';
 import { PageCache, type CachedPage } from '../../hosting/page-cache.js';
 import { listenForSiteChanges, type SiteChangeListener } from '../../hosting/site-changes.js';
 import { createPageLoader, NOT_FOUND } from '../../hosting/site-pages.js';
+import { pageCacheLookups } from '../../metrics/registry.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -41,6 +42,7 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
 
   async function page(key: string, load: () => Promise<CachedPage>): Promise<CachedPage> {
     const cached = cache.get(key);
+    pageCacheLookups.inc({ result: cached ? 'hit' : 'miss' });
     if (cached) return cached;
     const generation = cache.currentGeneration;
     const loaded = await load();
