@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh machine: npm dependencies (incl. Node 24), the Temporal binaries and Chromium for browser tests.
+# Installs what the project needs on a fresh machine: npm dependencies (incl. Node 24), the Temporal binaries, Chromium for browser tests and Prometheus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,4 +8,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund --loglevel=error
 fi
 bash dev/install-temporal.sh
-bash dev/install-chromium.sh
+bash dev/install-debian-tools.sh

@@ -26,6 +26,7 @@ export function hostAndPort(address: string, port: number): { host: string; port
 export function listenPorts(config: AppConfig, startsTemporal: boolean): ListenPort[] {
   const ports: ListenPort[] = [{ service: 'the API', host: config.http.host, port: config.http.port, protocol: 'TCP', setting: 'PORT' }];
   if (config.metrics.apiPort > 0) ports.push({ service: 'the API\'s metrics listener', host: config.metrics.host, port: config.metrics.apiPort, protocol: 'TCP', setting: 'API_METRICS_PORT' });
+  if (config.prometheusPort > 0) ports.push({ service: 'the local Prometheus', host: '127.0.0.1', port: config.prometheusPort, protocol: 'TCP', setting: 'PROMETHEUS_PORT' });
   if (config.metrics.workerPort > 0) ports.push({ service: 'the worker\'s metrics listener', host: config.metrics.host, port: config.metrics.workerPort, protocol: 'TCP', setting: 'WORKER_METRICS_PORT' });
   if (config.database.embedded) {
     ports.push({ service: 'embedded PostgreSQL', host: '127.0.0.1', port: Number(new URL(config.database.url).port), protocol: 'TCP', setting: 'DB_EMBEDDED_PORT' });

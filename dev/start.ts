@@ -15,6 +15,7 @@ import { siteUrl } from '../lib/urls.js';
 import { startLocalDnsServer, type LocalDnsServer } from '../lib/dns/local-server.js';
 import { connectDemoDomain, DEMO_DOMAIN } from './demo-domain.js';
 import { hostAndPort, isLocal, listenPorts, takenPortsSentence } from './listen-ports.js';
+import { localPrometheusArgs } from './prometheus.js';
 import { temporalCliPath } from './temporal-binaries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -157,8 +158,10 @@ async function main(): Promise<void> {
   const env = { ...process.env, DATABASE_URL: config.database.url };
   spawnChild('worker', process.execPath, ['--import', 'tsx', 'worker/main.ts'], env);
   spawnChild('api', process.execPath, ['--import', 'tsx', 'api/main.ts'], env);
+  if (config.prometheusPort > 0) spawnChild('prometheus', 'prometheus', localPrometheusArgs(config, `${dataDir}/prometheus`, config.prometheusPort));
   const base = `http://127.0.0.1:${config.http.port}`;
   await waitFor('API', async () => (await fetch(`${base}/api/v1/health/ready`)).ok);
+  if (config.prometheusPort > 0) await waitFor('Prometheus', async () => (await fetch(`http://127.0.0.1:${config.prometheusPort}/-/ready`)).ok);
   const demoDomain = dns ? await connectDemoDomain(config, dns) : null;
 
   console.log(`
@@ -170,6 +173,7 @@ WebMagic is running — Ctrl-C stops everything.
   Temporal UI    ${temporal === 'started' ? `http://127.0.0.1:${config.temporal.uiPort}` : '(the already running Temporal server\'s own UI)'}
   Temporal gRPC  ${config.temporal.address}
   Metrics        ${metricsLine(config)}
+  Prometheus     ${config.prometheusPort > 0 ? `http://127.0.0.1:${config.prometheusPort}  (alerts: http://127.0.0.1:${config.prometheusPort}/alerts)` : '(PROMETHEUS_PORT=0: none)'}
   Recurrente sim ${config.recurrente.apiUrl}
   Postmark fake  http://${config.postmark.apiHost}/messages/outbound  (header X-Postmark-Server-Token: ${config.postmark.serverToken === 'POSTMARK_API_TEST' ? 'POSTMARK_API_TEST' : '<your token>'})
   Local DNS      ${dns ? `${dns.address} (records: ${dns.adminUrl}/records)` : '(DNS_SERVERS is not local)'}

@@ -96,6 +96,8 @@ export const SETTINGS = {
     apiPort: integer('API_METRICS_PORT', 9464, { minimum: 0, maximum: 65535 }),
     workerPort: integer('WORKER_METRICS_PORT', 9465, { minimum: 0, maximum: 65535 }),
   }),
+  prometheusPort: integer('PROMETHEUS_PORT', 9090, { minimum: 0, maximum: 65535 })
+    .doc('port of the local Prometheus the run command starts (scraping both metrics listeners, with the alert rules); 0: none'),
   database: combine({
     url: url('DATABASE_URL', EMBEDDED_DATABASE_URL)
       .shown('embedded PostgreSQL on `127.0.0.1:5433`')

@@ -85,7 +85,7 @@ async function stopPlatform(child: ChildProcess): Promise<number | null> {
 
 beforeAll(async () => {
   database = await createThrowawayDatabase('webmagic_e2e', inject('databaseUrl'));
-  const [port, temporalPort, uiPort, recurrentePort, postmarkPort, dnsPort, dnsAdminPort, apiMetricsPort, workerMetricsPort] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
+  const [port, temporalPort, uiPort, recurrentePort, postmarkPort, dnsPort, dnsAdminPort, apiMetricsPort, workerMetricsPort, prometheusPort] = await Promise.all(Array.from({ length: 10 }, () => freePort()));
   base = `http://127.0.0.1:${port}`;
   env = {
     NODE_ENV: 'development',
@@ -101,6 +101,7 @@ beforeAll(async () => {
     DNS_ADMIN_PORT: String(dnsAdminPort),
     API_METRICS_PORT: String(apiMetricsPort),
     WORKER_METRICS_PORT: String(workerMetricsPort),
+    PROMETHEUS_PORT: String(prometheusPort),
     DATA_DIR: dataDir,
   };
 });
@@ -123,6 +124,8 @@ describe('the run command', () => {
     expect(first.output()).toContain(`Temporal UI    http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
     expect(first.output()).toContain(`Metrics        http://127.0.0.1:${env.API_METRICS_PORT}/metrics (API) · http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics (worker)`);
     expect(await (await fetch(`http://127.0.0.1:${env.API_METRICS_PORT}/metrics`)).text()).toMatch(/^webmagic_http_requests_total\{route="\/sites\/:slug",method="GET",status_class="2xx"\} [1-9]/m);
+    expect(first.output()).toContain(`Prometheus     http://127.0.0.1:${env.PROMETHEUS_PORT}`);
+    expect((await fetch(`http://127.0.0.1:${env.PROMETHEUS_PORT}/-/ready`)).status).toBe(200);
     const workerMetrics = () => fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`).then((res) => res.text());
     expect(await eventually(workerMetrics, (text) => /^temporal_num_pollers\{/m.test(text), 30_000)).toMatch(/^temporal_worker_task_slots_available\{/m);
 
