@@ -87,9 +87,25 @@ describe('docker-compose.yml', () => {
     expect(caddyfile).toMatch(/http:\/\/ \{\s*redir https:\/\/\{host\}\{uri\} permanent/);
   });
 
+  it('runs Prometheus with the alert rules and Grafana with the provisioned dashboard, both on loopback, scraping the internal metrics listeners', () => {
+    expect(services.prometheus?.ports).toEqual(['127.0.0.1:9090:9090']);
+    expect(services.grafana?.ports).toEqual(['127.0.0.1:3030:3000']);
+    expect(services.api?.environment?.METRICS_HOST).toBe('0.0.0.0');
+    const prometheus = parse(readFileSync(new URL('../deploy/prometheus/prometheus.compose.yml', import.meta.url), 'utf8')) as {
+      rule_files: string[]; scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    expect(prometheus.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
+    expect(prometheus.scrape_configs.map((c) => [c.job_name, c.static_configs[0]?.targets])).toEqual([['webmagic-api', ['api:9464']], ['webmagic-worker', ['worker:9465']]]);
+    const dashboard = JSON.parse(readFileSync(new URL('../deploy/grafana/dashboards/webmagic.json', import.meta.url), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
+    for (const series of ['webmagic_http_requests_total', 'webmagic_webhook_inbox_depth', 'webmagic_page_cache_lookups_total', 'temporal_num_pollers', 'webmagic_subscriptions']) {
+      expect(exprs).toContain(series);
+    }
+  });
+
   it('keeps secrets out of the file', () => {
     const text = readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8');
-    for (const key of ['JWT_SECRET', 'ADMIN_API_TOKEN', 'TEMPORAL_CODEC_KEYS', 'RECURRENTE_SECRET_KEY', 'RECURRENTE_WEBHOOK_SECRET', 'POSTMARK_SERVER_TOKEN', 'POSTGRES_PASSWORD', 'ACME_EMAIL']) {
+    for (const key of ['JWT_SECRET', 'GRAFANA_ADMIN_PASSWORD', 'ADMIN_API_TOKEN', 'TEMPORAL_CODEC_KEYS', 'RECURRENTE_SECRET_KEY', 'RECURRENTE_WEBHOOK_SECRET', 'POSTMARK_SERVER_TOKEN', 'POSTGRES_PASSWORD', 'ACME_EMAIL']) {
       expect(text).toMatch(new RegExp(`\\$\\{${key}:\\?`));
     }
   });
