@@ -76,7 +76,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(textGuardPlugin);
   await app.register(securityHeadersPlugin, { helmet: SECURITY_HEADERS, apiPrefix: `${API_PREFIX}/` });
   await app.register(contextPlugin, deps);
-  await app.register(metricsPlugin);
+  // Nobody scrapes an API whose metrics listener is off: its request path then counts nothing either.
+  if (deps.config.metrics.apiPort > 0) await app.register(metricsPlugin);
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. the TLS ask), not to every request, per client address (IPv6 by its /64).
   await app.register(rateLimit, { global: false, keyGenerator: (request) => limitAddress(request.ip) });

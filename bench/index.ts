@@ -156,7 +156,8 @@ try {
   const app = await startServer('app', env);
   const bare = await startServer('bare', env);
   const obliged = await startServer('obliged', env);
-  children.push(app.child, bare.child, obliged.child);
+  const unmetered = await startServer('app', { ...env, API_METRICS_PORT: '0' });
+  children.push(app.child, bare.child, obliged.child, unmetered.child);
 
   const login = await fetch(`${app.url}/api/v1/customer/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: BENCH_PASSWORD }) });
   const { access_token: token } = (await login.json()) as { access_token: string };
@@ -166,6 +167,7 @@ try {
 
   await pair('GET /api/v1/health/live', 'Fastify hello', { url: `${app.url}/api/v1/health/live` }, { url: `${bare.url}/hello` });
   await pair('same', 'Fastify hello + same headers and request line', { url: `${app.url}/api/v1/health/live` }, { url: `${obliged.url}/api/v1/hello` });
+  await pair('same (request metrics on)', 'the same app, request metrics off', { url: `${app.url}/api/v1/health/live` }, { url: `${unmetered.url}/api/v1/health/live` });
   await pair('GET /sites/plumber-joe (cached)', 'Fastify hello', { url: `${app.url}/sites/plumber-joe` }, { url: `${bare.url}/hello` });
   await pair('same', 'Fastify hello + same headers and request line', { url: `${app.url}/sites/plumber-joe` }, { url: `${obliged.url}/hello` });
   await pair('GET /sites/plumber-joe', 'Fastify + pg, same SQL and HTML', { url: `${app.url}/sites/plumber-joe` }, { url: `${bare.url}/sites/plumber-joe` });
