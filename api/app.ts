@@ -8,6 +8,7 @@ import type { ApiDeps } from './deps.js';
 import { analyticsPlugin } from './plugins/analytics.js';
 import { contextPlugin } from './plugins/context.js';
 import { metricsPlugin } from './plugins/metrics.js';
+import { tracingPlugin } from './plugins/tracing.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from './plugins/security-headers.js';
@@ -30,6 +31,8 @@ export interface BuildAppOptions {
   relay?: boolean;
   /** Where the request log goes (stdout by default); tests capture it. */
   logStream?: NodeJS.WritableStream;
+  /** A span per request (the process installed a tracer provider: `lib/telemetry/tracing.ts`). */
+  tracing?: boolean;
 }
 
 /** Builds the Fastify application with every plugin and route; does not listen. */
@@ -78,6 +81,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   await app.register(contextPlugin, deps);
   // Nobody scrapes an API whose metrics listener is off: its request path then counts nothing either.
   if (deps.config.metrics.apiPort > 0) await app.register(metricsPlugin);
+  if (options.tracing) await app.register(tracingPlugin);
   await app.register(swaggerPlugin);
   // Limits are applied per route (e.g. the TLS ask), not to every request, per client address (IPv6 by its /64).
   await app.register(rateLimit, { global: false, keyGenerator: (request) => limitAddress(request.ip) });

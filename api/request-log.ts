@@ -31,7 +31,9 @@ export class OneLinePerRequest extends LogController {
 
   override requestCompleted(_error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     // The client address only truncated (IPv4 /24, IPv6 /48): full IPs are personal data and never reach the log.
-    this.logger.info({ reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ip: anonymizeIp(request.ip) }, 'request');
+    const line = { reqId: request.id, method: request.method, url: loggableUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ip: anonymizeIp(request.ip) };
+    // Beside the request id, the trace id when tracing is on: the same request in the collector's traces.
+    this.logger.info(request.span ? { ...line, traceId: request.span.spanContext().traceId } : line, 'request');
   }
 }
 

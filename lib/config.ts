@@ -96,6 +96,8 @@ export const SETTINGS = {
     apiPort: integer('API_METRICS_PORT', 9464, { minimum: 0, maximum: 65535 }),
     workerPort: integer('WORKER_METRICS_PORT', 9465, { minimum: 0, maximum: 65535 }),
   }),
+  otlpEndpoint: text('OTEL_EXPORTER_OTLP_ENDPOINT', '', { pattern: '^(https?://[^\\s]+)?$' }).map((endpoint) => endpoint || null)
+    .doc('OpenTelemetry collector (OTLP/HTTP, e.g. `http://collector:4318`): traces from the API through Temporal into workflows and activities; empty: no tracing, at no cost'),
   prometheusPort: integer('PROMETHEUS_PORT', 9090, { minimum: 0, maximum: 65535 })
     .doc('port of the local Prometheus the run command starts (scraping both metrics listeners, with the alert rules); 0: none'),
   database: combine({

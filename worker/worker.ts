@@ -24,6 +24,8 @@ import { LocalSiteEditor } from '../lib/site-editor/local-editor.js';
 import { OpenAiSiteEditor } from '../lib/site-editor/openai-editor.js';
 import type { SiteEditor } from '../lib/site-editor/site-editor.js';
 import { encryptedDataConverter } from '../lib/temporal/codec.js';
+import type { Tracing } from '../lib/telemetry/tracing.js';
+import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -77,11 +79,11 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-/** Creates a worker on the configured task queue; tests pass a prebuilt bundle and their own queue, benches a cache size. */
+/** Creates a worker on the configured task queue; tests pass a prebuilt bundle and their own queue, benches a cache size; tracing a plugin. */
 export async function createWorker(
   deps: ActivityDeps,
   connection: NativeConnection,
-  overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'activities' | 'maxCachedWorkflows'>> = {},
+  overrides: Partial<Pick<WorkerOptions, 'taskQueue' | 'workflowBundle' | 'activities' | 'maxCachedWorkflows' | 'plugins'>> = {},
 ): Promise<Worker> {
   const { workflowBundle, ...rest } = overrides;
   return Worker.create({
@@ -93,4 +95,9 @@ export async function createWorker(
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...rest,
   });
+}
+
+/** The worker's tracing: workflow and activity spans joined to the trace that started or signalled the workflow. */
+export function tracingPlugin(tracing: Tracing): OpenTelemetryPlugin {
+  return new OpenTelemetryPlugin({ resource: tracing.resource, spanProcessor: tracing.spanProcessor });
 }

@@ -33,8 +33,14 @@ const GAUGES: readonly [keyof StateRow, string, string][] = [
   ['tickets_past_sla', 'webmagic_tickets_past_sla', 'Support tickets not resolved whose SLA has passed'],
 ];
 
-/** Registers the database-backed gauges on the API registry, reading through `sql`; the returned function removes them. */
+const NAMES = [...GAUGES.map(([, name]) => name), 'webmagic_subscriptions', 'webmagic_email_messages', 'webmagic_db_pool_connections'];
+
+/**
+ * Registers the database-backed gauges on the API registry, reading through `sql`; the returned function removes them.
+ * One app per process in production; where a process builds several (tests), the newest one's gauges are exposed.
+ */
 export function installDatabaseGauges(sql: pg.Pool): () => void {
+  for (const name of NAMES) apiRegistry.removeSingleMetric(name);
   let pending: Promise<StateRow | null> | null = null;
   // One query per scrape, shared by every gauge of that scrape.
   const state = () => (pending ??= sql.query<StateRow>(STATE).then((r) => r.rows[0] ?? null).catch(() => null).finally(() => {
@@ -75,6 +81,6 @@ export function installDatabaseGauges(sql: pg.Pool): () => void {
     },
   });
   return () => {
-    for (const name of [...GAUGES.map(([, n]) => n), 'webmagic_subscriptions', 'webmagic_email_messages', 'webmagic_db_pool_connections']) apiRegistry.removeSingleMetric(name);
+    for (const name of NAMES) apiRegistry.removeSingleMetric(name);
   };
 }

@@ -21,6 +21,7 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onReady', async () => {
     const removeGauges = installDatabaseGauges(app.sql);
     const cacheSize = 'webmagic_page_cache_entries';
+    apiRegistry.removeSingleMetric(cacheSize);
     new Gauge({
       name: cacheSize, help: 'Hosted pages held in memory', registers: [apiRegistry],
       collect() {

@@ -1,11 +1,12 @@
 import type pg from 'pg';
+import { currentTraceParent } from '../../lib/telemetry/tracing.js';
 import type { InboxEventView } from '../schemas/webhooks.js';
 
 /** The channel the inbox notifies when a row becomes ready for the relay. */
 export const INBOX_CHANNEL = 'webhook_events';
 
-const INSERT = `insert into webhook_events (id, provider, provider_event_id, body, received_at, next_attempt_at, attempts)
-  values (gen_random_uuid(), $1, $2, $3, now(), now(), 0)
+const INSERT = `insert into webhook_events (id, provider, provider_event_id, body, received_at, next_attempt_at, attempts, trace_parent)
+  values (gen_random_uuid(), $1, $2, $3, now(), now(), 0, $4)
   on conflict (provider, provider_event_id) do nothing`;
 
 /**
@@ -13,7 +14,8 @@ const INSERT = `insert into webhook_events (id, provider, provider_event_id, bod
  * redeliveries change nothing. The caller wakes the relays ({@link InboxWaker}) when it was new.
  */
 export async function storeDelivery(sql: pg.Pool, provider: string, eventId: string, body: Buffer): Promise<{ duplicate: boolean }> {
-  const result = await sql.query(INSERT, [provider, eventId, body]);
+  // The request's trace context (when tracing is on) travels with the delivery, so the relay continues its trace.
+  const result = await sql.query(INSERT, [provider, eventId, body, currentTraceParent()]);
   return { duplicate: result.rowCount === 0 };
 }
 

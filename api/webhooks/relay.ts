@@ -1,8 +1,10 @@
+import { SpanStatusCode } from '@opentelemetry/api';
 import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import { UnavailableError } from '../../lib/errors.js';
 import { parseRecurrenteEvent, WebhookPayloadError } from '../../lib/recurrente/events.js';
+import { contextOf, tracer } from '../../lib/telemetry/tracing.js';
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
 import { INBOX_CHANNEL } from './inbox.js';
@@ -18,6 +20,7 @@ interface ClaimedRow {
   body: Buffer | null;
   attempts: number;
   received_at: Date;
+  trace_parent: string | null;
 }
 
 type Mark =
@@ -25,7 +28,7 @@ type Mark =
   | { kind: 'parked'; reason: string; type: string | null; payload: string | null }
   | { kind: 'retry'; error: string; delayMs: number; temporalDown: boolean };
 
-const CLAIM = `select id, provider_event_id, body, attempts, received_at from webhook_events
+const CLAIM = `select id, provider_event_id, body, attempts, received_at, trace_parent from webhook_events
   where provider = 'recurrente' and processed_at is null and parked_at is null and next_attempt_at <= now()
   order by next_attempt_at, received_at limit $1 for update skip locked`;
 
@@ -104,6 +107,20 @@ export class WebhookRelay {
     return Math.min(this.#settings.retryMaxMs, this.#settings.retryMinMs * 2 ** Math.min(attempts, 30));
   }
 
+  /** Delivers one row inside a span of the trace of the request that stored it (a no-op span when tracing is off). */
+  #traced(row: ClaimedRow): Promise<Mark> {
+    return tracer().startActiveSpan('webhook relay', { attributes: { 'webhook.event_id': row.provider_event_id, 'webhook.attempt': row.attempts + 1 } }, contextOf(row.trace_parent), async (span) => {
+      try {
+        const result = await this.#deliver(row);
+        span.setAttribute('webhook.outcome', result.kind);
+        if (result.kind !== 'processed') span.setStatus({ code: SpanStatusCode.ERROR, message: result.kind === 'parked' ? result.reason : result.error });
+        return result;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
   /** Parses one stored delivery and routes it; answers how to mark its row. */
   async #deliver(row: ClaimedRow): Promise<Mark> {
     const raw = row.body?.toString('utf8') ?? '';
@@ -145,7 +162,7 @@ export class WebhookRelay {
       let pauseMs = 0;
       for (const row of rows) {
         if (this.#stopped) break;
-        const result = await this.#deliver(row);
+        const result = await this.#traced(row);
         await this.#mark(client, row, result);
         if (result.kind === 'parked') this.log.warn({ eventId: row.provider_event_id, reason: result.reason }, 'webhook event parked for an operator');
         if (result.kind === 'retry') {

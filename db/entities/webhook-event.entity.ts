@@ -28,6 +28,8 @@ export const WebhookEvent = defineEntity({
     lastError: p.text().nullable(),
     parkedAt: p.datetime().nullable(),
     parkedReason: p.text().nullable(),
+    /** The W3C `traceparent` of the request that stored it (tracing on), so its relay span joins that trace. */
+    traceParent: p.string().length(55).nullable(),
   },
 });
 export type IWebhookEvent = InferEntity<typeof WebhookEvent>;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   Client,
+  type ClientInterceptors,
   Connection,
   isGrpcCancelledError,
   isGrpcDeadlineError,
@@ -93,9 +94,9 @@ export function temporalConnectionSecurity(security: AppConfig['temporal']['secu
 
 /**
  * A Temporal client whose connection is opened on first use, so the API starts while Temporal is still coming up.
- * Its payloads are encrypted with the configured codec keys.
+ * Its payloads are encrypted with the configured codec keys; `interceptors` add tracing when it is on.
  */
-export function createTemporalClient(temporal: AppConfig['temporal'], security?: AppConfig['temporal']['security']): Client {
+export function createTemporalClient(temporal: AppConfig['temporal'], security?: AppConfig['temporal']['security'], interceptors?: ClientInterceptors): Client {
   const connection = Connection.lazy({ address: temporal.address, ...temporalConnectionSecurity(security) });
-  return new Client({ connection, namespace: temporal.namespace, dataConverter: encryptedDataConverter(temporal.codecKeys) });
+  return new Client({ connection, namespace: temporal.namespace, dataConverter: encryptedDataConverter(temporal.codecKeys), ...(interceptors ? { interceptors } : {}) });
 }

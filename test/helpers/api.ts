@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../api/app.js';
 import { openOrm } from '../../db/orm.js';
@@ -17,10 +18,10 @@ export interface TestApi {
 }
 
 /** Builds the API as production does, with test configuration (and, e.g., without its inbox relay). */
-export async function createTestApi(overrides: Record<string, string> = {}, options: Pick<BuildAppOptions, 'relay'> = {}): Promise<TestApi> {
+export async function createTestApi(overrides: Record<string, string> = {}, options: Pick<BuildAppOptions, 'relay' | 'tracing'> = {}): Promise<TestApi> {
   const config = testConfig(overrides);
   const orm = await openOrm(config.database);
-  const temporal = createTemporalClient(config.temporal);
+  const temporal = createTemporalClient(config.temporal, undefined, options.tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined);
   const app = await buildApp({ config, orm, temporal }, { ...options, logger: false });
   return {
     config, orm, temporal, app,

@@ -1,6 +1,8 @@
 import { startFakePostmark, type FakePostmark } from '../../lib/postmark/fake.js';
 import { startFakeRecurrente, type FakeRecurrente } from '../../lib/recurrente/fake.js';
 import type { AppConfig } from '../../lib/config.js';
+import type { Tracing } from '../../lib/telemetry/tracing.js';
+import { tracingPlugin } from '../../worker/worker.js';
 import { createTestApi, type TestApi } from './api.js';
 import { startTestWorker, type Activities, type TestWorker } from './worker.js';
 
@@ -20,11 +22,12 @@ export interface TestStack {
 }
 
 /**
- * Starts the stack; webhooks from the simulated provider reach the API over real HTTP, signed. The API listens on
+ * Starts the stack; webhooks from the simulated provider reach the API over real HTTP, signed. With `tracing` (a tracer
+ * provider the test installed), the API makes a span per request and the worker traces workflows and activities. The API listens on
  * `overrides.PORT` when given (so `PUBLIC_BASE_URL`, and with it every emailed link, can point at it), else on any port.
  */
-export async function startTestStack(overrides: Record<string, string> = {}, wrap?: (activities: Activities) => Activities): Promise<TestStack> {
-  const api = await createTestApi(overrides);
+export async function startTestStack(overrides: Record<string, string> = {}, wrap?: (activities: Activities) => Activities, tracing?: Tracing): Promise<TestStack> {
+  const api = await createTestApi(overrides, { tracing: tracing !== undefined });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: overrides.PORT === undefined ? 0 : Number(overrides.PORT) });
   const postmark = await startFakePostmark({ port: 0, serverToken: api.config.postmark.serverToken });
   const recurrente = await startFakeRecurrente({
@@ -42,10 +45,10 @@ export async function startTestStack(overrides: Record<string, string> = {}, wra
   };
   const stack: TestStack = {
     api, baseUrl, config, recurrente, postmark,
-    worker: await startTestWorker(config, api.orm, wrap),
+    worker: await startTestWorker(config, api.orm, wrap, tracing ? [tracingPlugin(tracing)] : undefined),
     async restartWorker(nextWrap) {
       await stack.worker.stop();
-      stack.worker = await startTestWorker(stack.config, api.orm, nextWrap);
+      stack.worker = await startTestWorker(stack.config, api.orm, nextWrap, tracing ? [tracingPlugin(tracing)] : undefined);
       return stack.worker;
     },
     async stop() {

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
@@ -20,11 +20,14 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a worker polling `config.temporal.taskQueue` with the prebuilt workflow bundle and the real activities (optionally wrapped). */
-export async function startTestWorker(config: AppConfig, orm: MikroORM, wrap: (activities: Activities) => Activities = (a) => a): Promise<TestWorker> {
+/**
+ * Starts a worker polling `config.temporal.taskQueue` with the prebuilt workflow bundle and the real activities (optionally
+ * wrapped); with `plugins` (tracing), it bundles the workflows itself, with the plugins' workflow interceptors.
+ */
+export async function startTestWorker(config: AppConfig, orm: MikroORM, wrap: (activities: Activities) => Activities = (a) => a, plugins?: WorkerPlugin[]): Promise<TestWorker> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const activities = wrap(createActivities(createActivityDeps(config, orm)));
-  const worker = await createWorker(createActivityDeps(config, orm), connection, { workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+  const worker = await createWorker(createActivityDeps(config, orm), connection, plugins ? { plugins, activities } : { workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   const running = worker.run();
   let stopped: Promise<void> | undefined;
   return {
