@@ -55,22 +55,21 @@ export function installDatabaseGauges(sql: pg.Pool): () => void {
       },
     });
   }
-  new Gauge({
-    name: 'webmagic_subscriptions', help: 'Subscriptions by state', labelNames: ['state'] as const, registers: [apiRegistry],
-    async collect() {
-      const { rows } = await sql.query<{ status: string; n: number }>('select status, count(*)::int as n from subscriptions group by status').catch(() => ({ rows: [] }));
-      this.reset();
-      for (const row of rows) this.set({ state: row.status }, row.n);
-    },
-  });
-  new Gauge({
-    name: 'webmagic_email_messages', help: 'Emails in the email log by status (pending, sent, failed)', labelNames: ['status'] as const, registers: [apiRegistry],
-    async collect() {
-      const { rows } = await sql.query<{ status: string; n: number }>('select status, count(*)::int as n from email_messages group by status').catch(() => ({ rows: [] }));
-      this.reset();
-      for (const row of rows) this.set({ status: row.status }, row.n);
-    },
-  });
+  // Rows of a table counted by its status column, one series per status present.
+  const byStatus: [string, string, string, string][] = [
+    ['webmagic_subscriptions', 'Subscriptions by state', 'state', 'subscriptions'],
+    ['webmagic_email_messages', 'Emails in the email log by status (pending, sent, failed)', 'status', 'email_messages'],
+  ];
+  for (const [name, help, label, table] of byStatus) {
+    new Gauge({
+      name, help, labelNames: [label], registers: [apiRegistry],
+      async collect() {
+        const { rows } = await sql.query<{ status: string; n: number }>(`select status, count(*)::int as n from ${table} group by status`).catch(() => ({ rows: [] }));
+        this.reset();
+        for (const row of rows) this.set({ [label]: row.status }, row.n);
+      },
+    });
+  }
   new Gauge({
     name: 'webmagic_db_pool_connections', help: 'The API SQL pool: connections by state (idle, busy), and requests waiting for one (waiting)',
     labelNames: ['state'] as const, registers: [apiRegistry],
