@@ -276,7 +276,9 @@ describe('subscriptionWorkflow (time-skipping)', () => {
     const again = await until(siteId, (v) => v.status === 'active');
     expect(again.providerSubscriptionId).toBe('su_second');
     expect(billing.statusesOf(siteId)).toEqual(['active', 'cancelled', 'active']);
-    expect(billing.emailsOf(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_activated', 'subscription_cancelled', 'subscription_activated']);
+    expect(billing.emailsOf(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_activated', 'subscription_ended', 'subscription_activated']);
+    // The immediate cancel cut the renewed period short: the email names its end, which is not refunded.
+    expect(billing.emails.find((e) => e.template === 'subscription_ended' && e.idempotencyKey.includes(siteId))?.model).toMatchObject({ endedAt: cancelled.cancelledAt, paidUntil: renewed.periodEnd });
   });
 
   it('refunds a renewal the provider charged while a cancellation was pending', async () => {
