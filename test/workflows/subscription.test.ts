@@ -281,6 +281,19 @@ describe('subscriptionWorkflow (time-skipping)', () => {
     expect(billing.emails.find((e) => e.template === 'subscription_ended' && e.idempotencyKey.includes(siteId))?.model).toMatchObject({ endedAt: cancelled.cancelledAt, paidUntil: renewed.periodEnd });
   });
 
+  it('tells the owner the site is offline when a scheduled cancellation is turned into an immediate one', async () => {
+    const { siteId, first } = await activeSite();
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: true }] });
+    await until(siteId, (v) => v.cancelAtPeriodEnd);
+    await skipTo(Date.parse(first.periodStart!) + 10 * DAY);
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: false }] });
+    const ended = await until(siteId, (v) => v.status === 'cancelled');
+    // The first email said "online until the period end"; the second says it is offline now, and names the unrefunded days.
+    expect(billing.emailsOf(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_ended']);
+    expect(billing.emails.find((e) => e.template === 'subscription_ended' && e.idempotencyKey.includes(siteId))?.model).toMatchObject({ endedAt: ended.cancelledAt, paidUntil: first.periodEnd });
+    await recordHistory(handle(siteId), 'subscription-scheduled-then-ended-now');
+  });
+
   it('refunds a renewal the provider charged while a cancellation was pending', async () => {
     const { siteId, subscriptionId, first } = await activeSite();
     await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: true }] });
