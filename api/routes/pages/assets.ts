@@ -24,7 +24,9 @@ const PREVIEW_JS = `(async () => {
   const refreshed = await fetch('/api/v1/customer/refresh', { method: 'POST', credentials: 'same-origin', headers: { ...json, 'x-webmagic-session': 'cookie' }, body: '{}' }).catch(() => null);
   if (!refreshed || !refreshed.ok) { document.getElementById('wm-preview-signin').hidden = false; return; }
   const { access_token: token } = await refreshed.json();
-  const call = (method, path, body) => fetch('/api/v1' + path, { method, headers: { ...json, authorization: 'Bearer ' + token }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = (method, path, body) => fetch('/api/v1' + path, body === undefined
+    ? { method, headers: { accept: 'application/json', authorization: 'Bearer ' + token } }
+    : { method, headers: { ...json, authorization: 'Bearer ' + token }, body: JSON.stringify(body) });
   const { site, edit } = box.dataset;
   const [sites, request] = await Promise.all([call('GET', '/customer/my-sites'), call('GET', '/customer/sites/' + site + '/edit-requests/' + edit)]);
   if (!sites.ok || !request.ok) return;
