@@ -157,8 +157,11 @@ describe('the edges of claiming, billing and editing, in a real browser', () => 
     const back = preview.getByRole('link', { name: 'Back to your request' });
     expect(await back.getAttribute('href')).toBe(requestUrl);
     await preview.getByRole('button', { name: 'Approve and publish' }).waitFor();
-    await preview.getByRole('button', { name: 'Reject preview' }).waitFor();
     await shoot(preview, 'preview-banner');
+    await preview.getByText('Not right? Reject it').click();
+    await preview.getByLabel('Tell us what to fix').waitFor();
+    await preview.getByRole('button', { name: 'Reject preview' }).waitFor();
+    await shoot(preview, 'preview-banner-reject-open');
     await preview.getByRole('button', { name: 'Approve and publish' }).click();
     await preview.getByText('Your change is live: version 2 is published.').waitFor();
     expect(await (await fetch(`${base}/sites/plumber-joe`)).text()).toContain('Pipes fixed today');

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, ownerCall } from './api.js';
 import { SitePage, type OwnedSite } from './account.js';
-import { formatDate, formatMoney, humanize, Notice, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+import { formatDate, formatMoney, humanize, Notice, PageTitle, StatusBadge, useAction, useFocusOnMount, useLoad } from './ui.js';
 
 interface SubscriptionStatus {
   status: string;
@@ -95,7 +95,7 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
             <Notice kind="info">Activate the subscription by <strong>{formatDate(site.activation_deadline)}</strong> to keep {site.site_title} online; after that date the site is suspended until it is activated.</Notice>
           )}
           {s.status === 'cancelled' && (
-            <Notice kind="error">The subscription was cancelled{s.cancelled_at ? ` on ${formatDate(s.cancelled_at)}` : ''} and {site.site_title} is offline. Reactivate it to bring the site back; the new subscription is charged from that day.</Notice>
+            <Notice kind="info">The subscription was cancelled{s.cancelled_at ? ` on ${formatDate(s.cancelled_at)}` : ''} and {site.site_title} is offline. Reactivate it to bring the site back; the new subscription is charged from that day.</Notice>
           )}
           {s.status === 'past_due' && <Notice kind="error">Your last payment did not go through{s.last_payment_failure ? ` (${s.last_payment_failure})` : ''}. Update your payment method to keep the site online.</Notice>}
           {s.status === 'suspended' && <Notice kind="error">The site is suspended because the subscription was not paid. Reactivate it to bring the site back.</Notice>}
@@ -103,8 +103,8 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
             {s.status === 'pending_activation' && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/activate')}>Activate subscription</button>}
             {lapsed && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>{s.status === 'past_due' ? 'Update payment method' : 'Reactivate subscription'}</button>}
             {s.status === 'active' && s.cancel_at_period_end && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>Keep my subscription</button>}
-            {s.status === 'active' && !s.cancel_at_period_end && <button type="button" class="secondary" disabled={action.busy} aria-expanded={confirming === 'period_end'} onClick={() => setConfirming('period_end')}>Cancel at period end</button>}
-            {(s.status === 'active' || s.status === 'past_due' || s.status === 'suspended') && <button type="button" class="danger" disabled={action.busy} aria-expanded={confirming === 'now'} onClick={() => setConfirming('now')}>Cancel now</button>}
+            {!confirming && s.status === 'active' && !s.cancel_at_period_end && <button type="button" class="secondary" disabled={action.busy} onClick={() => setConfirming('period_end')}>Cancel at period end</button>}
+            {!confirming && (s.status === 'active' || s.status === 'past_due' || s.status === 'suspended') && <button type="button" class="danger" disabled={action.busy} onClick={() => setConfirming('now')}>Cancel now</button>}
           </p>
           {confirming && <ConfirmCancel kind={confirming} site={site} subscription={s} busy={action.busy} onConfirm={() => void cancel(confirming)} onKeep={() => setConfirming(null)} />}
         </section>
@@ -142,8 +142,9 @@ function unusedDays(s: SubscriptionStatus): boolean {
 function ConfirmCancel(props: { kind: CancelKind; site: OwnedSite; subscription: SubscriptionStatus; busy: boolean; onConfirm: () => void; onKeep: () => void }) {
   const { kind, site, subscription: s } = props;
   const now = kind === 'now';
+  const focus = useFocusOnMount<HTMLDivElement>();
   return (
-    <div class="card confirm" role="alertdialog" aria-labelledby="confirm-cancel-heading" aria-describedby="confirm-cancel-what">
+    <div class="card confirm" role="alertdialog" aria-labelledby="confirm-cancel-heading" aria-describedby="confirm-cancel-what" tabIndex={-1} ref={focus}>
       <h3 id="confirm-cancel-heading">{now ? 'Cancel now and take the site offline?' : 'Cancel at the end of the paid period?'}</h3>
       <ul id="confirm-cancel-what">
         {now ? (

@@ -3,7 +3,7 @@ import type { EditRequestDto, VersionDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
 import { SitePage, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
-import { Field, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+import { Field, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useFocusOnMount, useLoad } from './ui.js';
 
 /** Statuses in which the editor is still working; the request page looks again until it has news. */
 const WORKING = ['pending', 'generating'];
@@ -130,8 +130,9 @@ function Versions(props: { site: OwnedSite; onPublished: () => void }) {
 function ConfirmPublish(props: { version: VersionDto; live: VersionDto; busy: boolean; onConfirm: () => void; onKeep: () => void }) {
   const { version: v, live } = props;
   const back = v.number < live.number;
+  const focus = useFocusOnMount<HTMLDivElement>();
   return (
-    <div class="card confirm" role="alertdialog" aria-labelledby={`confirm-publish-${v.number}`} aria-describedby={`confirm-publish-what-${v.number}`}>
+    <div class="card confirm neutral" role="alertdialog" aria-labelledby={`confirm-publish-${v.number}`} aria-describedby={`confirm-publish-what-${v.number}`} tabIndex={-1} ref={focus}>
       <h3 id={`confirm-publish-${v.number}`}>{back ? `Roll back to version ${v.number}?` : `Publish version ${v.number}?`}</h3>
       <ul id={`confirm-publish-what-${v.number}`}>
         <li>Your site shows version {v.number} at once{v.summary ? ` (${v.summary})` : ''}.</li>

@@ -16,7 +16,8 @@ function renderPreviewGone(): string {
 }
 
 const BANNER_CSS = `.wm-preview{background:#fef3c7;color:#1f2937;border-bottom:3px solid #b45309;padding:.9rem 1.25rem;font-size:1rem}
-.wm-preview-inner{max-width:880px;margin:0 auto;display:grid;gap:.5rem}
+.wm-preview-inner{max-width:880px;margin:0 auto;display:grid;gap:.5rem;justify-items:start}
+#wm-preview-decide,.wm-preview output{justify-self:stretch}
 .wm-preview h2{margin:0;font-size:1.15rem}.wm-preview p{margin:0}
 .wm-preview a{color:#1e3a8a;font-weight:600}
 .wm-preview-actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
@@ -24,7 +25,10 @@ const BANNER_CSS = `.wm-preview{background:#fef3c7;color:#1f2937;border-bottom:3
 .wm-preview button.wm-reject{background:#fff;color:#991b1b;border-color:#991b1b}
 .wm-preview form{display:grid;gap:.4rem;margin:0}.wm-preview label{font-weight:600}
 .wm-preview textarea{font:inherit;padding:.5rem;border:1px solid #6b7280;border-radius:6px;width:100%;box-sizing:border-box}
-.wm-preview output{font-weight:600}`;
+.wm-preview output{font-weight:600}
+.wm-preview summary{cursor:pointer;color:#991b1b;font-weight:600;padding:.65rem 0}
+.wm-preview details form{margin-top:.25rem}
+@media (max-width:600px){.wm-preview{padding:.7rem 1rem;font-size:.95rem}.wm-preview-inner{gap:.35rem}}`;
 
 /**
  * The banner above a private preview: what it is, the way back to the request, and Approve / Reject, which the
@@ -41,9 +45,11 @@ function previewBanner(edit: PreviewedEdit, requestUrl: string): string {
 <p><a href="${escapeHtml(requestUrl)}">Back to your request</a></p>
 <div id="wm-preview-decide" data-site="${escapeHtml(edit.site.id)}" data-edit="${escapeHtml(edit.id)}" hidden>
 <div class="wm-preview-actions"><button type="button" class="wm-approve">Approve and publish</button></div>
-<form class="wm-reject-form"><label for="wm-reject-reason">Not right? Tell us what to fix</label>
+<details><summary>Not right? Reject it</summary>
+<form class="wm-reject-form"><label for="wm-reject-reason">Tell us what to fix</label>
 <textarea id="wm-reject-reason" name="reason" rows="2" required maxlength="1000"></textarea>
 <div class="wm-preview-actions"><button type="submit" class="wm-reject">Reject preview</button></div></form>
+</details>
 </div>
 <p id="wm-preview-signin" hidden><a href="/account/sign-in?next=${escapeHtml(encodeURIComponent(request.pathname + request.search))}">Sign in</a> to approve or reject it here.</p>
 <output id="wm-preview-result" role="status"></output>
