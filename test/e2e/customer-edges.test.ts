@@ -4,6 +4,7 @@ import { CustomerUser, EmailMessage, PurchaseHold, Site } from '../../db/entitie
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { hashPassword } from '../../lib/auth/passwords.js';
 import { expectAccessible, launchBrowser, screenshot, signInOwner } from '../helpers/browser.js';
+import { walkEmailLinks } from '../helpers/email-links.js';
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/ports.js';
@@ -219,5 +220,17 @@ describe('the edges of claiming, billing and editing, in a real browser', () => 
     expect(sent!.TextBody).not.toContain('stays online');
     expect(stack.postmark.sent().filter((m) => m.Tag === 'subscription_cancelled')).toEqual([]);
     await context.close();
+    // Its link leads the owner to the billing page, where the site can be brought back.
+    const walked = await walkEmailLinks({
+      postmark: stack.postmark,
+      base,
+      templates: ['subscription_ended'],
+      readerFor: () => async () => {
+        const reader = await newPage();
+        await signInOwner(reader.page, base, OWNER);
+        return reader.page;
+      },
+    });
+    expect(walked).toEqual(['subscription_ended /account/subscription']);
   });
 });
