@@ -73,7 +73,7 @@ function ActivationReminders(props: { sites: OwnedSite[] }) {
           </li>
         ))}
       </ul>
-      After that date the site is suspended until its subscription is activated.
+      {pending.length === 1 ? 'After that date the site is suspended until its subscription is activated.' : 'After its date, a site is suspended until its subscription is activated.'}
     </Notice>
   );
 }
