@@ -92,6 +92,11 @@ describe('the edges of claiming, billing and editing, in a real browser', () => 
     const cleo = await newPage();
     await claimFromSite(cleo.page, 'la-plumbing-pros', { name: 'Cleo Claimant', email: 'cleo@example.com' });
     await onCheckout(cleo.page);
+    // She pays: as a new owner she is sent to the set-password email first.
+    await cleo.page.getByRole('button', { name: 'Pay' }).click();
+    await cleo.page.getByRole('heading', { level: 1, name: 'Your site is ready' }).waitFor({ timeout: 20_000 });
+    await cleo.page.getByText('Set your password with the link we emailed you').waitFor();
+    await shoot(cleo.page, 'welcome-new-owner');
     await cleo.context.close();
   });
 

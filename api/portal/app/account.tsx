@@ -281,10 +281,11 @@ function ClaimReady(props: { claim: ClaimStatus }) {
           {claim.activation_deadline ? <> — by <strong>{formatDate(claim.activation_deadline)}</strong>; after that date the site is suspended until it is activated.</> : '.'}
         </li>
       </ol>
-      <p class="actions">
-        {returning ? <a class="button" href="/account/sign-in?next=%2Faccount">Sign in to your dashboard</a> : <a class="button" href="/account/sign-in">Sign in once your password is set</a>}
-        {' '}<a class="button secondary" href={claim.site_url}>View your site</a>
-      </p>
+      {returning ? (
+        <p class="actions"><a class="button" href="/account/sign-in?next=%2Faccount">Sign in to your dashboard</a> <a class="button secondary" href={claim.site_url}>View your site</a></p>
+      ) : (
+        <p class="actions"><a class="button" href={claim.site_url}>View your site</a> <a href="/account/sign-in">Password already set? Sign in</a></p>
+      )}
     </>
   );
 }
