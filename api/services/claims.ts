@@ -85,8 +85,16 @@ export async function cancelClaim(deps: Deps, site: Pick<ISite, 'id' | 'status'>
     const handle = client.workflow.getHandle<typeof claimSiteWorkflow>(workflowIds.claim(site.id));
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING') return;
-    await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ token }] });
-    await handle.result();
+    try {
+      await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ token }] });
+    } catch (error) {
+      // The run ended between the two calls: the site is released already.
+      if (error instanceof WorkflowNotFoundError) return;
+      throw error;
+    }
+    // A payment on the same checkout may still arrive while the run closes; then the site was bought, not released.
+    const outcome = await handle.result();
+    if (outcome.status === 'completed') throw notCancellable('This checkout was paid before the cancel arrived, so the site was not released.');
   }, {
     timeoutMs: CANCEL_WAIT_MS,
     service: 'purchase',
