@@ -18,6 +18,8 @@ export interface ClaimCheckoutInput {
   claimantEmail: string;
   claimantName: string;
   expiresAt: string;
+  /** The claim's cancel secret, carried by the checkout's cancel URL (absent in runs recorded before it existed). */
+  cancelToken?: string;
 }
 
 /** A payment as a webhook (or anyone who can signal) reported it: what the workflow asks the provider to confirm. */
@@ -158,7 +160,7 @@ function claimCheckoutRequest(config: AppConfig, input: ClaimCheckoutInput): Cre
   return {
     idempotencyKey: input.idempotencyKey,
     items: [{ name: `Website: ${input.siteTitle}`, amountCents: input.amountCents, currency: input.currency, quantity: 1 }],
-    ...claimCheckoutReturnUrls(config, input.slug, workflowIds.claim(input.siteId)),
+    ...claimCheckoutReturnUrls(config, input.slug, workflowIds.claim(input.siteId), input.cancelToken),
     expiresAt: new Date(input.expiresAt),
     metadata: {
       purpose: 'claim',

@@ -20,9 +20,13 @@ export function siteUrl(config: SiteAddressConfig, slug: string, customDomain?: 
   return `${config.publicBaseUrl}/sites/${slug}`;
 }
 
-/** Where a claim's checkout returns to: the portal's landing page that follows the claim, or the site when cancelled. */
-export function claimCheckoutReturnUrls(base: PublicBase, slug: string, claimWorkflowId: string): { successUrl: string; cancelUrl: string } {
-  return { successUrl: accountPageUrl(base, 'welcome', { claim: claimWorkflowId }), cancelUrl: siteUrl(base, slug) };
+/**
+ * Where a claim's checkout returns to: the portal's landing page that follows the claim, or, when cancelled, the page
+ * that releases the site with the claim's cancel token (the site itself for claims opened before cancel tokens).
+ */
+export function claimCheckoutReturnUrls(base: PublicBase, slug: string, claimWorkflowId: string, cancelToken?: string): { successUrl: string; cancelUrl: string } {
+  const cancelUrl = cancelToken ? accountPageUrl(base, 'claim-cancelled', { claim: claimWorkflowId, token: cancelToken }) : siteUrl(base, slug);
+  return { successUrl: accountPageUrl(base, 'welcome', { claim: claimWorkflowId }), cancelUrl };
 }
 
 /** A page of the customer portal, e.g. /account/verify-email?token=…. */

@@ -32,6 +32,7 @@ export const OwnedSite = Type.Object({
   currency: Type.String(),
   next_billing_date: When,
   grace_ends_at: When,
+  activation_deadline: Type.Union([DateTime, Type.Null()], { description: 'By when the monthly subscription must be activated, while it waits for activation' }),
   custom_domain: Nullable(Type.String()),
 });
 /** A site as the portal lists it. */
@@ -99,6 +100,8 @@ export const EditRequestView = Type.Object({
   expires_at: When,
   created_at: DateTime,
   preview_url: Type.Optional(Nullable(Type.String({ description: 'The private preview while the draft awaits approval (customer routes only)' }))),
+  live_version: Type.Optional(Nullable(Type.Integer({ description: 'The version the site shows now (customer routes only)' }))),
+  rolled_back: Type.Optional(Type.Boolean({ description: 'Published, then an older version was made live again (customer routes only)' })),
 });
 /** An edit request as shown. */
 export type EditRequestDto = Static<typeof EditRequestView>;

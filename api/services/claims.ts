@@ -1,11 +1,12 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Site } from '../../db/entities/index.js';
+import { CustomerSiteOwnership, Site } from '../../db/entities/index.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import { ConflictError, NotFoundError, UnavailableError } from '../../lib/errors.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import {
+  cancelCheckoutUpdate,
   CLAIM_FAILURES,
   claimStartOptions,
   claimStateQuery,
@@ -67,4 +68,52 @@ export async function claimStatus(deps: Deps, site: Pick<ISite, 'id' | 'status'>
     failure: (error) => (error instanceof WorkflowNotFoundError ? new NotFoundError('claim_not_found', 'No such claim') : undefined),
   });
   return state.status;
+}
+
+/** How long a cancel waits for the claim to close, so the site is free when the claimant is told so. */
+const CANCEL_WAIT_MS = 10_000;
+
+/**
+ * Cancels the claimant's open checkout (the claim's cancel token proves it is their browser) and waits for the claim to
+ * release the site. A claim that is over already while the site is still a preview is simply released: the answer is
+ * the same, so reloading the page says the same thing. A site that was bought, or a token of another claim, is a 409.
+ */
+export async function cancelClaim(deps: Deps, site: Pick<ISite, 'id' | 'status'>, token: string): Promise<void> {
+  const notCancellable = (message: string) => new ConflictError('claim_not_cancellable', message);
+  if (site.status !== 'preview') throw notCancellable('This site was already bought, so the claim cannot be cancelled.');
+  await callTemporal(deps, async (client) => {
+    const handle = client.workflow.getHandle<typeof claimSiteWorkflow>(workflowIds.claim(site.id));
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING') return;
+    try {
+      await handle.executeUpdate(cancelCheckoutUpdate, { args: [{ token }] });
+    } catch (error) {
+      // The run ended between the two calls: the site is released already.
+      if (error instanceof WorkflowNotFoundError) return;
+      throw error;
+    }
+    // A payment on the same checkout may still arrive while the run closes; then the site was bought, not released.
+    const outcome = await handle.result();
+    if (outcome.status === 'completed') throw notCancellable('This checkout was paid before the cancel arrived, so the site was not released.');
+  }, {
+    timeoutMs: CANCEL_WAIT_MS,
+    service: 'purchase',
+    failure: (error) => {
+      if (error instanceof WorkflowNotFoundError) return new NotFoundError('claim_not_found', 'No such claim');
+      const failure = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+      if (failure instanceof ApplicationFailure && failure.type === CLAIM_FAILURES.notCancellable) return notCancellable(`${failure.message}.`);
+      return undefined;
+    },
+  });
+}
+
+/**
+ * What the buyer of a finished claim does next: `set_password` while the owner has no password (the welcome email
+ * carries the link), `sign_in` for an owner who already has an account. Null while the site is not bought.
+ */
+export async function claimNextStep(em: EntityManager, site: Pick<ISite, 'id' | 'status'>): Promise<'set_password' | 'sign_in' | null> {
+  if (site.status === 'preview') return null;
+  const owner = await em.findOne(CustomerSiteOwnership, { site: site.id, role: 'owner' }, { populate: ['customer'] });
+  if (!owner) return null;
+  return owner.customer.passwordHash ? 'sign_in' : 'set_password';
 }

@@ -4,9 +4,10 @@ import { ForbiddenError } from '../../lib/errors.js';
 import { centsToAmount } from '../../lib/money.js';
 import { siteUrl, type SiteAddressConfig } from '../../lib/urls.js';
 import type { OwnedSiteDto } from '../schemas/answers.js';
+import { activationDeadline, type ActivationDeadlineConfig } from './subscriptions.js';
 
 /** Every site the customer owns or collaborates on, primary first, then by when they got it. */
-export async function listOwnedSites(em: EntityManager, config: SiteAddressConfig, customerId: string): Promise<OwnedSiteDto[]> {
+export async function listOwnedSites(em: EntityManager, config: SiteAddressConfig & ActivationDeadlineConfig, customerId: string): Promise<OwnedSiteDto[]> {
   const rows = await em.find(CustomerSiteOwnership, { customer: customerId }, { populate: ['site'], orderBy: { isPrimary: 'desc', acquiredAt: 'asc' } });
   return rows.map(({ site, isPrimary, role, acquiredAt }) => ({
     site_id: site.id,
@@ -24,6 +25,7 @@ export async function listOwnedSites(em: EntityManager, config: SiteAddressConfi
     currency: site.currency,
     next_billing_date: site.nextBillingDate?.toISOString() ?? null,
     grace_ends_at: site.graceEndsAt?.toISOString() ?? null,
+    activation_deadline: activationDeadline(config, site),
     custom_domain: site.customDomain ?? null,
   }));
 }

@@ -6,6 +6,7 @@ import type { AccessClaims } from '../auth/access-tokens.js';
 import { LIVE_SESSION_SQL } from '../auth/authenticate.js';
 import type { CustomerProfileDto } from '../schemas/customer.js';
 import type { OwnedSiteDto } from '../schemas/answers.js';
+import { activationDeadline } from './subscriptions.js';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -37,7 +38,7 @@ const OWNED_SITES = `select s.id as site_id, s.slug, s.title, s.status, s.subscr
   order by o.is_primary desc, o.acquired_at asc`;
 
 /** The portal's site list for a verified token, in one query; null when the customer or session is not live. */
-export async function readOwnedSites(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl' | 'hosting'>, claims: AccessClaims): Promise<OwnedSiteDto[] | null> {
+export async function readOwnedSites(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl' | 'hosting' | 'subscription'>, claims: AccessClaims): Promise<OwnedSiteDto[] | null> {
   const { rows } = await sql.query<OwnedSiteRow>({ name: 'owned-sites', text: OWNED_SITES, values: [claims.customerId, claims.sessionId] });
   if (rows.length === 0) return null;
   const sites: OwnedSiteDto[] = [];
@@ -58,6 +59,7 @@ export async function readOwnedSites(sql: pg.Pool, config: Pick<AppConfig, 'publ
       monthly_amount: centsToAmount(row.monthly_amount_cents),
       currency: row.currency,
       next_billing_date: iso(row.next_billing_date),
+      activation_deadline: activationDeadline(config, { subscriptionStatus: row.subscription_status, purchasedAt: row.purchased_at }),
       grace_ends_at: iso(row.grace_ends_at),
       custom_domain: row.custom_domain,
     });
@@ -91,7 +93,7 @@ const PROFILE = `select c.id, c.email, c.full_name, c.phone, c.email_verified_at
   where ${LIVE_SESSION_SQL}`;
 
 /** The signed-in customer's profile for a verified token, in one query; null when the customer or session is not live. */
-export async function readProfile(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl' | 'hosting'>, claims: AccessClaims): Promise<CustomerProfileDto | null> {
+export async function readProfile(sql: pg.Pool, config: Pick<AppConfig, 'publicBaseUrl' | 'hosting' | 'subscription'>, claims: AccessClaims): Promise<CustomerProfileDto | null> {
   const { rows: [row] } = await sql.query<ProfileRow>({ name: 'customer-profile', text: PROFILE, values: [claims.customerId, claims.sessionId] });
   if (!row) return null;
   return {

@@ -52,11 +52,21 @@ export function editRequestDto(request: IEditRequest): EditRequestDto {
   };
 }
 
-/** An edit request as its site's owners and collaborators see it: with the private preview link while the draft awaits approval. */
+/**
+ * An edit request as its site's owners and collaborators see it (loaded with its site's live version): with the
+ * private preview link while the draft awaits approval, and, once published, whether an older version is live again.
+ */
 export function customerEditRequestDto(config: Pick<ApiDeps['config'], 'publicBaseUrl' | 'auth'>, request: IEditRequest): EditRequestDto {
   const preview = request.previewVersion;
   const open = request.status === 'awaiting_approval' && preview && !preview.discardedAt && request.previewTokenHash;
-  return { ...editRequestDto(request), preview_url: open ? previewPageUrl(config, previewToken(config.auth.jwtSecret, request.id, preview.id)) : null };
+  const live = request.site.currentVersion?.versionNumber ?? null;
+  const rolledBack = request.status === 'published' && preview !== undefined && preview !== null && live !== null && live < preview.versionNumber;
+  return {
+    ...editRequestDto(request),
+    preview_url: open ? previewPageUrl(config, previewToken(config.auth.jwtSecret, request.id, preview.id)) : null,
+    live_version: live,
+    rolled_back: rolledBack,
+  };
 }
 
 /** 402 with a code the portal can show when the site's subscription does not allow edits. */
@@ -107,7 +117,7 @@ export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite
 
 /** An edit request of the site, with its preview version. */
 export async function siteEditRequest(em: EntityManager, siteId: string, id: string): Promise<IEditRequest> {
-  const request = await em.findOne(EditRequest, { id, site: siteId }, { populate: ['previewVersion'] });
+  const request = await em.findOne(EditRequest, { id, site: siteId }, { populate: ['previewVersion', 'site.currentVersion'] });
   if (!request) throw new NotFoundError('edit_request_not_found', 'No such edit request');
   return request;
 }
@@ -146,7 +156,7 @@ export async function freshVersionView(em: EntityManager, siteId: string, number
 
 /** The site's edit requests, newest first. */
 export async function siteEditRequests(em: EntityManager, siteId: string): Promise<IEditRequest[]> {
-  return em.find(EditRequest, { site: siteId }, { populate: ['previewVersion'], orderBy: { createdAt: 'desc' } });
+  return em.find(EditRequest, { site: siteId }, { populate: ['previewVersion', 'site.currentVersion'], orderBy: { createdAt: 'desc' } });
 }
 
 /** Edit requests in one status, oldest first, for agents. */

@@ -52,6 +52,18 @@ export function subscriptionSettings(config: AppConfig): SubscriptionSettings {
   };
 }
 
+/** What the activation deadline is read from. */
+export type ActivationDeadlineConfig = { subscription: Pick<AppConfig['subscription'], 'activationDeadlineMs'> };
+
+/**
+ * By when the owner of a bought site has to activate its subscription before the site is suspended: the purchase plus
+ * the configured activation deadline, the same sum the subscription workflow waits for. Null once activated (or never bought).
+ */
+export function activationDeadline(config: ActivationDeadlineConfig, site: { subscriptionStatus: string; purchasedAt?: Date | null }): string | null {
+  if (site.subscriptionStatus !== 'pending_activation' || !site.purchasedAt) return null;
+  return new Date(site.purchasedAt.getTime() + config.subscription.activationDeadlineMs).toISOString();
+}
+
 function subscriptionStart(deps: Deps, site: SiteKey) {
   return { ...subscriptionStartOptions(site, subscriptionSettings(deps.config)), taskQueue: deps.config.temporal.taskQueue };
 }

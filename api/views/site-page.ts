@@ -18,6 +18,8 @@ export interface SitePageModel {
   claim: ClaimOffer | null;
   /** The site's slug: turns on the analytics script and the contact form. */
   slug?: string;
+  /** HTML shown above the site (the private preview's banner); with it the page is never indexed. */
+  banner?: string;
 }
 
 function claimBar(offer: ClaimOffer): string {
@@ -78,7 +80,7 @@ header.hero h1{margin:0 0 .5rem;font-size:2.2rem}
 .claim-bar input{padding:.45rem;border-radius:4px;border:0}
 .claim-bar button{padding:.5rem 1rem;border:0;border-radius:4px;background:#f59e0b;font-weight:700;cursor:pointer}
 .booking{display:grid;gap:.6rem;max-width:28rem}.booking label{display:grid;gap:.2rem}.booking .hp{position:absolute;left:-10000px}`;
-  const body = `<header class="hero">
+  const body = `${model.banner ?? ''}<header class="hero">
   <h1 data-wm-slot="headline">${escapeHtml(content.headline)}</h1>
   <p data-wm-slot="tagline">${escapeHtml(content.tagline)}</p>
   ${business.phone ? `<a class="cta" data-wm-slot="cta" href="tel:${escapeHtml(business.phone)}">${escapeHtml(content.callToAction)}</a>` : ''}
@@ -91,7 +93,7 @@ header.hero h1{margin:0 0 .5rem;font-size:2.2rem}
 </main>
 ${model.claim ? claimBar(model.claim) : ''}
 ${model.slug ? analyticsScript(model.slug) : ''}`;
-  return htmlDocument(model.title, body, css);
+  return htmlDocument(model.title, body, css, { noindex: model.banner !== undefined });
 }
 
 /** The page a suspended site shows instead of its content. */

@@ -12,6 +12,7 @@ export const EMAIL_TEMPLATES = [
   'subscription_activated',
   'payment_failed',
   'subscription_cancelled',
+  'subscription_ended',
   'site_suspended',
   'ticket_escalated',
   'domain_verified',
@@ -47,10 +48,18 @@ export const EmailModelSchemas = {
   welcome_set_password: model({ name: Text, siteTitle: Text, setPasswordUrl: Link }),
   verify_email: model({ name: Text, verifyUrl: Link }),
   password_reset: model({ name: Text, resetUrl: Link, expiresInMinutes: Type.Integer({ minimum: 1, maximum: 10_080 }) }),
-  purchase_confirmation: model({ name: Text, siteTitle: Text, siteUrl: Link, amount: Text, paidAt: When }),
+  purchase_confirmation: model({
+    name: Text, siteTitle: Text, siteUrl: Link, amount: Text, paidAt: When,
+    // What comes next (absent in requests recorded before it was sent): whether the buyer already had an account, by
+    // when the subscription must be activated, and the site's billing page.
+    account: Type.Optional(Type.Union([Type.Literal('new'), Type.Literal('existing')])),
+    activateBy: Type.Optional(When),
+    billingUrl: Type.Optional(Link),
+  }),
   subscription_activated: model({ name: Text, siteTitle: Text, amount: Text, nextBillingDate: When }),
   payment_failed: model({ name: Text, siteTitle: Text, amount: Text, graceEndsAt: When, updatePaymentUrl: Link }),
   subscription_cancelled: model({ name: Text, siteTitle: Text, endsAt: When }),
+  subscription_ended: model({ name: Text, siteTitle: Text, endedAt: When, paidUntil: Type.Optional(When), reactivateUrl: Link }),
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
   ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
   domain_verified: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link, domainUrl: Link }),
@@ -83,6 +92,7 @@ export const EmailRequestSchema = Type.Union([
   request('subscription_activated'),
   request('payment_failed'),
   request('subscription_cancelled'),
+  request('subscription_ended'),
   request('site_suspended'),
   request('ticket_escalated'),
   request('domain_verified'),
@@ -158,6 +168,15 @@ function formatMinutes(minutes: number): string {
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
+/** The receipt's next steps: activate the subscription in time, signing in with the account the buyer has or is setting up. */
+function purchaseNextSteps(m: EmailModel<'purchase_confirmation'>): string[] {
+  if (!m.activateBy) return [];
+  const activate = `To keep ${m.siteTitle} online, activate its monthly subscription before ${formatDate(m.activateBy)}.`;
+  if (m.account === 'existing') return [activate, 'Sign in to your dashboard with your WebMagic account as usual: the site is already listed there.'];
+  if (m.account === 'new') return [activate, 'First set your password with the link in our welcome email, then activate the subscription from your dashboard.'];
+  return [activate];
+}
+
 const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
   welcome_set_password: (m) => ({
     subject: `Welcome to WebMagic: ${m.siteTitle} is yours`,
@@ -193,14 +212,16 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     subject: `Your receipt for ${m.siteTitle}`,
     preheader: `We received your payment of ${m.amount}.`,
     heading: 'Thank you for your purchase',
-    paragraphs: [`Hi ${m.name}, we received your payment for ${m.siteTitle}. Keep this email for your records.`],
+    paragraphs: [`Hi ${m.name}, we received your payment for ${m.siteTitle}. Keep this email for your records.`, ...purchaseNextSteps(m)],
     details: [
       ['Website', m.siteTitle],
       ['Address', m.siteUrl],
       ['Amount paid', m.amount],
       ['Date', formatDate(m.paidAt)],
+      ...(m.activateBy ? [['Activate the subscription by', formatDate(m.activateBy)] as [string, string]] : []),
     ],
     action: { label: 'Visit your website', url: m.siteUrl },
+    ...(m.billingUrl ? { link: { label: 'Activate the monthly subscription in your dashboard', url: m.billingUrl } } : {}),
   }),
   subscription_activated: (m) => ({
     subject: `Your subscription for ${m.siteTitle} is active`,
@@ -231,6 +252,18 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `Hi ${m.name}, the subscription for ${m.siteTitle} has been cancelled.`,
       `Your website stays online until ${formatDate(m.endsAt)}. You can reactivate the subscription from your dashboard at any time.`,
     ],
+  }),
+  subscription_ended: (m) => ({
+    subject: `Your subscription for ${m.siteTitle} has ended: the website is offline`,
+    preheader: 'You cancelled with immediate effect; visitors now see that the website is no longer available.',
+    heading: 'Your subscription has ended',
+    paragraphs: [
+      `Hi ${m.name}, as you asked, the subscription for ${m.siteTitle} ended on ${formatDate(m.endedAt)} with immediate effect.`,
+      `${m.siteTitle} is offline now: visitors see a page saying the website is no longer available. Nothing more will be charged.`,
+      ...(m.paidUntil ? [`The period you had paid for ran until ${formatDate(m.paidUntil)}; its unused days are not refunded.`] : []),
+      'Your website and its versions are kept. To bring it back online, start a new subscription from your dashboard: it is charged from that day.',
+    ],
+    action: { label: 'Bring your website back', url: m.reactivateUrl },
   }),
   site_suspended: (m) => ({
     subject: `${m.siteTitle} has been suspended`,

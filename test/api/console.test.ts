@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Operator, Site, SupportTicket, TicketAction } from '../../db/entities/index.js';
+import { CustomerUser, Operator, Site, SupportTicket, TicketAction } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { seedOperator } from '../../db/scripts/seed-operators.js';
 import { resetDatabase } from '../helpers/env.js';
@@ -163,8 +163,16 @@ describe('portal session cookie, payment history and claim status', () => {
     const siteId = await buySite(stack, 'plumber-joe', 'buyer@example.com');
     const res = await inject('GET', `/api/v1/claims/status?workflow_id=${encodeURIComponent(`claim:${siteId}`)}`);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ workflow_id: `claim:${siteId}`, status: 'completed', ready: true, slug: 'plumber-joe', site_title: "Plumber Joe's", site_url: 'http://webmagic.test/sites/plumber-joe' });
+    const site = await stack.api.orm.em.fork().findOneOrFail(Site, siteId);
+    const deadline = new Date(site.purchasedAt!.getTime() + stack.api.config.subscription.activationDeadlineMs).toISOString();
+    expect(res.json()).toEqual({
+      workflow_id: `claim:${siteId}`, status: 'completed', ready: true, slug: 'plumber-joe', site_title: "Plumber Joe's", site_url: 'http://webmagic.test/sites/plumber-joe',
+      next_step: 'set_password', activation_deadline: deadline,
+    });
     expect(res.body).not.toContain('buyer@example.com');
+    // An owner with a password (a returning one) is asked to sign in, not to look for a set-password email.
+    await stack.api.orm.em.fork().nativeUpdate(CustomerUser, { email: 'buyer@example.com' }, { passwordHash: '$argon2id$set-by-the-owner' });
+    expect((await inject('GET', `/api/v1/claims/status?workflow_id=${encodeURIComponent(`claim:${siteId}`)}`)).json()).toMatchObject({ next_step: 'sign_in' });
     const unclaimed = (await stack.api.orm.em.fork().findOneOrFail(Site, { slug: 'roofer-bob' })).id;
     expect((await inject('GET', `/api/v1/claims/status?workflow_id=claim:${unclaimed}`)).statusCode).toBe(404);
     expect((await inject('GET', '/api/v1/claims/status?workflow_id=subscription:x')).statusCode).toBe(400);

@@ -120,6 +120,10 @@ describe('edit requests API', () => {
     expect(preview.body).toContain('Plumbing done right');
     expect(preview.headers['cache-control']).toBe('no-store');
     expect(preview.headers['x-robots-tag']).toContain('noindex');
+    expect(preview.body).toContain('<meta name="robots" content="noindex, nofollow">');
+    expect(preview.body).toContain('Preview of your requested change');
+    expect(preview.body).toContain(`href="${stack.api.config.publicBaseUrl}/account/edits/${id}?site_id=${siteId}">Back to your request</a>`);
+    expect((await page('plumber-joe')).body).not.toContain('noindex');
     const tampered = `${token43.slice(0, -1)}${token43.endsWith('A') ? 'B' : 'A'}`;
     expect((await stack.api.app.inject({ method: 'GET', url: `/preview/${tampered}` })).statusCode).toBe(404);
     expect((await page('plumber-joe')).body).not.toContain('Plumbing done right');
@@ -140,7 +144,12 @@ describe('edit requests API', () => {
     const reject = await call(token, 'POST', `${url}/reject`, { reason: 'too late' });
     expect(reject.statusCode).toBe(409);
     expect(reject.json()).toMatchObject({ error: 'edit_request_not_open' });
-    expect((await call(token, 'GET', url)).json()).toMatchObject({ status: 'published', decision: 'approved', preview_url: null });
+    expect((await call(token, 'GET', url)).json()).toMatchObject({ status: 'published', decision: 'approved', preview_url: null, live_version: 2, rolled_back: false });
+
+    // Putting version 1 live again rolls this change back, and the request says so.
+    expect((await call(token, 'POST', `/api/v1/customer/sites/${siteId}/versions/1/publish`)).statusCode).toBe(200);
+    expect((await call(token, 'GET', url)).json()).toMatchObject({ status: 'published', live_version: 1, rolled_back: true });
+    expect((await call(token, 'GET', `/api/v1/customer/sites/${siteId}/edit-requests`)).json()).toMatchObject({ edit_requests: [{ id, rolled_back: true }] });
   });
 
   it('stops serving the preview once the request expires', async () => {

@@ -216,7 +216,8 @@ describe('cancel and reactivate', () => {
     expect(await page('plumber-joe')).toBe(410);
     expect((await providerSubscription(providerId)).status).toBe('cancelled');
     await eventually(() => sentEmails(siteId), (templates) => templates.length === 4);
-    expect(await sentEmails(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_activated', 'subscription_cancelled']);
+    // Cancelled now, the owner is told the site is offline, not that it stays online until the period end.
+    expect(await sentEmails(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_activated', 'subscription_ended']);
 
     const twice = await subscriptionCall(stack, token, 'POST', '/cancel', {});
     expect(twice.statusCode).toBe(409);

@@ -105,12 +105,12 @@ describe('the owner portal pages of one site in a real browser', () => {
     expect(requestUrl).toMatch(new RegExp(`/account/edits/[0-9a-f-]{36}\\?site_id=${plumber}$`));
     await page.getByRole('button', { name: 'Approve and publish' }).waitFor({ timeout: 20_000 });
     await expectAccessible(page, 'change request awaiting approval');
-    const previewUrl = await page.getByRole('link', { name: 'Open the private preview' }).getAttribute('href');
+    const previewUrl = await page.getByRole('link', { name: /Open the private preview/ }).getAttribute('href');
     expect(previewUrl).toMatch(new RegExp(`^${base}/preview/[A-Za-z0-9_-]{43}$`));
-    await page.getByRole('link', { name: 'Open the private preview' }).click();
-    await page.getByText('Plumbing done right').first().waitFor();
+    const [preview] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: /Open the private preview/ }).click()]);
+    await preview.getByText('Plumbing done right').first().waitFor();
     expect(await hosted('plumber-joe')).not.toContain('Plumbing done right');
-    await page.goBack();
+    await preview.close();
 
     // A second tab on the same request answers after the first one approved.
     const stale = await context.newPage();
@@ -128,6 +128,7 @@ describe('the owner portal pages of one site in a real browser', () => {
     const versions = page.getByRole('region', { name: 'Versions' });
     await versions.locator('.card', { hasText: 'Version 2' }).getByText('Live', { exact: true }).waitFor();
     await versions.getByRole('button', { name: 'Roll back to version 1' }).click();
+    await page.getByRole('alertdialog', { name: 'Roll back to version 1?' }).getByRole('button', { name: 'Yes, roll back to version 1' }).click();
     await page.getByText('Version 1 is live now.').waitFor();
     await versions.locator('.card', { hasText: 'Version 1' }).getByText('Live', { exact: true }).waitFor();
     expect(await versions.getByRole('button', { name: 'Publish version 2' }).count()).toBe(1);

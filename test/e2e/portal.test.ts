@@ -61,6 +61,9 @@ describe('owner portal and agent console in a real browser', () => {
     await page.waitForURL(/\/account\/welcome\?claim=claim%3A/);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toMatch(/Payment received|Your site is ready/);
     await page.getByRole('heading', { level: 1, name: 'Your site is ready' }).waitFor({ timeout: 20_000 });
+    // A new owner is sent to the set-password email first, then to activate the subscription by its deadline.
+    await page.getByText('Set your password with the link we emailed you').waitFor();
+    await page.getByText(/Activate the monthly subscription to keep the site online — by/).waitFor();
     await expectAccessible(page, 'landing page');
 
     const welcome = await mail('joe@example.com', 'welcome_set_password');
@@ -249,10 +252,11 @@ describe('owner portal and agent console in a real browser', () => {
     for (const rendered of linkless) expect(rendered.htmlBody).not.toContain('href=');
     // Emails walked by the other browser tests, whose stacks send them: the edit and booking emails in
     // test/e2e/portal-site-pages.test.ts (short edit reminder and expiry), the domain, operator-case and activation
-    // reminder emails in test/e2e/portal-operations.test.ts (local DNS server, short domain and activation timers).
+    // reminder emails in test/e2e/portal-operations.test.ts (local DNS server, short domain and activation timers), the
+    // email of a subscription cancelled now in test/e2e/customer-edges.test.ts.
     const walkedInSitePagesTest = ['booking_received', 'booking_confirmation', 'edit_preview_ready', 'edit_reminder', 'edit_published', 'edit_expired'];
     const walkedInOperationsTest = ['domain_verified', 'domain_failed', 'domain_lapsed', 'operator_case', 'activation_reminder'];
-    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest];
+    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest, 'subscription_ended'];
     const withLinks = EMAIL_TEMPLATES.filter((t) => t !== 'subscription_activated' && t !== 'subscription_cancelled' && !walkedElsewhere.includes(t));
     expect([...withLinks, ...walkedElsewhere, 'subscription_activated', 'subscription_cancelled'].sort()).toEqual([...EMAIL_TEMPLATES].sort());
     await eventually(async () => withLinks.filter((t) => !stack.postmark.sent().some((m) => m.Tag === t)), (missing) => missing.length === 0, 20_000);

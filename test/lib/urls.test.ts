@@ -21,6 +21,8 @@ describe('public URLs', () => {
       successUrl: 'https://webmagic.example/account/welcome?claim=claim%3As-1',
       cancelUrl: 'https://webmagic.example/sites/plumber-joe',
     });
+    // With the claim's cancel token, Cancel on the checkout leads to the page that releases the site.
+    expect(claimCheckoutReturnUrls(base, 'plumber-joe', 'claim:s-1', 'tok-1').cancelUrl).toBe('https://webmagic.example/account/claim-cancelled?claim=claim%3As-1&token=tok-1');
   });
 
   it('builds portal pages with encoded query values', () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, Site, Subscription, WebhookEvent } from '../../db/entities/index.js';
+import { CustomerSiteOwnership, CustomerUser, EmailMessage, Payment, PurchaseHold, Site, Subscription, WebhookEvent } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { customerEmailKey } from '../../lib/search-key.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
-import { claimStateQuery } from '../../workflows/claim/contract.js';
+import type { claimSiteWorkflow } from '../../workflows/claim/workflow.js';
 import { claimResult, openCheckout, pressCheckoutButton, purchase, purchaseCounts, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
@@ -23,6 +23,8 @@ beforeEach(async () => {
   stack.postmark.reset();
   stack.recurrente.setDeliveryMode({});
 });
+
+const openHolds = (siteId: string) => stack.api.orm.em.fork().count(PurchaseHold, { siteId, releasedAt: null });
 
 describe('claim → pay → own', () => {
   it('makes the payer the owner of the site, with one payment, a pending subscription and both emails', async () => {
@@ -91,20 +93,50 @@ describe('claim → pay → own', () => {
     }
   });
 
-  it('lets the claimant try again after a declined payment', async () => {
+  it('releases the site at once when the card is declined; paying on the same checkout afterwards still buys it', async () => {
     const siteId = await siteIdOf(stack, 'la-plumbing-pros');
     const checkoutUrl = await openCheckout(stack, 'la-plumbing-pros', ana);
+    const declinedRun = (await stack.api.temporal.workflow.getHandle(workflowIds.claim(siteId)).describe()).runId;
     await pressCheckoutButton(checkoutUrl, 'decline');
     await stack.recurrente.flush();
-    const handle = stack.api.temporal.workflow.getHandle(workflowIds.claim(siteId));
-    await expect.poll(async () => (await handle.query(claimStateQuery)).lastPaymentFailure).toBeTruthy();
-    expect((await handle.query(claimStateQuery)).status).toBe('awaiting_payment');
+    const declined = stack.api.temporal.workflow.getHandle<typeof claimSiteWorkflow>(workflowIds.claim(siteId), declinedRun);
+    expect(await declined.result()).toMatchObject({ status: 'cancelled', refunds: 0 });
+    expect(await openHolds(siteId)).toBe(0);
+    await recordHistory(declined, 'claim-declined-released');
 
-    expect(await openCheckout(stack, 'la-plumbing-pros', ana)).toBe(checkoutUrl);
+    // The provider's page offers "Try again" on the same checkout: a payment there starts a new run, which grants it.
     await pressCheckoutButton(checkoutUrl, 'pay');
+    await expect.poll(async () => (await stack.api.orm.em.fork().findOneOrFail(Site, siteId)).status, { timeout: 20_000 }).toBe('owned');
     expect(await claimResult(stack, siteId)).toMatchObject({ status: 'completed' });
     expect(await stack.api.orm.em.fork().count(Payment)).toBe(1);
-    await recordHistory(handle, 'claim-declined-then-paid');
+  });
+
+  it('releases the site at once when the claimant cancels on the checkout page, so someone else can claim it', async () => {
+    const siteId = await siteIdOf(stack, 'roofer-bob');
+    const checkoutUrl = await openCheckout(stack, 'roofer-bob', ana);
+    const cancelled = await fetch(`${checkoutUrl}/cancel`, { method: 'POST', redirect: 'manual' });
+    expect(cancelled.status).toBe(303);
+    const cancelUrl = new URL(cancelled.headers.get('location')!);
+    expect(cancelUrl.pathname).toBe('/account/claim-cancelled');
+    expect(cancelUrl.searchParams.get('claim')).toBe(workflowIds.claim(siteId));
+    const cancel = (token: string) => stack.api.app.inject({ method: 'POST', url: '/api/v1/claims/cancel', payload: { workflow_id: workflowIds.claim(siteId), token } });
+
+    // A wrong token (someone who only knows the site) cancels nothing.
+    const forged = await cancel('not-the-token');
+    expect(forged.statusCode).toBe(409);
+    expect(forged.json()).toMatchObject({ error: 'claim_not_cancellable', message: 'This cancel link is not valid.' });
+    expect((await purchase(stack, 'roofer-bob', bob)).statusCode).toBe(409);
+
+    const handle = stack.api.temporal.workflow.getHandle<typeof claimSiteWorkflow>(workflowIds.claim(siteId));
+    const answer = await cancel(cancelUrl.searchParams.get('token')!);
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json()).toMatchObject({ status: 'cancelled', slug: 'roofer-bob', site_title: 'Roofer Bob' });
+    expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    expect(await openHolds(siteId)).toBe(0);
+    await recordHistory(handle, 'claim-cancelled');
+    // The same link again (a reload) says the same; the site is free for the next claimant at once.
+    expect((await cancel(cancelUrl.searchParams.get('token')!)).statusCode).toBe(200);
+    expect((await purchase(stack, 'roofer-bob', bob)).statusCode).toBe(200);
   });
 
   it('releases the site when the checkout expires, so someone else can claim it', async () => {
@@ -172,6 +204,10 @@ describe('claim → pay → own', () => {
     expect(await em.count(CustomerUser)).toBe(1);
     expect(await em.count(EmailMessage, { template: 'welcome_set_password' })).toBe(1);
     expect(await em.count(EmailMessage, { template: 'purchase_confirmation' })).toBe(2);
+    // The receipts say what comes next: the new owner sets a password first, the returning one signs in; both activate in time.
+    const receipts = await em.find(EmailMessage, { template: 'purchase_confirmation' }, { orderBy: { createdAt: 'asc' } });
+    expect(receipts.map((r) => (r.model as { account?: string }).account)).toEqual(['new', 'existing']);
+    expect((receipts[1]!.model as { activateBy?: string }).activateBy).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('answers 503 when the provider refuses to open a checkout, and holds nothing', async () => {

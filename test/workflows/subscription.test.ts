@@ -276,7 +276,22 @@ describe('subscriptionWorkflow (time-skipping)', () => {
     const again = await until(siteId, (v) => v.status === 'active');
     expect(again.providerSubscriptionId).toBe('su_second');
     expect(billing.statusesOf(siteId)).toEqual(['active', 'cancelled', 'active']);
-    expect(billing.emailsOf(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_activated', 'subscription_cancelled', 'subscription_activated']);
+    expect(billing.emailsOf(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_activated', 'subscription_ended', 'subscription_activated']);
+    // The immediate cancel cut the renewed period short: the email names its end, which is not refunded.
+    expect(billing.emails.find((e) => e.template === 'subscription_ended' && e.idempotencyKey.includes(siteId))?.model).toMatchObject({ endedAt: cancelled.cancelledAt, paidUntil: renewed.periodEnd });
+  });
+
+  it('tells the owner the site is offline when a scheduled cancellation is turned into an immediate one', async () => {
+    const { siteId, first } = await activeSite();
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: true }] });
+    await until(siteId, (v) => v.cancelAtPeriodEnd);
+    await skipTo(Date.parse(first.periodStart!) + 10 * DAY);
+    await handle(siteId).executeUpdate(cancelSubscriptionUpdate, { args: [{ atPeriodEnd: false }] });
+    const ended = await until(siteId, (v) => v.status === 'cancelled');
+    // The first email said "online until the period end"; the second says it is offline now, and names the unrefunded days.
+    expect(billing.emailsOf(siteId)).toEqual(['subscription_activated', 'subscription_cancelled', 'subscription_ended']);
+    expect(billing.emails.find((e) => e.template === 'subscription_ended' && e.idempotencyKey.includes(siteId))?.model).toMatchObject({ endedAt: ended.cancelledAt, paidUntil: first.periodEnd });
+    await recordHistory(handle(siteId), 'subscription-scheduled-then-ended-now');
   });
 
   it('refunds a renewal the provider charged while a cancellation was pending', async () => {

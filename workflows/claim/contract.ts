@@ -37,10 +37,10 @@ export interface ClaimPaymentFailure {
 }
 
 /** Where a claim stands. */
-export type ClaimStatus = 'checking_site' | 'awaiting_claimant' | 'awaiting_payment' | 'processing_payment' | 'completed' | 'expired' | 'unavailable' | 'refunded';
+export type ClaimStatus = 'checking_site' | 'awaiting_claimant' | 'awaiting_payment' | 'processing_payment' | 'completed' | 'expired' | 'cancelled' | 'unavailable' | 'refunded';
 
-/** The statuses a claim ends in. */
-export type FinalClaimStatus = Extract<ClaimStatus, 'completed' | 'expired' | 'unavailable' | 'refunded'>;
+/** The statuses a claim ends in; `cancelled`: the claimant cancelled on the checkout page or the card was declined. */
+export type FinalClaimStatus = Extract<ClaimStatus, 'completed' | 'expired' | 'cancelled' | 'unavailable' | 'refunded'>;
 
 /** What the status query answers. */
 export interface ClaimState {
@@ -68,7 +68,10 @@ export interface ClaimInput {
 }
 
 /** Failure types the API maps to HTTP answers. */
-export const CLAIM_FAILURES = { beingClaimed: 'site_being_claimed', notAvailable: 'site_not_available' } as const;
+export const CLAIM_FAILURES = { beingClaimed: 'site_being_claimed', notAvailable: 'site_not_available', notCancellable: 'claim_not_cancellable' } as const;
+
+/** The patch under which a cancelled or declined checkout releases the site at once (histories before it waited for the expiry). */
+export const RELEASE_ON_CANCEL_PATCH = 'claim-release-on-cancel';
 
 /** Claimant asks for a checkout: answers the open one for the same claimant, refuses anyone else. */
 export const requestCheckoutUpdate = defineUpdate<ClaimCheckout, [Claimant]>('requestCheckout');
@@ -76,6 +79,11 @@ export const requestCheckoutUpdate = defineUpdate<ClaimCheckout, [Claimant]>('re
 export const claimPaymentSucceededSignal = defineSignal<[ClaimPayment]>('claimPaymentSucceeded');
 /** The provider declined a payment (from the webhook). */
 export const claimPaymentFailedSignal = defineSignal<[ClaimPaymentFailure]>('claimPaymentFailed');
+/**
+ * The claimant left the checkout page with Cancel (its cancel URL carries the claim's cancel token): the site is
+ * released at once. Rejected when the token does not match or the checkout is no longer open.
+ */
+export const cancelCheckoutUpdate = defineUpdate<ClaimState, [{ token: string }]>('cancelCheckout');
 /** Current state of the claim. */
 export const claimStateQuery = defineQuery<ClaimState>('claimState');
 

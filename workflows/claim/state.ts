@@ -13,7 +13,7 @@ export type PaymentVerdict = 'verified' | 'mismatch' | 'unverified';
 export type PaymentOutcome = 'applied' | 'refunded' | 'parked';
 
 const MAX_REMEMBERED_EVENTS = 100;
-const FINAL: readonly ClaimStatus[] = ['completed', 'expired', 'unavailable', 'refunded'];
+const FINAL: readonly ClaimStatus[] = ['completed', 'expired', 'cancelled', 'unavailable', 'refunded'];
 /** While one of these holds, a claimant may still be given a checkout. */
 const CLAIMABLE: readonly ClaimStatus[] = ['checking_site', 'awaiting_claimant', 'awaiting_payment'];
 /** A payment given back leaves these as they were (the claim carries on or is already done); anything else ends refunded. */
@@ -48,6 +48,8 @@ export class ClaimProgress {
   private checkoutFailed = false;
   private idleExpired = false;
   private refundCount = 0;
+  private cancelToken: string | null = null;
+  private releaseAsked = false;
 
   /** What the status query answers. */
   state(): ClaimState {
@@ -79,9 +81,35 @@ export class ClaimProgress {
     if (this.remember(payment.eventId)) this.pending.push(payment);
   }
 
-  /** A declined payment: shown to the claimant, who may try again on the same checkout. */
+  /** A declined payment: shown to the claimant, and the site is released (a retry that pays is still settled). */
   receiveFailure(failure: ClaimPaymentFailure): void {
-    if (this.remember(failure.eventId)) this.view.lastPaymentFailure = failure.reason;
+    if (!this.remember(failure.eventId)) return;
+    this.view.lastPaymentFailure = failure.reason;
+    this.releaseAsked = true;
+  }
+
+  /** The secret the checkout's cancel URL carries, so only the claimant's browser can cancel. */
+  setCancelToken(token: string): void {
+    this.cancelToken = token;
+  }
+
+  /** Why a cancel with `token` is refused (no open checkout, a payment on its way, or a wrong token), or null. */
+  cancelRejection(token: string): Rejection | null {
+    if (this.view.status !== 'awaiting_payment' || this.pending.length > 0) {
+      return { type: CLAIM_FAILURES.notCancellable, message: 'This checkout is no longer open, so there is nothing to cancel' };
+    }
+    if (this.cancelToken === null || token !== this.cancelToken) return { type: CLAIM_FAILURES.notCancellable, message: 'This cancel link is not valid' };
+    return null;
+  }
+
+  /** The claimant cancelled on the checkout page: the site is to be released. */
+  cancel(): void {
+    this.releaseAsked = true;
+  }
+
+  /** True once the claimant cancelled or the card was declined: the wait for a payment ends and the site is released. */
+  get releaseRequested(): boolean {
+    return this.releaseAsked;
   }
 
   /** Why `requested` gets no checkout (the claim is over, or someone else holds the site), or null. */

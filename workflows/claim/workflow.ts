@@ -5,11 +5,13 @@ import {
   condition,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
   startChild,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -20,13 +22,14 @@ import type { createPaymentLedgerActivities } from '../../activities/payment-led
 import type { createPaymentActivities } from '../../activities/payments.js';
 import { formatMoney } from '../../lib/money.js';
 import { customerEmailKey } from '../../lib/search-key.js';
-import { siteUrl } from '../../lib/urls.js';
+import { siteUrl, subscriptionPageUrl } from '../../lib/urls.js';
 import { databaseActivityOptions, EMAIL_ACTIVITY_OPTIONS, PAYMENT_PROVIDER_ACTIVITY_OPTIONS } from '../activity-options.js';
 import { raisePaymentCase } from '../operator-cases.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL } from '../search-attributes.js';
 import { subscriptionStartOptions, type SubscriptionSettings } from '../subscription/contract.js';
 import { subscriptionWorkflow } from '../subscription/workflow.js';
 import {
+  cancelCheckoutUpdate,
   CLAIM_FAILURES,
   claimPaymentFailedSignal,
   claimPaymentSucceededSignal,
@@ -38,6 +41,7 @@ import {
   type ClaimOutcome,
   type ClaimPayment,
   type ClaimStatus,
+  RELEASE_ON_CANCEL_PATCH,
 } from './contract.js';
 import { ClaimProgress, paymentOutcome, type Rejection } from './state.js';
 
@@ -52,8 +56,9 @@ function reject(rejection: Rejection | null): void {
 
 /**
  * Claim → pay → own, one run per site at a time (`claim:<siteId>`). Holds the site for one claimant
- * while their checkout is open, releases it when the checkout expires, and on payment makes the payer
- * the owner. Every step after the payment is idempotent, so a crash anywhere resumes without doubling.
+ * while their checkout is open, releases it when the checkout expires, is cancelled or its card declined, and on
+ * payment makes the payer the owner. Every step after the payment is idempotent, so a crash anywhere resumes
+ * without doubling.
  */
 export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome> {
   const progress = new ClaimProgress();
@@ -67,6 +72,8 @@ export async function claimSiteWorkflow(input: ClaimInput): Promise<ClaimOutcome
   await condition(allHandlersFinished);
   // The claim is over (bought, expired or unavailable): its hold no longer keeps the site or counts against the claimant.
   await db.releasePurchaseHold(input.siteId);
+  // A claimant who cancelled or was declined may still pay on the same checkout before the run is over: settled here.
+  if (progress.status === 'cancelled') await run.settleLatePayments();
   return { status: progress.finalStatus(site.status), customerId: progress.state().customerId, refunds: progress.refunds };
 }
 
@@ -88,6 +95,10 @@ class ClaimRun {
     setHandler(requestCheckoutUpdate, (requested) => this.requestCheckout(requested), {
       validator: (requested: Claimant) => reject(progress.checkoutRejection(requested)),
     });
+    setHandler(cancelCheckoutUpdate, () => {
+      progress.cancel();
+      return progress.state();
+    }, { validator: ({ token }: { token: string }) => reject(progress.cancelRejection(token)) });
   }
 
   /** Loads the site being claimed. */
@@ -114,13 +125,24 @@ class ClaimRun {
       }
       if (progress.status === 'awaiting_payment' && progress.checkout) {
         const msLeft = Date.parse(progress.checkout.expiresAt) - Date.now();
-        if (await condition(() => progress.pending.length > 0, Math.max(1, msLeft))) continue;
+        const releases = patched(RELEASE_ON_CANCEL_PATCH);
+        if (await condition(() => progress.pending.length > 0 || (releases && progress.releaseRequested), Math.max(1, msLeft))) {
+          if (progress.pending.length > 0) continue;
+          log.info('checkout cancelled or declined; releasing the site', { siteId: this.input.siteId });
+          this.setStatus('cancelled');
+          break;
+        }
         log.info('checkout expired; releasing the site', { siteId: this.input.siteId });
       }
       break;
     }
     const final = progress.finalStatus(site.status);
     if (final !== progress.status) this.setStatus(final);
+  }
+
+  /** Settles the payments that arrived while a cancelled claim was closing (a claimant who tried again and paid). */
+  async settleLatePayments(): Promise<void> {
+    for (let payment = this.progress.pending.shift(); payment; payment = this.progress.pending.shift()) await this.settlePayment(payment);
   }
 
   private get site(): ClaimSite {
@@ -141,6 +163,8 @@ class ClaimRun {
     if (progress.hold(requested)) {
       upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: customerEmailKey(requested.email) }]);
       const expiresAt = new Date(Date.now() + input.checkoutExpiryMs).toISOString();
+      const cancelToken = uuid4();
+      progress.setCancelToken(cancelToken);
       const { site } = this;
       try {
         const session = await payments.createClaimCheckout({
@@ -154,6 +178,7 @@ class ClaimRun {
           claimantEmail: requested.email,
           claimantName: requested.name,
           expiresAt,
+          cancelToken,
         });
         progress.checkoutOpened({ ...session, expiresAt });
         this.setStatus('awaiting_payment');
@@ -259,10 +284,21 @@ class ClaimRun {
       idempotencyKey: `claim:${payment.paymentIntentId}:confirmation`,
       to: payer.email,
       template: 'purchase_confirmation',
-      model: { name: payer.name, siteTitle: site.title, siteUrl: siteUrl(input, site.slug), amount: formatMoney(payment.amountCents, payment.currency), paidAt: payment.paidAt },
+      model: {
+        name: payer.name, siteTitle: site.title, siteUrl: siteUrl(input, site.slug), amount: formatMoney(payment.amountCents, payment.currency), paidAt: payment.paidAt,
+        ...this.nextSteps(payment.paidAt, hasPassword),
+      },
     });
     if (input.subscriptionSettings) await this.startSubscription(input.subscriptionSettings, site.slug);
     this.setStatus('completed');
+  }
+
+  /** What the receipt says comes next: the account the buyer signs in with, and by when to activate the subscription. */
+  private nextSteps(paidAt: string, hasPassword: boolean): { account: 'new' | 'existing'; activateBy?: string; billingUrl?: string } {
+    const deadlineMs = this.input.subscriptionSettings?.activationDeadlineMs;
+    const account = hasPassword ? 'existing' : 'new';
+    if (deadlineMs === undefined) return { account };
+    return { account, activateBy: new Date(Date.parse(paidAt) + deadlineMs).toISOString(), billingUrl: subscriptionPageUrl(this.input, this.input.siteId) };
   }
 
   /** Sends a purchase email; one that can never be sent is an operator case (raised by the activity), never fatal to the purchase. */

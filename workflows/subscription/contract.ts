@@ -126,6 +126,9 @@ export const SUBSCRIPTION_FAILURES = {
   needsCheckout: 'subscription_needs_checkout',
 } as const;
 
+/** The patch under which ending a subscription now is always emailed (histories before it sent nothing after a scheduled cancellation). */
+export const ENDED_NOW_EMAIL_PATCH = 'subscription-ended-now-email';
+
 /** The provider charged the subscription (from the webhook). */
 export const subscriptionPaymentSucceededSignal = defineSignal<[SubscriptionPayment]>('subscriptionPaymentSucceeded');
 /** The provider could not charge the subscription (from the webhook). */

@@ -46,8 +46,14 @@ export interface FailureOutcome {
   ignored: 'other_subscription' | 'superseded' | null;
 }
 
-/** What a cancellation does: nothing, schedule it for the period end, or end the subscription now. */
-export type CancelDecision = { kind: 'none' } | { kind: 'schedule'; endsAt: string } | { kind: 'end_now'; endedAt: string; announce: boolean };
+/**
+ * What a cancellation does: nothing, schedule it for the period end, or end the subscription now. Ending now
+ * announces it unless it was already announced as scheduled, and names the end of a paid period cut short (not refunded).
+ */
+export type CancelDecision =
+  | { kind: 'none' }
+  | { kind: 'schedule'; endsAt: string }
+  | { kind: 'end_now'; endedAt: string; announce: boolean; paidUntil: string | null };
 
 const MAX_REMEMBERED_EVENTS = 200;
 const MAX_REMEMBERED_SUBSCRIPTIONS = 20;
@@ -312,7 +318,8 @@ export class SubscriptionState {
       return { kind: 'schedule', endsAt: this.paidUntil() };
     }
     // Immediate, or the paid period is already over (past due, suspended): it ends now.
-    return { kind: 'end_now', endedAt: iso(now), announce: !billing.cancelAtPeriodEnd };
+    const cutShort = billing.status === 'active' && billing.periodEnd !== null && Date.parse(billing.periodEnd) > now;
+    return { kind: 'end_now', endedAt: iso(now), announce: !billing.cancelAtPeriodEnd, paidUntil: cutShort ? billing.periodEnd : null };
   }
 
   /** The provider subscription to stop before the subscription ends, if it may still charge. */

@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,6 +24,7 @@ import { raisePaymentCase } from '../operator-cases.js';
 import { BUSINESS_STATUS, CUSTOMER_EMAIL, SITE_SLUG } from '../search-attributes.js';
 import {
   cancelSubscriptionUpdate,
+  ENDED_NOW_EMAIL_PATCH,
   openActivationCheckoutUpdate,
   providerCancelledSignal,
   SUBSCRIPTION_FAILURES,
@@ -373,8 +375,15 @@ class SubscriptionRun {
       await this.notify('cancelling', { template: 'subscription_cancelled', model: { name: this.site.owner.name, siteTitle: this.site.title, endsAt: decision.endsAt } });
     } else if (decision.kind === 'end_now') {
       await this.endSubscription(decision.endedAt);
-      if (decision.announce) {
-        await this.notify('cancelled', { template: 'subscription_cancelled', model: { name: this.site.owner.name, siteTitle: this.site.title, endsAt: decision.endedAt } });
+      // The site is offline from now on: the owner is told so, even after an earlier email said it stays online until the period end.
+      if (decision.announce || patched(ENDED_NOW_EMAIL_PATCH)) {
+        await this.notify('cancelled', {
+          template: 'subscription_ended',
+          model: {
+            name: this.site.owner.name, siteTitle: this.site.title, endedAt: decision.endedAt, reactivateUrl: this.billingUrl(),
+            ...(decision.paidUntil ? { paidUntil: decision.paidUntil } : {}),
+          },
+        });
       }
     }
   }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { OwnedSiteDto } from '../../schemas/answers.js';
 import { adoptSession, ApiError, ownerCall, publicCall, signOut, type Profile } from './api.js';
 import { navigate, takeLinkToken } from './router.js';
-import { Field, Notice, onSubmit, PageTitle, useAction, useLoad } from './ui.js';
+import { Field, formatDate, Notice, onSubmit, PageTitle, useAction, useLoad } from './ui.js';
 
 /** A site as /customer/my-sites lists it. */
 export type OwnedSite = OwnedSiteDto;
@@ -222,7 +222,12 @@ interface ClaimStatus {
   ready: boolean;
   site_title: string;
   site_url: string;
+  next_step: 'set_password' | 'sign_in' | null;
+  activation_deadline: string | null;
 }
+
+/** Claim statuses in which the purchase is still under way. */
+const CLAIM_IN_PROGRESS = ['awaiting_payment', 'processing_payment', 'checking_site', 'awaiting_claimant'];
 
 /** Where the provider's checkout returns the buyer: payment received, then "your site is ready" once the claim finished. */
 export function WelcomePage(props: { url: URL }) {
@@ -235,7 +240,7 @@ export function WelcomePage(props: { url: URL }) {
       try {
         const status = await publicCall<ClaimStatus>('GET', `/claims/status?workflow_id=${encodeURIComponent(workflowId)}`);
         setClaim(status);
-        if (!status.ready && ['awaiting_payment', 'processing_payment', 'checking_site', 'awaiting_claimant'].includes(status.status)) timer = window.setTimeout(() => void poll(), 1500);
+        if (!status.ready && CLAIM_IN_PROGRESS.includes(status.status)) timer = window.setTimeout(() => void poll(), 1500);
       } catch (caught) {
         setError(caught instanceof ApiError ? caught : new ApiError(0, 'network_error', 'We could not check your purchase; reload the page to try again.', {}));
       }
@@ -245,23 +250,43 @@ export function WelcomePage(props: { url: URL }) {
   }, [workflowId]);
   return (
     <PublicShell>
-      {claim?.ready ? (
-        <>
-          <PageTitle>Your site is ready</PageTitle>
-          <Notice kind="success">{claim.site_title} now belongs to you.</Notice>
-          <p>We emailed you a link to set your password (if you already have a WebMagic account, simply sign in). Then start your monthly subscription from your dashboard to keep the site online.</p>
-          <p class="actions"><a class="button" href={claim.site_url}>View your site</a> <a href="/account/sign-in">Sign in to your dashboard</a></p>
-        </>
-      ) : (
+      {claim?.ready ? <ClaimReady claim={claim} /> : (
         <>
           <PageTitle>Payment received</PageTitle>
-          {error ? <Notice kind="error">{error.message}</Notice> : <Notice kind="info">Thank you! We are setting up {claim?.site_title ?? 'your site'} — check your inbox for the link to set your password.</Notice>}
-          {claim && !claim.ready && !['awaiting_payment', 'processing_payment', 'checking_site', 'awaiting_claimant'].includes(claim.status) && (
+          {error ? <Notice kind="error">{error.message}</Notice> : <Notice kind="info">Thank you! We are setting up {claim?.site_title ?? 'your site'}; this page updates by itself.</Notice>}
+          {claim && !claim.ready && !CLAIM_IN_PROGRESS.includes(claim.status) && (
             <p>This purchase could not be completed ({claim.status.replace(/_/g, ' ')}). If you were charged, the payment is refunded; contact us if you need help.</p>
           )}
         </>
       )}
     </PublicShell>
+  );
+}
+
+/** The finished purchase: what the buyer does next, for a new owner (set a password) or one who has an account (sign in). */
+function ClaimReady(props: { claim: ClaimStatus }) {
+  const { claim } = props;
+  const returning = claim.next_step === 'sign_in';
+  return (
+    <>
+      <PageTitle>Your site is ready</PageTitle>
+      <Notice kind="success">{claim.site_title} now belongs to you.</Notice>
+      <h2>What to do next</h2>
+      <ol class="steps">
+        {returning
+          ? <li>Sign in to your dashboard with your WebMagic account: {claim.site_title} is listed there beside your other sites.</li>
+          : <li>Set your password with the link we emailed you (look for “Welcome to WebMagic”).</li>}
+        <li>
+          Activate the monthly subscription to keep the site online
+          {claim.activation_deadline ? <> — by <strong>{formatDate(claim.activation_deadline)}</strong>; after that date the site is suspended until it is activated.</> : '.'}
+        </li>
+      </ol>
+      {returning ? (
+        <p class="actions"><a class="button" href="/account/sign-in?next=%2Faccount">Sign in to your dashboard</a> <a class="button secondary" href={claim.site_url}>View your site</a></p>
+      ) : (
+        <p class="actions"><a class="button" href={claim.site_url}>View your site</a> <a href="/account/sign-in">Password already set? Sign in</a></p>
+      )}
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, ownerCall } from './api.js';
 import { SitePage, type OwnedSite } from './account.js';
-import { formatDate, formatMoney, humanize, Notice, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+import { formatDate, formatMoney, humanize, Notice, PageTitle, StatusBadge, useAction, useFocusOnMount, useLoad } from './ui.js';
 
 interface SubscriptionStatus {
   status: string;
@@ -11,6 +11,7 @@ interface SubscriptionStatus {
   next_billing_date: string | null;
   grace_ends_at: string | null;
   cancel_at_period_end: boolean;
+  cancelled_at: string | null;
   last_payment_failure: string | null;
 }
 
@@ -61,13 +62,12 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
     setNotice('Your subscription continues; the cancellation is taken back.');
     status.reload();
   });
-  const cancel = (atPeriodEnd: boolean) => action.run(async () => {
-    const question = atPeriodEnd
-      ? 'Cancel at the end of the paid period? The site stays online until then.'
-      : 'Cancel now? The site goes offline immediately.';
-    if (!window.confirm(question)) return;
-    await ownerCall('POST', '/subscriptions/cancel', { site_id: site.site_id, at_period_end: atPeriodEnd });
-    setNotice(atPeriodEnd ? 'Your subscription ends with the current period.' : 'Your subscription is cancelled and the site is offline.');
+  const [confirming, setConfirming] = useState<CancelKind | null>(null);
+  const cancel = (kind: CancelKind) => action.run(async () => {
+    const before = status.data;
+    const answer = await ownerCall<SubscriptionStatus>('POST', '/subscriptions/cancel', { site_id: site.site_id, at_period_end: kind === 'period_end' });
+    setConfirming(null);
+    setNotice(cancelledNotice(kind, site, before, answer));
     status.reload();
   });
 
@@ -91,15 +91,22 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
             {s.cancel_at_period_end && <div><dt>Online until</dt><dd>{formatDate(s.current_period_end)}</dd></div>}
             {s.grace_ends_at && <div><dt>Pay before</dt><dd>{formatDate(s.grace_ends_at)}</dd></div>}
           </dl>
+          {s.status === 'pending_activation' && site.activation_deadline && (
+            <Notice kind="info">Activate the subscription by <strong>{formatDate(site.activation_deadline)}</strong> to keep {site.site_title} online; after that date the site is suspended until it is activated.</Notice>
+          )}
+          {s.status === 'cancelled' && (
+            <Notice kind="info">The subscription was cancelled{s.cancelled_at ? ` on ${formatDate(s.cancelled_at)}` : ''} and {site.site_title} is offline. Reactivate it to bring the site back; the new subscription is charged from that day.</Notice>
+          )}
           {s.status === 'past_due' && <Notice kind="error">Your last payment did not go through{s.last_payment_failure ? ` (${s.last_payment_failure})` : ''}. Update your payment method to keep the site online.</Notice>}
           {s.status === 'suspended' && <Notice kind="error">The site is suspended because the subscription was not paid. Reactivate it to bring the site back.</Notice>}
           <p class="actions">
             {s.status === 'pending_activation' && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/activate')}>Activate subscription</button>}
             {lapsed && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>{s.status === 'past_due' ? 'Update payment method' : 'Reactivate subscription'}</button>}
             {s.status === 'active' && s.cancel_at_period_end && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>Keep my subscription</button>}
-            {s.status === 'active' && !s.cancel_at_period_end && <button type="button" class="secondary" disabled={action.busy} onClick={() => void cancel(true)}>Cancel at period end</button>}
-            {(s.status === 'active' || s.status === 'past_due' || s.status === 'suspended') && <button type="button" class="danger" disabled={action.busy} onClick={() => void cancel(false)}>Cancel now</button>}
+            {!confirming && s.status === 'active' && !s.cancel_at_period_end && <button type="button" class="secondary" disabled={action.busy} onClick={() => setConfirming('period_end')}>Cancel at period end</button>}
+            {!confirming && (s.status === 'active' || s.status === 'past_due' || s.status === 'suspended') && <button type="button" class="danger" disabled={action.busy} onClick={() => setConfirming('now')}>Cancel now</button>}
           </p>
+          {confirming && <ConfirmCancel kind={confirming} site={site} subscription={s} busy={action.busy} onConfirm={() => void cancel(confirming)} onKeep={() => setConfirming(null)} />}
         </section>
       )}
       <section aria-labelledby="payments-heading">
@@ -111,6 +118,56 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
         )}
       </section>
     </>
+  );
+}
+
+/** How an owner cancels: when the paid period ends, or now. */
+type CancelKind = 'period_end' | 'now';
+
+/** What the owner is told once a cancellation is applied: what happened, and what it cost them. */
+function cancelledNotice(kind: CancelKind, site: OwnedSite, before: SubscriptionStatus | null, answer: SubscriptionStatus): string {
+  if (kind === 'period_end') {
+    return `Your subscription ends on ${formatDate(answer.current_period_end)}. ${site.site_title} stays online until then and nothing more is charged. You can keep the subscription any time before that date.`;
+  }
+  const notRefunded = before && unusedDays(before) ? `, and the days until ${formatDate(before.current_period_end)} were not refunded` : '';
+  return `Your subscription is cancelled. ${site.site_title} is offline now: visitors see a page saying it is no longer available. Nothing more will be charged${notRefunded}. We emailed you a confirmation.`;
+}
+
+/** True when cancelling now cuts a paid period short (those days are not refunded). */
+function unusedDays(s: SubscriptionStatus): boolean {
+  return s.status === 'active' && s.current_period_end !== null && Date.parse(s.current_period_end) > Date.now();
+}
+
+/** The question before a cancellation, naming what the owner loses and what stays, with the way back out. */
+function ConfirmCancel(props: { kind: CancelKind; site: OwnedSite; subscription: SubscriptionStatus; busy: boolean; onConfirm: () => void; onKeep: () => void }) {
+  const { kind, site, subscription: s } = props;
+  const now = kind === 'now';
+  const focus = useFocusOnMount<HTMLDivElement>();
+  return (
+    <div class="card confirm" role="alertdialog" aria-labelledby="confirm-cancel-heading" aria-describedby="confirm-cancel-what" tabIndex={-1} ref={focus}>
+      <h3 id="confirm-cancel-heading">{now ? 'Cancel now and take the site offline?' : 'Cancel at the end of the paid period?'}</h3>
+      <ul id="confirm-cancel-what">
+        {now ? (
+          <>
+            <li><strong>{site.site_title} goes offline at once:</strong> visitors see a page saying the website is no longer available, and search engines drop it.</li>
+            {site.custom_domain && <li>{site.custom_domain} stops showing your site.</li>}
+            {unusedDays(s) && <li>You paid until {formatDate(s.current_period_end)}; <strong>the days left are not refunded.</strong></li>}
+            <li>Nothing more will be charged.</li>
+            <li>Your content is kept. To bring the site back you start a new subscription, charged from that day.</li>
+          </>
+        ) : (
+          <>
+            <li>{site.site_title} stays online until <strong>{formatDate(s.current_period_end)}</strong>, then goes offline.</li>
+            <li>Nothing more will be charged.</li>
+            <li>You can keep the subscription any time before that date.</li>
+          </>
+        )}
+      </ul>
+      <p class="actions">
+        <button type="button" class={now ? 'danger-solid' : 'danger'} disabled={props.busy} onClick={props.onConfirm}>{now ? 'Yes, cancel now' : 'Yes, cancel at period end'}</button>
+        <button type="button" class="secondary" disabled={props.busy} onClick={props.onKeep}>Keep my subscription</button>
+      </p>
+    </div>
   );
 }
 

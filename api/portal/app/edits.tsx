@@ -3,9 +3,7 @@ import type { EditRequestDto, VersionDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
 import { SitePage, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
-import { Field, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
-
-
+import { Field, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useFocusOnMount, useLoad } from './ui.js';
 
 /** Statuses in which the editor is still working; the request page looks again until it has news. */
 const WORKING = ['pending', 'generating'];
@@ -41,16 +39,21 @@ function Edits(props: { site: OwnedSite }) {
           <ul class="tickets">
             {requests.data.edit_requests.map((edit) => (
               <li key={edit.id} class="card">
-                <a href={`/account/edits/${edit.id}?site_id=${site.site_id}`}>{edit.summary ?? edit.request}</a> <StatusBadge status={edit.status} />
+                <a href={`/account/edits/${edit.id}?site_id=${site.site_id}`}>{edit.summary ?? edit.request}</a> <StatusBadge status={shownStatus(edit)} />
                 <p class="muted">Asked {formatDateTime(edit.created_at)}</p>
               </li>
             ))}
           </ul>
         )}
       </section>
-      <Versions site={site} />
+      <Versions site={site} onPublished={requests.reload} />
     </>
   );
+}
+
+/** A published change an older version replaced is shown as rolled back. */
+function shownStatus(edit: EditRequestDto): string {
+  return edit.rolled_back ? 'rolled_back' : edit.status;
 }
 
 function NewEditForm(props: { site: OwnedSite }) {
@@ -75,18 +78,24 @@ function NewEditForm(props: { site: OwnedSite }) {
   );
 }
 
-/** The site's versions, newest first; owners publish an earlier live version again (roll back) or a newer one. */
-function Versions(props: { site: OwnedSite }) {
+/** The site's versions, newest first; owners publish an earlier live version again (roll back) or a newer one, after confirming. */
+function Versions(props: { site: OwnedSite; onPublished: () => void }) {
   const { site } = props;
   const versions = useLoad(() => ownerCall<{ versions: VersionDto[] }>('GET', `/customer/sites/${site.site_id}/versions`), [site.site_id]);
   const [notice, setNotice] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
   const action = useAction();
-  const live = versions.data?.versions.find((v) => v.live)?.number ?? 0;
+  const liveVersion = versions.data?.versions.find((v) => v.live);
+  const live = liveVersion?.number ?? 0;
   const publish = (number: number) => action.run(async () => {
     setNotice(null);
     await ownerCall('POST', `/customer/sites/${site.site_id}/versions/${number}/publish`);
-    setNotice(`Version ${number} is live now.`);
+    setConfirming(null);
+    setNotice(number < live
+      ? `Version ${number} is live now. The change of version ${live} is rolled back; you can publish it again from this list.`
+      : `Version ${number} is live now.`);
     versions.reload();
+    props.onPublished();
   });
   return (
     <section aria-labelledby="versions-heading">
@@ -101,16 +110,40 @@ function Versions(props: { site: OwnedSite }) {
               <p><strong>Version {v.number}</strong> {v.live ? <StatusBadge status="live" /> : v.discarded_at ? <StatusBadge status="discarded" /> : !v.published_at && <StatusBadge status="draft" />}</p>
               <p>{v.summary ?? (v.number === 1 ? 'The first version of your site' : 'No description')}</p>
               <p class="muted">Made {formatDate(v.created_at)}{v.published_at ? ` · first live ${formatDate(v.published_at)}` : ''}</p>
-              {site.role === 'owner' && !v.live && v.published_at && !v.discarded_at && (
-                <button type="button" class="secondary" disabled={action.busy} onClick={() => void publish(v.number)}>
+              {site.role === 'owner' && !v.live && v.published_at && !v.discarded_at && confirming !== v.number && (
+                <button type="button" class="secondary" disabled={action.busy} onClick={() => setConfirming(v.number)}>
                   {v.number < live ? <>Roll back<span class="visually-hidden"> to version {v.number}</span></> : <>Publish<span class="visually-hidden"> version {v.number}</span></>}
                 </button>
+              )}
+              {confirming === v.number && liveVersion && (
+                <ConfirmPublish version={v} live={liveVersion} busy={action.busy} onConfirm={() => void publish(v.number)} onKeep={() => setConfirming(null)} />
               )}
             </li>
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+/** The question before another version goes live: what the site shows at once, what stops showing, and that it can be undone. */
+function ConfirmPublish(props: { version: VersionDto; live: VersionDto; busy: boolean; onConfirm: () => void; onKeep: () => void }) {
+  const { version: v, live } = props;
+  const back = v.number < live.number;
+  const focus = useFocusOnMount<HTMLDivElement>();
+  return (
+    <div class="card confirm neutral" role="alertdialog" aria-labelledby={`confirm-publish-${v.number}`} aria-describedby={`confirm-publish-what-${v.number}`} tabIndex={-1} ref={focus}>
+      <h3 id={`confirm-publish-${v.number}`}>{back ? `Roll back to version ${v.number}?` : `Publish version ${v.number}?`}</h3>
+      <ul id={`confirm-publish-what-${v.number}`}>
+        <li>Your site shows version {v.number} at once{v.summary ? ` (${v.summary})` : ''}.</li>
+        <li>Version {live.number}{live.summary ? ` (${live.summary})` : ''} stops showing{back ? ': its change is rolled back' : ''}.</li>
+        <li>Nothing is deleted: you can publish version {live.number} again from this list.</li>
+      </ul>
+      <p class="actions">
+        <button type="button" disabled={props.busy} onClick={props.onConfirm}>{back ? `Yes, roll back to version ${v.number}` : `Yes, publish version ${v.number}`}</button>
+        <button type="button" class="secondary" disabled={props.busy} onClick={props.onKeep}>Keep version {live.number}</button>
+      </p>
+    </div>
   );
 }
 
@@ -154,7 +187,7 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
       {alreadyDecided && <Notice kind="error">This change was already decided, so your answer was not applied. {action.error?.message}.</Notice>}
       {action.error && !alreadyDecided && <Notice kind="error">{action.error.message}</Notice>}
       <section aria-labelledby="summary-heading" class="card">
-        <h2 id="summary-heading">Summary <StatusBadge status={data.status} /></h2>
+        <h2 id="summary-heading">Summary <StatusBadge status={shownStatus(data)} /></h2>
         <dl class="facts">
           <div><dt>You asked</dt><dd>{data.request}</dd></div>
           <div><dt>Asked on</dt><dd>{formatDateTime(data.created_at)}</dd></div>
@@ -165,12 +198,20 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
         </dl>
         {WORKING.includes(data.status) && <Notice kind="info">We are preparing a preview of this change; this page updates by itself.</Notice>}
         {data.status === 'needs_agent' && <Notice kind="info">A member of the team is preparing this change; we email you when the preview is ready.</Notice>}
+        {data.rolled_back && (
+          <Notice kind="info">
+            This change was rolled back: version {data.live_version} is live again, so your site no longer shows it. You can publish version {data.preview_version} again
+            from <a href={`/account/edits?site_id=${site.site_id}`}>the list of versions</a>.
+          </Notice>
+        )}
         {data.status === 'published' && <p><a href={site.site_url}>View your site</a></p>}
       </section>
       {awaiting && (
         <section aria-labelledby="decide-heading">
           <h2 id="decide-heading">Preview and decide</h2>
-          {data.preview_url && <p><a class="button secondary" href={data.preview_url}>Open the private preview</a></p>}
+          {data.preview_url && (
+            <p><a class="button secondary" href={data.preview_url} target="_blank" rel="noopener">Open the private preview<span class="visually-hidden"> (opens in a new tab)</span></a></p>
+          )}
           <p>Nothing changes on your live site until you approve.</p>
           {site.role === 'owner' ? (
             <>

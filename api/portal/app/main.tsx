@@ -4,6 +4,7 @@ import { ForgotPasswordPage, PasswordLinkPage, ProfilePage, PublicShell, SignInP
 import { AnalyticsPage } from './analytics.js';
 import { BillingPage } from './billing.js';
 import { BookingsPage } from './bookings.js';
+import { ClaimCancelledPage } from './claim.js';
 import { ConsoleSignInPage, ConsoleTicketPage, NeedsAttentionPage, QueuePage, StatisticsPage } from './console.js';
 import { DomainPage } from './domain.js';
 import { EditRequestPage, EditsPage } from './edits.js';
@@ -32,6 +33,7 @@ const ROUTES: Route[] = [
   { pattern: '/account/set-password', title: 'Set your password', render: () => <PasswordLinkPage purpose="set" /> },
   { pattern: '/account/verify-email', title: 'Confirm your email address', render: () => <VerifyEmailPage /> },
   { pattern: '/account/welcome', title: 'Payment received', render: (url) => <WelcomePage url={url} /> },
+  { pattern: '/account/claim-cancelled', title: 'Claim cancelled', render: (url) => <ClaimCancelledPage url={url} /> },
   { pattern: '/account/profile', title: 'Profile', render: (url) => <ProfilePage url={url} /> },
   { pattern: '/account/subscription', title: 'Billing', render: (url) => <BillingPage url={url} /> },
   { pattern: '/account/edits', title: 'Changes', render: (url) => <EditsPage url={url} /> },

@@ -126,3 +126,12 @@ export function humanize(code: string): string {
 export function StatusBadge(props: { status: string }) {
   return <span class={`badge badge-${props.status}`}>{humanize(props.status)}</span>;
 }
+
+/** A ref that moves the keyboard focus to its element when it appears (a confirmation opened by a button). */
+export function useFocusOnMount<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return ref;
+}

@@ -22,6 +22,7 @@ const samples: EmailRequest[] = [
     model: { name: 'Ana López', siteTitle: 'Plomería Ana', amount: '$95.00', graceEndsAt: '2026-04-21T00:00:00Z', updatePaymentUrl: 'https://app.webmagic.test/billing' },
   },
   { template: 'subscription_cancelled', model: { name: 'Ana López', siteTitle: 'Plomería Ana', endsAt: '2026-05-14' } },
+  { template: 'subscription_ended', model: { name: 'Ana López', siteTitle: 'Plomería Ana', endedAt: '2026-03-14T15:30:00Z', paidUntil: '2026-04-14', reactivateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' } },
   { template: 'domain_verified', model: { name: 'Ana López', siteTitle: 'Plomería Ana', domain: 'www.plomeria-ana.test', siteUrl: 'https://www.plomeria-ana.test', domainUrl: 'https://app.webmagic.test/account/domain?site_id=1' } },
   {
     template: 'domain_failed',
@@ -48,6 +49,8 @@ const samples: EmailRequest[] = [
 
 const expectedDates: Partial<Record<string, string>> = {
   paidAt: 'March 14, 2026',
+  endedAt: 'March 14, 2026',
+  paidUntil: 'April 14, 2026',
   nextBillingDate: 'April 14, 2026',
   graceEndsAt: 'April 21, 2026',
   endsAt: 'May 14, 2026',
@@ -116,6 +119,24 @@ describe('renderEmail', () => {
     expect(renderEmail('domain_lapsed', lapsed).textBody).toContain('missing for three days, so we stopped');
     const failed = samples.find((sample): sample is Extract<EmailRequest, { template: 'domain_failed' }> => sample.template === 'domain_failed')!;
     expect(renderEmail('domain_failed', { ...failed.model, waitedMinutes: 4320 }).textBody).toContain('for 3 days we looked for the DNS records');
+  });
+
+  it('says what comes after a purchase: an owner with an account signs in, a new one sets a password first', () => {
+    const base = { name: 'Ana López', siteTitle: 'Plomería Ana', siteUrl: 'https://sites.webmagic.test/plomeria-ana', amount: '$495.00', paidAt: '2026-03-14T15:30:00Z', activateBy: '2026-03-28T15:30:00Z', billingUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' };
+    const returning = renderEmail('purchase_confirmation', { ...base, account: 'existing' }).textBody;
+    expect(returning).toContain('activate its monthly subscription before March 28, 2026');
+    expect(returning).toContain('Sign in to your dashboard with your WebMagic account');
+    expect(returning).not.toMatch(/password/i);
+    expect(returning).toContain(`Activate the monthly subscription in your dashboard: ${base.billingUrl}`);
+    expect(renderEmail('purchase_confirmation', { ...base, account: 'new' }).textBody).toContain('set your password with the link in our welcome email');
+  });
+
+  it('tells an owner who cancelled now that the site is offline, never that it stays online', () => {
+    const { subject, textBody } = renderEmail('subscription_ended', { name: 'Ana', siteTitle: 'Plomería Ana', endedAt: '2026-03-14T15:30:00Z', reactivateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' });
+    expect(subject).toContain('the website is offline');
+    expect(textBody).toContain('Plomería Ana is offline now');
+    expect(textBody).not.toMatch(/stays online|refunded/);
+    expect(renderEmail('subscription_cancelled', { name: 'Ana', siteTitle: 'Plomería Ana', endsAt: '2026-05-14' }).textBody).toContain('stays online until May 14, 2026');
   });
 
   it('refuses a model that does not match the template', () => {

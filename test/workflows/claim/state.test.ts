@@ -32,6 +32,37 @@ describe('ClaimProgress: events', () => {
   });
 });
 
+describe('ClaimProgress: cancelled or declined checkouts', () => {
+  it('asks for the site to be released when the card is declined', () => {
+    const progress = new ClaimProgress();
+    expect(progress.releaseRequested).toBe(false);
+    progress.receiveFailure({ eventId: 'msg_1', checkoutId: 'ch_1', reason: 'card declined' });
+    expect(progress.releaseRequested).toBe(true);
+  });
+
+  it('lets only the holder of the cancel token cancel, and only while the checkout is open', () => {
+    const progress = new ClaimProgress();
+    const notCancellable = (message: string) => ({ type: CLAIM_FAILURES.notCancellable, message });
+    progress.setCancelToken('tok-1');
+    expect(progress.cancelRejection('tok-1')).toEqual(notCancellable('This checkout is no longer open, so there is nothing to cancel'));
+    progress.setStatus('awaiting_payment');
+    expect(progress.cancelRejection('guessed')).toEqual(notCancellable('This cancel link is not valid'));
+    expect(progress.cancelRejection('tok-1')).toBeNull();
+    progress.receivePayment(payment('msg_2'));
+    expect(progress.cancelRejection('tok-1')).toEqual(notCancellable('This checkout is no longer open, so there is nothing to cancel'));
+    progress.cancel();
+    expect(progress.releaseRequested).toBe(true);
+  });
+
+  it('ends in cancelled, whatever the site', () => {
+    const progress = new ClaimProgress();
+    progress.setStatus('cancelled');
+    expect(isFinal('cancelled')).toBe(true);
+    expect(progress.finalStatus('preview')).toBe('cancelled');
+    expect(progress.checkoutRejection(bob)?.type).toBe(CLAIM_FAILURES.notAvailable);
+  });
+});
+
 describe('ClaimProgress: holding the site for one claimant', () => {
   it('holds the site for the first claimant, answers them again, and refuses anyone else', () => {
     const progress = new ClaimProgress();

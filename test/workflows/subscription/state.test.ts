@@ -236,17 +236,17 @@ describe('SubscriptionState: cancel, undo and provider cancellation', () => {
     expect(state.view()).toMatchObject({ status: 'active', cancelAtPeriodEnd: true, nextBillingDate: null });
   });
 
-  it('ends now when asked, announcing it unless a scheduled cancellation already was', () => {
-    expect(active().cancel(false, T0 + DAY)).toEqual({ kind: 'end_now', endedAt: iso(T0 + DAY), announce: true });
+  it('ends now when asked, announcing it unless a scheduled cancellation already was, and names the paid days cut short', () => {
+    expect(active().cancel(false, T0 + DAY)).toEqual({ kind: 'end_now', endedAt: iso(T0 + DAY), announce: true, paidUntil: iso(T0 + 30 * DAY) });
     const scheduled = active();
     scheduled.cancel(true, T0 + DAY);
-    expect(scheduled.cancel(false, T0 + 2 * DAY)).toEqual({ kind: 'end_now', endedAt: iso(T0 + 2 * DAY), announce: false });
+    expect(scheduled.cancel(false, T0 + 2 * DAY)).toEqual({ kind: 'end_now', endedAt: iso(T0 + 2 * DAY), announce: false, paidUntil: iso(T0 + 30 * DAY) });
   });
 
-  it('ends a past-due subscription now even when asked for the period end (the paid period is over)', () => {
+  it('ends a past-due subscription now even when asked for the period end (the paid period is over, nothing is cut short)', () => {
     const state = active();
     state.markPastDue(T0 + 30 * DAY);
-    expect(state.cancel(true, T0 + 31 * DAY)).toMatchObject({ kind: 'end_now' });
+    expect(state.cancel(true, T0 + 31 * DAY)).toMatchObject({ kind: 'end_now', paidUntil: null });
   });
 
   it('cancels nothing that never started or already ended', () => {
