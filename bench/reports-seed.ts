@@ -49,6 +49,22 @@ async function insert(client: pg.Client, name: string, rows: Rows, types: Record
   }
 }
 
+/** Writes the seeded rows in bulk. */
+async function insertAll(client: pg.Client, tables: Record<'businesses' | 'customers' | 'sites' | 'owners' | 'subscriptions' | 'payments', Rows>): Promise<void> {
+  const types = { id: 'uuid', business_id: 'uuid', customer_id: 'uuid', site_id: 'uuid', created_at: 'timestamptz', updated_at: 'timestamptz', purchased_at: 'timestamptz', acquired_at: 'timestamptz', paid_at: 'timestamptz', cancelled_at: 'timestamptz', purchase_amount_cents: 'int', monthly_amount_cents: 'int', amount_cents: 'int', is_primary: 'boolean' };
+  await client.query(`alter table sites disable trigger user`);
+  await insert(client, 'businesses', tables.businesses, types);
+  await insert(client, 'customer_users', tables.customers, types);
+  await insert(client, 'sites', tables.sites, types);
+  await client.query(`alter table sites enable trigger user`);
+  await insert(client, 'customer_site_ownership', tables.owners, types);
+  await insert(client, 'subscriptions', tables.subscriptions, types);
+  // Bulk load: the roll-up trigger is off and the bench rebuilds site_payment_months in one pass afterwards.
+  await client.query('alter table payments disable trigger payments_roll_up_months');
+  await insert(client, 'payments', tables.payments, types);
+  await client.query('alter table payments enable trigger payments_roll_up_months');
+}
+
 /**
  * Seeds a believable two-year business: owners of one to six sites (most own one), purchases spread over the months
  * with growth, about 85 % of sites activating their subscription (more among multi-site owners), monthly payments
@@ -125,17 +141,6 @@ export async function seedBusiness(client: pg.Client, shape: BusinessShape): Pro
       bought = new Date(Math.min(shape.end.getTime() - DAY, bought.getTime() + rand() * 120 * DAY));
     }
   }
-  const types = { id: 'uuid', business_id: 'uuid', customer_id: 'uuid', site_id: 'uuid', created_at: 'timestamptz', updated_at: 'timestamptz', purchased_at: 'timestamptz', acquired_at: 'timestamptz', paid_at: 'timestamptz', cancelled_at: 'timestamptz', purchase_amount_cents: 'int', monthly_amount_cents: 'int', amount_cents: 'int', is_primary: 'boolean' };
-  await client.query(`alter table sites disable trigger user`);
-  await insert(client, 'businesses', businesses, types);
-  await insert(client, 'customer_users', customers, types);
-  await insert(client, 'sites', sites, types);
-  await client.query(`alter table sites enable trigger user`);
-  await insert(client, 'customer_site_ownership', owners, types);
-  await insert(client, 'subscriptions', subscriptions, types);
-  // Bulk load: the roll-up trigger is off and the bench rebuilds site_payment_months in one pass afterwards.
-  await client.query('alter table payments disable trigger payments_roll_up_months');
-  await insert(client, 'payments', payments, types);
-  await client.query('alter table payments enable trigger payments_roll_up_months');
+  await insertAll(client, { businesses, customers, sites, owners, subscriptions, payments });
   return { customers: customerCount, sites: siteCount, payments: payments.id?.length ?? 0, months: shape.months };
 }

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Business, CustomerSiteOwnership, CustomerUser, Payment, Site, Subscription } from '../../db/entities/index.js';
+import type { ISite } from '../../db/entities/site.entity.js';
 
 /**
  * A small hand-built business for the reports, January to June 2025 (USD, $495 purchase, $95 a month):
@@ -26,7 +27,7 @@ export async function seedReportsDataset(orm: MikroORM): Promise<void> {
   const people = Object.fromEntries(['ann', 'ben', 'cat', 'dan', 'eve'].map((name) => [
     name, em.create(CustomerUser, { email: `${name}@example.com`, fullName: `${name[0]!.toUpperCase()}${name.slice(1)} Owner` }),
   ]));
-  const sites: Record<string, InstanceType<typeof Site>> = {};
+  const sites: Record<string, ISite> = {};
   let n = 0;
   for (const [slug, plan] of Object.entries(REPORT_SITES)) {
     const business = em.create(Business, { name: `Business ${slug}`, category: 'plumber' });
