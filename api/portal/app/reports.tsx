@@ -124,7 +124,7 @@ function ReportView(props: { report: ReportDto; csvUrl: string }) {
         <div class="table-wrap" tabIndex={0} role="region" aria-label={report.title}>
           <table class="report-table">
             <caption class="visually-hidden">{report.title}, {report.from} to {report.to}</caption>
-            <thead><tr>{report.columns.map((c) => <th key={c.key} scope="col" class={numeric(c.kind) ? 'num' : undefined}>{c.label}</th>)}</tr></thead>
+            <thead><tr>{report.columns.map((c) => <th key={c.key} scope="col" class={numeric(c.kind) ? 'num' : undefined}>{c.label.replace(' (%)', '')}</th>)}</tr></thead>
             <tbody>{report.rows.map((row, i) => (
               <tr key={i}>{report.columns.map((c, j) => {
                 const text = cell(row[c.key] ?? null, c.kind, row.currency ?? null);
