@@ -34,7 +34,7 @@ export class LocalTicketAssistant implements TicketAssistant {
     options: TriageModelOptions = DEFAULT_TRIAGE_MODEL_OPTIONS,
   ) {
     const train = data.tickets.filter((ticket) => ticket.split === 'train');
-    this.model = TriageModel.train(train, options);
+    this.model = TriageModel.train(train, data.articles, options);
     this.knowledgeBase = KnowledgeBase.build(data.articles, train.map(ticketText));
   }
 
