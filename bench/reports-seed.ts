@@ -95,7 +95,7 @@ export async function seedBusiness(client: pg.Client, shape: BusinessShape): Pro
     // Growth: later months see more first purchases.
     let bought = new Date(start.getTime() + rand() ** 0.8 * span * 0.97);
     push(customers, { id: customer, created_at: bought, updated_at: bought, email: `owner${customerCount}@bench.invalid`, full_name: `Owner ${customerCount}` });
-    const monthlyChurn = owned === 1 ? 0.035 : 0.015;
+    const monthlyChurn = owned === 1 ? 0.025 : 0.01;
     for (let n = 0; n < owned; n += 1) {
       siteCount += 1;
       const site = randomUUID();

@@ -40,7 +40,7 @@ try {
   const rebuilt = performance.now();
   await rebuildPaymentMonths(orm.em.fork());
   const rollup = performance.now() - rebuilt;
-  await client.query('analyze');
+  await client.query('vacuum analyze');
   await client.end();
   console.log(`seeded ${seeded.sites} sites of ${seeded.customers} owners and ${seeded.payments} payments over ${seeded.months} months; roll-up built in ${rollup.toFixed(0)} ms; ${RUNS} runs after ${WARMUP} warm-up`);
 

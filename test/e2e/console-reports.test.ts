@@ -58,7 +58,7 @@ describe('business reports in the console', () => {
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download CSV/ }).click()]);
       expect(download.suggestedFilename()).toBe('webmagic-mrr-history-2025-01-to-2025-06.csv');
-      const rows = parseCsv(await readFile((await download.path())!, 'utf8'));
+      const rows = parseCsv(await readFile(await download.path(), 'utf8'));
       expect(rows[0]).toEqual(['Month', 'Currency', 'MRR', 'Paying sites', 'New', 'Returned', 'Churned', 'Churned MRR']);
       expect(rows.slice(1).map((row) => row[2])).toEqual(['190', '285', '380', '285', '380', '380']);
 

@@ -114,7 +114,7 @@ function ReportView(props: { report: ReportDto; csvUrl: string }) {
         <h2 id="report-heading">{report.title}</h2>
         <a class="button" href={props.csvUrl} download>Download CSV<span class="visually-hidden"> of {report.title}, {report.from} to {report.to}</span></a>
       </div>
-      <p class="muted">{report.description} Months {report.from} to {report.to} (UTC).</p>
+      <p class="muted">{report.description}{report.key === 'sites-per-customer' ? '' : ` Months ${report.from} to ${report.to} (UTC).`}</p>
       {report.summary.length > 0 && (
         <dl class="stats report-summary">
           {report.summary.map((s) => <div key={s.label} class="card stat"><dt>{s.label}</dt><dd class="figure">{s.value}</dd></div>)}
