@@ -150,7 +150,8 @@ export function churnBySitesOwned(em: EntityManager, from: string, to: string, c
 export function cohortRetention(em: EntityManager, from: string, to: string, cutoff: string): Promise<CohortRow[]> {
   return em.getConnection().execute<CohortRow[]>(
     `select to_char(cohort, 'YYYY-MM') as cohort,
-            ((extract(year from month) - extract(year from cohort)) * 12 + extract(month from month) - extract(month from cohort))::int as "offset",
+            -- Whole months between two month starts: their distance in days over the mean month length, rounded (off by a few days at most).
+            round((month - cohort) / 30.436875)::int as "offset",
             count(*)::int as sites
        from site_payment_months
       where paid_cents > 0 and cohort >= ?::date and cohort < ?::date and month < ?::date

@@ -17,11 +17,11 @@ export const SitePaymentMonth = defineEntity({
     site: () => p.manyToOne(Site).deleteRule('cascade'),
     month: p.date(),
     currency: p.string().length(3),
-    purchaseCents: p.bigint('number').default(0),
-    subscriptionCents: p.bigint('number').default(0),
-    refundCents: p.bigint('number').default(0),
+    purchaseCents: p.integer().default(0),
+    subscriptionCents: p.integer().default(0),
+    refundCents: p.integer().default(0),
     /** Subscription payments that succeeded (not refunded): the site paid its subscription this month when above zero. */
-    paidCents: p.bigint('number').default(0),
+    paidCents: p.integer().default(0),
     prevPaid: p.boolean().default(false),
     nextPaid: p.boolean().default(false),
     /** First month the site paid its subscription; null while it never has. */

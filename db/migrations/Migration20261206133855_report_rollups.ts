@@ -7,7 +7,7 @@ export class Migration20261206133855_report_rollups extends Migration {
   override name = 'Migration20261206133855_report_rollups';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "site_payment_months" ("id" uuid not null, "site_id" uuid not null, "month" date not null, "currency" varchar(3) not null, "purchase_cents" bigint not null default '0', "subscription_cents" bigint not null default '0', "refund_cents" bigint not null default '0', "paid_cents" bigint not null default '0', "prev_paid" boolean not null default false, "next_paid" boolean not null default false, "cohort" date null, primary key ("id"));`);
+    this.addSql(`create table "site_payment_months" ("id" uuid not null, "site_id" uuid not null, "month" date not null, "currency" varchar(3) not null, "purchase_cents" int not null default 0, "subscription_cents" int not null default 0, "refund_cents" int not null default 0, "paid_cents" int not null default 0, "prev_paid" boolean not null default false, "next_paid" boolean not null default false, "cohort" date null, primary key ("id"));`);
     this.addSql(`create index "site_payment_months_month_index" on "site_payment_months" ("month");`);
     this.addSql(`alter table "site_payment_months" add constraint "site_payment_months_site_id_month_unique" unique ("site_id", "month");`);
     this.addSql(`alter table "site_payment_months" add constraint "site_payment_months_site_id_foreign" foreign key ("site_id") references "sites" ("id") on delete cascade;`);
