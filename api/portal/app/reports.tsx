@@ -120,6 +120,7 @@ function ReportView(props: { report: ReportDto; csvUrl: string }) {
           {report.summary.map((s) => <div key={s.label} class="card stat"><dt>{s.label}</dt><dd class="figure">{s.value}</dd></div>)}
         </dl>
       )}
+      {report.rows.length > 0 && report.columns.length > 4 && <p class={`muted scroll-hint${report.columns.length > 10 ? ' wide' : ''}`}>Scroll the table sideways to see all {report.columns.length} columns.</p>}
       {report.rows.length === 0 ? <p>Nothing to show for these months.</p> : (
         <div class="table-wrap" tabIndex={0} role="region" aria-label={report.title}>
           <table class="report-table">
