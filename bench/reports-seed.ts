@@ -67,7 +67,7 @@ async function insertAll(client: pg.Client, tables: Record<'businesses' | 'custo
 
 /**
  * Seeds a believable two-year business: owners of one to six sites (most own one), purchases spread over the months
- * with growth, about 85 % of sites activating their subscription (more among multi-site owners), monthly payments
+ * with growth, about 90 % of sites activating their subscription (more among multi-site owners), monthly payments
  * with the odd failed charge retried days later, a monthly churn that is lower for owners of several sites, a few
  * refunds and a few comebacks after a pause.
  */
@@ -95,7 +95,7 @@ export async function seedBusiness(client: pg.Client, shape: BusinessShape): Pro
     // Growth: later months see more first purchases.
     let bought = new Date(start.getTime() + rand() ** 0.8 * span * 0.97);
     push(customers, { id: customer, created_at: bought, updated_at: bought, email: `owner${customerCount}@bench.invalid`, full_name: `Owner ${customerCount}` });
-    const monthlyChurn = owned === 1 ? 0.025 : 0.01;
+    const monthlyChurn = owned === 1 ? 0.022 : 0.009;
     for (let n = 0; n < owned; n += 1) {
       siteCount += 1;
       const site = randomUUID();
@@ -106,7 +106,7 @@ export async function seedBusiness(client: pg.Client, shape: BusinessShape): Pro
       let cancelledAt: Date | null = null;
       const refunded = rand() < 0.01;
       payment({ site, customer, kind: 'purchase', cents: 49_500, status: refunded ? 'refunded' : 'succeeded', at: bought });
-      if (!refunded && rand() < (owned === 1 ? 0.83 : 0.92)) {
+      if (!refunded && rand() < (owned === 1 ? 0.88 : 0.95)) {
         let due = new Date(bought.getTime() + rand() * 3 * DAY);
         status = 'active';
         subscription = 'active';
