@@ -67,7 +67,7 @@ console.log(`confidence calibration error (ECE, 10 bins): ${fixed(evaluation.cal
 for (const band of evaluation.byConfidence) {
   console.log(`  confidence >= ${fixed(band.threshold, 1)}: ${fixed(band.coverage * 100, 1)}% of tickets, accuracy ${fixed(band.accuracy)}`);
 }
-console.log(`5-fold cross-validated accuracy on the train split: ${fixed(crossValidatedAccuracy(train))}`);
+console.log(`5-fold cross-validated accuracy on the train split: ${fixed(crossValidatedAccuracy(train, articles))}`);
 console.log('');
 console.log(
   `triage latency over ${latencies.length} calls: p50 ${fixed(percentile(latencies, 50))} ms   p99 ${fixed(percentile(latencies, 99))} ms   max ${fixed(latencies.at(-1) ?? Number.NaN)} ms`,

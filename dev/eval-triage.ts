@@ -11,7 +11,8 @@ import { loadConfig } from '../lib/config.js';
 
 const threshold = loadConfig().tickets.confidenceThreshold;
 const tickets = loadLabelledTickets();
-const assistant = new LocalTicketAssistant({ tickets, articles: loadHelpArticles() });
+const articles = loadHelpArticles();
+const assistant = new LocalTicketAssistant({ tickets, articles });
 const results = tickets.filter((ticket) => ticket.split === 'test').map((ticket) => ({ ticket, triage: assistant.triageSync(ticket) }));
 const evaluation = evaluateTriage(results);
 const unattended = evaluateUnattended(results, threshold);
@@ -23,4 +24,4 @@ console.log(
   `answered without a person (confidence >= ${threshold}, no person needed): ${unattended.count} tickets (${percent(unattended.coverage)}), ` +
     `${percent(unattended.accuracy)} right; ${unattended.neededPerson} of them labelled high or urgent`,
 );
-console.log(`5-fold cross-validated accuracy on the train split: ${crossValidatedAccuracy(tickets.filter((ticket) => ticket.split === 'train')).toFixed(3)}`);
+console.log(`5-fold cross-validated accuracy on the train split: ${crossValidatedAccuracy(tickets.filter((ticket) => ticket.split === 'train'), articles).toFixed(3)}`);

@@ -42,9 +42,9 @@ export interface ActivityDeps {
 }
 
 /** The configured ticket assistant: the embedded model, or an OpenAI-compatible API. */
-export function createAssistant(assistant: AppConfig['assistant']): TicketAssistant {
-  if (assistant.kind === 'local') return sharedLocalAssistant();
-  return new OpenAiCompatibleAssistant({ baseUrl: assistant.baseUrl, apiKey: assistant.apiKey, model: assistant.model, timeoutMs: assistant.timeoutMs });
+export function createAssistant(assistant: AppConfig['assistant'], prices: AppConfig['pricing']): TicketAssistant {
+  if (assistant.kind === 'local') return sharedLocalAssistant(prices);
+  return new OpenAiCompatibleAssistant({ baseUrl: assistant.baseUrl, apiKey: assistant.apiKey, model: assistant.model, timeoutMs: assistant.timeoutMs, prices });
 }
 
 /** The configured site editor: the embedded rules, or an OpenAI-compatible API (with the assistant's connection settings). */
@@ -57,7 +57,7 @@ export function createSiteEditor(config: AppConfig): SiteEditor {
 /** Builds the real dependencies of the activities from the configuration. */
 export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
   return {
-    config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant),
+    config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant, config.pricing),
     dns: createDnsResolver(config.dns), siteEditor: createSiteEditor(config),
   };
 }

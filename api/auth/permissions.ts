@@ -45,6 +45,7 @@ export const OPERATOR_ACTIONS = {
   'analytics.platform': 'read platform-wide analytics and A/B test results',
   'experiments.manage': 'create, start and stop A/B tests',
   'money.read': 'read purchase, revenue and subscription statistics',
+  'reports.read': 'read and download the business reports: adoption, revenue, MRR, churn, cohorts, owners who never activated',
   'money.manage': 'refund payments and change what a site costs',
   'ownership.manage': 'change who owns a site',
   'accounts.manage': 'end a customer’s login sessions',

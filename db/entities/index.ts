@@ -24,6 +24,7 @@ export { PurchaseHold } from './purchase-hold.entity.js';
 export { RateLimitCounter } from './rate-limit-counter.entity.js';
 export { RefreshToken } from './refresh-token.entity.js';
 export { Site } from './site.entity.js';
+export { SitePaymentMonth } from './site-payment-month.entity.js';
 export { SiteVersion } from './site-version.entity.js';
 export { Subscription } from './subscription.entity.js';
 export { SupportTicket } from './support-ticket.entity.js';

@@ -12,6 +12,9 @@ export const PAYMENT_STATUSES = ['succeeded', 'failed', 'refunded'] as const;
 export const Payment = defineEntity({
   name: 'Payment',
   tableName: 'payments',
+  indexes: [{ properties: ['site', 'paidAt'] }],
+  // Keeps site_payment_months (the reports' roll-up) in step with every payment written, refunded or removed.
+  triggers: [{ name: 'payments_roll_up_months', timing: 'after', events: ['insert', 'update', 'delete'], expression: `create trigger "payments_roll_up_months" after insert or update or delete on "payments" for each row execute function "payments_roll_up_months"()` }],
   properties: {
     ...appendOnlyProperties,
     provider: p.string(),

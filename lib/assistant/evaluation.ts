@@ -1,4 +1,4 @@
-import type { LabelledTicket } from './dataset.js';
+import type { HelpArticle, LabelledTicket } from './dataset.js';
 import { needsPerson } from './handoff.js';
 import { TICKET_CATEGORIES, type TicketCategory, type TicketPriority, type TicketTriage } from './ticket-assistant.js';
 import { DEFAULT_TRIAGE_MODEL_OPTIONS, TriageModel, type TriageModelOptions } from './triage-model.js';
@@ -133,12 +133,13 @@ export function evaluateUnattended(
 /** Category accuracy of k-fold cross-validation over the given (train) tickets: how the settings were chosen. */
 export function crossValidatedAccuracy(
   tickets: readonly LabelledTicket[],
+  articles: readonly HelpArticle[],
   folds = 5,
   options: TriageModelOptions = DEFAULT_TRIAGE_MODEL_OPTIONS,
 ): number {
   let correct = 0;
   for (let fold = 0; fold < folds; fold += 1) {
-    const model = TriageModel.train(tickets.filter((_, i) => i % folds !== fold), options);
+    const model = TriageModel.train(tickets.filter((_, i) => i % folds !== fold), articles, options);
     for (const ticket of tickets.filter((_, i) => i % folds === fold)) {
       if (model.predict(ticket).category === ticket.category) correct += 1;
     }

@@ -1,4 +1,4 @@
-import { loadHelpArticles, loadLabelledTickets, ticketText, type HelpArticle, type LabelledTicket } from './dataset.js';
+import { configuredPrices, loadHelpArticles, loadLabelledTickets, ticketText, type HelpArticle, type LabelledTicket, type PlanPrices } from './dataset.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { composeReply } from './reply.js';
 import type { TicketAssistant, TicketTriage, TriageInput } from './ticket-assistant.js';
@@ -34,7 +34,7 @@ export class LocalTicketAssistant implements TicketAssistant {
     options: TriageModelOptions = DEFAULT_TRIAGE_MODEL_OPTIONS,
   ) {
     const train = data.tickets.filter((ticket) => ticket.split === 'train');
-    this.model = TriageModel.train(train, options);
+    this.model = TriageModel.train(train, data.articles, options);
     this.knowledgeBase = KnowledgeBase.build(data.articles, train.map(ticketText));
   }
 
@@ -66,10 +66,14 @@ export class LocalTicketAssistant implements TicketAssistant {
   }
 }
 
-let shared: LocalTicketAssistant | undefined;
+let shared: { assistant: LocalTicketAssistant; prices: string } | undefined;
 
-/** One assistant trained on the shipped data, built on first use and shared by the process (the worker, the fake LLM). */
-export function sharedLocalAssistant(): LocalTicketAssistant {
-  shared ??= new LocalTicketAssistant();
-  return shared;
+/**
+ * One assistant trained on the shipped data, its articles quoting `prices` (default: the configured ones), built on
+ * first use and shared by the process (the worker, the fake LLM); asked for other prices, it is built again.
+ */
+export function sharedLocalAssistant(prices: PlanPrices = configuredPrices()): LocalTicketAssistant {
+  const key = JSON.stringify([prices.purchaseAmountCents, prices.monthlyAmountCents, prices.currency]);
+  if (shared?.prices !== key) shared = { assistant: new LocalTicketAssistant({ tickets: loadLabelledTickets(), articles: loadHelpArticles(prices) }), prices: key };
+  return shared.assistant;
 }

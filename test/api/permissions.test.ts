@@ -57,7 +57,7 @@ function routeTable(): Route[] {
 }
 
 function call(route: Route, headers: Record<string, string>) {
-  const url = route.url.replace(':siteId', siteId).replace(/:(n)\b/u, '1').replace(/:[A-Za-z]+/gu, OTHER_ID);
+  const url = route.url.replace(':siteId', siteId).replace(':report', 'mrr-history').replace(/:(n)\b/u, '1').replace(/:[A-Za-z]+/gu, OTHER_ID);
   const payload = BODIES[`${route.method} ${route.url}`];
   return api.app.inject({ method: route.method, url, headers, ...(payload === undefined ? {} : { payload }) });
 }

@@ -9,6 +9,7 @@ import { ConsoleSignInPage, ConsoleTicketPage, NeedsAttentionPage, QueuePage, St
 import { DomainPage } from './domain.js';
 import { EditRequestPage, EditsPage } from './edits.js';
 import { CustomerPage, SearchPage, SitePage } from './records.js';
+import { ReportsPage } from './reports.js';
 import { interceptLinks, useLocation } from './router.js';
 import { MySitesPage } from './sites.js';
 import { SupportPage, TicketPage } from './support.js';
@@ -48,6 +49,7 @@ const ROUTES: Route[] = [
   { pattern: '/console/tickets/:id', title: 'Ticket', render: (url, p) => <ConsoleTicketPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/needs-attention', title: 'Needs attention', render: (url) => <NeedsAttentionPage url={url} /> },
   { pattern: '/console/statistics', title: 'Statistics', render: (url) => <StatisticsPage url={url} /> },
+  { pattern: '/console/reports', title: 'Reports', render: (url) => <ReportsPage url={url} /> },
   { pattern: '/console/search', title: 'Search', render: (url) => <SearchPage url={url} /> },
   { pattern: '/console/customers/:id', title: 'Customer', render: (url, p) => <CustomerPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sites/:id', title: 'Site', render: (url, p) => <SitePage url={url} id={p.id ?? ''} /> },
