@@ -52,7 +52,8 @@ export function subscriptionSettings(config: AppConfig): SubscriptionSettings {
   };
 }
 
-function subscriptionStart(deps: Deps, site: SiteKey) {
+/** The start options of the site's subscription workflow on this API's task queue. */
+export function subscriptionStart(deps: Deps, site: SiteKey) {
   return { ...subscriptionStartOptions(site, subscriptionSettings(deps.config)), taskQueue: deps.config.temporal.taskQueue };
 }
 

@@ -12,6 +12,7 @@ interface SubscriptionStatus {
   grace_ends_at: string | null;
   cancel_at_period_end: boolean;
   last_payment_failure: string | null;
+  needs_activation: boolean;
 }
 
 interface PaymentHistory {
@@ -92,12 +93,15 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
             {s.grace_ends_at && <div><dt>Pay before</dt><dd>{formatDate(s.grace_ends_at)}</dd></div>}
           </dl>
           {s.status === 'past_due' && <Notice kind="error">Your last payment did not go through{s.last_payment_failure ? ` (${s.last_payment_failure})` : ''}. Update your payment method to keep the site online.</Notice>}
+          {s.status === 'active' && s.needs_activation && (
+            <Notice kind="info">The previous owner’s payment keeps the site online until {formatDate(s.current_period_end)}. Activate the subscription in your name before then: your first period starts when theirs ends, so no day is paid twice.</Notice>
+          )}
           {s.status === 'suspended' && <Notice kind="error">The site is suspended because the subscription was not paid. Reactivate it to bring the site back.</Notice>}
           <p class="actions">
-            {s.status === 'pending_activation' && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/activate')}>Activate subscription</button>}
+            {s.needs_activation && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/activate')}>Activate subscription</button>}
             {lapsed && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>{s.status === 'past_due' ? 'Update payment method' : 'Reactivate subscription'}</button>}
             {s.status === 'active' && s.cancel_at_period_end && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>Keep my subscription</button>}
-            {s.status === 'active' && !s.cancel_at_period_end && <button type="button" class="secondary" disabled={action.busy} onClick={() => void cancel(true)}>Cancel at period end</button>}
+            {s.status === 'active' && !s.cancel_at_period_end && !s.needs_activation && <button type="button" class="secondary" disabled={action.busy} onClick={() => void cancel(true)}>Cancel at period end</button>}
             {(s.status === 'active' || s.status === 'past_due' || s.status === 'suspended') && <button type="button" class="danger" disabled={action.busy} onClick={() => void cancel(false)}>Cancel now</button>}
           </p>
         </section>

@@ -4,6 +4,7 @@ import { adminAnalyticsRoutes } from './analytics.js';
 import { experimentRoutes } from './experiments.js';
 import { needsAttentionRoutes } from './needs-attention.js';
 import { backOfficeRoutes } from './records.js';
+import { ownershipRoutes } from './ownership.js';
 import { operatorSessionRoutes } from './session.js';
 import { adminSiteRoutes } from './sites.js';
 import { statisticsRoutes } from './statistics.js';
@@ -26,4 +27,5 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(operatorSessionRoutes, { prefix: '/session' });
   await app.register(needsAttentionRoutes, { prefix: '/needs-attention' });
   await app.register(backOfficeRoutes);
+  await app.register(ownershipRoutes, { prefix: '/ownership' });
 };
