@@ -36,7 +36,7 @@ export function AuditTrail(props: { id: string; entries: AuditRowDto[] }) {
 
 /** A form for one ownership action: its fields, a required reason, and what happened. */
 function ActionForm(props: {
-  id: string; title: string; submit: string; danger?: boolean; fields?: { id: string; label: string; type?: string; hint?: string }[];
+  id: string; title: string; submit: string; danger?: boolean; secondary?: boolean; fields?: { id: string; label: string; type?: string; hint?: string }[];
   run: (values: Record<string, string>) => Promise<string>;
 }) {
   const action = useAction();
@@ -56,7 +56,7 @@ function ActionForm(props: {
         <Field key={f.id} id={`${props.id}-${f.id}`} label={f.label} type={f.type} hint={f.hint} required value={values[f.id] ?? ''} onInput={set(f.id)} />
       ))}
       <Field id={`${props.id}-reason`} label="Reason" hint="Required; kept in the audit log." required value={values.reason ?? ''} onInput={set('reason')} />
-      <button type="submit" class={props.danger ? 'danger' : undefined} disabled={action.busy}>{props.submit}</button>
+      <button type="submit" class={props.danger ? 'danger' : props.secondary ? 'secondary' : undefined} disabled={action.busy}>{props.submit}</button>
     </form>
   );
 }
@@ -90,6 +90,8 @@ export function SiteOwnership(props: { site: SiteRecordDto; session: ConsoleSess
   const changed = () => {
     props.onChanged();
     transfer.reload();
+    // The transfer workflow writes its audit entry a moment after it starts or closes.
+    setTimeout(props.onChanged, 1500);
   };
   return (
     <section aria-labelledby="site-ownership-actions" class="record-section">
@@ -119,7 +121,7 @@ export function SiteOwnership(props: { site: SiteRecordDto; session: ConsoleSess
               }} />
           )}
           {pending && (
-            <ActionForm id="cancel-transfer" title="Cancel the pending transfer" submit="Cancel the transfer"
+            <ActionForm id="cancel-transfer" title="Cancel the pending transfer" submit="Cancel the transfer" secondary
               run={async (v) => {
                 await consoleCall('POST', '/admin/ownership/transfer/cancel', { site_id: site.id, reason: v.reason ?? '' });
                 changed();
