@@ -5,10 +5,12 @@ import { CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/ind
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { seedOperator } from '../../db/scripts/seed-operators.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
-import { emailLinks } from '../helpers/email-links.js';
+import { emailLinks, walkEmailLinks } from '../helpers/email-links.js';
+import { hashPassword } from '../../lib/auth/passwords.js';
+import { renderEmail } from '../../lib/email/templates.js';
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
-import { expectAccessible, launchBrowser, screenshot, signInOperator } from '../helpers/browser.js';
+import { expectAccessible, launchBrowser, screenshot, signInOperator, signInOwner } from '../helpers/browser.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { buySite, stopSubscriptionWorkflows } from '../helpers/subscriptions.js';
@@ -92,6 +94,18 @@ describe('ownership operations in the console', () => {
     await shot(page, 'console-site-removed-phone');
     expect(await primaryOf(OWNER)).toBe('plumber-joe');
     await eventually(async () => stack.postmark.sent().map((m) => m.Tag), (tags) => tags.includes('site_linked') && tags.includes('site_removed'));
+    // The owner opens the links of the "site linked" email signed in.
+    const em = stack.api.orm.em.fork();
+    (await em.findOneOrFail(CustomerUser, { email: OWNER })).passwordHash = await hashPassword('Dana-password-2026');
+    await em.flush();
+    const reader = (owner: { email: string; password: string } | null) => async () => {
+      const opened = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+      if (owner) await signInOwner(opened, base, owner);
+      return opened;
+    };
+    expect(await walkEmailLinks({
+      postmark: stack.postmark, base, templates: ['site_linked'], readerFor: (path) => reader(path.startsWith('/account') ? { email: OWNER, password: 'Dana-password-2026' } : null),
+    })).toEqual(['site_linked /sites/plumber-joe', 'site_linked /account/subscription']);
 
     // Transfer plumber-joe to Rita on the owner's request.
     const joe = await stack.api.orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' });
@@ -130,6 +144,18 @@ describe('ownership operations in the console', () => {
     await shot(rita, 'portal-site-transfer-phone');
     await rita.setViewportSize({ width: 1280, height: 900 });
     await shot(rita, 'portal-site-transfer-desktop');
+
+    await eventually(async () => stack.postmark.sent().map((m) => m.Tag), (tags) => tags.includes('site_transfer_welcome') && tags.includes('site_transfer_accepted'));
+    expect(await walkEmailLinks({
+      postmark: stack.postmark, base, templates: ['site_transfer_welcome'],
+      readerFor: (path) => reader(path.startsWith('/account') ? { email: RECIPIENT, password: 'Rita-new-password-2026' } : null),
+    })).toEqual(['site_transfer_welcome /sites/plumber-joe', 'site_transfer_welcome /account/subscription']);
+    // The emails without a link stay so (a link added later would have to be walked here).
+    for (const rendered of [
+      renderEmail('site_removed', { name: 'A', siteTitle: 'S', removedAt: '2026-01-01' }),
+      renderEmail('site_transfer_accepted', { name: 'A', siteTitle: 'S', recipient: 'b@example.com', paidUntil: '2026-01-01' }),
+      renderEmail('site_transfer_expired', { name: 'A', siteTitle: 'S', recipient: 'b@example.com' }),
+    ]) expect(rendered.htmlBody).not.toContain('href=');
 
     await page.reload();
     await trail(page).getByText(/Accepted the transfer of the site from dana\.reyes@example\.com to rita\.nuevo@example\.com/).waitFor();
