@@ -1,8 +1,8 @@
 import { LockMode } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { CustomerSiteOwnership, CustomerUser, OneTimeToken, Payment, PurchaseHold, RefreshToken, Site, Subscription } from '../db/entities/index.js';
-import { recordPurchaseCompleted } from '../db/analytics.js';
+import { CustomerSiteOwnership, CustomerUser, OneTimeToken, PurchaseHold, RefreshToken, Site } from '../db/entities/index.js';
+import { addSiteOwner, markSiteOwned } from '../db/ownership.js';
 import { prepareWelcomeSetPasswordEmail } from '../db/one-time-tokens.js';
 import type { AppConfig } from '../lib/config.js';
 import type { SendEmailInput } from './email.js';
@@ -67,42 +67,18 @@ export function createClaimActivities(deps: { orm: MikroORM; config: AppConfig }
     },
 
     /**
-     * Makes the customer an owner of the site (primary when it is their first) and ties the payment
-     * to them, in one transaction that holds the customer's row so two purchases cannot both be primary.
+     * Makes the customer an owner of the site (primary when it is their first) and ties the payment to them, in one
+     * transaction that holds the customer's row so two purchases cannot both be primary.
      */
     async addOwnership(input: { customerId: string; siteId: string; paymentId: string; acquiredAt: string }): Promise<{ isPrimary: boolean }> {
-      return deps.orm.em.fork().transactional(async (em) => {
-        const customer = await em.findOneOrFail(CustomerUser, input.customerId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        await em.nativeUpdate(Payment, { id: input.paymentId }, { customer: input.customerId });
-        const existing = await em.findOne(CustomerSiteOwnership, { customer: input.customerId, site: input.siteId });
-        if (existing) return { isPrimary: existing.isPrimary };
-        const isPrimary = (await em.count(CustomerSiteOwnership, { customer: input.customerId, isPrimary: true })) === 0;
-        em.create(CustomerSiteOwnership, {
-          customer, site: input.siteId, role: 'owner', isPrimary, acquiredAt: new Date(input.acquiredAt),
-        });
-        if (isPrimary) customer.primarySite = em.getReference(Site, input.siteId);
-        return { isPrimary };
-      });
+      return deps.orm.em.fork().transactional((em) => addSiteOwner(em, { ...input, acquiredAt: new Date(input.acquiredAt) }));
     },
 
     /** Moves the site from preview to owned (once) and opens a subscription awaiting activation. */
     async markSiteOwned(input: { siteId: string; customerId: string; purchasedAt: string }): Promise<void> {
-      await deps.orm.em.fork().transactional(async (em) => {
-        const site = await em.findOneOrFail(Site, input.siteId, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (site.status === 'preview') {
-          site.status = 'owned';
-          site.purchasedAt = new Date(input.purchasedAt);
-          site.subscriptionStatus = 'pending_activation';
-          await recordPurchaseCompleted(em, input.siteId, new Date(input.purchasedAt), deps.config.analytics.sessionTimeoutMs);
-        }
-        await em.upsert(Subscription, {
-          site: input.siteId,
-          customer: input.customerId,
-          status: 'pending_activation',
-          amountCents: site.monthlyAmountCents,
-          currency: site.currency,
-        }, { onConflictFields: ['site'], onConflictAction: 'ignore' });
-      });
+      await deps.orm.em.fork().transactional((em) => markSiteOwned(em, {
+        siteId: input.siteId, customerId: input.customerId, purchasedAt: new Date(input.purchasedAt), sessionTimeoutMs: deps.config.analytics.sessionTimeoutMs,
+      }));
     },
 
     /** Releases the site's open purchase hold once its claim has ended (the same however often it runs). */

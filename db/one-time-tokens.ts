@@ -122,5 +122,5 @@ export async function withMintedLink(em: EntityManager, config: Pick<AppConfig, 
   const customer = await em.findOneOrFail(CustomerUser, { id: link.customerId });
   const issued = await issueOneTimeToken(em, customer, link.purpose, { derive: { serverKey: config.auth.jwtSecret, idempotencyKey: input.idempotencyKey } });
   const field = LINK_FIELDS[input.template as keyof typeof LINK_FIELDS];
-  return { ...input, model: { ...input.model, [field]: tokenLink(config, link.purpose, issued.token) } } as SendEmailInput;
+  return { ...input, model: { ...input.model, [field]: tokenLink(config, link.purpose, issued.token, link.params) } } as SendEmailInput;
 }

@@ -194,6 +194,9 @@ export const SETTINGS = {
       activationRemindersMs: list('ACTIVATION_REMINDERS', '7d,13d', DURATION_ITEM, { empty: true }).map((offsets) => offsets.map(parseDuration)),
     }),
   },
+  transfers: {
+    expiryMs: duration('SITE_TRANSFER_EXPIRY', '7d').doc('how long the recipient of a site transfer has to accept it from the emailed link'),
+  },
   tickets: {
     slaMs: row('first-answer deadline of a ticket waiting on an agent, by priority; past it the ticket is escalated', {
       urgent: duration('TICKET_SLA_URGENT', '1h'),

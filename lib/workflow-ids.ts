@@ -7,5 +7,6 @@ export const workflowIds = {
   customDomain: (siteId: string) => `domain:${siteId}`,
   email: (idempotencyKey: string) => `email:${idempotencyKey}`,
   booking: (bookingId: string) => `booking:${bookingId}`,
+  siteTransfer: (siteId: string) => `transfer:${siteId}`,
   analyticsHousekeeping: () => 'analytics-housekeeping',
 } as const;

@@ -20,6 +20,7 @@ import type { AppConfig } from '../lib/config.js';
 import { createDomainActivities } from '../activities/domains.js';
 import { createDnsResolver, type DnsResolver } from '../lib/dns/resolver.js';
 import { createSiteEditActivities } from '../activities/site-edits.js';
+import { createTransferActivities } from '../activities/transfers.js';
 import { LocalSiteEditor } from '../lib/site-editor/local-editor.js';
 import { OpenAiSiteEditor } from '../lib/site-editor/openai-editor.js';
 import type { SiteEditor } from '../lib/site-editor/site-editor.js';
@@ -76,6 +77,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAnalyticsActivities(deps),
     ...createSiteEditActivities(deps),
     ...createOperatorCaseActivities(deps),
+    ...createTransferActivities(deps),
   };
 }
 

@@ -6,3 +6,4 @@ export { customDomainWorkflow } from './custom-domain/workflow.js';
 export { bookingWorkflow } from './booking.js';
 export { analyticsHousekeepingWorkflow } from './analytics-housekeeping.js';
 export { siteEditWorkflow } from './site-edit/workflow.js';
+export { siteTransferWorkflow } from './site-transfer/workflow.js';

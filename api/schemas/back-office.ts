@@ -51,6 +51,14 @@ const TicketRow = Type.Object({ id: Id, subject: Type.String(), status: Type.Str
 const NoteRow = Type.Object({ id: Id, author_name: Type.String(), body: Type.String(), created_at: DateTime });
 const EditRow = Type.Object({ id: Id, request_text: Type.String(), status: Type.String(), created_at: DateTime, site_id: Id, site_slug: Type.String() });
 
+/** One audit-log entry as the record pages show it: who, when, what (in words), why. */
+export const AuditRow = Type.Object({
+  id: Id, at: DateTime, actor_kind: Type.String(), actor_name: Type.String(), action: Type.String(),
+  what: Type.String({ description: 'The action in words' }), reason: Text, site_id: Nullable(Id), customer_id: Nullable(Id),
+});
+/** One audit-log entry as the record pages show it. */
+export type AuditRowDto = Static<typeof AuditRow>;
+
 /** Everything an operator needs about one customer. */
 export const CustomerRecord = Type.Object({
   id: Id, email: Type.String(), full_name: Type.String(), phone: Text, is_active: Type.Boolean(),
@@ -65,6 +73,7 @@ export const CustomerRecord = Type.Object({
   edit_requests: Type.Array(EditRow),
   emails: Type.Array(Type.Object({ id: Id, template: Type.String(), status: Type.String(), created_at: DateTime, sent_at: When, error: Text })),
   notes: Type.Array(NoteRow, { description: 'Operator notes, newest first' }),
+  audit: Type.Array(AuditRow, { description: 'The audit log about this customer, newest first' }),
 });
 /** Everything an operator needs about one customer. */
 export type CustomerRecordDto = Static<typeof CustomerRecord>;
@@ -86,6 +95,7 @@ export const SiteRecord = Type.Object({
   analytics: Type.Object({ days: Type.Integer(), visitors: Type.Integer(), sessions: Type.Integer(), page_views: Type.Integer(), bookings: Type.Integer(), claims_started: Type.Integer(), purchases: Type.Integer() }),
   workflows: Type.Array(Type.Object({ kind: Type.String(), workflow_id: Type.String() })),
   notes: Type.Array(NoteRow, { description: 'Operator notes, newest first' }),
+  audit: Type.Array(AuditRow, { description: 'The audit log about this site, newest first' }),
 });
 /** Everything an operator needs about one site. */
 export type SiteRecordDto = Static<typeof SiteRecord>;

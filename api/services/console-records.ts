@@ -12,6 +12,7 @@ import { NotFoundError } from '../../lib/errors.js';
 import { siteUrl, type SiteAddressConfig } from '../../lib/urls.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import type { CustomerRecordDto, SiteRecordDto } from '../schemas/back-office.js';
+import { auditRows } from './audit-trail.js';
 import { revokeFamily } from '../auth/sessions.js';
 
 /** Rows per list on a record page: the newest first. */
@@ -58,7 +59,7 @@ export async function customerRecord(em: EntityManager, customerId: string, now 
   if (!customer) throw new NotFoundError('customer_not_found', 'There is no customer with this id.');
   const ownerships = await em.find(CustomerSiteOwnership, { customer }, { populate: ['site'], orderBy: { acquiredAt: 'desc' } });
   const siteIds = ownerships.map((o) => o.site.id);
-  const [sessions, subscriptions, payments, tickets, edits, emails, notes] = await Promise.all([
+  const [sessions, subscriptions, payments, tickets, edits, emails, notes, audit] = await Promise.all([
     liveSessions(em, customer.id, now),
     em.find(Subscription, { site: { $in: siteIds } }),
     em.find(Payment, { customer }, { populate: ['site', 'customer'], orderBy: { createdAt: 'desc' }, limit: RECENT }),
@@ -66,6 +67,7 @@ export async function customerRecord(em: EntityManager, customerId: string, now 
     em.find(EditRequest, { $or: [{ requestedBy: customer }, { ticket: { customer } }] }, { populate: ['site'], orderBy: { createdAt: 'desc' }, limit: RECENT }),
     em.find(EmailMessage, { toAddress: customer.email }, { orderBy: { createdAt: 'desc' }, limit: RECENT }),
     operatorNotes(em, { customerId: customer.id }, RECENT),
+    auditRows(em, { customerId: customer.id }),
   ]);
   return {
     id: customer.id, email: customer.email, full_name: customer.fullName, phone: customer.phone ?? null, is_active: customer.isActive,
@@ -80,6 +82,7 @@ export async function customerRecord(em: EntityManager, customerId: string, now 
     edit_requests: edits.map((e) => ({ id: e.id, request_text: e.requestText, status: e.status, created_at: e.createdAt.toISOString(), site_id: e.site.id, site_slug: e.site.slug })),
     emails: emails.map((m) => ({ id: m.id, template: m.template, status: m.status, created_at: m.createdAt.toISOString(), sent_at: iso(m.sentAt), error: m.error ?? null })),
     notes: notes.map(noteView),
+    audit,
   };
 }
 
@@ -104,7 +107,7 @@ async function analyticsSummary(em: EntityManager, siteId: string, now: Date): P
 export async function siteRecord(em: EntityManager, config: SiteAddressConfig, siteId: string, now = new Date()): Promise<SiteRecordDto> {
   const site = await em.findOne(Site, siteId, { populate: ['business', 'currentVersion'] });
   if (!site) throw new NotFoundError('site_not_found', 'There is no site with this id.');
-  const [people, versions, checks, subscription, payments, bookingsTotal, bookings, analytics, notes] = await Promise.all([
+  const [people, versions, checks, subscription, payments, bookingsTotal, bookings, analytics, notes, audit] = await Promise.all([
     em.find(CustomerSiteOwnership, { site }, { populate: ['customer'], orderBy: { role: 'desc', acquiredAt: 'asc' } }),
     em.find(SiteVersion, { site }, { orderBy: { versionNumber: 'desc' }, limit: RECENT, fields: ['versionNumber', 'createdBy', 'changeSummary', 'createdAt', 'publishedAt', 'discardedAt'] }),
     em.find(DomainVerificationRecord, { site }, { orderBy: { createdAt: 'desc' }, limit: RECENT }),
@@ -114,6 +117,7 @@ export async function siteRecord(em: EntityManager, config: SiteAddressConfig, s
     em.find(Booking, { site }, { orderBy: { createdAt: 'desc' }, limit: 10, fields: ['kind', 'name', 'status', 'createdAt'] }),
     analyticsSummary(em, site.id, now),
     operatorNotes(em, { siteId: site.id }, RECENT),
+    auditRows(em, { siteId: site.id }),
   ]);
   return {
     id: site.id, slug: site.slug, title: site.title, status: site.status, subscription_status: site.subscriptionStatus,
@@ -137,8 +141,10 @@ export async function siteRecord(em: EntityManager, config: SiteAddressConfig, s
       { kind: 'claim', workflow_id: workflowIds.claim(site.id) },
       { kind: 'subscription', workflow_id: workflowIds.subscription(site.id) },
       { kind: 'domain', workflow_id: workflowIds.customDomain(site.id) },
+      { kind: 'transfer', workflow_id: workflowIds.siteTransfer(site.id) },
     ],
     notes: notes.map(noteView),
+    audit,
   };
 }
 

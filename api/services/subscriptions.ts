@@ -64,7 +64,8 @@ export function activationDeadline(config: ActivationDeadlineConfig, site: { sub
   return new Date(site.purchasedAt.getTime() + config.subscription.activationDeadlineMs).toISOString();
 }
 
-function subscriptionStart(deps: Deps, site: SiteKey) {
+/** The start options of the site's subscription workflow on this API's task queue. */
+export function subscriptionStart(deps: Deps, site: SiteKey) {
   return { ...subscriptionStartOptions(site, subscriptionSettings(deps.config)), taskQueue: deps.config.temporal.taskQueue };
 }
 

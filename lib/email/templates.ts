@@ -27,6 +27,12 @@ export const EMAIL_TEMPLATES = [
   'ticket_answered',
   'operator_case',
   'activation_reminder',
+  'site_linked',
+  'site_removed',
+  'site_transfer_invitation',
+  'site_transfer_accepted',
+  'site_transfer_expired',
+  'site_transfer_welcome',
 ] as const;
 
 /** One of the transactional email names. */
@@ -74,6 +80,12 @@ export const EmailModelSchemas = {
   ticket_answered: model({ name: Text, ticketSubject: Text, siteTitle: Text, ticketUrl: Link }),
   operator_case: model({ kind: Text, reason: Type.String({ minLength: 1, maxLength: 2000 }), reference: Text, casesUrl: Link }),
   activation_reminder: model({ name: Text, siteTitle: Text, deadline: When, activateUrl: Link }),
+  site_linked: model({ name: Text, siteTitle: Text, siteUrl: Link, activateUrl: Link }),
+  site_removed: model({ name: Text, siteTitle: Text, removedAt: When }),
+  site_transfer_invitation: model({ fromName: Text, siteTitle: Text, siteUrl: Link, acceptUrl: Link, expiresAt: When }),
+  site_transfer_accepted: model({ name: Text, siteTitle: Text, recipient: Text, paidUntil: Type.Union([When, Type.Null()]) }),
+  site_transfer_expired: model({ name: Text, siteTitle: Text, recipient: Text }),
+  site_transfer_welcome: model({ name: Text, siteTitle: Text, siteUrl: Link, activateUrl: Link, activateBy: Type.Union([When, Type.Null()]) }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -107,6 +119,12 @@ export const EmailRequestSchema = Type.Union([
   request('ticket_answered'),
   request('operator_case'),
   request('activation_reminder'),
+  request('site_linked'),
+  request('site_removed'),
+  request('site_transfer_invitation'),
+  request('site_transfer_accepted'),
+  request('site_transfer_expired'),
+  request('site_transfer_welcome'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -405,6 +423,73 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
       `Hi ${m.name}, ${m.siteTitle} is yours, but its monthly subscription is not active yet.`,
       `Activate it before ${formatDate(m.deadline)}; after that date the website is suspended until the subscription is activated.`,
     ],
+    action: { label: 'Activate the subscription', url: m.activateUrl },
+  }),
+  site_linked: (m) => ({
+    subject: `${m.siteTitle} is now in your WebMagic account`,
+    preheader: 'Activate its monthly subscription to keep it online.',
+    heading: `${m.siteTitle} is yours`,
+    paragraphs: [
+      `Hi ${m.name}, our team added ${m.siteTitle} to your WebMagic account.`,
+      'Activate its monthly subscription from your dashboard to keep the website online.',
+    ],
+    details: [['Website', m.siteTitle], ['Address', m.siteUrl]],
+    action: { label: 'Activate the subscription', url: m.activateUrl },
+    footnote: 'If you did not expect this, reply to this email and we will sort it out.',
+  }),
+  site_removed: (m) => ({
+    subject: `${m.siteTitle} was removed from your WebMagic account`,
+    preheader: 'Its subscription is cancelled; nothing more will be charged.',
+    heading: `${m.siteTitle} was removed from your account`,
+    paragraphs: [
+      `Hi ${m.name}, on ${formatDate(m.removedAt)} our team removed ${m.siteTitle} from your WebMagic account.`,
+      'Its subscription is cancelled and nothing more will be charged for it. The website is offline.',
+    ],
+    footnote: 'If you did not expect this, reply to this email and we will sort it out.',
+  }),
+  site_transfer_invitation: (m) => ({
+    subject: `${m.fromName} wants to transfer ${m.siteTitle} to you`,
+    preheader: `Accept before ${formatDate(m.expiresAt)} to become its owner.`,
+    heading: `${m.siteTitle} can be yours`,
+    paragraphs: [
+      `${m.fromName} asked WebMagic to transfer the website ${m.siteTitle} to you.`,
+      'Accept to become its owner: you sign in (or choose a password for your new account), then activate the monthly subscription in your name. The website stays online during the handover.',
+    ],
+    details: [['Website', m.siteTitle], ['Address', m.siteUrl], ['Accept by', formatDate(m.expiresAt)]],
+    action: { label: 'Accept the transfer', url: m.acceptUrl },
+    footnote: 'If you do not know about this, ignore this email: nothing changes unless you accept.',
+  }),
+  site_transfer_accepted: (m) => ({
+    subject: `${m.siteTitle} now belongs to ${m.recipient}`,
+    preheader: 'The transfer was accepted; nothing more will be charged to you for this website.',
+    heading: 'Your transfer was accepted',
+    paragraphs: [
+      `Hi ${m.name}, ${m.recipient} accepted the transfer of ${m.siteTitle}; the website is no longer in your account.`,
+      m.paidUntil
+        ? `Your subscription for it is cancelled: the period you paid, until ${formatDate(m.paidUntil)}, keeps the website online while the new owner takes over, and nothing more will be charged to you.`
+        : 'Your subscription for it is cancelled and nothing more will be charged to you.',
+    ],
+  }),
+  site_transfer_expired: (m) => ({
+    subject: `The transfer of ${m.siteTitle} expired`,
+    preheader: `${m.recipient} did not accept in time; the website is still yours.`,
+    heading: 'Your transfer expired',
+    paragraphs: [
+      `Hi ${m.name}, ${m.recipient} did not accept the transfer of ${m.siteTitle} in time, so nothing changed: the website and its subscription are still yours.`,
+      'You can ask for a new transfer from your dashboard at any time.',
+    ],
+  }),
+  site_transfer_welcome: (m) => ({
+    subject: `Welcome: ${m.siteTitle} is now yours`,
+    preheader: 'Activate the monthly subscription in your name to keep it online.',
+    heading: `${m.siteTitle} is now yours`,
+    paragraphs: [
+      `Hi ${m.name}, the transfer is complete: ${m.siteTitle} is in your WebMagic account.`,
+      m.activateBy
+        ? `The previous owner's subscription keeps it online until ${formatDate(m.activateBy)}. Activate the monthly subscription in your name before then: your first period starts when theirs ends, so no day is paid twice.`
+        : 'Activate the monthly subscription in your name to keep it online.',
+    ],
+    details: [['Website', m.siteTitle], ['Address', m.siteUrl]],
     action: { label: 'Activate the subscription', url: m.activateUrl },
   }),
 };

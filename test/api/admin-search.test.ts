@@ -140,6 +140,7 @@ describe('GET /api/v1/admin/customers/:id and /sites/:id', () => {
       { kind: 'claim', workflow_id: `claim:${seeded.joe}` },
       { kind: 'subscription', workflow_id: `subscription:${seeded.joe}` },
       { kind: 'domain', workflow_id: `domain:${seeded.joe}` },
+      { kind: 'transfer', workflow_id: `transfer:${seeded.joe}` },
     ]);
     const bob = (await inject('GET', `/api/v1/admin/sites/${seeded.bob}`, agent)).json<SiteRecordDto>();
     expect(bob.domain_checks).toMatchObject([{ domain: 'www.bob-roofing.test', status: 'pending' }]);

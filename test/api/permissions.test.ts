@@ -29,6 +29,12 @@ const BODIES: Record<string, object> = {
   'PATCH /api/v1/customer/sites/:siteId/bookings/:bookingId': { status: 'contacted' },
   'POST /api/v1/admin/experiments': { key: 'perm-test', slot: 'headline', goal: 'claim_started', variants: [{ name: 'a', weight: 1, content: 'A' }, { name: 'b', weight: 1, content: 'B' }] },
   'POST /api/v1/admin/experiments/:id/stop': {},
+  // The owner asking to transfer to themselves is refused after the permission check, so nothing starts.
+  'POST /api/v1/customer/sites/:siteId/transfer': { recipient_email: 'owner@example.com' },
+  'POST /api/v1/admin/ownership/link': { site: 'no-such-site', customer: 'owner@example.com', reason: 'permissions test' },
+  'POST /api/v1/admin/ownership/remove': { site_id: '00000000-0000-4000-8000-000000000000', reason: 'permissions test' },
+  'POST /api/v1/admin/ownership/transfer': { site_id: '00000000-0000-4000-8000-000000000000', recipient_email: 'new@example.com', reason: 'permissions test' },
+  'POST /api/v1/admin/ownership/transfer/cancel': { site_id: '00000000-0000-4000-8000-000000000000', reason: 'permissions test' },
 };
 
 let api: TestApi;

@@ -47,6 +47,16 @@ export interface ProviderCancellationNotice {
   subscriptionId: string;
 }
 
+/**
+ * The site changed hands: a transfer was accepted, or an operator linked the site to a customer. The workflow reloads
+ * its owner; a transfer also stops the old owner's provider subscription and keeps the period they paid for.
+ */
+export interface OwnerChange {
+  /** Dedupe key, e.g. `transfer:<transferId>` or `link:<audit entry id>`. */
+  eventId: string;
+  kind: 'transferred' | 'linked';
+}
+
 /** The hosted checkout an owner pays to start (or restart) the subscription. */
 export interface ActivationCheckout {
   checkoutId: string;
@@ -80,7 +90,9 @@ export type SubscriptionEvent =
   | { kind: 'failed'; failure: SubscriptionPaymentFailure }
   | { kind: 'cancel'; atPeriodEnd: boolean }
   | { kind: 'reactivate' }
-  | { kind: 'provider_cancelled'; notice: ProviderCancellationNotice };
+  | { kind: 'provider_cancelled'; notice: ProviderCancellationNotice }
+  | { kind: 'owner_changed'; change: OwnerChange }
+  | { kind: 'release' };
 
 /** State carried from one run to the next through continue-as-new. */
 export interface SubscriptionCarry {
@@ -100,6 +112,8 @@ export interface SubscriptionCarry {
   activationRemindersSent: number;
   /** When the last applied payment was made. */
   lastPaidAt: string | null;
+  /** When the activation window of a site that changed hands started (absent: at the purchase). */
+  activationFrom?: string | null;
 }
 
 /** Start arguments; `carried` is absent on the first run, which adopts the stored subscription. */
@@ -139,6 +153,13 @@ export const providerCancelledSignal = defineSignal<[ProviderCancellationNotice]
 export const cancelSubscriptionUpdate = defineUpdate<SubscriptionChange, [{ atPeriodEnd: boolean }]>('cancelSubscription');
 /** The owner takes back a pending cancellation; answers once applied, rejects when none is pending. */
 export const undoCancellationUpdate = defineUpdate<SubscriptionChange>('undoCancellation');
+/** The site changed hands (from the transfer workflow or the console's link). */
+export const ownerChangedSignal = defineSignal<[OwnerChange]>('subscriptionOwnerChanged');
+/**
+ * The site is removed from its owner's account: the provider subscription is stopped and the subscription ends now,
+ * whatever its status; answers once applied.
+ */
+export const releaseSubscriptionUpdate = defineUpdate<SubscriptionChange>('releaseSubscription');
 /** Opens (or answers the open) checkout that starts the subscription again. */
 export const openActivationCheckoutUpdate = defineUpdate<ActivationCheckout>('openActivationCheckout');
 /** Where the subscription stands. */

@@ -2,6 +2,7 @@ import type { SubscriptionSite, SubscriptionSnapshot } from '../../activities/su
 import {
   SUBSCRIPTION_FAILURES,
   type ActivationCheckout,
+  type OwnerChange,
   type ProviderCancellationNotice,
   type SubscriptionCarry,
   type SubscriptionEvent,
@@ -84,6 +85,7 @@ export class SubscriptionState {
   private readonly applied: string[];
   private activationRemindersSent: number;
   private lastPaidAt: string | null;
+  private activationFrom: string | null;
   private readonly carried: boolean;
   private site: SubscriptionSite | null = null;
 
@@ -104,6 +106,7 @@ export class SubscriptionState {
     this.queue = [...(carried?.pending ?? [])];
     this.activationRemindersSent = carried?.activationRemindersSent ?? 0;
     this.lastPaidAt = carried?.lastPaidAt ?? null;
+    this.activationFrom = carried?.activationFrom ?? null;
   }
 
   /** Takes in the loaded site; the first run adopts the stored subscription. */
@@ -141,6 +144,40 @@ export class SubscriptionState {
   /** The provider ended a subscription, queued unless this event was already received. */
   receiveProviderCancel(notice: ProviderCancellationNotice): void {
     if (this.remember(`event:${notice.eventId}`)) this.queue.push({ kind: 'provider_cancelled', notice });
+  }
+
+  /** The site changed hands, queued unless this change was already received. */
+  receiveOwnerChange(change: OwnerChange): void {
+    if (this.remember(`event:${change.eventId}`)) this.queue.push({ kind: 'owner_changed', change });
+  }
+
+  /**
+   * The site changed hands at `now` (its new owner is loaded). A transfer ends the old owner's provider subscription
+   * (answered, to stop at the provider; a charge on it is refunded from now on) and keeps the period they paid: the
+   * site stays online, and the new owner's first payment starts its period where that one ends. A never-activated
+   * site gives the new owner a fresh activation window. The old owner's open checkout is dropped.
+   */
+  changeOwner(site: SubscriptionSite, kind: OwnerChange['kind'], now: number): { stop: string | null } {
+    this.site = site;
+    this.checkout = null;
+    const { billing } = this;
+    if (billing.status === 'pending_activation') {
+      this.activationFrom = iso(now);
+      this.activationRemindersSent = 0;
+    }
+    if (kind !== 'transferred' || billing.providerSubscriptionId === null) return { stop: null };
+    const stop = this.providerSubscriptionToStop();
+    this.rememberEnded(billing.providerSubscriptionId);
+    this.providerEnded = true;
+    if (billing.status === 'active') this.snapshot = { ...billing, cancelAtPeriodEnd: false };
+    return { stop };
+  }
+
+  /** The site left its owner's account: nothing is charged any more and the subscription is cancelled (from `endedAt`, unless it already was). */
+  release(endedAt: string): void {
+    this.checkout = null;
+    if (this.billing.providerSubscriptionId) this.rememberEnded(this.billing.providerSubscriptionId);
+    if (this.billing.status !== 'cancelled') this.end(endedAt);
   }
 
   /** What the status query answers. */
@@ -372,6 +409,7 @@ export class SubscriptionState {
       pending: this.queue,
       activationRemindersSent: this.activationRemindersSent,
       lastPaidAt: this.lastPaidAt,
+      ...(this.activationFrom ? { activationFrom: this.activationFrom } : {}),
     };
   }
 
@@ -381,8 +419,9 @@ export class SubscriptionState {
     return this.billing.periodEnd;
   }
 
+  /** A new checkout is refused only while the provider will still renew the paid period. */
   private checkoutAllowed(): boolean {
-    return this.billing.status !== 'active' || (this.billing.cancelAtPeriodEnd && this.providerEnded);
+    return this.billing.status !== 'active' || this.providerEnded;
   }
 
   private remember(...keys: string[]): boolean {
@@ -410,8 +449,9 @@ export class SubscriptionState {
   /** The next activation reminder or, after the last one, the activation deadline of a bought site never activated. */
   private activationDeadline(): { at: number; reminder: number | null; deadline: number } | null {
     const { activationDeadlineMs, activationRemindersMs } = this.settings;
-    if (this.billing.status !== 'pending_activation' || activationDeadlineMs === undefined || !this.site?.purchasedAt) return null;
-    const purchasedAt = Date.parse(this.site.purchasedAt);
+    const from = this.activationFrom ?? this.site?.purchasedAt;
+    if (this.billing.status !== 'pending_activation' || activationDeadlineMs === undefined || !from) return null;
+    const purchasedAt = Date.parse(from);
     const deadline = purchasedAt + activationDeadlineMs;
     const reminders = [...(activationRemindersMs ?? [])].filter((ms) => ms < activationDeadlineMs).sort((a, b) => a - b);
     const next = reminders[this.activationRemindersSent];

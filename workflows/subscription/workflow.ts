@@ -26,7 +26,9 @@ import {
   cancelSubscriptionUpdate,
   ENDED_NOW_EMAIL_PATCH,
   openActivationCheckoutUpdate,
+  ownerChangedSignal,
   providerCancelledSignal,
+  releaseSubscriptionUpdate,
   SUBSCRIPTION_FAILURES,
   subscriptionPaymentFailedSignal,
   subscriptionPaymentSucceededSignal,
@@ -34,6 +36,7 @@ import {
   subscriptionStatusQuery,
   undoCancellationUpdate,
   type ActivationCheckout,
+  type OwnerChange,
   type ProviderCancellationNotice,
   type SubscriptionChange,
   type SubscriptionEvent,
@@ -92,6 +95,8 @@ class SubscriptionRun {
     setHandler(subscriptionPaymentSucceededSignal, (payment) => state.receivePayment(payment));
     setHandler(subscriptionPaymentFailedSignal, (failure) => state.receiveFailure(failure));
     setHandler(providerCancelledSignal, (notice) => state.receiveProviderCancel(notice));
+    setHandler(ownerChangedSignal, (change) => state.receiveOwnerChange(change));
+    setHandler(releaseSubscriptionUpdate, () => this.applyChange({ kind: 'release' }, () => null));
     setHandler(cancelSubscriptionUpdate, ({ atPeriodEnd }) => this.applyChange({ kind: 'cancel', atPeriodEnd }, () => state.cancelRejection()), {
       validator: (_change: { atPeriodEnd: boolean }) => {
         if (state.known) reject(state.cancelRejection());
@@ -220,6 +225,12 @@ class SubscriptionRun {
         return false;
       case 'provider_cancelled':
         await this.providerCancelled(event.notice);
+        return false;
+      case 'owner_changed':
+        await this.changeOwner(event.change);
+        return false;
+      case 'release':
+        await this.release();
         return false;
     }
   }
@@ -418,6 +429,24 @@ class SubscriptionRun {
     } else if (change.kind === 'save') {
       await this.save();
     }
+  }
+
+  /** Reloads the new owner; a transfer stops the old owner's provider subscription (the paid period stays). */
+  private async changeOwner(change: OwnerChange): Promise<void> {
+    const site = await db.loadSubscriptionSite(this.state.siteId);
+    this.loaded = site;
+    upsertSearchAttributes([{ key: CUSTOMER_EMAIL, value: customerEmailKey(site.owner.email) }]);
+    const { stop } = this.state.changeOwner(site, change.kind, Date.now());
+    if (stop) await this.stopProviderSubscription(stop, `${this.periodKey()}:handover`);
+    await this.save();
+  }
+
+  /** The site left its owner's account: stops the provider subscription and ends the subscription now (the removal emails its owner). */
+  private async release(): Promise<void> {
+    const toStop = this.state.providerSubscriptionToStop();
+    if (toStop) await this.stopProviderSubscription(toStop, `${this.periodKey()}:release`);
+    this.state.release(iso(Date.now()));
+    await this.save();
   }
 
   private async stopProviderSubscription(subscriptionId: string, idempotencyKey: string): Promise<void> {

@@ -23,6 +23,7 @@ export const SITE_SECTIONS: { path: string; label: string }[] = [
   { path: '/account/subscription', label: 'Billing' },
   { path: '/account/domain', label: 'Domain' },
   { path: '/account/support', label: 'Support' },
+  { path: '/account/site-transfer', label: 'Transfer' },
 ];
 
 /** A per-site page: the account shell around the selected site's content, or a line saying the owner has none. */

@@ -13,6 +13,7 @@ interface SubscriptionStatus {
   cancel_at_period_end: boolean;
   cancelled_at: string | null;
   last_payment_failure: string | null;
+  needs_activation: boolean;
 }
 
 interface PaymentHistory {
@@ -91,19 +92,12 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
             {s.cancel_at_period_end && <div><dt>Online until</dt><dd>{formatDate(s.current_period_end)}</dd></div>}
             {s.grace_ends_at && <div><dt>Pay before</dt><dd>{formatDate(s.grace_ends_at)}</dd></div>}
           </dl>
-          {s.status === 'pending_activation' && site.activation_deadline && (
-            <Notice kind="info">Activate the subscription by <strong>{formatDate(site.activation_deadline)}</strong> to keep {site.site_title} online; after that date the site is suspended until it is activated.</Notice>
-          )}
-          {s.status === 'cancelled' && (
-            <Notice kind="info">The subscription was cancelled{s.cancelled_at ? ` on ${formatDate(s.cancelled_at)}` : ''} and {site.site_title} is offline. Reactivate it to bring the site back; the new subscription is charged from that day.</Notice>
-          )}
-          {s.status === 'past_due' && <Notice kind="error">Your last payment did not go through{s.last_payment_failure ? ` (${s.last_payment_failure})` : ''}. Update your payment method to keep the site online.</Notice>}
-          {s.status === 'suspended' && <Notice kind="error">The site is suspended because the subscription was not paid. Reactivate it to bring the site back.</Notice>}
+          <SubscriptionNotices site={site} subscription={s} />
           <p class="actions">
-            {s.status === 'pending_activation' && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/activate')}>Activate subscription</button>}
+            {s.needs_activation && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/activate')}>Activate subscription</button>}
             {lapsed && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>{s.status === 'past_due' ? 'Update payment method' : 'Reactivate subscription'}</button>}
             {s.status === 'active' && s.cancel_at_period_end && <button type="button" disabled={action.busy} onClick={() => void toCheckout('/subscriptions/reactivate')}>Keep my subscription</button>}
-            {!confirming && s.status === 'active' && !s.cancel_at_period_end && <button type="button" class="secondary" disabled={action.busy} onClick={() => setConfirming('period_end')}>Cancel at period end</button>}
+            {!confirming && s.status === 'active' && !s.cancel_at_period_end && !s.needs_activation && <button type="button" class="secondary" disabled={action.busy} onClick={() => setConfirming('period_end')}>Cancel at period end</button>}
             {!confirming && (s.status === 'active' || s.status === 'past_due' || s.status === 'suspended') && <button type="button" class="danger" disabled={action.busy} onClick={() => setConfirming('now')}>Cancel now</button>}
           </p>
           {confirming && <ConfirmCancel kind={confirming} site={site} subscription={s} busy={action.busy} onConfirm={() => void cancel(confirming)} onKeep={() => setConfirming(null)} />}
@@ -117,6 +111,26 @@ function Billing(props: { site: OwnedSite; returned: boolean }) {
           <PaymentList payments={history.data.payments} siteTitle={site.site_title} />
         )}
       </section>
+    </>
+  );
+}
+
+/** What the subscription's state means for the owner: a deadline to activate, a lapse, a cancellation, a handover. */
+function SubscriptionNotices(props: { site: OwnedSite; subscription: SubscriptionStatus }) {
+  const { site, subscription: s } = props;
+  return (
+    <>
+      {s.status === 'pending_activation' && site.activation_deadline && (
+        <Notice kind="info">Activate the subscription by <strong>{formatDate(site.activation_deadline)}</strong> to keep {site.site_title} online; after that date the site is suspended until it is activated.</Notice>
+      )}
+      {s.status === 'cancelled' && (
+        <Notice kind="info">The subscription was cancelled{s.cancelled_at ? ` on ${formatDate(s.cancelled_at)}` : ''} and {site.site_title} is offline. Reactivate it to bring the site back; the new subscription is charged from that day.</Notice>
+      )}
+      {s.status === 'past_due' && <Notice kind="error">Your last payment did not go through{s.last_payment_failure ? ` (${s.last_payment_failure})` : ''}. Update your payment method to keep the site online.</Notice>}
+      {s.status === 'active' && s.needs_activation && (
+        <Notice kind="info">The previous owner’s payment keeps the site online until {formatDate(s.current_period_end)}. Activate the subscription in your name before then: your first period starts when theirs ends, so no day is paid twice.</Notice>
+      )}
+      {s.status === 'suspended' && <Notice kind="error">The site is suspended because the subscription was not paid. Reactivate it to bring the site back.</Notice>}
     </>
   );
 }

@@ -13,6 +13,7 @@ import { ReportsPage } from './reports.js';
 import { interceptLinks, useLocation } from './router.js';
 import { MySitesPage } from './sites.js';
 import { SupportPage, TicketPage } from './support.js';
+import { AcceptTransferPage, SiteTransferPage } from './transfer.js';
 import { PageTitle } from './ui.js';
 
 /** A page of the app: a path pattern (`:name` captures one segment) and what it renders. */
@@ -43,6 +44,8 @@ const ROUTES: Route[] = [
   { pattern: '/account/analytics', title: 'Analytics', render: (url) => <AnalyticsPage url={url} /> },
   { pattern: '/account/domain', title: 'Domain', render: (url) => <DomainPage url={url} /> },
   { pattern: '/account/support', title: 'Support', render: (url) => <SupportPage url={url} /> },
+  { pattern: '/account/site-transfer', title: 'Transfer', render: (url) => <SiteTransferPage url={url} /> },
+  { pattern: '/account/transfer', title: 'Accept a website', render: (url) => <AcceptTransferPage url={url} /> },
   { pattern: '/account/support/:id', title: 'Support request', render: (url, p) => <TicketPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sign-in', title: 'Agent sign in', render: (url) => <ConsoleSignInPage url={url} /> },
   { pattern: '/console', title: 'Ticket queue', render: (url) => <QueuePage url={url} /> },

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { CustomerRecordDto, SearchAnswerDto, SiteRecordDto } from '../../schemas/back-office.js';
 import { consoleCall, type ConsoleSession } from './api.js';
 import { ConsoleShell, workflowUiUrl } from './console.js';
+import { AuditTrail, CustomerOwnership, SiteOwnership } from './ownership.js';
 import { Field, formatDate, formatDateTime, formatMoney, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 type Payment = CustomerRecordDto['payments'][number];
@@ -145,12 +146,9 @@ function CustomerRecord(props: { id: string; session: ConsoleSession }) {
         <PaymentsTable payments={data.payments} showSite />
       </Section>
       <CustomerSupport customer={data} />
+      <CustomerOwnership customer={data} session={props.session} onChanged={reload} />
+      <AuditTrail id="customer-audit" entries={data.audit} />
       <Notes key={data.id} path={`/admin/customers/${data.id}/notes`} notes={data.notes} />
-      <Section id="customer-ownership" title="Ownership history" empty={data.sites.length === 0 && 'Nothing yet.'}>
-        <ol class="activity">{[...data.sites].sort((a, b) => a.acquired_at.localeCompare(b.acquired_at)).map((s) => (
-          <li key={s.id}>{formatDateTime(s.acquired_at)} — became {s.role} of <a href={`/console/sites/${s.id}`}>{s.slug}</a></li>
-        ))}</ol>
-      </Section>
     </>
   );
 }
@@ -213,10 +211,10 @@ export function SitePage(props: { url: URL; id: string }) {
   return <ConsoleShell url={props.url}>{(session) => <SiteRecord id={props.id} session={session} />}</ConsoleShell>;
 }
 
-const WORKFLOW_NAMES: Record<string, string> = { claim: 'Claim', subscription: 'Subscription', domain: 'Custom domain' };
+const WORKFLOW_NAMES: Record<string, string> = { claim: 'Claim', subscription: 'Subscription', domain: 'Custom domain', transfer: 'Transfer' };
 
 function SiteRecord(props: { id: string; session: ConsoleSession }) {
-  const { data, error } = useLoad(() => consoleCall<SiteRecordDto>('GET', `/admin/sites/${props.id}`), [props.id]);
+  const { data, error, reload } = useLoad(() => consoleCall<SiteRecordDto>('GET', `/admin/sites/${props.id}`), [props.id]);
   if (error) return <><PageTitle>Site</PageTitle><Notice kind="error">{error.message}</Notice></>;
   if (!data) return <p>Loading…</p>;
   return (
@@ -246,6 +244,8 @@ function SiteRecord(props: { id: string; session: ConsoleSession }) {
       <Section id="site-payments" title="Payments and refunds" empty={data.payments.length === 0 && 'No payments yet.'}>
         <PaymentsTable payments={data.payments} showSite={false} />
       </Section>
+      <SiteOwnership site={data} session={props.session} onChanged={reload} />
+      <AuditTrail id="site-audit" entries={data.audit} />
       <SiteOperations site={data} />
       <Notes key={data.id} path={`/admin/sites/${data.id}/notes`} notes={data.notes} />
     </>

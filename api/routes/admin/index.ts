@@ -5,6 +5,7 @@ import { experimentRoutes } from './experiments.js';
 import { needsAttentionRoutes } from './needs-attention.js';
 import { backOfficeRoutes } from './records.js';
 import { reportRoutes } from './reports.js';
+import { ownershipRoutes } from './ownership.js';
 import { operatorSessionRoutes } from './session.js';
 import { adminSiteRoutes } from './sites.js';
 import { statisticsRoutes } from './statistics.js';
@@ -28,4 +29,5 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(needsAttentionRoutes, { prefix: '/needs-attention' });
   await app.register(backOfficeRoutes);
   await app.register(reportRoutes);
+  await app.register(ownershipRoutes, { prefix: '/ownership' });
 };

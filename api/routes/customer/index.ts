@@ -8,6 +8,7 @@ import { profileRoutes } from './profile.js';
 import { sessionRoutes } from './sessions.js';
 import { siteAnalyticsRoutes } from './site-analytics.js';
 import { siteEditRoutes } from './site-edits.js';
+import { transferRoutes } from './transfers.js';
 
 /**
  * `/customer`: every route needs a signed-in customer unless it says `access: 'public'` (the sign-in routes) or `'token'`;
@@ -24,4 +25,5 @@ export const customerFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(siteAnalyticsRoutes);
   await app.register(siteEditRoutes);
   await app.register(paymentRoutes);
+  await app.register(transferRoutes);
 };

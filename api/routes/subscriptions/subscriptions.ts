@@ -36,6 +36,7 @@ const SubscriptionStatus = Type.Object({
   cancel_at_period_end: Type.Boolean(),
   cancelled_at: OptionalDateTime,
   last_payment_failure: Type.Union([Type.String(), Type.Null()]),
+  needs_activation: Type.Boolean({ description: 'True when nothing will renew the paid period (e.g. the site was transferred to this owner): activate to keep it online' }),
 });
 
 const ActivationResponse = Type.Object({
@@ -67,11 +68,12 @@ function statusDto(site: SubscribedSite, view: StoredSubscriptionView) {
     cancel_at_period_end: view.cancelAtPeriodEnd,
     cancelled_at: view.cancelledAt,
     last_payment_failure: view.lastPaymentFailure,
+    needs_activation: view.status === 'pending_activation' || (view.status === 'active' && view.providerSubscriptionEnded && !view.cancelAtPeriodEnd),
   };
 }
 
 const canRestartByCheckout = (view: StoredSubscriptionView) =>
-  view.status === 'past_due' || view.status === 'suspended' || view.status === 'cancelled' || (view.status === 'active' && view.cancelAtPeriodEnd && view.providerSubscriptionEnded);
+  view.status === 'past_due' || view.status === 'suspended' || view.status === 'cancelled' || (view.status === 'active' && view.providerSubscriptionEnded);
 
 /** The owner's monthly subscription, per site: activate, read, cancel and reactivate. */
 export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {

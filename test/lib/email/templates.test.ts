@@ -45,6 +45,12 @@ const samples: EmailRequest[] = [
   { template: 'ticket_answered', model: { name: 'Ana López', ticketSubject: 'Booking form broken', siteTitle: 'Plomería Ana', ticketUrl: 'https://app.webmagic.test/account/support/123' } },
   { template: 'operator_case', model: { kind: 'refund_refused', reason: 'The provider refused the refund of pa_123: already refunded', reference: 'claim:site-1', casesUrl: 'https://app.webmagic.test/console/needs-attention' } },
   { template: 'activation_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', deadline: '2026-07-01T00:00:00Z', activateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' } },
+  { template: 'site_linked', model: { name: 'Ana López', siteTitle: 'Plomería Ana', siteUrl: 'https://sites.webmagic.test/plomeria-ana', activateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' } },
+  { template: 'site_removed', model: { name: 'Ana López', siteTitle: 'Plomería Ana', removedAt: '2026-03-14T10:00:00Z' } },
+  { template: 'site_transfer_invitation', model: { fromName: 'Ana López', siteTitle: 'Plomería Ana', siteUrl: 'https://sites.webmagic.test/plomeria-ana', acceptUrl: 'https://app.webmagic.test/account/transfer?site=s1&token=tok3', expiresAt: '2026-06-01T00:00:00Z' } },
+  { template: 'site_transfer_accepted', model: { name: 'Ana López', siteTitle: 'Plomería Ana', recipient: 'rita@example.com', paidUntil: '2026-04-14T00:00:00Z' } },
+  { template: 'site_transfer_expired', model: { name: 'Ana López', siteTitle: 'Plomería Ana', recipient: 'rita@example.com' } },
+  { template: 'site_transfer_welcome', model: { name: 'Rita', siteTitle: 'Plomería Ana', siteUrl: 'https://sites.webmagic.test/plomeria-ana', activateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1', activateBy: '2026-04-14T00:00:00Z' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {
@@ -57,6 +63,8 @@ const expectedDates: Partial<Record<string, string>> = {
   dueAt: 'March 14, 2026',
   expiresAt: 'June 1, 2026',
   deadline: 'July 1, 2026',
+  removedAt: 'March 14, 2026',
+  activateBy: 'April 14, 2026',
 };
 
 describe('renderEmail', () => {

@@ -335,3 +335,48 @@ describe('SubscriptionState: continue-as-new', () => {
     expect(next.paymentDecision(paid).kind).toBe('refund');
   });
 });
+
+describe('SubscriptionState: the site changes hands', () => {
+  const newOwner = { ...site(), owner: { customerId: 'cus-2', email: 'rita@example.com', name: 'Rita' } };
+
+  it('a transfer stops the old provider subscription, keeps the paid period and lets the new owner pay from its end', () => {
+    const state = active();
+    const paidUntil = state.billing.periodEnd!;
+    expect(state.checkoutRejection()?.type).toBe(SUBSCRIPTION_FAILURES.alreadyActive);
+    expect(state.changeOwner(newOwner, 'transferred', T0 + 10 * DAY)).toEqual({ stop: 'su_1' });
+    expect(state.billing).toMatchObject({ status: 'active', periodEnd: paidUntil, cancelAtPeriodEnd: false });
+    expect(state.view()).toMatchObject({ nextBillingDate: null, providerSubscriptionEnded: true });
+    expect(state.checkoutRejection()).toBeNull();
+    // A late charge on the old owner's subscription is given back; the new owner's first period starts where the paid one ends.
+    expect(state.paymentDecision(payment('su_1', T0 + 11 * DAY))).toMatchObject({ kind: 'refund' });
+    const applied = state.applyPayment(payment('su_2', T0 + 12 * DAY), T0 + 12 * DAY);
+    expect(state.billing).toMatchObject({ status: 'active', providerSubscriptionId: 'su_2', periodStart: paidUntil });
+    expect(applied).toEqual({ replaced: null, announce: true, periodEnd: iso(Date.parse(paidUntil) + 30 * DAY) });
+  });
+
+  it('without the new owner paying, the paid period runs out into the usual grace period', () => {
+    const state = active();
+    state.changeOwner(newOwner, 'transferred', T0 + 10 * DAY);
+    expect(state.currentDeadline()).toBe(T0 + 30 * DAY + 2 * DAY);
+    expect(state.deadlineAction()).toEqual({ kind: 'renewal_missed' });
+  });
+
+  it('a never-activated site gives the new owner a fresh activation window; a link reloads the owner only', () => {
+    const state = pending();
+    expect(state.currentDeadline()).toBe(T0 + 7 * DAY);
+    expect(state.changeOwner(newOwner, 'linked', T0 + 20 * DAY)).toEqual({ stop: null });
+    expect(state.currentDeadline()).toBe(T0 + 27 * DAY);
+    expect(state.carry().activationFrom).toBe(iso(T0 + 20 * DAY));
+  });
+
+  it('a removal cancels the subscription whatever its status and remembers the provider subscription as ended', () => {
+    const state = active();
+    state.release(iso(T0 + 5 * DAY));
+    expect(state.billing).toMatchObject({ status: 'cancelled', cancelledAt: iso(T0 + 5 * DAY) });
+    expect(state.paymentDecision(payment('su_1', T0 + 6 * DAY))).toMatchObject({ kind: 'refund' });
+    const never = pending();
+    never.release(iso(T0));
+    expect(never.billing.status).toBe('cancelled');
+    expect(never.currentDeadline()).toBeNull();
+  });
+});
