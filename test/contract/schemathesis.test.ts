@@ -77,6 +77,7 @@ it('every operation keeps the OpenAPI contract under Schemathesis', async () => 
     '[parameters]',
     '"path.siteId" = { dictionary = "sites", probability = 0.5 }',
     '"query.site_id" = { dictionary = "sites", probability = 0.5 }',
+    '"body.site_id" = { dictionary = "sites", probability = 0.5 }',
     '"path.slug" = { dictionary = "slugs", probability = 0.5 }',
     '[auth.openapi.bearer]', 'bearer = "${CONTRACT_OWNER_TOKEN}"',
     '[auth.openapi.admin]', 'bearer = "${CONTRACT_ADMIN_TOKEN}"',
