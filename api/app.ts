@@ -9,7 +9,8 @@ import { analyticsPlugin } from './plugins/analytics.js';
 import { contextPlugin } from './plugins/context.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { tracingPlugin } from './plugins/tracing.js';
-import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { routeContractPlugin } from './plugins/route-contract.js';
+import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from './plugins/security-headers.js';
 import { apiRoutes } from './routes/index.js';
@@ -59,6 +60,8 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
       return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 256 * 1024,
+    // A path the router cannot take apart (a bad escape: 400, a parameter past 100 characters: 414) answers like any other error.
+    frameworkErrors,
     trustProxy: deps.config.http.trustProxy,
     // A client trickling its headers or body is cut off when the whole request has not arrived in time.
     requestTimeout: deps.config.http.requestTimeoutMs,
@@ -83,6 +86,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   if (deps.config.metrics.apiPort > 0) await app.register(metricsPlugin);
   if (options.tracing) await app.register(tracingPlugin);
   await app.register(swaggerPlugin);
+  await app.register(routeContractPlugin);
   // Limits are applied per route (e.g. the TLS ask), not to every request, per client address (IPv6 by its /64).
   await app.register(rateLimit, { global: false, keyGenerator: (request) => limitAddress(request.ip) });
   // The portal's refresh-token cookie and the console's session cookie; read by `readCookie` in the routes that need

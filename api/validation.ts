@@ -1,10 +1,13 @@
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { isEmailAddress } from '../lib/email-address.js';
 
 function build(options: Options): Ajv {
   const ajv = new Ajv({ allErrors: false, useDefaults: true, removeAdditional: false, strict: false, ...options });
   addFormats.default(ajv);
+  // ajv-formats' email has no length limits; the API's (and the OpenAPI document's) also bounds the local part and labels.
+  ajv.addFormat('email', isEmailAddress);
   return ajv;
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh machine: npm dependencies (incl. Node 24), the Temporal binaries, Chromium for browser tests and Prometheus.
+# Installs what the project needs on a fresh machine: npm dependencies (incl. Node 24), the Temporal binaries, Chromium for
+# browser tests, Prometheus, and Schemathesis for the API contract check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,3 +10,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 bash dev/install-temporal.sh
 bash dev/install-debian-tools.sh
+bash dev/install-schemathesis.sh

@@ -26,6 +26,17 @@ function describeValidation(error: FastifyError): string {
   return `${where} ${first.message ?? 'is invalid'}`;
 }
 
+/**
+ * Fastify's `frameworkErrors`: a URL the router cannot take apart answers with the same `{ error, message }` body as
+ * every other error: 400 bad_url for an escape that does not decode, 414 uri_too_long for a path parameter past
+ * `maxParamLength` (100 characters).
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  const code = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : error.code === 'FST_ERR_BAD_URL' ? 'bad_url' : 'bad_request';
+  void reply.status(status).send({ error: code, message: status === 414 ? 'A part of the URL path is longer than 100 characters' : error.message });
+}
+
 /** Maps the error hierarchy, schema failures and Fastify's own errors to `{ error, message }`; 5xx details stay in the log. */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../lib/auth/passwords.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, TWO_KINDS_PATTERN } from '../../lib/auth/passwords.js';
+import { checkedInCode } from './documented.js';
 import { PrimarySite } from './answers.js';
 
 /** An email address as customers type it; compared lower-cased. */
@@ -8,11 +9,11 @@ export const Email = Type.String({ format: 'email', maxLength: 254, description:
 /** A password being checked (login, current password): any non-empty text, the policy is not revealed here. */
 export const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
 
-/** A password being chosen; the policy is checked in code so the answer can say exactly what to fix. */
-export const NewPassword = Type.String({
+/** A password being chosen; the policy is checked in code so the answer (400 weak_password) can say exactly what to fix. */
+export const NewPassword = checkedInCode(Type.String({
   maxLength: MAX_PASSWORD_LENGTH,
   description: `At least ${MIN_PASSWORD_LENGTH} characters, at least two kinds of characters (lower-case, upper-case, digits, symbols), not containing the email address`,
-});
+}), { minLength: MIN_PASSWORD_LENGTH, pattern: TWO_KINDS_PATTERN });
 
 /** A person's name: printable text, no line breaks (it goes into email subjects and greetings). */
 export const FullName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
@@ -33,6 +34,12 @@ export const RegisterBody = body({ email: Email, password: NewPassword, full_nam
 export const LoginBody = body({ email: Email, password: Password });
 /** POST /customer/refresh and /customer/logout; the portal leaves the token out and sends its HttpOnly cookie instead. */
 export const RefreshBody = body({ refresh_token: Type.Optional(OpaqueToken) });
+/** The header by which the portal keeps its refresh token in the HttpOnly cookie (sent to /customer only). */
+export const SessionModeHeaders = Type.Object({
+  'x-webmagic-session': Type.Optional(Type.Literal('cookie', { description: 'Keep the refresh token in the HttpOnly `wm_refresh` cookie instead of the body' })),
+});
+/** The portal's refresh-token cookie, read only with `x-webmagic-session: cookie`; a value that is no live token is no token. */
+export const RefreshCookie = Type.Object({ wm_refresh: Type.Optional(Type.String()) });
 /** POST /customer/verify-email */
 export const TokenBody = body({ token: OpaqueToken });
 /** Confirming an address takes the account's password too, so nobody confirms a password someone else chose. */

@@ -42,6 +42,12 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
 
 const CHARACTER_CLASSES = [/\p{Ll}/u, /\p{Lu}/u, /\p{N}/u, /[^\p{Ll}\p{Lu}\p{N}]/u];
 
+/**
+ * The policy's "at least two kinds of characters" as a JSON Schema pattern (a Unicode regular expression), for the
+ * OpenAPI document: the password is not made of one kind only (lower-case, upper-case, digits, anything else).
+ */
+export const TWO_KINDS_PATTERN = '^(?!\\p{Ll}*$)(?!\\p{Lu}*$)(?!\\p{N}*$)(?![^\\p{Ll}\\p{Lu}\\p{N}]*$)';
+
 /** Problems of a candidate password for the account with this email; empty when the policy accepts it. */
 export function passwordProblems(password: string, email: string): string[] {
   const problems: string[] = [];

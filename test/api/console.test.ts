@@ -136,7 +136,7 @@ describe('portal session cookie, payment history and claim status', () => {
     const cookie = setCookie.split(';')[0]!;
 
     // Without the portal's header (what a cross-site form could send), the cookie is not used.
-    expect((await inject('POST', '/api/v1/customer/refresh', { cookie }, {})).statusCode).toBe(400);
+    expect((await inject('POST', '/api/v1/customer/refresh', { cookie }, {})).statusCode).toBe(401);
     expect((await inject('POST', '/api/v1/customer/refresh', portal, {})).statusCode).toBe(401);
     const refreshed = await inject('POST', '/api/v1/customer/refresh', { cookie, ...portal }, {});
     expect(refreshed.statusCode).toBe(200);

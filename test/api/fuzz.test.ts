@@ -3,6 +3,7 @@ import { Site, SupportTicket } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { resetDatabase } from '../helpers/env.js';
 import { signedInOwner } from '../helpers/owners.js';
+import { responseViolations } from '../helpers/response-contract.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 // A fuzzer driven by the OpenAPI document: every route gets malformed, oversized, wrong-typed, NUL-laden and
@@ -167,6 +168,8 @@ describe('fuzzing every route of the OpenAPI document', () => {
     const after = await checksum();
     console.log(`fuzz: ${routes} routes, ${probes.length} requests (${probes.filter((p) => p.kind === 'foreign').length} foreign-owner); by status: ${JSON.stringify(byClass)}`);
     expect(failures).toEqual([]);
+    // Every answer, refusals included, is one the document declares, with the body it declares.
+    expect(responseViolations(stack.api.app)).toEqual([]);
     expect(after.split('\n').filter((line) => !before.includes(line))).toEqual([]);
     expect(probes.length).toBeGreaterThan(500);
   }, 120_000);

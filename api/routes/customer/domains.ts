@@ -1,10 +1,24 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { errorResponses } from '../../schemas/common.js';
+import { checkedInCode } from '../../schemas/documented.js';
 import { SiteDomain } from '../../schemas/domains.js';
 import { connectDomain, getDomain, removeDomain, requestDomainCheck } from '../../services/domains.js';
 
 const SiteIdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
+
+/** A label of a name as owners type it: ASCII letters, digits and dashes, or any letter of an internationalised name. */
+const LABEL = '[-a-zA-Z0-9\\u00a1-\\uffff]';
+/**
+ * The name to connect, checked by `checkDomainName` (400 invalid_domain and friends): its shape is stated here (at
+ * least two labels, the last not all digits, so no IP address; no scheme, path, port or wildcard); the rest in words.
+ */
+const DomainName = checkedInCode(Type.String({
+  minLength: 1, maxLength: 300,
+  description: 'A domain name such as www.example.com (case, surrounding blanks and a trailing dot are ignored; internationalised names are allowed). '
+    + 'At most 253 characters and 63 per label once in ASCII, labels neither starting nor ending with a dash, registrable under the public suffix list, '
+    + 'not a wildcard, an IP address or a name of the platform itself.',
+}), { pattern: `^\\s*(?:${LABEL}{1,63}\\.)+${LABEL}*[-a-zA-Z\\u00a1-\\uffff]${LABEL}*\\.?\\s*$` });
 const security = [{ bearer: [] }];
 
 /** The owner's custom domain of a site: connect, read, check now, disconnect. */
@@ -15,7 +29,7 @@ export const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['domains'], summary: 'Connect a custom domain; answers the DNS records to create', security,
       params: SiteIdParams,
-      body: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false }),
+      body: Type.Object({ domain: DomainName }, { additionalProperties: false }),
       response: { 200: SiteDomain, 201: SiteDomain, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import { verifyAgainstNothing, verifyPassword, hashPassword } from '../../../lib/auth/passwords.js';
-import { AuthError, ForbiddenError, ValidationError } from '../../../lib/errors.js';
+import { AuthError, ForbiddenError } from '../../../lib/errors.js';
 import { assertNotBackingOff, clearFailures, recordFailure, LimitKeys, type FailureLimit } from '../../auth/rate-limit.js';
 import { endSession, rotateSession } from '../../auth/sessions.js';
-import { AcceptedResponse, LoginBody, NoContent, RefreshBody, RegisterBody, SessionResponse } from '../../schemas/customer.js';
+import { AcceptedResponse, LoginBody, NoContent, RefreshBody, RefreshCookie, RegisterBody, SessionModeHeaders, SessionResponse } from '../../schemas/customer.js';
 import { errorResponses } from '../../schemas/common.js';
 import { assertStrongPassword, findCustomerByEmail, registerCustomer, signIn } from '../../services/accounts.js';
 import {
@@ -81,14 +81,18 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'Trade a refresh token for a new access and refresh token',
-      description: 'Each refresh token works once. Presenting a used one ends its whole session (401 refresh_token_reused).',
+      description: 'Each refresh token works once. Presenting a used one ends its whole session (401 refresh_token_reused). '
+        + 'The token comes from the body, or with `x-webmagic-session: cookie` from the `wm_refresh` cookie; none answers 401 invalid_refresh_token.',
+      headers: SessionModeHeaders,
+      cookies: RefreshCookie,
       body: RefreshBody,
       response: { 200: SessionResponse, ...errorResponses(400, 401) },
     },
   }, async (request, reply) => {
     const presented = presentedRefreshToken(request, request.body);
-    if (!presented && !wantsCookie(request)) throw new ValidationError('validation_failed', 'body must have required property \'refresh_token\'');
-    if (!presented) throw new AuthError('invalid_refresh_token', 'No refresh-token cookie: sign in again');
+    if (!presented) {
+      throw new AuthError('invalid_refresh_token', wantsCookie(request) ? 'No refresh-token cookie: sign in again' : 'No refresh token: send refresh_token, or sign in again');
+    }
     const { tokens, customer } = await rotateSession(request.em, config.auth, presented);
     return sessionAnswer(config, request, reply, customer, tokens);
   });
@@ -98,7 +102,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags,
       summary: 'End the session of a refresh token',
-      description: 'Works without an access token (it may have expired); an unknown or already revoked token also answers 204.',
+      description: 'Works without an access token (it may have expired); an unknown or already revoked token also answers 204. '
+        + 'The token comes from the body, or with `x-webmagic-session: cookie` from the `wm_refresh` cookie (which is then cleared).',
+      headers: SessionModeHeaders,
+      cookies: RefreshCookie,
       body: RefreshBody,
       response: { 204: NoContent, ...errorResponses(400) },
     },

@@ -5,6 +5,7 @@ import { checkFormToken, issueFormToken } from '../../../lib/analytics/form-toke
 import { limitAddress } from '../../../lib/client-address.js';
 import { AppError, NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { errorResponses, Slug } from '../../schemas/common.js';
+import { checkedInCode } from '../../schemas/documented.js';
 import { anonymousVisitor } from '../../services/analytics.js';
 import { submitBooking } from '../../services/bookings.js';
 
@@ -45,7 +46,8 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['bookings'],
       summary: 'A visitor\'s contact or booking request; the owner (or the platform, for a preview) and the visitor are emailed once',
       params: Type.Object({ slug: Slug }),
-      body: BookingRequest,
+      // Checked after the form token (400 contact_required), so a bot that filled the honeypot learns nothing.
+      body: checkedInCode(BookingRequest, { anyOf: [{ required: ['email'] }, { required: ['phone'] }] }),
       response: { 202: Type.Object({ status: Type.Literal('received') }), ...errorResponses(400, 404, 429, 503) },
     },
   }, async (request, reply) => {

@@ -79,12 +79,11 @@ const canRestartByCheckout = (view: StoredSubscriptionView) =>
 export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['subscriptions'];
   const security = [{ bearer: [] }];
-  // A POST without a body names no site; treat it as `{}` so the defaults apply.
-  app.addHook('preValidation', async (request) => {
-    if (request.method === 'POST' && request.body === undefined) request.body = {};
-  });
+  // A POST without a body names no site: it is taken as `{}`, so the defaults apply.
+  const config = { bodyOptional: true };
 
   app.post('/activate', {
+    config,
     schema: {
       tags, security,
       summary: 'Open the checkout that starts the monthly subscription of a site',
@@ -114,6 +113,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/cancel', {
+    config,
     schema: {
       tags, security,
       summary: 'Cancel the subscription of a site, at the end of the paid period (default) or now',
@@ -128,6 +128,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/reactivate', {
+    config,
     schema: {
       tags, security,
       summary: 'Reactivate the subscription of a site',

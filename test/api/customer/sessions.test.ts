@@ -131,11 +131,17 @@ describe('POST /customer/refresh', () => {
   });
 
   it('refuses malformed bodies', async () => {
-    for (const body of [{}, { refresh_token: 12 }, { refresh_token: '' }, { refresh_token: 'x', access_token: 'y' }]) {
+    for (const body of [{ refresh_token: 12 }, { refresh_token: '' }, { refresh_token: 'x', access_token: 'y' }]) {
       const res = await call(ctx, 'POST', '/refresh', { body });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: 'validation_failed' });
     }
+  });
+
+  it('answers a body without a token, which the document allows (the cookie is the other place for it), with 401', async () => {
+    const res = await call(ctx, 'POST', '/refresh', { body: {} });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ error: 'invalid_refresh_token' });
   });
 });
 
