@@ -167,6 +167,13 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
         {data.status === 'needs_agent' && <Notice kind="info">A member of the team is preparing this change; we email you when the preview is ready.</Notice>}
         {data.status === 'published' && <p><a href={site.site_url}>View your site</a></p>}
       </section>
+      {data.agent_answer && (
+        <section aria-labelledby="answer-heading" class="card">
+          <h2 id="answer-heading">From the WebMagic team</h2>
+          <p class="message-body">{data.agent_answer}</p>
+          {data.agent_answered_at && <p class="muted">{formatDateTime(data.agent_answered_at)}</p>}
+        </section>
+      )}
       {awaiting && (
         <section aria-labelledby="decide-heading">
           <h2 id="decide-heading">Preview and decide</h2>

@@ -9,6 +9,7 @@ import { adminSiteRoutes } from './sites.js';
 import { statisticsRoutes } from './statistics.js';
 import { agentTicketRoutes } from './tickets.js';
 import { webhookEventRoutes } from './webhook-events.js';
+import { workQueueRoutes } from './work-queue.js';
 
 /**
  * `/admin`: the operators' API (agent console and machine clients). Every route needs an operator's console session
@@ -26,4 +27,5 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(operatorSessionRoutes, { prefix: '/session' });
   await app.register(needsAttentionRoutes, { prefix: '/needs-attention' });
   await app.register(backOfficeRoutes);
+  await app.register(workQueueRoutes);
 };
