@@ -111,7 +111,7 @@ describe('the agents\' work queue', () => {
     const live = (await stack.api.orm.em.fork().findOneOrFail(Site, work.siteId, { populate: ['currentVersion'] })).currentVersion!.content;
     const detail = await call(ADMIN, 'GET', `/api/v1/admin/edit-requests/${work.handed}`);
     expect(detail.statusCode).toBe(200);
-    expect(detail.json()).toMatchObject({ status: 'needs_agent', customer: { name: expect.any(String), email: 'joe@example.com' }, live_content: live, editor_reason: expect.any(String) });
+    expect(detail.json()).toMatchObject({ status: 'needs_agent', customer: { name: expect.any(String) as string, email: 'joe@example.com' }, live_content: live, editor_reason: expect.any(String) as string });
     const drafted = await call(ADMIN, 'PUT', `/api/v1/admin/edit-requests/${work.handed}/draft`, { content: { ...live, tagline: 'We are hiring plumbers!' }, summary: 'Hiring tagline' });
     expect(drafted.statusCode, drafted.body).toBe(200);
     await gone('edit_needs_agent');
@@ -154,7 +154,7 @@ describe('the agent\'s ticket view', () => {
     }
     const view = (await call(ADMIN, 'GET', `/api/v1/admin/tickets/${first}`)).json<Record<string, unknown>>();
     const site = await stack.api.orm.em.fork().findOneOrFail(Site, siteId, { populate: ['business'] });
-    expect(view).toMatchObject({ customer: { email: 'joe@example.com', name: expect.any(String) }, business_name: site.business.name, ai_draft_new: true });
+    expect(view).toMatchObject({ customer: { email: 'joe@example.com', name: expect.any(String) as string }, business_name: site.business.name, ai_draft_new: true });
 
     expect((await call(ADMIN, 'POST', `/api/v1/admin/tickets/${first}/reply`, { body: 'Fixed.' })).statusCode).toBe(202);
     expect((await call(ADMIN, 'POST', `/api/v1/admin/tickets/${third}/resolve`)).statusCode).toBe(202);
