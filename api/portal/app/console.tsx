@@ -200,7 +200,7 @@ export function authorLabel(message: { author_type: string; author_name?: string
     case 'customer': return customerName ?? 'The customer';
     case 'agent': return message.author_name ? `${message.author_name} (WebMagic team)` : 'WebMagic team';
     case 'ai': return 'AI assistant';
-    default: return 'Automatic message';
+    default: return 'WebMagic (automatic message)';
   }
 }
 

@@ -128,7 +128,7 @@ function AskUs(props: { site: OwnedSite; domain: string | null }) {
     setAsked(await ownerCall<{ ticket_id: string; created: boolean; due_at: string }>('POST', `/customer/sites/${props.site.site_id}/domain/ask`));
   });
   return (
-    <section aria-labelledby="ask-heading" class="card">
+    <section aria-labelledby="ask-heading" class="card ask-us">
       <h2 id="ask-heading">Stuck? Ask us to check</h2>
       {asked ? (
         <Notice kind="success">
@@ -137,7 +137,7 @@ function AskUs(props: { site: OwnedSite; domain: string | null }) {
         </Notice>
       ) : (
         <>
-          <p>A member of the WebMagic team looks at your DNS records and tells you what to change.</p>
+          <p>A member of the WebMagic team looks at your domain and its DNS records, and tells you what to change.</p>
           {action.error && <Notice kind="error">{action.error.message}</Notice>}
           <p><button type="button" class="secondary" disabled={action.busy} onClick={() => void ask()}>Ask us to check</button></p>
         </>

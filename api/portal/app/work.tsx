@@ -43,7 +43,7 @@ function WorkCard({ item }: { item: WorkItemDto }) {
       <p class="muted">
         {item.business_name ?? item.site_slug ?? 'No site'}
         {item.customer_name && <> · {item.customer_name}</>}
-        {' · waiting since '}{formatDateTime(item.waiting_since)}
+        {' · waiting '}<time dateTime={item.waiting_since} title={formatDateTime(item.waiting_since)}>{span(Date.now() - Date.parse(item.waiting_since))}</time>
       </p>
     </li>
   );
@@ -118,7 +118,7 @@ function EditsInStatus(props: { status: string }) {
   if (!data) return <p>Loading…</p>;
   if (data.edit_requests.length === 0) return <p>No edit request is {humanize(props.status).toLowerCase()}.</p>;
   return (
-    <ul class="cards" aria-label="Edit requests, oldest first">
+    <ul class="cards list" aria-label="Edit requests, oldest first">
       {data.edit_requests.map((r) => (
         <li key={r.id} class="card">
           <p class="work-top"><StatusBadge status={r.status} /><span class="muted">Asked {formatDateTime(r.created_at)}</span></p>
@@ -170,7 +170,7 @@ function AgentEdit(props: { id: string }) {
         <h2 id="asked-heading">The owner asked</h2>
         <p class="message-body">{data.request}</p>
       </section>
-      <EditFacts edit={data} />
+      <section aria-label="Details of the request" class="card"><EditFacts edit={data} /></section>
       {data.agent_answer && (
         <section aria-labelledby="answered-heading" class="card">
           <h2 id="answered-heading">Answered by {data.agent_answered_by ?? 'the team'}</h2>
