@@ -71,6 +71,7 @@ export const Ticket = Type.Object({
   customer: Type.Optional(Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String(), email: Type.String() }, { description: 'Who opened the ticket (agent view only)' })),
   business_name: Type.Optional(Type.String({ description: 'The business of the ticket\'s site (agent view only)' })),
   domain_check_requested_at: Type.Optional(When),
+  edit_requests: Type.Optional(Type.Array(Type.Object({ id: Type.String({ format: 'uuid' }), status: Type.String() }), { description: 'The change requests this ticket started (agent view only)' })),
   actions: Type.Optional(Type.Array(Type.Object({
     action: Type.String(), actor: Type.String(), detail: Nullable(Type.String()), created_at: DateTime,
   }), { description: 'What agents did on the ticket, oldest first (agent view only)' })),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
+import { EditRequest, SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
 import type { IOperator } from '../../db/entities/operator.entity.js';
 import type { ITicketAction } from '../../db/entities/ticket-action.entity.js';
 import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
@@ -163,12 +163,14 @@ export async function agentTicketView(em: EntityManager, ticketId: string): Prom
   await em.populate(ticket, ['customer', 'site.business']);
   const dto = await ticketWithMessages(em, ticket);
   const actions = await em.find(TicketAction, { ticket: ticketId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  const edits = await em.find(EditRequest, { ticket: ticketId }, { orderBy: { createdAt: 'asc' } });
   const answered = (dto.messages ?? []).some((m) => m.author_type === 'ai' || m.author_type === 'agent');
   return {
     ...dto,
     customer: { id: ticket.customer.id, name: ticket.customer.fullName, email: ticket.customer.email },
     business_name: ticket.site.business.name,
     domain_check_requested_at: iso(ticket.domainCheckRequestedAt),
+    edit_requests: edits.map((e) => ({ id: e.id, status: e.status })),
     ai_draft: ticket.aiDraft ?? null,
     ai_draft_new: ticket.aiDraft != null && !answered && ticket.status !== 'resolved' && ticket.status !== 'closed',
     actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })),

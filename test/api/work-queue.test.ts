@@ -152,9 +152,15 @@ describe('the agent\'s ticket view', () => {
     for (const id of [first, second, third]) {
       await eventually(async () => (await stack.api.orm.em.fork().findOneOrFail(SupportTicket, id)).status, (s) => s === 'awaiting_agent', 30_000);
     }
+    const em = stack.api.orm.em.fork();
+    const edit = em.create(EditRequest, { site: siteId, ticket: first, requestText: 'Bigger photos', status: 'needs_agent' });
+    await em.flush();
     const view = (await call(ADMIN, 'GET', `/api/v1/admin/tickets/${first}`)).json<Record<string, unknown>>();
     const site = await stack.api.orm.em.fork().findOneOrFail(Site, siteId, { populate: ['business'] });
-    expect(view).toMatchObject({ customer: { email: 'joe@example.com', name: expect.any(String) as string }, business_name: site.business.name, ai_draft_new: true });
+    expect(view).toMatchObject({
+      customer: { email: 'joe@example.com', name: expect.any(String) as string }, business_name: site.business.name, ai_draft_new: true,
+      edit_requests: [{ id: edit.id, status: 'needs_agent' }],
+    });
 
     expect((await call(ADMIN, 'POST', `/api/v1/admin/tickets/${first}/reply`, { body: 'Fixed.' })).statusCode).toBe(202);
     expect((await call(ADMIN, 'POST', `/api/v1/admin/tickets/${third}/resolve`)).statusCode).toBe(202);

@@ -186,6 +186,9 @@ function TicketFacts({ ticket }: { ticket: AgentTicket }) {
       <div><dt>Status</dt><dd><StatusBadge status={ticket.status} /></dd></div>
       {ticket.domain_check_requested_at && <div><dt>Domain check asked</dt><dd>{formatDateTime(ticket.domain_check_requested_at)}</dd></div>}
       <div><dt>Category</dt><dd>{ticket.category ? humanize(ticket.category) : 'Not triaged'}</dd></div>
+      {(ticket.edit_requests ?? []).map((edit) => (
+        <div key={edit.id}><dt>Change request</dt><dd><a href={`/console/edit-requests/${edit.id}`}>Open the change request</a> <StatusBadge status={edit.status} /></dd></div>
+      ))}
       <div><dt>Priority</dt><dd>{humanize(ticket.priority)}</dd></div>
       <div><dt>AI confidence</dt><dd>{ticket.ai_confidence === null ? '—' : `${Math.round(ticket.ai_confidence * 100)} %`}</dd></div>
       <div><dt>SLA</dt><dd><span class={`sla sla-${sla.kind}`}>{sla.label}</span></dd></div>
