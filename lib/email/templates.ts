@@ -353,7 +353,7 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     subject: `About your change to ${m.siteTitle}`,
     preheader: `${m.agentName} from the WebMagic team wrote to you.`,
     heading: 'A note about your requested change',
-    paragraphs: [`Hi ${m.name}, ${m.agentName} from the WebMagic team looked at your request (${m.summary}) and wrote:`, m.answer],
+    paragraphs: [`Hi ${m.name}, ${m.agentName} from the WebMagic team looked at your request for ${m.siteTitle} (${m.summary}) and wrote:`, m.answer],
     action: { label: 'See the request in your dashboard', url: m.requestUrl },
   }),
   ticket_answered: (m) => ({

@@ -249,10 +249,12 @@ describe('owner portal and agent console in a real browser', () => {
     for (const rendered of linkless) expect(rendered.htmlBody).not.toContain('href=');
     // Emails walked by the other browser tests, whose stacks send them: the edit and booking emails in
     // test/e2e/portal-site-pages.test.ts (short edit reminder and expiry), the domain, operator-case and activation
-    // reminder emails in test/e2e/portal-operations.test.ts (local DNS server, short domain and activation timers).
+    // reminder emails in test/e2e/portal-operations.test.ts (local DNS server, short domain and activation timers), an
+    // agent's answer to an edit request in test/e2e/work-queue.test.ts.
     const walkedInSitePagesTest = ['booking_received', 'booking_confirmation', 'edit_preview_ready', 'edit_reminder', 'edit_published', 'edit_expired'];
     const walkedInOperationsTest = ['domain_verified', 'domain_failed', 'domain_lapsed', 'operator_case', 'activation_reminder'];
-    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest];
+    const walkedInWorkQueueTest = ['edit_answered'];
+    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest, ...walkedInWorkQueueTest];
     const withLinks = EMAIL_TEMPLATES.filter((t) => t !== 'subscription_activated' && t !== 'subscription_cancelled' && !walkedElsewhere.includes(t));
     expect([...withLinks, ...walkedElsewhere, 'subscription_activated', 'subscription_cancelled'].sort()).toEqual([...EMAIL_TEMPLATES].sort());
     await eventually(async () => withLinks.filter((t) => !stack.postmark.sent().some((m) => m.Tag === t)), (missing) => missing.length === 0, 20_000);

@@ -4,6 +4,7 @@ import { CustomerUser, EditRequest, Site, SupportTicket } from '../../db/entitie
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { seedOperator } from '../../db/scripts/seed-operators.js';
 import { expectAccessible, launchBrowser, screenshot, signInOperator, signInOwner } from '../helpers/browser.js';
+import { walkEmailLinks } from '../helpers/email-links.js';
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedInOwner } from '../helpers/owners.js';
@@ -121,6 +122,38 @@ describe('the agents\' work queue in a real browser', () => {
     expect(await page.locator('.work-item', { hasText: 'Please add a banner' }).count()).toBe(0);
     await expect.poll(() => navLink(page).textContent()).toMatch(/Work queue\s*1\b/);
     await context.close();
+  });
+
+  it('an agent answers an edit request in words; the owner is emailed and reads the answer on the request page', async () => {
+    const created = await stack.api.app.inject({ method: 'POST', url: `/api/v1/customer/sites/${siteId}/edit-requests`, headers: bearer, payload: { request: 'Please add a banner saying we are closed in August' } });
+    const editId = created.json<{ id: string }>().id;
+    await eventually(async () => (await stack.api.orm.em.fork().findOneOrFail(EditRequest, editId)).status, (s) => s === 'needs_agent', 30_000);
+    const { context, page } = await newPage(PHONE);
+    await signInOperator(page, base, OPERATOR);
+    await page.goto(`${base}/console/edit-requests/${editId}`);
+    await page.getByRole('heading', { level: 1, name: 'Edit request' }).waitFor();
+    await page.getByLabel('Your answer').fill('We added the August closure to your opening hours instead of a banner.');
+    await page.getByRole('button', { name: 'Send answer' }).click();
+    await page.getByText('Your answer was sent to the owner.').waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Answered by Olivia Ops' }).waitFor();
+    await expectAccessible(page, 'edit request, answered');
+    await context.close();
+
+    await eventually(async () => stack.postmark.sent().some((m) => m.Tag === 'edit_answered'), (sent) => sent, 30_000);
+    const reader = async () => {
+      const opened = await newPage(PHONE);
+      await signInOwner(opened.page, base, OWNER);
+      return opened.page;
+    };
+    const walked = await walkEmailLinks({ postmark: stack.postmark, base, templates: ['edit_answered'], readerFor: () => reader });
+    expect(walked).toEqual([`edit_answered /account/edits/${editId}`]);
+    const owner = await newPage(PHONE);
+    await signInOwner(owner.page, base, OWNER);
+    await owner.page.goto(`${base}/account/edits/${editId}?site_id=${siteId}`);
+    await owner.page.getByRole('heading', { level: 2, name: 'From the WebMagic team' }).waitFor();
+    await owner.page.getByText('We added the August closure to your opening hours instead of a banner.').waitFor();
+    await atBothWidths(owner.page, 'owner\'s change request', 'owner-edit-answered');
+    await owner.context.close();
   });
 
   it('the ticket page names the customer and the business, labels authors as people, and shows the AI draft only while new', async () => {
