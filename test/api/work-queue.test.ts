@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EditRequest, OperatorCase, Site, SupportTicket } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
+import { workflowIds } from '../../lib/workflow-ids.js';
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { signedInOwner } from '../helpers/owners.js';
@@ -13,7 +14,7 @@ const HOUR = 3_600_000;
 
 beforeAll(async () => {
   // Every ticket waits for an agent (no AI answer is confident enough), as in the console tests.
-  stack = await startTestStack({ AI_CONFIDENCE_THRESHOLD: '1', QUEUE_SLA_OPERATOR_CASE: '8h', QUEUE_SLA_DOMAIN_CHECK: '4h', QUEUE_SLA_EDIT_NEEDS_AGENT: '24h', QUEUE_SLA_EDIT_REJECTED: '12h' });
+  stack = await startTestStack({ AI_CONFIDENCE_THRESHOLD: '1', QUEUE_SLA_OPERATOR_CASE: '8h', QUEUE_SLA_DOMAIN_CHECK: '4h', QUEUE_SLA_EDIT_NEEDS_AGENT: '24h', QUEUE_SLA_EDIT_REJECTED: '12h', EDIT_REMINDER_AFTER: '10s', EDIT_EXPIRY: '20s' });
 });
 afterAll(() => stack.stop());
 beforeEach(async () => {
@@ -140,6 +141,21 @@ describe('the agents\' work queue', () => {
     expect((await call(ADMIN, 'POST', `/api/v1/admin/tickets/${work.domainTicketId}/reply`, { body: 'Your CNAME points elsewhere; change it to ours.' })).statusCode).toBe(202);
     await gone('domain_check');
     expect(await queue()).toMatchObject({ items: [], count: 0, overdue: 0 });
+  });
+});
+
+describe('an agent\'s answer to an edit request', () => {
+  it('is shown to the owner, and the request nobody drafted then expires without telling the owner it was "not approved in time"', async () => {
+    const { bearer, siteId } = await activeOwner();
+    const edits = `/api/v1/customer/sites/${siteId}/edit-requests`;
+    const id = (await call(bearer, 'POST', edits, { request: 'Please add a banner saying we are closed in August' })).json<{ id: string }>().id;
+    await eventually(async () => (await call(bearer, 'GET', `${edits}/${id}`)).json<{ status: string }>().status, (s) => s === 'needs_agent', 30_000);
+    expect((await call(ADMIN, 'POST', `/api/v1/admin/edit-requests/${id}/answer`, { body: 'We added it to your opening hours instead.' })).statusCode).toBe(200);
+    // The edit's workflow ends once it has told the owner whatever it tells at expiry.
+    expect(await stack.api.temporal.workflow.getHandle(workflowIds.siteEdit(id)).result()).toMatchObject({ status: 'expired' });
+    expect((await call(bearer, 'GET', `${edits}/${id}`)).json()).toMatchObject({ status: 'expired', agent_answer: 'We added it to your opening hours instead.' });
+    expect(stack.postmark.sent().filter((m) => m.Tag === 'edit_expired')).toEqual([]);
+    expect(stack.postmark.sent().filter((m) => m.Tag === 'edit_answered')).toHaveLength(1);
   });
 });
 

@@ -164,7 +164,7 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
           {data.decision && <div><dt>Decision</dt><dd>{data.decision}</dd></div>}
         </dl>
         {WORKING.includes(data.status) && <Notice kind="info">We are preparing a preview of this change; this page updates by itself.</Notice>}
-        {data.status === 'needs_agent' && <Notice kind="info">A member of the team is preparing this change; we email you when the preview is ready.</Notice>}
+        {data.status === 'needs_agent' && !data.agent_answer && <Notice kind="info">A member of the team is preparing this change; we email you when the preview is ready.</Notice>}
         {data.status === 'published' && <p><a href={site.site_url}>View your site</a></p>}
       </section>
       {data.agent_answer && (
