@@ -210,6 +210,8 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
       const preview = request.previewVersion;
       const summary = line(preview?.changeSummary || request.requestText);
       const key = `edit:${request.id}:${input.notice}:v${preview?.versionNumber ?? 0}`;
+      // An agent already answered a request nobody drafted: its expiry is no news to the owner.
+      if (input.notice === 'expired' && request.agentAnsweredAt && !preview) return;
       if (request.ticket) {
         const body = input.detail ? `${TICKET_TEXT[input.notice]}: ${input.detail}` : TICKET_TEXT[input.notice];
         await em.upsert(TicketMessage, { ticket: request.ticket.id, idempotencyKey: key, authorType: 'system', body }, { onConflictFields: ['idempotencyKey'], onConflictAction: 'ignore' });

@@ -214,6 +214,14 @@ export const SETTINGS = {
       max: integer('TICKET_CREATE_MAX', 10, { minimum: 1 }),
     }),
   },
+  workQueue: {
+    slaMs: row('how long each kind of work may wait in the agents\' work queue before it shows as overdue (a ticket keeps its own first-answer deadline, `TICKET_SLA_*`)', {
+      editNeedsAgent: duration('QUEUE_SLA_EDIT_NEEDS_AGENT', '24h'),
+      editRejected: duration('QUEUE_SLA_EDIT_REJECTED', '24h'),
+      operatorCase: duration('QUEUE_SLA_OPERATOR_CASE', '8h'),
+      domainCheck: duration('QUEUE_SLA_DOMAIN_CHECK', '4h'),
+    }),
+  },
   assistant: {
     kind: oneOf('ASSISTANT', ['local', 'openai'], 'local')
       .doc('`local`: the embedded classifier + help-article retrieval; `openai`: an OpenAI-compatible chat API'),

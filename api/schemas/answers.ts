@@ -39,7 +39,10 @@ export const OwnedSite = Type.Object({
 export type OwnedSiteDto = Static<typeof OwnedSite>;
 
 /** A ticket message as the API shows it. */
-export const TicketMessage = Type.Object({ id: Type.String(), author_type: Type.String(), body: Type.String(), created_at: DateTime });
+export const TicketMessage = Type.Object({
+  id: Type.String(), author_type: Type.String(), body: Type.String(), created_at: DateTime,
+  author_name: Type.Optional(Nullable(Type.String({ description: 'The agent who wrote it (agent messages; null on older ones)' }))),
+});
 /** A ticket message as the API shows it. */
 export type TicketMessageDto = Static<typeof TicketMessage>;
 
@@ -65,6 +68,11 @@ export const Ticket = Type.Object({
   closed_at: Nullable(Type.String()),
   messages: Type.Optional(Type.Array(TicketMessage)),
   ai_draft: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The reply the AI drafted at triage (agent view only)' })),
+  ai_draft_new: Type.Optional(Type.Boolean({ description: 'True while the draft is news: neither the AI nor an agent has answered yet (agent view only)' })),
+  customer: Type.Optional(Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String(), email: Type.String() }, { description: 'Who opened the ticket (agent view only)' })),
+  business_name: Type.Optional(Type.String({ description: 'The business of the ticket\'s site (agent view only)' })),
+  domain_check_requested_at: Type.Optional(When),
+  edit_requests: Type.Optional(Type.Array(Type.Object({ id: Type.String({ format: 'uuid' }), status: Type.String() }), { description: 'The change requests this ticket started (agent view only)' })),
   actions: Type.Optional(Type.Array(Type.Object({
     action: Type.String(), actor: Type.String(), detail: Nullable(Type.String()), created_at: DateTime,
   }), { description: 'What agents did on the ticket, oldest first (agent view only)' })),
@@ -102,6 +110,8 @@ export const EditRequestView = Type.Object({
   preview_url: Type.Optional(Nullable(Type.String({ description: 'The private preview while the draft awaits approval (customer routes only)' }))),
   live_version: Type.Optional(Nullable(Type.Integer({ description: 'The version the site shows now (customer routes only)' }))),
   rolled_back: Type.Optional(Type.Boolean({ description: 'Published, then an older version was made live again (customer routes only)' })),
+  agent_answer: Type.Optional(Nullable(Type.String({ description: 'What an agent wrote to the owner about this request' }))),
+  agent_answered_at: Type.Optional(When),
 });
 /** An edit request as shown. */
 export type EditRequestDto = Static<typeof EditRequestView>;
@@ -112,3 +122,37 @@ export const EditDecision = Type.Object({
   version_number: Nullable(Type.Integer()),
   reason: Nullable(Type.String()),
 });
+
+/** One thing waiting on a person in the agents' work queue, with its deadline. */
+export const WorkItem = Type.Object({
+  kind: Type.Union([Type.Literal('ticket'), Type.Literal('edit_needs_agent'), Type.Literal('edit_rejected'), Type.Literal('operator_case'), Type.Literal('domain_check')]),
+  id: Type.String({ format: 'uuid' }),
+  title: Type.String(),
+  detail: Nullable(Type.String()),
+  url: Type.String({ description: 'The console page where an agent handles it' }),
+  site_id: Nullable(Type.String({ format: 'uuid' })),
+  site_slug: Nullable(Type.String()),
+  business_name: Nullable(Type.String()),
+  customer_name: Nullable(Type.String()),
+  waiting_since: DateTime,
+  due_at: DateTime,
+  overdue: Type.Boolean(),
+});
+/** One item of the work queue. */
+export type WorkItemDto = Static<typeof WorkItem>;
+
+/** How much work waits, for the console's navigation. */
+export const WorkCount = Type.Object({ count: Type.Integer({ minimum: 0 }), overdue: Type.Integer({ minimum: 0 }) });
+
+/** An edit request as an agent works it: the request, who asked, the editor's reason, and the live content to draft from. */
+export const AgentEditRequest = Type.Object({
+  ...EditRequestView.properties,
+  site_slug: Type.String(),
+  business_name: Type.String(),
+  customer: Nullable(Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String(), email: Type.String() })),
+  editor_reason: Nullable(Type.String({ description: 'Why the editor handed the request to a person (from the edit workflow)' })),
+  agent_answered_by: Nullable(Type.String()),
+  live_content: Nullable(SiteContentSchema),
+});
+/** An edit request as an agent works it. */
+export type AgentEditRequestDto = Static<typeof AgentEditRequest>;

@@ -49,6 +49,8 @@ export function editRequestDto(request: IEditRequest): EditRequestDto {
     decided_at: iso(request.decidedAt),
     expires_at: iso(request.expiresAt),
     created_at: request.createdAt.toISOString(),
+    agent_answer: request.agentAnswer ?? null,
+    agent_answered_at: iso(request.agentAnsweredAt),
   };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
+import { EditRequest, SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
 import type { IOperator } from '../../db/entities/operator.entity.js';
 import type { ITicketAction } from '../../db/entities/ticket-action.entity.js';
 import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
@@ -52,7 +52,7 @@ export function ticketDto(ticket: ISupportTicket, messages?: TicketMessageDto[])
 /** The ticket with its messages, oldest first. */
 export async function ticketWithMessages(em: EntityManager, ticket: ISupportTicket): Promise<TicketDto> {
   const messages = await em.find(TicketMessage, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  return ticketDto(ticket, messages.map((m) => ({ id: m.id, author_type: m.authorType, body: m.body, created_at: m.createdAt.toISOString() })));
+  return ticketDto(ticket, messages.map((m) => ({ id: m.id, author_type: m.authorType, author_name: m.authorName ?? null, body: m.body, created_at: m.createdAt.toISOString() })));
 }
 
 /** Stores a new ticket with the customer's first message and starts its workflow; if the workflow cannot start, nothing is kept. */
@@ -106,11 +106,11 @@ function assertOpen(ticket: ISupportTicket): void {
   if (ended.includes(ticket.status)) throw new ConflictError('ticket_closed', 'This ticket is closed; open a new one');
 }
 
-/** Stores a reply and tells the ticket's workflow who wrote it. */
-export async function addReply(deps: Deps, em: EntityManager, ticket: ISupportTicket, author: 'customer' | 'agent', body: string): Promise<void> {
+/** Stores a reply (an agent's with their name) and tells the ticket's workflow who wrote it. */
+export async function addReply(deps: Deps, em: EntityManager, ticket: ISupportTicket, author: 'customer' | 'agent', body: string, authorName: string | null = null): Promise<void> {
   assertOpen(ticket);
   const messageId = randomUUID();
-  await em.fork().insert(TicketMessage, { id: messageId, ticket: ticket.id, authorType: author, body, idempotencyKey: `reply:${messageId}`, createdAt: new Date() });
+  await em.fork().insert(TicketMessage, { id: messageId, ticket: ticket.id, authorType: author, authorName, body, idempotencyKey: `reply:${messageId}`, createdAt: new Date() });
   await callTemporal(deps, (client) =>
     client.workflow.getHandle(workflowIds.ticket(ticket.id)).signal(author === 'customer' ? customerRepliedSignal : agentRepliedSignal, { messageId }), { service: 'support' });
 }
@@ -128,13 +128,18 @@ export async function rateTicket(em: EntityManager, ticket: ISupportTicket, rati
   if (updated === 0) throw new ConflictError('already_rated', 'This ticket has already been rated');
 }
 
-/** Which tickets a list shows (a customer's, or the agents' queue) and in what order. */
-export type TicketFilter = { customerId?: string; siteId?: string; status?: TicketStatus };
+/** Which tickets a list shows (a customer's, or the agents' queue): `open` is every ticket not yet resolved or closed. */
+export type TicketFilter = { customerId?: string; siteId?: string; status?: TicketStatus | 'open_any' };
+
+function statusWhere(status: TicketFilter['status']): { status?: TicketStatus | { $nin: TicketStatus[] } } {
+  if (!status) return {};
+  return status === 'open_any' ? { status: { $nin: ['resolved', 'closed'] } } : { status };
+}
 
 /** One page of tickets: asks for one more than the page to know whether another page follows. */
 export async function ticketPage(em: EntityManager, filter: TicketFilter, order: 'newest' | 'most_urgent', page: { limit: number; offset: number }) {
   const where: FilterQuery<ISupportTicket> = {
-    ...(filter.customerId ? { customer: filter.customerId } : {}), ...(filter.siteId ? { site: filter.siteId } : {}), ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.customerId ? { customer: filter.customerId } : {}), ...(filter.siteId ? { site: filter.siteId } : {}), ...statusWhere(filter.status),
   };
   const orderBy: QueryOrderMap<ISupportTicket> = order === 'newest' ? { createdAt: 'desc', id: 'desc' } : { slaDueAt: 'asc', createdAt: 'asc', id: 'asc' };
   const rows = await em.find(SupportTicket, where, { populate: ['site'], orderBy, limit: page.limit + 1, offset: page.offset });
@@ -149,12 +154,27 @@ export async function recordTicketAction(em: EntityManager, operator: IOperator 
   });
 }
 
-/** A ticket as agents see it: its messages, the AI draft and the agents' actions, oldest first. */
+/**
+ * A ticket as agents see it: who opened it and for which business, its messages, the AI draft (new while neither the
+ * AI nor an agent has answered) and the agents' actions, oldest first.
+ */
 export async function agentTicketView(em: EntityManager, ticketId: string): Promise<TicketDto> {
   const ticket = await agentTicket(em, ticketId);
+  await em.populate(ticket, ['customer', 'site.business']);
   const dto = await ticketWithMessages(em, ticket);
   const actions = await em.find(TicketAction, { ticket: ticketId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  return { ...dto, ai_draft: ticket.aiDraft ?? null, actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })) };
+  const edits = await em.find(EditRequest, { ticket: ticketId }, { orderBy: { createdAt: 'asc' } });
+  const answered = (dto.messages ?? []).some((m) => m.author_type === 'ai' || m.author_type === 'agent');
+  return {
+    ...dto,
+    customer: { id: ticket.customer.id, name: ticket.customer.fullName, email: ticket.customer.email },
+    business_name: ticket.site.business.name,
+    domain_check_requested_at: iso(ticket.domainCheckRequestedAt),
+    edit_requests: edits.map((e) => ({ id: e.id, status: e.status })),
+    ai_draft: ticket.aiDraft ?? null,
+    ai_draft_new: ticket.aiDraft != null && !answered && ticket.status !== 'resolved' && ticket.status !== 'closed',
+    actions: actions.map((a) => ({ action: a.action, actor: a.actorName, detail: a.detail ?? null, created_at: a.createdAt.toISOString() })),
+  };
 }
 
 /** Assigns the ticket to an agent. */

@@ -29,6 +29,10 @@ export const EditRequest = defineEntity({
     /** SHA-256 of the private preview token; the token itself is only in the owner's email. */
     previewTokenHash: p.string().length(64).nullable().unique(),
     expiresAt: p.datetime().nullable(),
+    /** An agent's written answer to the owner (a request the editor handed over, or a rejected preview). */
+    agentAnswer: p.text().nullable(),
+    agentAnsweredAt: p.datetime().nullable(),
+    agentAnsweredBy: p.string().nullable(),
   },
 });
 export type IEditRequest = InferEntity<typeof EditRequest>;

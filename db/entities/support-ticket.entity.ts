@@ -35,6 +35,8 @@ export const SupportTicket = defineEntity({
     csatRating: p.smallint().nullable(),
     closedAt: p.datetime().nullable(),
     closeReason: p.enum(TICKET_CLOSE_REASONS).nullable(),
+    /** When the owner asked a person to check the site's custom domain ("Ask us to check" on the domain page). */
+    domainCheckRequestedAt: p.datetime().nullable(),
   },
 });
 export type ISupportTicket = InferEntity<typeof SupportTicket>;

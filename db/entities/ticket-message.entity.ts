@@ -14,6 +14,8 @@ export const TicketMessage = defineEntity({
     ticket: () => p.manyToOne(SupportTicket).deleteRule('cascade'),
     authorType: p.enum(MESSAGE_AUTHORS),
     body: p.text(),
+    /** The agent who wrote it (agent messages only; older messages have none). */
+    authorName: p.string().nullable(),
     idempotencyKey: p.string().nullable().unique(),
   },
 });

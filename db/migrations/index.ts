@@ -12,9 +12,10 @@ import { Migration20261128095218_operator_case_resolver } from './Migration20261
 import { Migration20261128095357_analytics_daily_dimensions } from './Migration20261128095357_analytics_daily_dimensions.js';
 import { Migration20261128095421_one_open_claim_per_site } from './Migration20261128095421_one_open_claim_per_site.js';
 import { Migration20261128100000_subscription_view } from './Migration20261128100000_subscription_view.js';
-import { Migration20261206134210_site_transfer_links } from './Migration20261206134210_site_transfer_links.js';
 import { Migration20261206133500_audit_log } from './Migration20261206133500_audit_log.js';
 import { Migration20261206133855_report_rollups } from './Migration20261206133855_report_rollups.js';
+import { Migration20261206134210_site_transfer_links } from './Migration20261206134210_site_transfer_links.js';
+import { Migration20261206134512_work_queue } from './Migration20261206134512_work_queue.js';
 import { Migration20261206143000_webhook_trace_parent } from './Migration20261206143000_webhook_trace_parent.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
@@ -35,5 +36,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206133500_audit_log', class: Migration20261206133500_audit_log },
   { name: 'Migration20261206133855_report_rollups', class: Migration20261206133855_report_rollups },
   { name: 'Migration20261206134210_site_transfer_links', class: Migration20261206134210_site_transfer_links },
+  { name: 'Migration20261206134512_work_queue', class: Migration20261206134512_work_queue },
   { name: 'Migration20261206143000_webhook_trace_parent', class: Migration20261206143000_webhook_trace_parent },
 ];

@@ -253,12 +253,13 @@ describe('owner portal and agent console in a real browser', () => {
     // Emails walked by the other browser tests, whose stacks send them: the edit and booking emails in
     // test/e2e/portal-site-pages.test.ts (short edit reminder and expiry), the domain, operator-case and activation
     // reminder emails in test/e2e/portal-operations.test.ts (local DNS server, short domain and activation timers), the
-    // email of a subscription cancelled now in test/e2e/customer-edges.test.ts.
+    // email of a subscription cancelled now in test/e2e/customer-edges.test.ts, an agent's answer to an edit request in
+    // test/e2e/work-queue.test.ts.
     const walkedInSitePagesTest = ['booking_received', 'booking_confirmation', 'edit_preview_ready', 'edit_reminder', 'edit_published', 'edit_expired'];
     const walkedInOperationsTest = ['domain_verified', 'domain_failed', 'domain_lapsed', 'operator_case', 'activation_reminder'];
     // The ownership emails in test/e2e/console-ownership.test.ts (the invitation is opened there; the others have no link or are walked).
     const walkedInOwnershipTest = ['site_linked', 'site_removed', 'site_transfer_invitation', 'site_transfer_accepted', 'site_transfer_expired', 'site_transfer_welcome'];
-    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest, ...walkedInOwnershipTest, 'subscription_ended'];
+    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest, ...walkedInOwnershipTest, 'subscription_ended', 'edit_answered'];
     const withLinks = EMAIL_TEMPLATES.filter((t) => t !== 'subscription_activated' && t !== 'subscription_cancelled' && !walkedElsewhere.includes(t));
     expect([...withLinks, ...walkedElsewhere, 'subscription_activated', 'subscription_cancelled'].sort()).toEqual([...EMAIL_TEMPLATES].sort());
     await eventually(async () => withLinks.filter((t) => !stack.postmark.sent().some((m) => m.Tag === t)), (missing) => missing.length === 0, 20_000);

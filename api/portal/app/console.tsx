@@ -41,6 +41,17 @@ function SearchBox(props: { url: URL }) {
   );
 }
 
+/** The navigation's link to the work queue, with how many items wait (and how many are overdue). */
+function WorkQueueLink(props: { current: 'page' | undefined }) {
+  const { data } = useLoad(() => consoleCall<{ count: number; overdue: number }>('GET', '/admin/work-queue/count'), []);
+  const words = data ? `${data.count} waiting${data.overdue > 0 ? `, ${data.overdue} overdue` : ''}` : '';
+  return (
+    <a href="/console/queue" aria-current={props.current}>
+      Work queue{data && <> <span class={`count${data.overdue > 0 ? ' count-overdue' : ''}`} aria-hidden="true">{data.count}</span><span class="visually-hidden"> ({words})</span></>}
+    </a>
+  );
+}
+
 /** Console pages: checks the operator's session and sends signed-out visitors to the console sign-in. */
 export function ConsoleShell(props: { url: URL; children: (session: ConsoleSession) => ComponentChildren }) {
   const [session, setSession] = useState<ConsoleSession | null | undefined>(undefined);
@@ -50,7 +61,7 @@ export function ConsoleShell(props: { url: URL; children: (session: ConsoleSessi
   useEffect(() => {
     if (session === null) navigate(`/console/sign-in?next=${encodeURIComponent(props.url.pathname)}`, true);
   }, [session]);
-  const current = (path: string) => (props.url.pathname === path ? 'page' : undefined);
+  const current = (path: string) => (props.url.pathname === path || props.url.pathname.startsWith(`${path}/`) ? 'page' : undefined);
   return (
     <>
       <a class="skip" href="#main">Skip to content</a>
@@ -59,7 +70,9 @@ export function ConsoleShell(props: { url: URL; children: (session: ConsoleSessi
         {session && <SearchBox url={props.url} />}
         <nav aria-label="Console">
           <ul>
-            <li><a href="/console" aria-current={current('/console')}>Ticket queue</a></li>
+            <li><WorkQueueLink current={current('/console/queue')} /></li>
+            <li><a href="/console" aria-current={props.url.pathname === '/console' || props.url.pathname.startsWith('/console/tickets/') ? 'page' : undefined}>Ticket queue</a></li>
+            <li><a href="/console/edit-requests" aria-current={current('/console/edit-requests')}>Edit requests</a></li>
             <li><a href="/console/needs-attention" aria-current={current('/console/needs-attention')}>Needs attention</a></li>
             {session?.operator.role === 'admin' && <li><a href="/console/statistics" aria-current={current('/console/statistics')}>Statistics</a></li>}
             {session?.operator.role === 'admin' && <li><a href="/console/reports" aria-current={current('/console/reports')}>Reports</a></li>}
@@ -72,7 +85,7 @@ export function ConsoleShell(props: { url: URL; children: (session: ConsoleSessi
           </ul>
         </nav>
       </header>
-      <main id="main">{session ? props.children(session) : <p>Loading…</p>}</main>
+      <main id="main" class="console-main">{session ? props.children(session) : <p>Loading…</p>}</main>
     </>
   );
 }
@@ -105,6 +118,7 @@ export function ConsoleSignInPage(props: { url: URL }) {
 }
 
 const QUEUES = ['awaiting_agent', 'awaiting_customer', 'open', 'resolved', 'closed'];
+const QUEUE_LABELS: Record<string, string> = { open: 'Open (everything not resolved or closed)' };
 
 /** The ticket queue, most urgent deadline first, with each ticket's SLA state. */
 export function QueuePage(props: { url: URL }) {
@@ -124,26 +138,27 @@ function Queue(props: { status: string }) {
       <div class="field inline">
         <label for="queue-status">Show tickets</label>
         <select id="queue-status" value={props.status} onChange={(event) => navigate(`/console?status=${event.currentTarget.value}`)}>
-          {QUEUES.map((q) => <option key={q} value={q}>{humanize(q)}</option>)}
+          {QUEUES.map((q) => <option key={q} value={q}>{QUEUE_LABELS[q] ?? humanize(q)}</option>)}
         </select>
       </div>
       {error && <Notice kind="error">{error.message}</Notice>}
       {data && data.tickets.length === 0 && <p>No tickets here.</p>}
       {data && data.tickets.length > 0 && (
         <div class="table-wrap" tabIndex={0} role="region" aria-label="Tickets">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Tickets, most urgent first</caption>
-            <thead><tr><th scope="col">Subject</th><th scope="col">Site</th><th scope="col">Priority</th><th scope="col">SLA</th><th scope="col">Assigned</th></tr></thead>
+            <thead><tr><th scope="col">Subject</th><th scope="col">Status</th><th scope="col">Site</th><th scope="col">Priority</th><th scope="col">SLA</th><th scope="col">Assigned</th></tr></thead>
             <tbody>
               {data.tickets.map((ticket) => {
                 const sla = slaState(ticket);
                 return (
                   <tr key={ticket.id}>
-                    <td><a href={`/console/tickets/${ticket.id}`}>{ticket.subject}</a></td>
-                    <td>{ticket.site_slug}</td>
-                    <td>{humanize(ticket.priority)}</td>
-                    <td><span class={`sla sla-${sla.kind}`}>{sla.label}</span></td>
-                    <td>{ticket.assigned_to ?? '—'}</td>
+                    <td data-label="Subject"><a href={`/console/tickets/${ticket.id}`}>{ticket.subject}</a></td>
+                    <td data-label="Status"><StatusBadge status={ticket.status} /></td>
+                    <td data-label="Site">{ticket.site_slug}</td>
+                    <td data-label="Priority">{humanize(ticket.priority)}</td>
+                    <td data-label="SLA"><span class={`sla sla-${sla.kind}`}>{sla.label}</span></td>
+                    <td data-label="Assigned">{ticket.assigned_to ?? '—'}</td>
                   </tr>
                 );
               })}
@@ -160,20 +175,37 @@ export function ConsoleTicketPage(props: { url: URL; id: string }) {
   return <ConsoleShell url={props.url}>{(session) => <AgentThread id={props.id} session={session} />}</ConsoleShell>;
 }
 
-/** The facts an agent works a ticket by: status, site, triage, SLA and assignee. */
+/** The facts an agent works a ticket by: who asked and for which business, status, triage, SLA and assignee. */
 function TicketFacts({ ticket }: { ticket: AgentTicket }) {
   const sla = slaState(ticket);
   return (
     <dl class="facts">
+      {ticket.customer && (
+        <div><dt>Customer</dt><dd><a href={`/console/customers/${ticket.customer.id}`}>{ticket.customer.name}</a><br /><a href={`mailto:${ticket.customer.email}`} class="email">{ticket.customer.email}</a></dd></div>
+      )}
+      <div><dt>Business</dt><dd><a href={`/console/sites/${ticket.site_id}`}>{ticket.business_name ?? ticket.site_slug}</a><br /><span class="muted">{ticket.site_slug}</span></dd></div>
       <div><dt>Status</dt><dd><StatusBadge status={ticket.status} /></dd></div>
-      <div><dt>Site</dt><dd>{ticket.site_slug}</dd></div>
+      {ticket.domain_check_requested_at && <div><dt>Domain check asked</dt><dd>{formatDateTime(ticket.domain_check_requested_at)}</dd></div>}
       <div><dt>Category</dt><dd>{ticket.category ? humanize(ticket.category) : 'Not triaged'}</dd></div>
+      {(ticket.edit_requests ?? []).map((edit) => (
+        <div key={edit.id}><dt>Change request</dt><dd><a href={`/console/edit-requests/${edit.id}`}>Open the change request</a> <StatusBadge status={edit.status} /></dd></div>
+      ))}
       <div><dt>Priority</dt><dd>{humanize(ticket.priority)}</dd></div>
       <div><dt>AI confidence</dt><dd>{ticket.ai_confidence === null ? '—' : `${Math.round(ticket.ai_confidence * 100)} %`}</dd></div>
       <div><dt>SLA</dt><dd><span class={`sla sla-${sla.kind}`}>{sla.label}</span></dd></div>
       <div><dt>Assigned to</dt><dd>{ticket.assigned_to ?? '—'}</dd></div>
     </dl>
   );
+}
+
+/** Who wrote a message, as people name them: the customer's name, the agent's name, the AI assistant. */
+export function authorLabel(message: { author_type: string; author_name?: string | null }, customerName: string | null | undefined): string {
+  switch (message.author_type) {
+    case 'customer': return customerName ?? 'The customer';
+    case 'agent': return message.author_name ? `${message.author_name} (WebMagic team)` : 'WebMagic team';
+    case 'ai': return 'AI assistant';
+    default: return 'WebMagic (automatic message)';
+  }
 }
 
 function AgentThread(props: { id: string; session: ConsoleSession }) {
@@ -214,14 +246,15 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
       <ol class="thread" aria-label="Messages">
         {(data.messages ?? []).map((message) => (
           <li key={message.id} class={`message message-${message.author_type}`}>
-            <p class="message-meta"><strong>{humanize(message.author_type)}</strong> · {formatDateTime(message.created_at)}</p>
+            <p class="message-meta"><strong>{authorLabel(message, data.customer?.name)}</strong> · {formatDateTime(message.created_at)}</p>
             <p class="message-body">{message.body}</p>
           </li>
         ))}
       </ol>
-      {data.ai_draft && (
+      {data.ai_draft && data.ai_draft_new && (
         <section aria-labelledby="draft-heading" class="card draft">
           <h2 id="draft-heading">AI draft</h2>
+          <p class="muted">Not sent to the customer. Check it before you use it.</p>
           <p class="message-body">{data.ai_draft}</p>
           {open && <button type="button" class="secondary" onClick={() => setReply(data.ai_draft ?? '')}>Use this draft</button>}
         </section>

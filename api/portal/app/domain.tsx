@@ -115,7 +115,34 @@ function Domain(props: { site: OwnedSite }) {
           <LastSeen domain={d} />
         </>
       )}
+      {(d || none) && <AskUs site={site} domain={d?.domain ?? null} />}
     </>
+  );
+}
+
+/** "Ask us to check": a person from the team looks at the domain; the request is a support ticket with a deadline. */
+function AskUs(props: { site: OwnedSite; domain: string | null }) {
+  const [asked, setAsked] = useState<{ ticket_id: string; created: boolean; due_at: string } | null>(null);
+  const action = useAction();
+  const ask = () => action.run(async () => {
+    setAsked(await ownerCall<{ ticket_id: string; created: boolean; due_at: string }>('POST', `/customer/sites/${props.site.site_id}/domain/ask`));
+  });
+  return (
+    <section aria-labelledby="ask-heading" class="card ask-us">
+      <h2 id="ask-heading">Stuck? Ask us to check</h2>
+      {asked ? (
+        <Notice kind="success">
+          {asked.created ? 'We asked the team to check' : 'The team is already checking'} {props.domain ?? 'your domain setup'}. A person answers by {formatDateTime(asked.due_at)}.{' '}
+          <a href={`/account/support/${asked.ticket_id}?site_id=${props.site.site_id}`}>Follow your request</a>
+        </Notice>
+      ) : (
+        <>
+          <p>A member of the WebMagic team looks at your domain and its DNS records, and tells you what to change.</p>
+          {action.error && <Notice kind="error">{action.error.message}</Notice>}
+          <p><button type="button" class="secondary" disabled={action.busy} onClick={() => void ask()}>Ask us to check</button></p>
+        </>
+      )}
+    </section>
   );
 }
 

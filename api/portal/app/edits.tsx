@@ -197,7 +197,7 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
           {data.decision && <div><dt>Decision</dt><dd>{data.decision}</dd></div>}
         </dl>
         {WORKING.includes(data.status) && <Notice kind="info">We are preparing a preview of this change; this page updates by itself.</Notice>}
-        {data.status === 'needs_agent' && <Notice kind="info">A member of the team is preparing this change; we email you when the preview is ready.</Notice>}
+        {data.status === 'needs_agent' && !data.agent_answer && <Notice kind="info">A member of the team is preparing this change; we email you when the preview is ready.</Notice>}
         {data.rolled_back && (
           <Notice kind="info">
             This change was rolled back: version {data.live_version} is live again, so your site no longer shows it. You can publish version {data.preview_version} again
@@ -206,6 +206,13 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
         )}
         {data.status === 'published' && <p><a href={site.site_url}>View your site</a></p>}
       </section>
+      {data.agent_answer && (
+        <section aria-labelledby="answer-heading" class="card">
+          <h2 id="answer-heading">From the WebMagic team</h2>
+          <p class="message-body">{data.agent_answer}</p>
+          {data.agent_answered_at && <p class="muted">{formatDateTime(data.agent_answered_at)}</p>}
+        </section>
+      )}
       {awaiting && (
         <section aria-labelledby="decide-heading">
           <h2 id="decide-heading">Preview and decide</h2>

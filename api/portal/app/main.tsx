@@ -14,6 +14,7 @@ import { interceptLinks, useLocation } from './router.js';
 import { MySitesPage } from './sites.js';
 import { SupportPage, TicketPage } from './support.js';
 import { AcceptTransferPage, SiteTransferPage } from './transfer.js';
+import { ConsoleEditRequestPage, EditRequestsPage, WorkQueuePage } from './work.js';
 import { PageTitle } from './ui.js';
 
 /** A page of the app: a path pattern (`:name` captures one segment) and what it renders. */
@@ -49,6 +50,9 @@ const ROUTES: Route[] = [
   { pattern: '/account/support/:id', title: 'Support request', render: (url, p) => <TicketPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sign-in', title: 'Agent sign in', render: (url) => <ConsoleSignInPage url={url} /> },
   { pattern: '/console', title: 'Ticket queue', render: (url) => <QueuePage url={url} /> },
+  { pattern: '/console/queue', title: 'Work queue', render: (url) => <WorkQueuePage url={url} /> },
+  { pattern: '/console/edit-requests', title: 'Edit requests', render: (url) => <EditRequestsPage url={url} /> },
+  { pattern: '/console/edit-requests/:id', title: 'Edit request', render: (url, p) => <ConsoleEditRequestPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/tickets/:id', title: 'Ticket', render: (url, p) => <ConsoleTicketPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/needs-attention', title: 'Needs attention', render: (url) => <NeedsAttentionPage url={url} /> },
   { pattern: '/console/statistics', title: 'Statistics', render: (url) => <StatisticsPage url={url} /> },

@@ -11,6 +11,7 @@ import { adminSiteRoutes } from './sites.js';
 import { statisticsRoutes } from './statistics.js';
 import { agentTicketRoutes } from './tickets.js';
 import { webhookEventRoutes } from './webhook-events.js';
+import { workQueueRoutes } from './work-queue.js';
 
 /**
  * `/admin`: the operators' API (agent console and machine clients). Every route needs an operator's console session
@@ -30,4 +31,5 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(backOfficeRoutes);
   await app.register(reportRoutes);
   await app.register(ownershipRoutes, { prefix: '/ownership' });
+  await app.register(workQueueRoutes);
 };

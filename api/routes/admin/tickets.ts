@@ -11,13 +11,13 @@ export const agentTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/', {
     schema: {
-      tags: ['support agents'], summary: 'The ticket queue, most urgent deadline first (default: waiting on an agent)', security,
+      tags: ['support agents'], summary: 'The ticket queue, most urgent deadline first (default: waiting on an agent; `open`: every ticket not yet resolved or closed)', security,
       querystring: Type.Object({ status: Type.Optional(TicketStatus), ...TicketPage }, { additionalProperties: false }),
       response: { 200: TicketList, ...errorResponses(400, 401) },
     },
   }, async (request) => {
     const { status, limit, offset } = request.query;
-    return ticketPage(request.em, { status: status ?? 'awaiting_agent' }, 'most_urgent', { limit, offset });
+    return ticketPage(request.em, { status: status === 'open' ? 'open_any' : status ?? 'awaiting_agent' }, 'most_urgent', { limit, offset });
   });
 
   app.get('/:id', {
@@ -27,7 +27,7 @@ export const agentTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/:id/reply', {
     schema: { tags: ['support agents'], summary: 'Answer the customer', security, params: TicketId, body: ReplyBody, response: { 202: Accepted, ...errorResponses(400, 401, 403, 404, 409) } },
   }, async (request, reply) => {
-    await addReply(app.deps, request.em, await agentTicket(request.em, request.params.id), 'agent', request.body.body.trim());
+    await addReply(app.deps, request.em, await agentTicket(request.em, request.params.id), 'agent', request.body.body.trim(), request.operator?.name ?? null);
     await recordTicketAction(request.em, request.operator, request.params.id, 'reply', null);
     return reply.status(202).send({ accepted: true as const });
   });

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { errorResponses } from '../../schemas/common.js';
 import { checkedInCode } from '../../schemas/documented.js';
 import { SiteDomain } from '../../schemas/domains.js';
+import { askForDomainCheck } from '../../services/domain-checks.js';
 import { connectDomain, getDomain, removeDomain, requestDomainCheck } from '../../services/domains.js';
 
 const SiteIdParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
@@ -46,6 +47,21 @@ export const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { action: 'domain.manage' },
     schema: { tags: ['domains'], summary: 'Check the DNS records now', security, params: SiteIdParams, response: { 202: SiteDomain, ...errorResponses(401, 403, 404, 409) } },
   }, async (request, reply) => reply.code(202).send(await requestDomainCheck(request.em, app.deps, request.params.siteId)));
+
+  app.post('/sites/:siteId/domain/ask', {
+    config: { action: 'domain.manage' },
+    schema: {
+      tags: ['domains'], summary: 'Ask a person to check the domain: opens a support request the agents answer by `due_at` (again: the same request)', security, params: SiteIdParams,
+      response: {
+        200: Type.Object({ ticket_id: Type.String({ format: 'uuid' }), created: Type.Boolean(), due_at: Type.String({ format: 'date-time' }) }),
+        201: Type.Object({ ticket_id: Type.String({ format: 'uuid' }), created: Type.Boolean(), due_at: Type.String({ format: 'date-time' }) }),
+        ...errorResponses(401, 403, 404),
+      },
+    },
+  }, async (request, reply) => {
+    const asked = await askForDomainCheck(app.deps, request.em, request.customer.id, request.params.siteId);
+    return reply.code(asked.created ? 201 : 200).send(asked);
+  });
 
   app.delete('/sites/:siteId/domain', {
     config: { action: 'domain.manage' },
