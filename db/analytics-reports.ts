@@ -89,6 +89,36 @@ const DAILY_SQL = (site: string) => `select coalesce(json_agg(json_build_object(
     from analytics_hourly where hour >= ? and hour < ?${site} group by 1
   ) d`;
 
+/** Sessions per funnel step over the range; each step counts only sessions that also did every step before it. */
+interface FunnelCounts {
+  visits: number;
+  contacts: number;
+  bookings: number;
+  claimClicks: number;
+  checkouts: number;
+  purchases: number;
+}
+
+/**
+ * Funnel steps per session, from the raw sessions started in the range and their events: a session that clicked "call"
+ * twice and booked counts once as a contact and once as a booking, so no step can exceed the one before it.
+ */
+const FUNNEL_SQL = (site: string) => `with steps as (
+    select v.id,
+      coalesce(bool_or((e.type = 'cta_click' and e.properties->>'target' in ('call', 'email')) or e.type = 'booking_submitted'), false) as contacted,
+      coalesce(bool_or(e.type = 'booking_submitted'), false) as booked,
+      coalesce(bool_or(e.type = 'cta_click' and e.properties->>'target' = 'claim'), false) as claimed,
+      coalesce(bool_or(e.type = 'checkout_opened'), false) as checked_out,
+      coalesce(bool_or(e.type = 'purchase_completed'), false) as purchased
+    from visitor_sessions v left join analytics_events e on e.session_id = v.id
+    where v.started_at >= ? and v.started_at < ?${site.replace('site_id', 'v.site_id')}
+    group by v.id
+  )
+  select count(*)::int as visits, count(*) filter (where contacted)::int as contacts, count(*) filter (where contacted and booked)::int as bookings,
+    count(*) filter (where claimed)::int as "claimClicks", count(*) filter (where claimed and checked_out)::int as checkouts,
+    count(*) filter (where claimed and checked_out and purchased)::int as purchases
+  from steps`;
+
 /** The dashboard of one site (or of every site when `siteId` is null) between `from` (inclusive) and `to` (exclusive), in one statement. */
 export async function analyticsReport(em: EntityManager, siteId: string | null, from: Date, to: Date): Promise<AnalyticsReport> {
   const site = siteId ? ' and site_id = ?' : '';
@@ -102,7 +132,8 @@ export async function analyticsReport(em: EntityManager, siteId: string | null, 
   const { dimensions: dims, days, ...t } = row!;
   const top = Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, dims.filter((r) => r.dimension === d).map(({ value, sessions }) => ({ value, sessions }))])) as AnalyticsReport['top'];
   const buckets = new Map(dims.filter((r) => r.dimension === 'duration').map((r) => [Number(r.value), r.sessions]));
-  const contacts = t.ctaCall + t.ctaEmail + t.bookings;
+  const [funnel] = await em.execute<FunnelCounts[]>(FUNNEL_SQL(site), scoped(from, to));
+  const f = funnel ?? { visits: 0, contacts: 0, bookings: 0, claimClicks: 0, checkouts: 0, purchases: 0 };
   return {
     totals: t,
     bounceRate: rate(t.bounces, t.sessions),
@@ -112,15 +143,15 @@ export async function analyticsReport(em: EntityManager, siteId: string | null, 
     top,
     funnels: {
       claim: [
-        { step: 'visits', count: t.sessions, rate: 1 },
-        { step: 'claim_bar_clicks', count: t.ctaClaim, rate: rate(t.ctaClaim, t.sessions) },
-        { step: 'checkouts_opened', count: t.checkoutsOpened, rate: rate(t.checkoutsOpened, t.sessions) },
-        { step: 'purchases', count: t.purchases, rate: rate(t.purchases, t.sessions) },
+        { step: 'visits', count: f.visits, rate: f.visits === 0 ? 0 : 1 },
+        { step: 'claim_bar_clicks', count: f.claimClicks, rate: rate(f.claimClicks, f.visits) },
+        { step: 'checkouts_opened', count: f.checkouts, rate: rate(f.checkouts, f.visits) },
+        { step: 'purchases', count: f.purchases, rate: rate(f.purchases, f.visits) },
       ],
       contact: [
-        { step: 'visits', count: t.sessions, rate: 1 },
-        { step: 'contacts', count: contacts, rate: rate(contacts, t.sessions) },
-        { step: 'bookings', count: t.bookings, rate: rate(t.bookings, t.sessions) },
+        { step: 'visits', count: f.visits, rate: f.visits === 0 ? 0 : 1 },
+        { step: 'contacts', count: f.contacts, rate: rate(f.contacts, f.visits) },
+        { step: 'bookings', count: f.bookings, rate: rate(f.bookings, f.visits) },
       ],
     },
     daily: utcDays(from, to).map((date) => days.find((d) => d.date === date) ?? { date, visitors: 0, sessions: 0, pageViews: 0 }),

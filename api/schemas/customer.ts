@@ -1,9 +1,11 @@
 import { Type, type Static } from 'typebox';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../lib/auth/passwords.js';
+import { FIELD_LIMITS } from '../../lib/field-limits.js';
 import { PrimarySite } from './answers.js';
+import { ONE_LINE_PATTERN, PHONE_PATTERN } from './common.js';
 
 /** An email address as customers type it; compared lower-cased. */
-export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address (case-insensitive)' });
+export const Email = Type.String({ format: 'email', maxLength: FIELD_LIMITS.email, description: 'Email address (case-insensitive)' });
 
 /** A password being checked (login, current password): any non-empty text, the policy is not revealed here. */
 export const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
@@ -15,10 +17,10 @@ export const NewPassword = Type.String({
 });
 
 /** A person's name: printable text, no line breaks (it goes into email subjects and greetings). */
-export const FullName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+export const FullName = Type.String({ minLength: 1, maxLength: FIELD_LIMITS.fullName, pattern: ONE_LINE_PATTERN });
 
 /** A phone number as written by people: digits with optional +, spaces, dots, dashes and parentheses. */
-export const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 ().-]{4,28}[0-9]$' });
+export const Phone = Type.String({ minLength: FIELD_LIMITS.phone.min, maxLength: FIELD_LIMITS.phone.max, pattern: PHONE_PATTERN });
 
 /** A secret from an emailed link or a refresh token, checked against its stored hash. */
 export const OpaqueToken = Type.String({ minLength: 1, maxLength: 512 });

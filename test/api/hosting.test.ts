@@ -91,7 +91,7 @@ describe('GET /api/v1/sites/:slug', () => {
   it('answers 404 JSON for an unknown slug and 400 for a malformed one', async () => {
     const missing = await api.app.inject({ method: 'GET', url: '/api/v1/sites/nobody-here' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: 'site_not_found', message: 'No site with slug "nobody-here"' });
+    expect(missing.json()).toEqual({ error: 'site_not_found', code: 'site_not_found', message: 'No site with slug "nobody-here"' });
 
     const bad = await api.app.inject({ method: 'GET', url: '/api/v1/sites/Bad_Slug' });
     expect(bad.statusCode).toBe(400);

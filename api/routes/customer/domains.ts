@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { errorResponses } from '../../schemas/common.js';
 import { SiteDomain } from '../../schemas/domains.js';
 import { connectDomain, getDomain, removeDomain, requestDomainCheck } from '../../services/domains.js';
@@ -15,7 +16,7 @@ export const domainRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['domains'], summary: 'Connect a custom domain; answers the DNS records to create', security,
       params: SiteIdParams,
-      body: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 300 }) }, { additionalProperties: false }),
+      body: Type.Object({ domain: Type.String({ minLength: 1, maxLength: FIELD_LIMITS.domain }) }, { additionalProperties: false }),
       response: { 200: SiteDomain, 201: SiteDomain, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request, reply) => {

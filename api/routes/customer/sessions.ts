@@ -87,7 +87,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const presented = presentedRefreshToken(request, request.body);
-    if (!presented && !wantsCookie(request)) throw new ValidationError('validation_failed', 'body must have required property \'refresh_token\'');
+    if (!presented && !wantsCookie(request)) throw new ValidationError('validation_failed', 'Send the refresh token, or sign in again.', { code: 'required', field: 'refresh_token' });
     if (!presented) throw new AuthError('invalid_refresh_token', 'No refresh-token cookie: sign in again');
     const { tokens, customer } = await rotateSession(request.em, config.auth, presented);
     return sessionAnswer(config, request, reply, customer, tokens);
