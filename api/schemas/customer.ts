@@ -41,6 +41,15 @@ export const TokenBody = body({ token: OpaqueToken });
 export const VerifyEmailBody = body({ token: OpaqueToken, password: Password });
 /** POST /customer/reset-password and /customer/set-password */
 export const TokenPasswordBody = body({ token: OpaqueToken, password: NewPassword });
+/** POST /customer/link-state */
+export const LinkStateBody = body({
+  token: OpaqueToken,
+  purpose: Type.Union([Type.Literal('reset_password'), Type.Literal('set_password'), Type.Literal('verify_email')]),
+});
+/** The answer of POST /customer/link-state. */
+export const LinkStateResponse = Type.Object({
+  state: Type.Union([Type.Literal('usable'), Type.Literal('used'), Type.Literal('expired'), Type.Literal('invalid')], { description: 'usable, used (already spent), expired, or invalid (not a link of this kind)' }),
+});
 /** POST /customer/resend-verification and /customer/forgot-password */
 export const EmailBody = body({ email: Email });
 /** POST /customer/change-password */
