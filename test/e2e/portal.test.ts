@@ -53,7 +53,8 @@ describe('owner portal and agent console in a real browser', () => {
   it('claim → pay on the checkout → landing page → set password from the email → My Sites shows the site', async () => {
     const { context, page } = await newPage();
     await page.goto(`${base}/sites/plumber-joe`);
-    await page.locator('#claim-form input[name=name]').fill('Joe Owner');
+    await page.getByText('Claim it', { exact: true }).click();
+    await page.getByLabel('Your name').fill('Joe Owner');
     await page.locator('#claim-form input[name=email]').fill('joe@example.com');
     await page.locator('#claim-form button').click();
     await page.getByRole('button', { name: 'Pay' }).click();
