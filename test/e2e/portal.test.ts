@@ -54,7 +54,7 @@ describe('owner portal and agent console in a real browser', () => {
     const { context, page } = await newPage();
     await page.goto(`${base}/sites/plumber-joe`);
     await page.getByText('Claim it', { exact: true }).click();
-    await page.getByLabel('Your name').fill('Joe Owner');
+    await page.locator('#claim').getByLabel('Your name').fill('Joe Owner');
     await page.locator('#claim-form input[name=email]').fill('joe@example.com');
     await page.locator('#claim-form button').click();
     await page.getByRole('button', { name: 'Pay' }).click();
