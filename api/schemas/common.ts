@@ -41,8 +41,8 @@ export const KEY_PATTERN = '^[a-z0-9_-]+$';
 export const PATTERN_MEANINGS: ReadonlyMap<string, string> = new Map([
   [DATE_TIME_PATTERN, 'a date and time between the years 2000 and 2100 with a UTC offset of at most 14 hours, such as 2026-01-31T00:00:00Z'],
   [ONE_LINE_PATTERN, 'written on one line'],
-  [PHONE_PATTERN, 'a phone number of digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233'],
-  [CONTACT_PHONE_PATTERN, 'a phone number of digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233'],
+  [PHONE_PATTERN, 'digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233'],
+  [CONTACT_PHONE_PATTERN, 'digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233'],
   [KEY_PATTERN, 'lower-case letters, digits, dashes and underscores only'],
   [SLUG_PATTERN, 'lower-case letters, digits and dashes only'],
 ]);

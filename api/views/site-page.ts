@@ -30,7 +30,7 @@ function claimBar(offer: ClaimOffer): string {
   return `<aside class="claim-bar" id="claim" aria-label="Claim this website">
 <details id="claim-details">
   <summary><span class="claim-offer"><strong data-wm-slot="claim_text">Claim this website for ${escapeHtml(offer.price)}</strong>
-  <span class="claim-monthly">then ${escapeHtml(offer.monthly)}/month to keep it live</span></span><span class="claim-open" aria-hidden="true">Claim it</span></summary>
+  <span class="claim-monthly">then ${escapeHtml(offer.monthly)}/month to keep it live</span></span><span class="claim-open" aria-hidden="true">Claim it</span><span class="claim-close" aria-hidden="true">Hide</span></summary>
   <form id="claim-form" data-slug="${slug}">
     <div class="claim-field"><label for="claim-name">Your name</label>
     <input id="claim-name" name="name" autocomplete="name" required maxlength="${FIELD_LIMITS.personName}"></div>
@@ -91,7 +91,8 @@ header.hero h1{margin:0 0 .5rem;font-size:2.2rem}
 .claim-bar summary::-webkit-details-marker{display:none}
 .claim-offer{display:flex;flex-direction:column;line-height:1.25;font-size:.95rem}.claim-monthly{font-size:.85rem;color:#d1d5db}
 .claim-open{flex:none;padding:.6rem 1rem;border-radius:6px;background:#f59e0b;color:#111827;font-weight:700}
-details[open] .claim-open{display:none}
+.claim-close{display:none;flex:none;padding:.6rem 1rem;border:1px solid #9ca3af;border-radius:6px}
+details[open] .claim-open{display:none}details[open] .claim-close{display:inline-block}
 .claim-bar form{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:flex-end;margin:.5rem 0 .25rem}
 .claim-field{display:flex;flex-direction:column;gap:.15rem;flex:1 1 12rem}.claim-field label{font-size:.85rem;font-weight:600}
 .claim-bar input{font:inherit;min-height:44px;box-sizing:border-box;padding:.45rem .6rem;border-radius:6px;border:2px solid transparent}

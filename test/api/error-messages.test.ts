@@ -52,7 +52,7 @@ describe('validation errors', () => {
     const { token } = await signedInOwner(api, 'owner@example.com', ['plumber-joe']);
     const phone = await call('PUT', '/api/v1/customer/profile', { phone: 'call me maybe' }, token);
     expect(phone.body).toMatchObject({ code: 'invalid_format', field: 'phone' });
-    expect(phone.body.message).toBe('The phone number must be a phone number of digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233.');
+    expect(phone.body.message).toBe('The phone number must be digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233.');
     const name = await call('PUT', '/api/v1/customer/profile', { full_name: 'Two\nlines' }, token);
     expect(name.body).toMatchObject({ code: 'invalid_format', field: 'full_name', message: 'The full name must be written on one line.' });
     expect((await call('PUT', '/api/v1/customer/profile', {}, token)).body).toMatchObject({ code: 'required', message: 'Change at least one field before saving.' });

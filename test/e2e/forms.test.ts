@@ -6,7 +6,7 @@ import { seedDemoSites } from '../../db/scripts/seed.js';
 import { seedOperator } from '../../db/scripts/seed-operators.js';
 import { hashPassword } from '../../lib/auth/passwords.js';
 import { FIELD_LIMITS } from '../../lib/field-limits.js';
-import { launchBrowser, screenshot, signInOperator } from '../helpers/browser.js';
+import { launchBrowser, screenshot, SCREENSHOT_DIR, signInOperator } from '../helpers/browser.js';
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/ports.js';
@@ -142,7 +142,7 @@ describe('every form speaks plainly with every kind of bad input', () => {
       { label: 'bad email', values: { '[name=name]': 'Joe', '[name=email]': 'joe-at-example' } },
       { label: 'missing email', values: { '[name=name]': 'Joe', '[name=email]': '' } },
     ]);
-    await screenshot(page, 'forms-claim-bar-error-phone');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/forms-claim-bar-error-phone.png` });
 
     await page.goto(`${base}/sites/plumber-joe`);
     await walkForm(page, 'form[data-wm-booking]', 'button[type=submit]', [
@@ -263,12 +263,13 @@ describe('small things people notice', () => {
     await page.goto(`${base}/account/support`);
     await page.getByRole('heading', { level: 1, name: /Support — Roofer Bob/ }).waitFor();
     expect(await page.locator('#site-selector').inputValue()).toBe(roofer);
-    await page.getByText('Primary site: Roofer Bob', { exact: false }).waitFor();
+    expect(await page.locator('#site-selector option:checked').textContent()).toBe('Roofer Bob (primary)');
     expect(await page.locator('#ticket-site').inputValue()).toBe(roofer);
 
     await page.goto(`${base}/account/support?site_id=${plumber}`);
     await page.getByRole('heading', { level: 1, name: /Support — Plumber Joe/ }).waitFor();
     expect(await page.locator('#ticket-site').inputValue()).toBe(plumber);
+    await page.getByText('Your primary site is Roofer Bob.').waitFor();
 
     const selector = page.locator('#site-selector');
     await selector.focus();
@@ -324,7 +325,7 @@ describe('small things people notice', () => {
     await page.goto(`${base}/account/analytics?site_id=${plumber}`);
     const funnel = page.locator('table', { hasText: 'Funnel' });
     await funnel.waitFor();
-    const cells = await funnel.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((c) => c.textContent ?? '')));
+    const cells = await Promise.all((await funnel.locator('tbody tr').all()).map((row) => row.locator('th, td').allInnerTexts()));
     expect(cells.map((row) => row[0])).toEqual(['Visits', 'Contacts', 'Bookings']);
     const counts = cells.map((row) => Number(row[1]));
     expect(counts[0]).toBeGreaterThan(0);
@@ -353,21 +354,21 @@ describe('small things people notice', () => {
     const bar = page.locator('#claim');
     const box = await bar.boundingBox();
     expect(box!.height, 'closed claim bar height').toBeLessThanOrEqual(PHONE.height * 0.12);
-    await screenshot(page, 'forms-claim-bar-closed-phone');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/forms-claim-bar-closed-phone.png` });
     await page.getByText('Claim it', { exact: true }).click();
     await bar.getByLabel('Your name').waitFor();
     await bar.getByLabel('Your email').waitFor();
-    await screenshot(page, 'forms-claim-bar-open-phone');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/forms-claim-bar-open-phone.png` });
 
     await page.goto(`${base}/sites/plumber-joe`);
     const form = page.locator('form[data-wm-booking]');
     for (const control of await form.locator('input:not([name=website]), textarea, button').all()) {
       const size = await control.boundingBox();
-      expect(size!.height, await control.evaluate((e) => e.outerHTML.slice(0, 80))).toBeGreaterThanOrEqual(44);
+      expect(size!.height, await control.getAttribute('name') ?? 'button').toBeGreaterThanOrEqual(44);
     }
     const border = await form.locator('input[name=name]').evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopWidth: string } }).getComputedStyle(e).borderTopWidth);
     expect(border).not.toBe('0px');
-    await form.screenshot({ path: `${process.cwd()}/.artifacts/screenshots/forms-contact-phone.png` });
+    await form.screenshot({ path: `${SCREENSHOT_DIR}/forms-contact-phone.png` });
     await context.close();
   });
 

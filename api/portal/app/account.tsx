@@ -87,7 +87,7 @@ export function AccountShell(props: { url: URL; children: (scope: { sites: MySit
  */
 function SiteSelector(props: { sites: OwnedSite[]; site: OwnedSite; url: URL }) {
   const [chosen, setChosen] = useState(props.site.site_id);
-  const primary = props.sites.find((s) => s.is_primary);
+  const primary = props.sites.find((s) => s.is_primary && s.site_id !== props.site.site_id);
   const show = (event: Event) => {
     event.preventDefault();
     if (chosen === props.site.site_id) return;
@@ -101,7 +101,7 @@ function SiteSelector(props: { sites: OwnedSite[]; site: OwnedSite; url: URL }) 
         {props.sites.map((s) => <option key={s.site_id} value={s.site_id}>{s.site_title}{s.is_primary ? ' (primary)' : ''}</option>)}
       </select>
       <button type="submit" class="secondary" disabled={chosen === props.site.site_id}>Show</button>
-      {primary && <p class="hint" id="site-selector-primary">Primary site: {primary.site_title}</p>}
+      {primary && <p class="hint" id="site-selector-primary">Your primary site is {primary.site_title}.</p>}
     </form>
   );
 }
