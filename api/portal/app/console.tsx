@@ -207,7 +207,7 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
     <>
       <PageTitle>{data.subject}</PageTitle>
       {notice && <Notice kind="success">{notice}</Notice>}
-      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <FormError error={action.error} fields={['body', 'agent']} />
       <TicketFacts ticket={data} />
       <p><a href={workflowUrl} target="_blank" rel="noopener noreferrer">Open the ticket's workflow in the Temporal UI<span class="visually-hidden"> (opens in a new tab)</span></a></p>
       <h2>Conversation</h2>
