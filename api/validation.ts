@@ -47,7 +47,8 @@ function fieldOf(problem: AjvProblem): string | undefined {
   return path.length > 0 ? path.join('.') : undefined;
 }
 
-function labelOf(field: string | undefined): string {
+/** How a person calls the input at this path (`contact.phone` → "phone number"). */
+export function fieldLabel(field: string | undefined): string {
   const last = field?.split('.').filter((part) => !/^\d+$/.test(part)).at(-1);
   if (!last) return 'request';
   return FIELD_NAMES[last] ?? last.replace(/_/g, ' ');
@@ -91,6 +92,6 @@ export function explainValidation(problems: readonly AjvProblem[] | undefined, w
   const first = problems?.[0];
   if (!first) return { code: 'invalid', field: undefined, message: 'Some of what was sent is not valid.' };
   const field = fieldOf(first);
-  const [code, message] = explain(first, labelOf(field), where);
+  const [code, message] = explain(first, fieldLabel(field), where);
   return { code, field, message: sentence(message) };
 }
