@@ -89,6 +89,37 @@ const DAILY_SQL = (site: string) => `select coalesce(json_agg(json_build_object(
     from analytics_hourly where hour >= ? and hour < ?${site} group by 1
   ) d`;
 
+/** Sessions per funnel step over the range; each step counts only sessions that also did every step before it. */
+interface FunnelCounts {
+  visits: number;
+  contacts: number;
+  bookings: number;
+  claimClicks: number;
+  checkouts: number;
+  purchases: number;
+}
+
+/**
+ * Funnel steps per session, from the raw sessions started in the range and their events (read by the site-and-time
+ * index): a session that clicked "call" twice and booked counts once as a contact and once as a booking, so no step
+ * can exceed the one before it. The roll-ups count events, which is right for totals and wrong for a funnel.
+ */
+const FUNNEL_SQL = (site: string) => `with steps as (
+    select session_id,
+      bool_or((type = 'cta_click' and properties->>'target' in ('call', 'email')) or type = 'booking_submitted') as contacted,
+      bool_or(type = 'booking_submitted') as booked,
+      bool_or(type = 'cta_click' and properties->>'target' = 'claim') as claimed,
+      bool_or(type = 'checkout_opened') as checked_out,
+      bool_or(type = 'purchase_completed') as purchased
+    from analytics_events where at >= ? and session_id is not null${site}
+    group by session_id
+  )
+  select count(*)::int as visits, count(*) filter (where s.contacted)::int as contacts, count(*) filter (where s.contacted and s.booked)::int as bookings,
+    count(*) filter (where s.claimed)::int as "claimClicks", count(*) filter (where s.claimed and s.checked_out)::int as checkouts,
+    count(*) filter (where s.claimed and s.checked_out and s.purchased)::int as purchases
+  from visitor_sessions v left join steps s on s.session_id = v.id
+  where v.started_at >= ? and v.started_at < ?${site.replace('site_id', 'v.site_id')}`;
+
 /** The dashboard of one site (or of every site when `siteId` is null) between `from` (inclusive) and `to` (exclusive), in one statement. */
 export async function analyticsReport(em: EntityManager, siteId: string | null, from: Date, to: Date): Promise<AnalyticsReport> {
   const site = siteId ? ' and site_id = ?' : '';
@@ -102,7 +133,8 @@ export async function analyticsReport(em: EntityManager, siteId: string | null, 
   const { dimensions: dims, days, ...t } = row!;
   const top = Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, dims.filter((r) => r.dimension === d).map(({ value, sessions }) => ({ value, sessions }))])) as AnalyticsReport['top'];
   const buckets = new Map(dims.filter((r) => r.dimension === 'duration').map((r) => [Number(r.value), r.sessions]));
-  const contacts = t.ctaCall + t.ctaEmail + t.bookings;
+  const [funnel] = await em.execute<FunnelCounts[]>(FUNNEL_SQL(site), [...scoped(from), ...scoped(from, to)]);
+  const f = funnel ?? { visits: 0, contacts: 0, bookings: 0, claimClicks: 0, checkouts: 0, purchases: 0 };
   return {
     totals: t,
     bounceRate: rate(t.bounces, t.sessions),
@@ -112,15 +144,15 @@ export async function analyticsReport(em: EntityManager, siteId: string | null, 
     top,
     funnels: {
       claim: [
-        { step: 'visits', count: t.sessions, rate: 1 },
-        { step: 'claim_bar_clicks', count: t.ctaClaim, rate: rate(t.ctaClaim, t.sessions) },
-        { step: 'checkouts_opened', count: t.checkoutsOpened, rate: rate(t.checkoutsOpened, t.sessions) },
-        { step: 'purchases', count: t.purchases, rate: rate(t.purchases, t.sessions) },
+        { step: 'visits', count: f.visits, rate: f.visits === 0 ? 0 : 1 },
+        { step: 'claim_bar_clicks', count: f.claimClicks, rate: rate(f.claimClicks, f.visits) },
+        { step: 'checkouts_opened', count: f.checkouts, rate: rate(f.checkouts, f.visits) },
+        { step: 'purchases', count: f.purchases, rate: rate(f.purchases, f.visits) },
       ],
       contact: [
-        { step: 'visits', count: t.sessions, rate: 1 },
-        { step: 'contacts', count: contacts, rate: rate(contacts, t.sessions) },
-        { step: 'bookings', count: t.bookings, rate: rate(t.bookings, t.sessions) },
+        { step: 'visits', count: f.visits, rate: f.visits === 0 ? 0 : 1 },
+        { step: 'contacts', count: f.contacts, rate: rate(f.contacts, f.visits) },
+        { step: 'bookings', count: f.bookings, rate: rate(f.bookings, f.visits) },
       ],
     },
     daily: utcDays(from, to).map((date) => days.find((d) => d.date === date) ?? { date, visitors: 0, sessions: 0, pageViews: 0 }),

@@ -52,6 +52,17 @@ export async function consumeOneTimeToken(em: EntityManager, token: string, purp
   return em.findOneOrFail(CustomerUser, { id: row.customer.id });
 }
 
+/** What an emailed link's token is now: usable, already used, expired, or not a link of this kind at all. */
+export type LinkState = 'usable' | 'used' | 'expired' | 'invalid';
+
+/** The state of a token for this purpose, without spending it, so a page can say at once that its link was used. */
+export async function oneTimeTokenState(em: EntityManager, token: string, purpose: OneTimeTokenPurpose, now = new Date()): Promise<LinkState> {
+  const row = await em.findOne(OneTimeToken, { tokenHash: hashToken(token), purpose }, { populate: ['customer'] });
+  if (!row || !row.customer.isActive) return 'invalid';
+  if (row.usedAt) return 'used';
+  return row.expiresAt.getTime() <= now.getTime() ? 'expired' : 'usable';
+}
+
 /** Checks, without spending it, that a token is live for this purpose; answers its (active) customer or a 400. */
 export async function assertUsableOneTimeToken(em: EntityManager, token: string, purpose: OneTimeTokenPurpose, now = new Date()): Promise<ICustomerUser> {
   const row = await em.findOne(OneTimeToken, { tokenHash: hashToken(token), purpose }, { populate: ['customer'] });

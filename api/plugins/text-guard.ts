@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ValidationError } from '../../lib/errors.js';
+import { fieldLabel } from '../validation.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,7 +45,8 @@ function check(request: FastifyRequest): void {
   const found = findUnstorable(request.params, 'params') ?? findUnstorable(request.query, 'querystring')
     ?? (request.routeOptions.config.rawBody ? null : findUnstorable(request.body, 'body'));
   if (found) {
-    throw new ValidationError('invalid_text', `${found} contains a NUL character or an unpaired surrogate, which cannot be stored`);
+    const field = found.split('/').slice(1).join('.');
+    throw new ValidationError('invalid_text', `The ${fieldLabel(field)} contains a character that cannot be stored (a NUL or a broken emoji); remove it and try again.`, field ? { field } : undefined);
   }
 }
 

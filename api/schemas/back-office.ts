@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { FIELD_LIMITS } from '../../lib/field-limits.js';
 
 /*
  * The console's back-office answers: search across kinds, a customer's record and a site's record. Declared once as
@@ -12,7 +13,7 @@ const When = Nullable(DateTime);
 const Text = Nullable(Type.String());
 
 /** Shortest and longest search a person may type. */
-export const SEARCH_LENGTH = { min: 2, max: 200 } as const;
+export const SEARCH_LENGTH = FIELD_LIMITS.search;
 
 /** `GET /admin/search?q=`: the length rule is checked after trimming, so a short query gets a sentence, not validator text. */
 export const SearchQuery = Type.Object({

@@ -1,10 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, TWO_KINDS_PATTERN } from '../../lib/auth/passwords.js';
+import { FIELD_LIMITS } from '../../lib/field-limits.js';
 import { checkedInCode } from './documented.js';
 import { PrimarySite } from './answers.js';
+import { ONE_LINE_PATTERN, PHONE_PATTERN } from './common.js';
 
 /** An email address as customers type it; compared lower-cased. */
-export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address (case-insensitive)' });
+export const Email = Type.String({ format: 'email', maxLength: FIELD_LIMITS.email, description: 'Email address (case-insensitive)' });
 
 /** A password being checked (login, current password): any non-empty text, the policy is not revealed here. */
 export const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH });
@@ -16,10 +18,10 @@ export const NewPassword = checkedInCode(Type.String({
 }), { minLength: MIN_PASSWORD_LENGTH, pattern: TWO_KINDS_PATTERN });
 
 /** A person's name: printable text, no line breaks (it goes into email subjects and greetings). */
-export const FullName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+export const FullName = Type.String({ minLength: 1, maxLength: FIELD_LIMITS.fullName, pattern: ONE_LINE_PATTERN });
 
 /** A phone number as written by people: digits with optional +, spaces, dots, dashes and parentheses. */
-export const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 ().-]{4,28}[0-9]$' });
+export const Phone = Type.String({ minLength: FIELD_LIMITS.phone.min, maxLength: FIELD_LIMITS.phone.max, pattern: PHONE_PATTERN });
 
 /** A secret from an emailed link or a refresh token, checked against its stored hash. */
 export const OpaqueToken = Type.String({ minLength: 1, maxLength: 512 });
@@ -46,6 +48,15 @@ export const TokenBody = body({ token: OpaqueToken });
 export const VerifyEmailBody = body({ token: OpaqueToken, password: Password });
 /** POST /customer/reset-password and /customer/set-password */
 export const TokenPasswordBody = body({ token: OpaqueToken, password: NewPassword });
+/** POST /customer/link-state */
+export const LinkStateBody = body({
+  token: OpaqueToken,
+  purpose: Type.Union([Type.Literal('reset_password'), Type.Literal('set_password'), Type.Literal('verify_email')]),
+});
+/** The answer of POST /customer/link-state. */
+export const LinkStateResponse = Type.Object({
+  state: Type.Union([Type.Literal('usable'), Type.Literal('used'), Type.Literal('expired'), Type.Literal('invalid')], { description: 'usable, used (already spent), expired, or invalid (not a link of this kind)' }),
+});
 /** POST /customer/resend-verification and /customer/forgot-password */
 export const EmailBody = body({ email: Email });
 /** POST /customer/change-password */

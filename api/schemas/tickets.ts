@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { FIELD_LIMITS } from '../../lib/field-limits.js';
 import { TICKET_STATUSES } from '../../db/entities/support-ticket.entity.js';
 import { Ticket } from './answers.js';
 
@@ -21,4 +22,4 @@ export const TicketPage = {
 /** The answer to a queued reply, close or resolve. */
 export const Accepted = Type.Object({ accepted: Type.Literal(true) });
 /** A reply on a ticket. */
-export const ReplyBody = Type.Object({ body: Text(10_000) }, { additionalProperties: false });
+export const ReplyBody = Type.Object({ body: Text(FIELD_LIMITS.ticketText) }, { additionalProperties: false });

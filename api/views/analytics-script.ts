@@ -57,16 +57,35 @@ export const ANALYTICS_SCRIPT = `(function () {
   if (form) {
     var token = null;
     fetch(api + '/sites/' + encodeURIComponent(site) + '/bookings/form-token').then(function (r) { return r.json(); }).then(function (d) { token = d.token; }).catch(function () {});
+    var out = form.querySelector('output');
+    var clearErrors = function () {
+      Array.prototype.forEach.call(form.querySelectorAll('.field-error'), function (e) { e.remove(); });
+      Array.prototype.forEach.call(form.querySelectorAll('[aria-invalid]'), function (e) { e.removeAttribute('aria-invalid'); e.removeAttribute('aria-describedby'); });
+    };
+    var showError = function (message, field) {
+      var input = field ? form.elements.namedItem(field) : null;
+      var label = input && input.closest ? input.closest('label') : null;
+      if (!label) { if (out) out.textContent = message; return; }
+      var p = document.createElement('p');
+      p.className = 'field-error';
+      p.id = 'booking-' + field + '-error';
+      p.textContent = message;
+      label.insertAdjacentElement('afterend', p);
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', p.id);
+      input.focus();
+    };
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
-      var out = form.querySelector('output');
+      clearErrors();
+      if (out) out.textContent = '';
       var value = function (name) { var f = form.elements.namedItem(name); return f && f.value ? f.value : undefined; };
       var body = { name: value('name'), email: value('email'), phone: value('phone'), preferred_time: value('preferred_time'), message: value('message'), website: value('website') || '', form_token: token || '' };
       fetch(api + '/sites/' + encodeURIComponent(site) + '/bookings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-        .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, d: d }; }); })
+        .then(function (r) { return r.json().catch(function () { return {}; }).then(function (d) { return { ok: r.ok, d: d }; }); })
         .then(function (res) {
-          if (out) out.textContent = res.ok ? 'Thank you! Your message was sent.' : res.d.message;
-          if (res.ok) form.reset();
+          if (res.ok) { if (out) out.textContent = 'Thank you! Your message was sent.'; form.reset(); return; }
+          showError(res.d.message || 'Your message could not be sent; please try again.', res.d.field);
         })
         .catch(function () { if (out) out.textContent = 'Could not send your message; please call instead.'; });
     });

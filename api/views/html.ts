@@ -20,3 +20,17 @@ ${body}
 </body>
 </html>`;
 }
+
+/** Where a person lost at `path` can start again: the site's home page, the console or the owner portal. */
+function homeFor(path: string): { href: string; label: string } {
+  const site = /^\/sites\/([a-z0-9-]{1,100})(\/|$)/.exec(path);
+  if (site) return { href: `/sites/${site[1] ?? ''}`, label: 'Go to the home page of this website' };
+  if (path.startsWith('/console')) return { href: '/console', label: 'Go to the agent console' };
+  return { href: '/account', label: 'Go to your WebMagic dashboard' };
+}
+
+/** The 404 page of an address no page lives at (API paths answer JSON instead). */
+export function renderPageNotFound(path: string): string {
+  const home = homeFor(path);
+  return htmlDocument('Page not found', `<main class="center"><h1>Page not found</h1><p>There is no page at this address. Check the link, or start again from the beginning.</p><p><a href="${escapeHtml(home.href)}">${escapeHtml(home.label)}</a></p></main>`);
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import { FIELD_LIMITS } from '../field-limits.js';
 
 /**
  * argon2id with OWASP's baseline (19 MiB, 2 passes, 1 lane): about 20 ms per hash on one core and bounded memory
@@ -8,9 +9,9 @@ import argon2 from 'argon2';
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /** Shortest password the policy accepts. */
-export const MIN_PASSWORD_LENGTH = 10;
+export const MIN_PASSWORD_LENGTH = FIELD_LIMITS.password.min;
 /** Longest password accepted anywhere, so a request cannot make the server hash megabytes. */
-export const MAX_PASSWORD_LENGTH = 256;
+export const MAX_PASSWORD_LENGTH = FIELD_LIMITS.password.max;
 
 /** Hashes a password with argon2id; the result embeds salt and parameters. */
 export function hashPassword(password: string): Promise<string> {

@@ -89,7 +89,7 @@ describe('GET /api/v1/admin/search', () => {
     for (const q of ['a', '  b  ', '']) {
       const res = await inject('GET', `/api/v1/admin/search?q=${encodeURIComponent(q)}`, agent);
       expect(res.statusCode, q).toBe(400);
-      expect(res.json(), q).toEqual({ error: 'query_too_short', message: 'Type at least 2 characters to search.' });
+      expect(res.json(), q).toEqual({ error: 'query_too_short', code: 'query_too_short', message: 'Type at least 2 characters to search.' });
     }
     expect((await inject('GET', '/api/v1/admin/search', agent)).statusCode).toBe(400);
   });

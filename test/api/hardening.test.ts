@@ -205,7 +205,7 @@ describe('numbers and dates in queries', () => {
     const site = await api.orm.em.fork().findOneOrFail(Site, { slug: 'plumber-joe' });
     const res = await json('GET', `/api/v1/customer/sites/${site.id}/bookings?offset=75797963208768161316864`, undefined, { authorization: `Bearer ${token}` });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json()).toEqual({ error: 'validation_failed', message: 'querystring/offset must be <= 100000' });
+    expect(res.json()).toEqual({ error: 'validation_failed', code: 'out_of_range', field: 'offset', message: 'The offset must be at most 100000.' });
 
     const document = (await json('GET', '/api/v1/openapi.json')).json<{ paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: { type?: string; maximum?: number } }[] }>> }>();
     const numbers = Object.entries(document.paths).flatMap(([path, operations]) => Object.entries(operations).flatMap(([method, operation]) =>
@@ -227,7 +227,7 @@ describe('numbers and dates in queries', () => {
       for (const date of ['0221-10-02T14:49:59.70+19:52', '2026-01-02T00:00:00+16:00', '9999-12-31T23:59:59Z']) {
         const res = await json('GET', `${path}?from=${encodeURIComponent(date)}`, undefined, headers);
         expect(res.statusCode, `${path} ${date}: ${res.body}`).toBe(400);
-        expect(res.json<{ message: string }>().message).toBe('querystring/from must be a date and time between the years 2000 and 2100 with a UTC offset of at most 14 hours, such as 2026-01-31T00:00:00Z');
+        expect(res.json<{ message: string }>().message).toBe('The start date must be a date and time between the years 2000 and 2100 with a UTC offset of at most 14 hours, such as 2026-01-31T00:00:00Z.');
       }
       const fine = await json('GET', `${path}?from=${encodeURIComponent('2026-01-02T00:00:00.123+05:30')}&to=${encodeURIComponent('2026-02-01T00:00:00Z')}`, undefined, headers);
       expect(fine.statusCode, `${path}: ${fine.body}`).toBe(200);

@@ -91,7 +91,7 @@ describe('GET /api/v1/sites/:slug', () => {
   it('answers 404 JSON for an unknown slug and 400 for a malformed one', async () => {
     const missing = await api.app.inject({ method: 'GET', url: '/api/v1/sites/nobody-here' });
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: 'site_not_found', message: 'No site with slug "nobody-here"' });
+    expect(missing.json()).toEqual({ error: 'site_not_found', code: 'site_not_found', message: 'No site with slug "nobody-here"' });
 
     const bad = await api.app.inject({ method: 'GET', url: '/api/v1/sites/Bad_Slug' });
     expect(bad.statusCode).toBe(400);
@@ -101,7 +101,7 @@ describe('GET /api/v1/sites/:slug', () => {
 
 describe('GET /account/… and /console/… (the portal pages)', () => {
   it('serves the portal shell at the emailed link URLs, uncached, with a CSP that allows no inline script, and its bundled assets', async () => {
-    for (const url of ['/account/set-password?token=abc', '/account/reset-password?token=abc', '/account/verify-email?token=abc', '/account/subscription?site_id=x', '/account', '/console', '/console/tickets/1']) {
+    for (const url of ['/account/set-password?token=abc', '/account/reset-password?token=abc', '/account/verify-email?token=abc', '/account/subscription?site_id=x', '/account', '/console', '/console/tickets/00000000-0000-4000-8000-000000000001']) {
       const res = await api.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers['content-type']).toContain('text/html');

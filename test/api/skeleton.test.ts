@@ -43,7 +43,7 @@ describe('API conventions', () => {
   it('answers unknown routes with a JSON 404', async () => {
     const res = await api.app.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ error: 'not_found', message: 'No route GET /api/v1/nope' });
+    expect(res.json()).toEqual({ error: 'not_found', code: 'not_found', message: 'No route GET /api/v1/nope' });
   });
 
   it('gives every response a request id, reusing a well-formed one from the caller', async () => {

@@ -53,7 +53,8 @@ describe('owner portal and agent console in a real browser', () => {
   it('claim → pay on the checkout → landing page → set password from the email → My Sites shows the site', async () => {
     const { context, page } = await newPage();
     await page.goto(`${base}/sites/plumber-joe`);
-    await page.locator('#claim-form input[name=name]').fill('Joe Owner');
+    await page.getByText('Claim it', { exact: true }).click();
+    await page.locator('#claim').getByLabel('Your name').fill('Joe Owner');
     await page.locator('#claim-form input[name=email]').fill('joe@example.com');
     await page.locator('#claim-form button').click();
     await page.getByRole('button', { name: 'Pay' }).click();
@@ -104,6 +105,9 @@ describe('owner portal and agent console in a real browser', () => {
     await expectAccessible(page, 'support');
     await page.getByLabel('Subject').fill('Opening hours');
     await page.getByLabel('How can we help?').fill('Please change our Saturday opening hours to 9am-1pm.');
+    // The form names the site the page is about; with no site chosen it asks for one.
+    expect(await page.getByLabel('Which site is this about?').inputValue()).toMatch(/^[0-9a-f-]{36}$/);
+    await page.getByLabel('Which site is this about?').selectOption({ label: 'Choose a site…' });
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByText('choose the site this request is about').waitFor();
     await expectAccessible(page, 'support form asking for the site');

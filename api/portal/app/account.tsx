@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { OwnedSiteDto } from '../../schemas/answers.js';
 import { adoptSession, ApiError, ownerCall, publicCall, signOut, type Profile } from './api.js';
 import { navigate, takeLinkToken } from './router.js';
-import { Field, formatDate, Notice, onSubmit, PageTitle, useAction, useLoad } from './ui.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
+import { Field, fieldError, FormError, formatDate, Notice, onSubmit, PageTitle, useAction, useLoad } from './ui.js';
 
 /** A site as /customer/my-sites lists it. */
 export type OwnedSite = OwnedSiteDto;
@@ -52,7 +53,7 @@ export function AccountShell(props: { url: URL; children: (scope: { sites: MySit
     if (error?.status === 401) navigate(`/account/sign-in?next=${encodeURIComponent(props.url.pathname + props.url.search)}`, true);
   }, [error]);
   const requested = props.url.searchParams.get('site_id');
-  const site = data ? (data.sites.find((s) => s.site_id === requested) ?? data.sites[0] ?? null) : null;
+  const site = data ? (data.sites.find((s) => s.site_id === requested) ?? data.sites.find((s) => s.is_primary) ?? data.sites[0] ?? null) : null;
   const inSection = SITE_SECTIONS.some((section) => props.url.pathname.startsWith(section.path));
   const current = (path: string) => (props.url.pathname === path || (path !== '/account' && props.url.pathname.startsWith(path)) ? 'page' : undefined);
 
@@ -72,27 +73,37 @@ export function AccountShell(props: { url: URL; children: (scope: { sites: MySit
           </ul>
         </nav>
       </header>
-      {data && data.sites.length > 1 && (
-        <div class="site-selector">
-          <label for="site-selector">Site</label>
-          <select
-            id="site-selector"
-            value={site?.site_id}
-            onChange={(event) => {
-              const chosen = event.currentTarget.value;
-              const path = inSection ? props.url.pathname.replace(/^(\/account\/(?:support|edits))\/.+$/, '$1') : '/account/subscription';
-              navigate(`${path}?site_id=${chosen}`);
-            }}
-          >
-            {data.sites.map((s) => <option key={s.site_id} value={s.site_id}>{s.site_title}{s.is_primary ? ' (primary)' : ''}</option>)}
-          </select>
-        </div>
-      )}
+      {data && data.sites.length > 1 && inSection && site && <SiteSelector key={site.site_id} sites={data.sites} site={site} url={props.url} />}
       <main id="main">
         {error && error.status !== 401 && <Notice kind="error">{error.message}</Notice>}
         {data ? props.children({ sites: data, site }) : !error && <p>Loading…</p>}
       </main>
     </>
+  );
+}
+
+/**
+ * Which site a per-site page is about. Choosing in the list changes nothing until the owner presses "Show"
+ * (arrow keys move through the list without leaving the page); a ticket or change page goes back to its list.
+ */
+function SiteSelector(props: { sites: OwnedSite[]; site: OwnedSite; url: URL }) {
+  const [chosen, setChosen] = useState(props.site.site_id);
+  const primary = props.sites.find((s) => s.is_primary && s.site_id !== props.site.site_id);
+  const show = (event: Event) => {
+    event.preventDefault();
+    if (chosen === props.site.site_id) return;
+    const path = props.url.pathname.replace(/^(\/account\/(?:support|edits))\/.+$/, '$1');
+    navigate(`${path}?site_id=${chosen}`);
+  };
+  return (
+    <form class="site-selector" onSubmit={show}>
+      <label for="site-selector">Site</label>
+      <select id="site-selector" value={chosen} onChange={(event) => setChosen(event.currentTarget.value)} aria-describedby={primary ? 'site-selector-primary' : undefined}>
+        {props.sites.map((s) => <option key={s.site_id} value={s.site_id}>{s.site_title}{s.is_primary ? ' (primary)' : ''}</option>)}
+      </select>
+      <button type="submit" class="secondary" disabled={chosen === props.site.site_id}>Show</button>
+      {primary && <p class="hint" id="site-selector-primary">Your primary site is {primary.site_title}.</p>}
+    </form>
   );
 }
 
@@ -123,10 +134,10 @@ export function SignInPage(props: { url: URL }) {
     <PublicShell>
       <PageTitle>Sign in</PageTitle>
       {props.url.searchParams.has('signed_out') && <Notice kind="info">You are signed out.</Notice>}
-      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <FormError error={action.error} fields={['email', 'password']} />
       <form onSubmit={onSubmit(submit)}>
-        <Field id="email" label="Email address" type="email" autoComplete="email" required value={email} onInput={setEmail} />
-        <Field id="password" label="Password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />
+        <Field id="email" label="Email address" type="email" autoComplete="email" required maxLength={FIELD_LIMITS.email} value={email} onInput={setEmail} error={fieldError(action.error, 'email')} />
+        <Field id="password" label="Password" type="password" autoComplete="current-password" required maxLength={FIELD_LIMITS.password.max} value={password} onInput={setPassword} error={fieldError(action.error, 'password')} />
         <button type="submit" disabled={action.busy}>Sign in</button>
       </form>
       <p><a href="/account/forgot-password">Forgot your password?</a></p>
@@ -148,9 +159,9 @@ export function ForgotPasswordPage() {
       {sent ? <Notice kind="success">{sent}</Notice> : (
         <>
           <p>Enter the email address of your account and we will email you a link to choose a new password.</p>
-          {action.error && <Notice kind="error">{action.error.message}</Notice>}
+          <FormError error={action.error} fields={['email']} />
           <form onSubmit={onSubmit(submit)}>
-            <Field id="email" label="Email address" type="email" autoComplete="email" required value={email} onInput={setEmail} />
+            <Field id="email" label="Email address" type="email" autoComplete="email" required maxLength={FIELD_LIMITS.email} value={email} onInput={setEmail} error={fieldError(action.error, 'email')} />
             <button type="submit" disabled={action.busy}>Email me a link</button>
           </form>
         </>
@@ -160,11 +171,63 @@ export function ForgotPasswordPage() {
   );
 }
 
-const PASSWORD_HINT = 'At least 10 characters, with at least two kinds of characters (lower-case, upper-case, digits, symbols).';
+const PASSWORD_HINT = `At least ${FIELD_LIMITS.password.min} characters, with at least two kinds of characters (lower-case, upper-case, digits, symbols).`;
+
+type LinkPurpose = 'reset_password' | 'set_password' | 'verify_email';
+
+/** Asks the API, without spending the link, whether it can still be used; null while asking. */
+function useLinkState(token: string | null, purpose: LinkPurpose): 'usable' | 'used' | 'expired' | 'invalid' | 'missing' | null {
+  const { data, error } = useLoad(
+    () => (token ? publicCall<{ state: 'usable' | 'used' | 'expired' | 'invalid' }>('POST', '/customer/link-state', { token, purpose }) : Promise.resolve(null)),
+    [token],
+  );
+  if (!token) return 'missing';
+  if (error) return 'usable';
+  return data?.state ?? null;
+}
+
+const LINK_GONE: Record<LinkPurpose, Record<'used' | 'expired' | 'invalid' | 'missing', string>> = {
+  reset_password: {
+    used: 'You already chose a new password with this link, so it cannot be used again. Sign in with your new password, or ask for a new link if you have forgotten it.',
+    expired: 'Password links work for one hour. Ask for a new link and use it within the hour.',
+    invalid: 'This link is not one we sent, or a newer link replaced it. Ask for a new link.',
+    missing: 'Part of the link is missing. Open the link from your email again, or ask for a new one.',
+  },
+  set_password: {
+    used: 'You already set your password with this link, so it cannot be used again. Sign in with that password, or ask for a reset link if you have forgotten it.',
+    expired: 'This link has expired. Ask for a password link and we will email you a new one.',
+    invalid: 'This link is not one we sent, or a newer link replaced it. Ask for a new link.',
+    missing: 'Part of the link is missing. Open the link from your email again, or ask for a new one.',
+  },
+  verify_email: {
+    used: 'This confirmation link was already used. If you confirmed your address with it, there is nothing more to do: sign in.',
+    expired: 'This confirmation link has expired. Sign in and ask for a new one from your profile.',
+    invalid: 'This link is not one we sent, or a newer link replaced it. Sign in and ask for a new one.',
+    missing: 'Part of the link is missing. Open the link from your email again.',
+  },
+};
+
+const LINK_GONE_TITLES = { used: 'This link was already used', expired: 'This link has expired', invalid: 'This link is not valid', missing: 'This link is incomplete' } as const;
+
+/** The whole page for a link that cannot be used any more: what happened, once, and the way on. */
+function LinkGone(props: { purpose: LinkPurpose; state: 'used' | 'expired' | 'invalid' | 'missing' }) {
+  return (
+    <PublicShell>
+      <PageTitle>{LINK_GONE_TITLES[props.state]}</PageTitle>
+      <p>{LINK_GONE[props.purpose][props.state]}</p>
+      <p class="actions">
+        <a class="button" href="/account/sign-in">Sign in</a>
+        {props.purpose !== 'verify_email' && <a href="/account/forgot-password">Ask for a new link</a>}
+      </p>
+    </PublicShell>
+  );
+}
 
 /** The pages behind emailed set-password and reset links: choose a password, then continue signed in. */
 export function PasswordLinkPage(props: { purpose: 'set' | 'reset' }) {
   const [token] = useState(takeLinkToken);
+  const purpose = props.purpose === 'set' ? 'set_password' : 'reset_password';
+  const state = useLinkState(token, purpose);
   const [password, setPassword] = useState('');
   const action = useAction();
   const title = props.purpose === 'set' ? 'Set your password' : 'Choose a new password';
@@ -172,19 +235,19 @@ export function PasswordLinkPage(props: { purpose: 'set' | 'reset' }) {
     adoptSession(await publicCall('POST', props.purpose === 'set' ? '/customer/set-password' : '/customer/reset-password', { token, password }));
     navigate('/account?welcome=1', true);
   });
+  if (state === null) return <PublicShell><p>Checking your link…</p></PublicShell>;
+  if (state !== 'usable') return <LinkGone purpose={purpose} state={state} />;
   return (
     <PublicShell>
       <PageTitle>{title}</PageTitle>
-      {!token ? <Notice kind="error">This link is incomplete. Open the link from your email again, or <a href="/account/forgot-password">ask for a new one</a>.</Notice> : (
-        <>
-          <p>{props.purpose === 'set' ? 'Choose a password for your WebMagic account.' : 'Enter a new password for your WebMagic account.'}</p>
-          {action.error && <Notice kind="error">{action.error.message}{action.error.code === 'invalid_token' && <> <a href="/account/forgot-password">Ask for a new link.</a></>}</Notice>}
-          <form onSubmit={onSubmit(submit)}>
-            <Field id="new-password" label="New password" type="password" autoComplete="new-password" minLength={10} required hint={PASSWORD_HINT} value={password} onInput={setPassword} />
-            <button type="submit" disabled={action.busy}>{title}</button>
-          </form>
-        </>
-      )}
+      <p>{props.purpose === 'set' ? 'Choose a password for your WebMagic account.' : 'Enter a new password for your WebMagic account.'}</p>
+      <FormError error={action.error} fields={['password']} codes={['weak_password']} />
+      {action.error?.code === 'invalid_token' && <p><a href="/account/forgot-password">Ask for a new link.</a></p>}
+      <form onSubmit={onSubmit(submit)}>
+        <Field id="new-password" label="New password" type="password" autoComplete="new-password" minLength={FIELD_LIMITS.password.min} maxLength={FIELD_LIMITS.password.max}
+          required hint={PASSWORD_HINT} value={password} onInput={setPassword} error={fieldError(action.error, 'password', ['weak_password'])} />
+        <button type="submit" disabled={action.busy}>{title}</button>
+      </form>
     </PublicShell>
   );
 }
@@ -195,21 +258,25 @@ export function PasswordLinkPage(props: { purpose: 'set' | 'reset' }) {
  */
 export function VerifyEmailPage() {
   const [token] = useState(takeLinkToken);
+  const state = useLinkState(token, 'verify_email');
   const [password, setPassword] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   const submit = () => action.run(async () => {
     setDone((await publicCall<{ message: string }>('POST', '/customer/verify-email', { token, password })).message);
   });
+  if (state === null) return <PublicShell><p>Checking your link…</p></PublicShell>;
+  if (state !== 'usable' && !done) return <LinkGone purpose="verify_email" state={state} />;
   return (
     <PublicShell>
       <PageTitle>Confirm your email address</PageTitle>
       {done ? <><Notice kind="success">{done}</Notice><p><a href="/account/sign-in">Sign in</a></p></> : !token ? <Notice kind="error">This link is incomplete. Open the link from your email again.</Notice> : (
         <>
           <p>Enter the password of your WebMagic account to confirm this email address.</p>
-          {action.error && <Notice kind="error">{action.error.message}</Notice>}
+          <FormError error={action.error} fields={['password']} codes={['wrong_password']} />
           <form onSubmit={onSubmit(submit)}>
-            <Field id="current-password" label="Your password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />
+            <Field id="current-password" label="Your password" type="password" autoComplete="current-password" required maxLength={FIELD_LIMITS.password.max} value={password} onInput={setPassword}
+              error={fieldError(action.error, 'password', ['wrong_password'])} />
             <button type="submit" disabled={action.busy}>Confirm email address</button>
           </form>
         </>
@@ -325,20 +392,23 @@ function ProfileForms() {
         <h2 id="profile-heading">Your details</h2>
         <p>Email address: <strong>{data.email}</strong>{data.email_verified ? ' (confirmed)' : ' (not confirmed yet)'}</p>
         {saved && <Notice kind="success">Your details are saved.</Notice>}
-        {profile.error && <Notice kind="error">{profile.error.message}</Notice>}
+        <FormError error={profile.error} fields={['full_name', 'phone']} />
         <form onSubmit={onSubmit(saveProfile)}>
-          <Field id="full-name" label="Full name" autoComplete="name" required value={name ?? data.full_name} onInput={setName} />
-          <Field id="phone" label="Phone (optional)" type="tel" autoComplete="tel" value={phone ?? data.phone ?? ''} onInput={setPhone} />
+          <Field id="full-name" label="Full name" autoComplete="name" required maxLength={FIELD_LIMITS.fullName} value={name ?? data.full_name} onInput={setName} error={fieldError(profile.error, 'full_name')} />
+          <Field id="phone" label="Phone (optional)" type="tel" autoComplete="tel" minLength={FIELD_LIMITS.phone.min} maxLength={FIELD_LIMITS.phone.max} hint="Digits, with + ( ) - . or spaces if you like."
+            value={phone ?? data.phone ?? ''} onInput={setPhone} error={fieldError(profile.error, 'phone')} />
           <button type="submit" disabled={profile.busy}>Save details</button>
         </form>
       </section>
       <section aria-labelledby="password-heading">
         <h2 id="password-heading">Change password</h2>
         {changed && <Notice kind="success">{changed}</Notice>}
-        {password.error && <Notice kind="error">{password.error.message}</Notice>}
+        <FormError error={password.error} fields={['current_password', 'new_password']} codes={['wrong_password', 'weak_password']} />
         <form onSubmit={onSubmit(changePassword)}>
-          <Field id="current-password" label="Current password" type="password" autoComplete="current-password" required value={current} onInput={setCurrent} />
-          <Field id="new-password" label="New password" type="password" autoComplete="new-password" minLength={10} required hint={PASSWORD_HINT} value={next} onInput={setNext} />
+          <Field id="current-password" label="Current password" type="password" autoComplete="current-password" required maxLength={FIELD_LIMITS.password.max} value={current} onInput={setCurrent}
+            error={fieldError(password.error, 'current_password', ['wrong_password'])} />
+          <Field id="new-password" label="New password" type="password" autoComplete="new-password" minLength={FIELD_LIMITS.password.min} maxLength={FIELD_LIMITS.password.max} required hint={PASSWORD_HINT}
+            value={next} onInput={setNext} error={fieldError(password.error, 'new_password', ['weak_password'])} />
           <button type="submit" disabled={password.busy}>Change password</button>
         </form>
       </section>

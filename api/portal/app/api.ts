@@ -8,6 +8,11 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+
+  /** The input the error concerns, as the API names it (`email`, `full_name`), when it concerns one. */
+  get field(): string | undefined {
+    return typeof this.body.field === 'string' ? this.body.field : undefined;
+  }
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

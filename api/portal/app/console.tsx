@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { TicketDto } from '../../schemas/answers.js';
 import { adoptConsoleSession, consoleCall, loadConsoleSession, type ConsoleSession } from './api.js';
 import { navigate } from './router.js';
-import { Field, formatDateTime, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
+import { Field, fieldError, FormError, formatDateTime, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 /** A ticket as the agent endpoints answer it: the owner's view plus the AI's draft and the action trail. */
 interface AgentTicket extends TicketDto {
@@ -34,7 +35,7 @@ function SearchBox(props: { url: URL }) {
       navigate(`/console/search?q=${encodeURIComponent(query.trim())}`);
     }}>
       <label for="console-search" class="visually-hidden">Search customers, sites, payments and tickets</label>
-      <input id="console-search" name="q" type="search" placeholder="Email, name, site, domain or id" value={query}
+      <input id="console-search" name="q" type="search" placeholder="Email, name, site, domain or id" maxLength={FIELD_LIMITS.search.max} value={query}
         onInput={(event) => setQuery(event.currentTarget.value)} />
       <button type="submit">Search</button>
     </form>
@@ -106,10 +107,10 @@ export function ConsoleSignInPage(props: { url: URL }) {
       <header class="topbar console"><span class="brand">WebMagic console</span></header>
       <main id="main" class="narrow">
         <PageTitle>Agent sign in</PageTitle>
-        {action.error && <Notice kind="error">{action.error.message}</Notice>}
+        <FormError error={action.error} fields={['email', 'password']} />
         <form onSubmit={onSubmit(submit)}>
-          <Field id="email" label="Email address" type="email" autoComplete="username" required value={email} onInput={setEmail} />
-          <Field id="password" label="Password" type="password" autoComplete="current-password" required value={password} onInput={setPassword} />
+          <Field id="email" label="Email address" type="email" autoComplete="username" required maxLength={FIELD_LIMITS.email} value={email} onInput={setEmail} error={fieldError(action.error, 'email')} />
+          <Field id="password" label="Password" type="password" autoComplete="current-password" required maxLength={FIELD_LIMITS.password.max} value={password} onInput={setPassword} error={fieldError(action.error, 'password')} />
           <button type="submit" disabled={action.busy}>Sign in</button>
         </form>
       </main>
@@ -239,7 +240,7 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
     <>
       <PageTitle>{data.subject}</PageTitle>
       {notice && <Notice kind="success">{notice}</Notice>}
-      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <FormError error={action.error} fields={['body', 'agent']} />
       <TicketFacts ticket={data} />
       <p><a href={workflowUrl} target="_blank" rel="noopener noreferrer">Open the ticket's workflow in the Temporal UI<span class="visually-hidden"> (opens in a new tab)</span></a></p>
       <h2>Conversation</h2>
@@ -262,11 +263,11 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
       {open && (
         <>
           <form onSubmit={onSubmit(send)}>
-            <Field id="agent-reply" label="Reply to the customer" required multiline value={reply} onInput={setReply} />
+            <Field id="agent-reply" label="Reply to the customer" required multiline maxLength={FIELD_LIMITS.ticketText} value={reply} onInput={setReply} error={fieldError(action.error, 'body')} />
             <button type="submit" disabled={action.busy}>Send reply</button>
           </form>
           <form onSubmit={onSubmit(assign)} class="inline-form">
-            <Field id="assign-to" label="Assign to" required value={agent} onInput={setAgent} />
+            <Field id="assign-to" label="Assign to" required maxLength={FIELD_LIMITS.agentName} value={agent} onInput={setAgent} error={fieldError(action.error, 'agent')} />
             <button type="submit" class="secondary" disabled={action.busy}>Assign</button>
           </form>
           <p><button type="button" class="secondary" disabled={action.busy} onClick={() => void resolve()}>Mark resolved</button></p>
@@ -361,9 +362,10 @@ function CaseCard(props: { item: OperatorCase; session: ConsoleSession; onResolv
           </dl>
         </details>
       )}
-      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <FormError error={action.error} fields={['resolution']} />
       <form onSubmit={onSubmit(resolve)}>
-        <Field id={`resolution-${item.id}`} label="What did you do?" hint="For example: refunded by hand at the provider." required multiline value={resolution} onInput={setResolution} />
+        <Field id={`resolution-${item.id}`} label="What did you do?" hint="For example: refunded by hand at the provider." required multiline maxLength={FIELD_LIMITS.resolution}
+          value={resolution} onInput={setResolution} error={fieldError(action.error, 'resolution')} />
         <button type="submit" disabled={action.busy}>Mark resolved</button>
       </form>
     </li>

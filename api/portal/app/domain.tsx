@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ownerCall } from './api.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
+import { ownerCall, type ApiError } from './api.js';
 import { SitePage, type OwnedSite } from './account.js';
-import { Field, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+import { Field, fieldError, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 interface DnsRecord {
   type: 'TXT' | 'CNAME' | 'A' | 'AAAA';
@@ -84,10 +85,10 @@ function Domain(props: { site: OwnedSite }) {
       <PageTitle>Domain — {site.site_title}</PageTitle>
       {notice && <Notice kind="success">{notice}</Notice>}
       {checkRunning && <Notice kind="success">We are checking the DNS records now; this page updates in a few seconds.</Notice>}
-      {action.error && <Notice kind="error">{action.error.status === 409 ? 'This domain cannot be connected: ' : ''}{action.error.message}</Notice>}
+      {action.error && action.error.field !== 'domain' && <Notice kind="error">{action.error.status === 409 ? 'This domain cannot be connected: ' : ''}{action.error.message}</Notice>}
       {loaded.error && !none && <Notice kind="error">{loaded.error.message}</Notice>}
       <p>Your website's address: <strong>{d?.serving_domain ?? site.site_url}</strong></p>
-      {(none || reconnect) && <ConnectForm busy={action.busy} initial={d?.domain ?? ''} onConnect={connect} />}
+      {(none || reconnect) && <ConnectForm busy={action.busy} initial={d?.domain ?? ''} error={action.error} onConnect={connect} />}
       {d && (
         <>
           <section aria-labelledby="domain-heading" class="card">
@@ -146,13 +147,14 @@ function AskUs(props: { site: OwnedSite; domain: string | null }) {
   );
 }
 
-function ConnectForm(props: { busy: boolean; initial: string; onConnect: (domain: string) => Promise<void> }) {
+function ConnectForm(props: { busy: boolean; initial: string; error: ApiError | null; onConnect: (domain: string) => Promise<void> }) {
   const [domain, setDomain] = useState(props.initial);
   return (
     <section aria-labelledby="connect-heading" class="card">
       <h2 id="connect-heading">Connect a domain</h2>
       <form onSubmit={onSubmit(() => props.onConnect(domain))}>
-        <Field id="domain" label="Domain name" required hint="For example www.your-business.com — a domain you own." value={domain} onInput={setDomain} />
+        <Field id="domain" label="Domain name" required maxLength={FIELD_LIMITS.domain} hint="For example www.your-business.com — a domain you own." value={domain} onInput={setDomain}
+          error={fieldError(props.error, 'domain')} />
         <button type="submit" disabled={props.busy}>Connect domain</button>
       </form>
     </section>

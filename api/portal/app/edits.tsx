@@ -3,7 +3,8 @@ import type { EditRequestDto, VersionDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
 import { SitePage, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
-import { Field, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useFocusOnMount, useLoad } from './ui.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
+import { Field, fieldError, FormError, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useFocusOnMount, useLoad } from './ui.js';
 
 /** Statuses in which the editor is still working; the request page looks again until it has news. */
 const WORKING = ['pending', 'generating'];
@@ -68,9 +69,9 @@ function NewEditForm(props: { site: OwnedSite }) {
       <h2 id="new-edit-heading">Ask for a change</h2>
       {action.error && (action.error.code === 'subscription_inactive'
         ? <EditingBlocked site={props.site} message={action.error.message} />
-        : <Notice kind="error">{action.error.message}</Notice>)}
+        : <FormError error={action.error} fields={['request']} />)}
       <form onSubmit={onSubmit(submit)}>
-        <Field id="edit-request" label="What should change on your site?" required multiline value={text} onInput={setText}
+        <Field id="edit-request" label="What should change on your site?" required multiline maxLength={FIELD_LIMITS.editRequest} value={text} onInput={setText} error={fieldError(action.error, 'request')}
           hint="For example: change our phone number to (555) 010-2233. We prepare a private preview; nothing changes until you approve it." />
         <button type="submit" disabled={action.busy}>Ask for this change</button>
       </form>
@@ -185,7 +186,7 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
       <p><a href={`/account/edits?site_id=${site.site_id}`}>All changes and versions of {site.site_title}</a></p>
       {notice && <Notice kind="success">{notice}</Notice>}
       {alreadyDecided && <Notice kind="error">This change was already decided, so your answer was not applied. {action.error?.message}.</Notice>}
-      {action.error && !alreadyDecided && <Notice kind="error">{action.error.message}</Notice>}
+      {action.error && !alreadyDecided && <FormError error={action.error} fields={['reason']} />}
       <section aria-labelledby="summary-heading" class="card">
         <h2 id="summary-heading">Summary <StatusBadge status={shownStatus(data)} /></h2>
         <dl class="facts">
@@ -224,7 +225,8 @@ function EditRequestView(props: { site: OwnedSite; id: string }) {
             <>
               <p class="actions"><button type="button" disabled={action.busy} onClick={() => void decide('approve')}>Approve and publish</button></p>
               <form onSubmit={onSubmit(() => decide('reject'))}>
-                <Field id="reject-reason" label="Not right? Tell us what to fix" required multiline value={reason} onInput={setReason} />
+                <Field id="reject-reason" label="Not right? Tell us what to fix" required multiline maxLength={FIELD_LIMITS.rejectReason} value={reason} onInput={setReason}
+                  error={fieldError(action.error, 'reason')} />
                 <button type="submit" class="danger" disabled={action.busy}>Reject preview</button>
               </form>
             </>

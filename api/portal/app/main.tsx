@@ -1,4 +1,5 @@
 import { render, type ComponentChildren } from 'preact';
+import { matchPage, type PagePattern } from '../pages.js';
 import './styles.css';
 import { ForgotPasswordPage, PasswordLinkPage, ProfilePage, PublicShell, SignInPage, VerifyEmailPage, WelcomePage } from './account.js';
 import { AnalyticsPage } from './analytics.js';
@@ -19,7 +20,7 @@ import { PageTitle } from './ui.js';
 
 /** A page of the app: a path pattern (`:name` captures one segment) and what it renders. */
 interface Route {
-  pattern: string;
+  pattern: PagePattern;
   title: string;
   render: (url: URL, params: Record<string, string>) => ComponentChildren;
 }
@@ -62,32 +63,18 @@ const ROUTES: Route[] = [
   { pattern: '/console/sites/:id', title: 'Site', render: (url, p) => <SitePage url={url} id={p.id ?? ''} /> },
 ];
 
-function match(pattern: string, path: string): Record<string, string> | null {
-  const want = pattern.split('/');
-  const have = path.replace(/\/+$/, '').split('/');
-  if (want.length !== have.length) return null;
-  const params: Record<string, string> = {};
-  for (const [i, part] of want.entries()) {
-    const segment = have[i] ?? '';
-    if (part.startsWith(':')) {
-      if (!/^[0-9a-f-]{36}$/.test(segment)) return null;
-      params[part.slice(1)] = segment;
-    } else if (part !== segment) return null;
-  }
-  return params;
-}
-
 function App() {
   const url = useLocation();
   for (const route of ROUTES) {
-    const params = match(route.pattern, url.pathname);
+    const params = matchPage(route.pattern, url.pathname);
     if (params) {
       document.title = `${route.title} — WebMagic`;
       return <div key={url.pathname}>{route.render(url, params)}</div>;
     }
   }
   document.title = 'Page not found — WebMagic';
-  return <PublicShell><PageTitle>Page not found</PageTitle><p><a href="/account">Go to your dashboard</a></p></PublicShell>;
+  const home = url.pathname.startsWith('/console') ? <a href="/console">Go to the console</a> : <a href="/account">Go to your dashboard</a>;
+  return <PublicShell><PageTitle>Page not found</PageTitle><p>There is no page at this address. Check the link, or start again from the beginning.</p><p>{home}</p></PublicShell>;
 }
 
 interceptLinks();

@@ -3,7 +3,8 @@ import type { TicketDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
 import { AccountShell, type MySites, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
-import { Field, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
+import { Field, fieldError, FormError, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
 
 /** A ticket as the owner's ticket endpoints answer it. */
 export type Ticket = TicketDto;
@@ -24,7 +25,7 @@ function Support(props: { sites: MySites; site: OwnedSite }) {
   return (
     <>
       <PageTitle>Support — {props.site.site_title}</PageTitle>
-      <NewTicketForm sites={props.sites} />
+      <NewTicketForm sites={props.sites} site={props.site} />
       <section aria-labelledby="tickets-heading">
         <h2 id="tickets-heading">Your requests about {props.site.site_title}</h2>
         {error && <Notice kind="error">{error.message}</Notice>}
@@ -45,12 +46,12 @@ function Support(props: { sites: MySites; site: OwnedSite }) {
 }
 
 /**
- * Opens a ticket. With several sites the owner must say which one it is about: the form sends no site until one
- * is chosen, and the API's `site_selection_required` answer is shown on the site field.
+ * Opens a ticket about the site the page is about (the owner may pick another); should no site be chosen, the API's
+ * `site_selection_required` answer is shown on the site field.
  */
-function NewTicketForm(props: { sites: MySites }) {
+function NewTicketForm(props: { sites: MySites; site: OwnedSite }) {
   const several = props.sites.sites.length > 1;
-  const [siteId, setSiteId] = useState('');
+  const [siteId, setSiteId] = useState(props.site.site_id);
   const [subject, setSubject] = useState('');
   const [description, setDescription] = useState('');
   const [needsSite, setNeedsSite] = useState(false);
@@ -72,12 +73,12 @@ function NewTicketForm(props: { sites: MySites }) {
   return (
     <section aria-labelledby="new-ticket-heading" class="card">
       <h2 id="new-ticket-heading">Ask for help</h2>
-      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <FormError error={action.error} fields={['subject', 'description', 'site_id']} />
       <form onSubmit={onSubmit(submit)}>
         {several && (
           <div class="field">
             <label for="ticket-site">Which site is this about?</label>
-            {needsSite && <p class="field-error" id="ticket-site-error" role="alert">You own several sites: choose the site this request is about.</p>}
+            {(needsSite || action.error?.field === 'site_id') && <p class="field-error" id="ticket-site-error" role="alert">{needsSite ? 'You own several sites: choose the site this request is about.' : action.error?.message}</p>}
             <select id="ticket-site" name="site" value={siteId} aria-invalid={needsSite} aria-describedby={needsSite ? 'ticket-site-error' : undefined}
               onChange={(event) => setSiteId(event.currentTarget.value)}>
               <option value="">Choose a site…</option>
@@ -85,8 +86,8 @@ function NewTicketForm(props: { sites: MySites }) {
             </select>
           </div>
         )}
-        <Field id="ticket-subject" label="Subject" required value={subject} onInput={setSubject} />
-        <Field id="ticket-description" label="How can we help?" required multiline value={description} onInput={setDescription} />
+        <Field id="ticket-subject" label="Subject" required maxLength={FIELD_LIMITS.ticketSubject} value={subject} onInput={setSubject} error={fieldError(action.error, 'subject')} />
+        <Field id="ticket-description" label="How can we help?" required multiline maxLength={FIELD_LIMITS.ticketText} value={description} onInput={setDescription} error={fieldError(action.error, 'description')} />
         <button type="submit" disabled={action.busy}>Send request</button>
       </form>
     </section>
@@ -105,7 +106,6 @@ function Thread(props: { id: string; scopedTo: string | null }) {
     if (data && props.scopedTo !== data.site_id) navigate(`/account/support/${data.id}?site_id=${data.site_id}`, true);
   }, [data, props.scopedTo]);
   const [reply, setReply] = useState('');
-  const [rating, setRating] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const action = useAction();
   if (error) return <><PageTitle>Support request</PageTitle><Notice kind="error">{error.message}</Notice></>;
@@ -122,8 +122,8 @@ function Thread(props: { id: string; scopedTo: string | null }) {
     setNotice('The request is closed.');
     window.setTimeout(reload, 1000);
   });
-  const rate = () => action.run(async () => {
-    await ownerCall('POST', `/tickets/${data.id}/rating`, { rating: Number(rating) });
+  const rate = (rating: number) => action.run(async () => {
+    await ownerCall('POST', `/tickets/${data.id}/rating`, { rating });
     setNotice('Thank you for your rating.');
     reload();
   });
@@ -132,7 +132,7 @@ function Thread(props: { id: string; scopedTo: string | null }) {
       <PageTitle>{data.subject}</PageTitle>
       <p><StatusBadge status={data.status} /> <a href={`/account/support?site_id=${data.site_id}`}>All requests for this site</a></p>
       {notice && <Notice kind="success">{notice}</Notice>}
-      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      <FormError error={action.error} fields={['body']} />
       <ol class="thread" aria-label="Messages">
         {(data.messages ?? []).map((message) => (
           <li key={message.id} class={`message message-${message.author_type}`}>
@@ -143,7 +143,7 @@ function Thread(props: { id: string; scopedTo: string | null }) {
       </ol>
       {open && (
         <form onSubmit={onSubmit(send)}>
-          <Field id="reply" label="Your reply" required multiline value={reply} onInput={setReply} />
+          <Field id="reply" label="Your reply" required multiline maxLength={FIELD_LIMITS.ticketText} value={reply} onInput={setReply} error={fieldError(action.error, 'body')} />
           <p class="actions">
             <button type="submit" disabled={action.busy}>Send reply</button>
             <button type="button" class="secondary" disabled={action.busy} onClick={() => void close()}>Close request</button>
@@ -151,17 +151,17 @@ function Thread(props: { id: string; scopedTo: string | null }) {
         </form>
       )}
       {data.csat_requested && data.csat_rating === null && (
-        <form onSubmit={onSubmit(rate)}>
-          <fieldset>
-            <legend>How helpful was our answer? (1 = poor, 5 = great)</legend>
-            <div class="rating">
-              {[1, 2, 3, 4, 5].map((n) => (
-                <label key={n}><input type="radio" name="rating" value={String(n)} checked={rating === String(n)} required onChange={() => setRating(String(n))} /> {n}</label>
-              ))}
-            </div>
-          </fieldset>
-          <button type="submit" disabled={action.busy}>Rate answer</button>
-        </form>
+        <section aria-labelledby="rating-heading" class="card">
+          <h2 id="rating-heading">How helpful was our answer?</h2>
+          <p class="hint">One click sends your rating: 1 is poor, 5 is great.</p>
+          <p class="rating actions">
+            {[1, 2, 3, 4, 5].map((n) => (
+              <button key={n} type="button" class="secondary" disabled={action.busy} onClick={() => void rate(n)}>
+                {n}<span class="visually-hidden"> out of 5</span>
+              </button>
+            ))}
+          </p>
+        </section>
       )}
       {data.csat_rating !== null && <p>You rated this answer {data.csat_rating} out of 5.</p>}
     </>

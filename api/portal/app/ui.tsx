@@ -2,7 +2,10 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 
-/** A labelled form field; the hint and error are tied to the input for screen readers. */
+/**
+ * A labelled form field; the hint and the error are tied to the input for screen readers. `maxLength` and
+ * `minLength` come from FIELD_LIMITS, the numbers the API checks, so the form refuses what the API would.
+ */
 export function Field(props: {
   id: string;
   label: string;
@@ -12,27 +15,51 @@ export function Field(props: {
   autoComplete?: string;
   required?: boolean;
   minLength?: number;
+  maxLength?: number;
   hint?: string;
   multiline?: boolean;
+  /** The sentence to show beside the input, e.g. {@link fieldError} of the form's last answer. */
+  error?: string | undefined;
 }) {
-  const describedBy = props.hint ? `${props.id}-hint` : undefined;
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
+  const errorId = props.error ? `${props.id}-error` : undefined;
+  const describedBy = [errorId, hintId].filter(Boolean).join(' ') || undefined;
   const common = {
     id: props.id,
     name: props.id,
     value: props.value,
     required: props.required,
+    maxLength: props.maxLength,
+    minLength: props.minLength,
     'aria-describedby': describedBy,
+    'aria-invalid': props.error ? true : undefined,
     onInput: (event: Event) => props.onInput((event.currentTarget as HTMLInputElement).value),
   };
   return (
-    <div class="field">
+    <div class={props.error ? 'field field-invalid' : 'field'}>
       <label for={props.id}>{props.label}</label>
-      {props.hint && <p class="hint" id={describedBy}>{props.hint}</p>}
+      {props.hint && <p class="hint" id={hintId}>{props.hint}</p>}
+      {props.error && <p class="field-error" id={errorId}>{props.error}</p>}
       {props.multiline
         ? <textarea rows={6} {...common} />
-        : <input type={props.type ?? 'text'} autoComplete={props.autoComplete} minLength={props.minLength} {...common} />}
+        : <input type={props.type ?? 'text'} autoComplete={props.autoComplete} {...common} />}
     </div>
   );
+}
+
+/** The message of an API error when it concerns this input (its `field`, or one of `codes`), to show beside it. */
+export function fieldError(error: ApiError | null, field: string, codes: string[] = []): string | undefined {
+  if (!error) return undefined;
+  return error.field === field || codes.includes(error.code) ? error.message : undefined;
+}
+
+/** A form's error notice, unless the error is already shown beside one of the form's inputs. */
+export function FormError(props: { error: ApiError | null; fields?: string[]; codes?: string[] }) {
+  const { error } = props;
+  if (!error) return null;
+  if (error.field !== undefined && props.fields?.includes(error.field)) return null;
+  if (props.codes?.includes(error.code)) return null;
+  return <Notice kind="error">{error.message}</Notice>;
 }
 
 /** A message for the person: errors are announced at once, other news politely. */

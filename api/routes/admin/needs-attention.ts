@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { errorResponses } from '../../schemas/common.js';
 import { OPERATOR_CASE_KINDS } from '../../schemas/statuses.js';
 import { listOperatorCases, resolveOperatorCase } from '../../services/operator-cases.js';
@@ -24,7 +25,7 @@ const ListQuery = Type.Object({
 }, { additionalProperties: false });
 
 const ResolveBody = Type.Object({
-  resolution: Type.String({ minLength: 1, maxLength: 2000, description: 'What the operator did' }),
+  resolution: Type.String({ minLength: 1, maxLength: FIELD_LIMITS.resolution, description: 'What the operator did' }),
 }, { additionalProperties: false });
 
 /**

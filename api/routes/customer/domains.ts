@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { errorResponses } from '../../schemas/common.js';
 import { checkedInCode } from '../../schemas/documented.js';
 import { SiteDomain } from '../../schemas/domains.js';
@@ -15,7 +16,7 @@ const LABEL = '[-a-zA-Z0-9\\u00a1-\\uffff]';
  * least two labels, the last not all digits, so no IP address; no scheme, path, port or wildcard); the rest in words.
  */
 const DomainName = checkedInCode(Type.String({
-  minLength: 1, maxLength: 300,
+  minLength: 1, maxLength: FIELD_LIMITS.domain,
   description: 'A domain name such as www.example.com (case, surrounding blanks and a trailing dot are ignored; internationalised names are allowed). '
     + 'At most 253 characters and 63 per label once in ASCII, labels neither starting nor ending with a dash, registrable under the public suffix list, '
     + 'not a wildcard, an IP address or a name of the platform itself.',

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyPassword } from '../../../lib/auth/passwords.js';
 import { ValidationError } from '../../../lib/errors.js';
-import { assertUsableOneTimeToken } from '../../../db/one-time-tokens.js';
+import { assertUsableOneTimeToken, oneTimeTokenState } from '../../../db/one-time-tokens.js';
 import { assertNotBackingOff, recordFailure, LimitKeys } from '../../auth/rate-limit.js';
 import { startSession } from '../../auth/sessions.js';
-import { AcceptedResponse, DoneResponse, EmailBody, SessionResponse, TokenPasswordBody, VerifyEmailBody } from '../../schemas/customer.js';
+import { AcceptedResponse, DoneResponse, EmailBody, LinkStateBody, LinkStateResponse, SessionResponse, TokenPasswordBody, VerifyEmailBody } from '../../schemas/customer.js';
 import { errorResponses } from '../../schemas/common.js';
 import { confirmEmail, resendVerification, sendPasswordReset, setPasswordWithToken } from '../../services/accounts.js';
 import { afterAnswer, countEmailRequest, LINK_SENT, normalizeEmail, sessionAnswer } from './account.js';
@@ -76,6 +76,17 @@ export const emailLinkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await confirmEmail(em, request.body.token);
     return { status: 'email_verified', message: 'Your email address is confirmed. You can log in now.' };
   });
+
+  app.post('/link-state', {
+    config: { access: 'public' },
+    schema: {
+      tags,
+      summary: 'Whether an emailed link can still be used',
+      description: 'The page behind a link asks first, so a used or expired link is said plainly before anyone types a password. Spends nothing.',
+      body: LinkStateBody,
+      response: { 200: LinkStateResponse, ...errorResponses(400) },
+    },
+  }, async (request) => ({ state: await oneTimeTokenState(request.em, request.body.token, request.body.purpose) }));
 
   emailLinkRoute(app, 'resend-verification', {
     summary: 'Email a new confirmation link',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import {
@@ -50,7 +51,7 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { action: 'edits.request' },
     schema: {
       tags, security, summary: 'Ask for a change; a preview follows by email (owners only)', params: SiteParams,
-      body: Type.Object({ request: Text(5000) }, { additionalProperties: false }),
+      body: Type.Object({ request: Text(FIELD_LIMITS.editRequest) }, { additionalProperties: false }),
       description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive.',
       response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404) },
     },
@@ -90,7 +91,7 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { action: 'edits.decide' },
     schema: {
       tags, security, summary: 'Reject the preview; an agent follows up (owners only)', params: EditParams,
-      body: Type.Object({ reason: Text(1000) }, { additionalProperties: false }),
+      body: Type.Object({ reason: Text(FIELD_LIMITS.rejectReason) }, { additionalProperties: false }),
       response: { 200: EditDecision, ...errorResponses(400, 401, 403, 404, 409) },
     },
   }, async (request) => {

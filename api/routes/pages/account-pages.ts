@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { escapeHtml } from '../../../lib/html.js';
 import { portalAssets } from '../../portal/build.js';
+import { isPage } from '../../portal/pages.js';
 
 /** The pages' Content-Security-Policy: scripts and styles from this origin only, so no inline script can run. */
 export const PORTAL_CSP = [
@@ -36,7 +37,9 @@ export const accountPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 </html>`;
 
   // Link tokens arrive in the query string: no caching, no referrer; the page removes them from the address bar.
+  // An address under /account or /console that is no page of the app answers 404; the app shows its "Page not found".
   const send = (reply: FastifyReply, title: string): string => {
+    if (!isPage(reply.request.url.split('?')[0] ?? '')) void reply.status(404);
     reply.type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
@@ -46,7 +49,7 @@ export const accountPageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return shell(title);
   };
 
-  const page = { produces: ['text/html'], response: { 200: Type.String({ description: 'HTML document (the portal app)' }) } };
+  const page = { produces: ['text/html'], response: { 200: Type.String({ description: 'HTML document (the portal app)' }), 404: Type.String({ description: 'The app, showing "Page not found"' }) } };
   app.get('/account', { schema: { tags: ['portal pages'], summary: 'Owner portal: My Sites', ...page } }, async (_request, reply) => send(reply, 'WebMagic — My account'));
   app.get('/account/*', { schema: { tags: ['portal pages'], summary: 'Owner portal pages (sign-in, emailed links, billing, support, …)', ...page } },
     async (_request, reply) => send(reply, 'WebMagic — My account'));

@@ -4,7 +4,8 @@ import { recordServerEvent } from '../../../db/analytics.js';
 import { checkFormToken, issueFormToken } from '../../../lib/analytics/form-token.js';
 import { limitAddress } from '../../../lib/client-address.js';
 import { AppError, NotFoundError, ValidationError } from '../../../lib/errors.js';
-import { errorResponses, Slug } from '../../schemas/common.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
+import { CONTACT_PHONE_PATTERN, errorResponses, NOT_BLANK_PATTERN, Slug } from '../../schemas/common.js';
 import { checkedInCode } from '../../schemas/documented.js';
 import { anonymousVisitor } from '../../services/analytics.js';
 import { submitBooking } from '../../services/bookings.js';
@@ -12,11 +13,11 @@ import { submitBooking } from '../../services/bookings.js';
 const FORM_TOKEN_MAX_AGE_MS = 24 * 3_600_000;
 
 const BookingRequest = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
-  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-  phone: Type.Optional(Type.String({ minLength: 5, maxLength: 40, pattern: '^[0-9+()\\-. ]+$' })),
-  preferred_time: Type.Optional(Type.String({ maxLength: 120 })),
-  message: Type.Optional(Type.String({ maxLength: 2000 })),
+  name: Type.String({ minLength: 1, maxLength: FIELD_LIMITS.personName, pattern: NOT_BLANK_PATTERN }),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: FIELD_LIMITS.email })),
+  phone: Type.Optional(Type.String({ minLength: FIELD_LIMITS.contactPhone.min, maxLength: FIELD_LIMITS.contactPhone.max, pattern: CONTACT_PHONE_PATTERN })),
+  preferred_time: Type.Optional(Type.String({ maxLength: FIELD_LIMITS.preferredTime })),
+  message: Type.Optional(Type.String({ maxLength: FIELD_LIMITS.contactMessage })),
   kind: Type.Optional(Type.Union([Type.Literal('contact'), Type.Literal('booking')])),
   /** Honeypot: hidden from people, filled in by bots. */
   website: Type.Optional(Type.String({ maxLength: 500 })),

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { findSiteBySlug } from '../../../db/sites.js';
 import { limitAddress } from '../../../lib/client-address.js';
 import { ConflictError, NotFoundError } from '../../../lib/errors.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { centsToAmount } from '../../../lib/money.js';
 import { siteUrl } from '../../../lib/urls.js';
 import { assertHoldAllowed, recordHold } from '../../services/purchase-holds.js';
@@ -27,8 +28,8 @@ const PublicSite = Type.Object({
 });
 
 const PurchaseRequest = Type.Object({
-  email: Type.String({ format: 'email', maxLength: 254 }),
-  name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
+  email: Type.String({ format: 'email', maxLength: FIELD_LIMITS.email }),
+  name: Type.String({ minLength: 1, maxLength: FIELD_LIMITS.personName, pattern: '\\S' }),
 }, { additionalProperties: false });
 
 const PurchaseResponse = Type.Object({

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError, ValidationError } from '../../../lib/errors.js';
+import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { Ticket } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -9,8 +10,8 @@ import { selectCustomerSite } from '../../services/site-access.js';
 import { addReply, customerTicket, endTicket, openTicket, rateTicket, ticketDto, ticketPage, ticketWithMessages } from '../../services/tickets.js';
 
 const OpenTicketBody = Type.Object({
-  subject: Text(200),
-  description: Text(10_000),
+  subject: Text(FIELD_LIMITS.ticketSubject),
+  description: Text(FIELD_LIMITS.ticketText),
   site_id: Type.Optional(Type.String({ format: 'uuid' })),
 }, { additionalProperties: false });
 

@@ -48,7 +48,7 @@ describe('POST /customer/login', () => {
       answers.push(res.json());
     }
     expect(answers.every((a) => JSON.stringify(a) === JSON.stringify(answers[0]))).toBe(true);
-    expect(answers[0]).toEqual({ error: 'invalid_credentials', message: 'The email address or password is incorrect' });
+    expect(answers[0]).toEqual({ error: 'invalid_credentials', code: 'invalid_credentials', message: 'The email address or password is incorrect' });
     expect(await ctx.api.orm.em.fork().count(RefreshToken, {})).toBe(0);
   });
 
