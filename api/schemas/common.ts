@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { SINGLE_LINE_PATTERN } from '../../lib/single-line.js';
 import { SLUG_PATTERN } from '../../lib/slug.js';
 
 /** The body of every error answer. */
@@ -24,7 +25,17 @@ const DATE_TIME_PATTERN = '^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2
 /** Plain words for patterns whose failure would otherwise be reported as the regular expression itself. */
 export const PATTERN_MEANINGS: ReadonlyMap<string, string> = new Map([
   [DATE_TIME_PATTERN, 'a date and time between the years 2000 and 2100 with a UTC offset of at most 14 hours, such as 2026-01-31T00:00:00Z'],
+  [SINGLE_LINE_PATTERN, 'one line of text that is not blank (no line breaks or control characters)'],
 ]);
+
+/**
+ * A single line a person types (a name, a subject, a booking field): at most `maxLength` characters, not blank, no line
+ * breaks or control characters. Every such field of the API uses it, so nothing is accepted that could not be stored,
+ * shown on one line or put in an email (see lib/single-line.ts).
+ */
+export function SingleLine(maxLength: number, description?: string) {
+  return Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN, ...(description ? { description } : {}) });
+}
 
 /** A date and time in a query: RFC 3339, years 2000–2100, a UTC offset of at most ±14:00. */
 export function DateTimeParam(description?: string) {

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../lib/auth/passwords.js';
 import { PrimarySite } from './answers.js';
+import { SingleLine } from './common.js';
 
 /** An email address as customers type it; compared lower-cased. */
 export const Email = Type.String({ format: 'email', maxLength: 254, description: 'Email address (case-insensitive)' });
@@ -15,7 +16,7 @@ export const NewPassword = Type.String({
 });
 
 /** A person's name: printable text, no line breaks (it goes into email subjects and greetings). */
-export const FullName = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$' });
+export const FullName = SingleLine(200);
 
 /** A phone number as written by people: digits with optional +, spaces, dots, dashes and parentheses. */
 export const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 ().-]{4,28}[0-9]$' });

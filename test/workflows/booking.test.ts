@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EmailMessage } from '../../db/entities/index.js';
+import { Booking, EmailMessage, OperatorCase } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { issueFormToken } from '../../lib/analytics/form-token.js';
 import type { bookingWorkflow } from '../../workflows/booking.js';
@@ -15,7 +15,7 @@ import type { Activities } from '../helpers/worker.js';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ PLATFORM_LEADS_EMAIL: 'leads@webmagic.test' });
+  stack = await startTestStack({ PLATFORM_LEADS_EMAIL: 'leads@webmagic.test', BOOKING_MAX_CONFIRMATIONS_PER_RECIPIENT: '2' });
 });
 afterAll(() => stack.stop());
 beforeEach(async () => {
@@ -25,10 +25,10 @@ beforeEach(async () => {
   stack.postmark.reset();
 });
 
-async function submitBooking(slug: string, ip: string): Promise<string> {
+async function submitBooking(slug: string, ip: string, fields: Record<string, string> = {}): Promise<string> {
   const res = await stack.api.app.inject({
     method: 'POST', url: `/api/v1/sites/${slug}/bookings`, remoteAddress: ip, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0' },
-    payload: { name: 'Luis Pérez', email: 'luis@example.com', phone: '+502 5555 1234', message: 'The sink leaks', form_token: issueFormToken(stack.api.config.analytics.salt, slug, Date.now() - 5000) },
+    payload: { name: 'Luis Pérez', email: 'luis@example.com', phone: '+502 5555 1234', message: 'The sink leaks', form_token: issueFormToken(stack.api.config.analytics.salt, slug, Date.now() - 5000), ...fields },
   });
   expect(res.statusCode, res.body).toBe(202);
   const [row] = await stack.api.orm.em.fork().execute<{ id: string }[]>(`select id from bookings order by created_at desc limit 1`);
@@ -79,6 +79,56 @@ describe('booking workflow', () => {
     const bookingId = await submitBooking('roofer-bob', '198.51.100.21');
     await stack.api.temporal.workflow.getHandle<typeof bookingWorkflow>(workflowIds.booking(bookingId)).result();
     expect(stack.postmark.sent().map((m) => m.To).sort()).toEqual(['luis@example.com', 'owner@example.com']);
+  });
+});
+
+describe('booking emails cannot be abused or lost', () => {
+  it('confirms to the visitor in fixed words naming the business only, never with what the visitor wrote', async () => {
+    const bookingId = await submitBooking('plumber-joe', '198.51.100.22', { name: 'Cheap pills at spam.example', message: 'Visit spam.example now' });
+    await stack.api.temporal.workflow.getHandle<typeof bookingWorkflow>(workflowIds.booking(bookingId)).result();
+    const confirmation = stack.postmark.sent().find((m) => m.To === 'luis@example.com')!;
+    const written = `${confirmation.Subject}\n${confirmation.TextBody}\n${confirmation.HtmlBody}`;
+    expect(written).toContain("Plumber Joe's");
+    expect(written).not.toContain('spam.example');
+    expect(written).not.toContain('Cheap pills');
+    // The owner (here the platform inbox) still reads every word of the lead.
+    expect(stack.postmark.sent().find((m) => m.To === 'leads@webmagic.test')!.TextBody).toContain('Visit spam.example now');
+  });
+
+  it('sends one address at most the configured number of confirmations per hour across all sites; every lead still reaches its owner', async () => {
+    const ids = [
+      await submitBooking('plumber-joe', '198.51.100.30'),
+      await submitBooking('roofer-bob', '198.51.100.31'),
+      await submitBooking('plumber-joe', '198.51.100.32', { email: 'LUIS@example.com' }),
+      await submitBooking('roofer-bob', '198.51.100.33'),
+    ];
+    const results = await Promise.all(ids.map((id) => stack.api.temporal.workflow.getHandle<typeof bookingWorkflow>(workflowIds.booking(id)).result()));
+    expect(results.filter((r) => r.visitor !== null)).toHaveLength(2);
+    expect(results.every((r) => r.owner?.status === 'sent')).toBe(true);
+    const sent = stack.postmark.sent();
+    expect(sent.filter((m) => m.To.toLowerCase() === 'luis@example.com')).toHaveLength(2);
+    expect(sent.filter((m) => m.To === 'leads@webmagic.test')).toHaveLength(4);
+    expect(await stack.api.orm.em.fork().count(Booking)).toBe(4);
+  });
+
+  it('emails the owner a lead whose text was stored before the single-line rule, and raises no operator case', async () => {
+    const em = stack.api.orm.em.fork();
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    const booking = em.create(Booking, {
+      site: siteId, kind: 'booking', name: 'Eve\r\nBcc: victim@example.com', email: 'eve@example.com', phone: null, preferredTime: 'Monday\nmorning', message: 'Call me',
+    });
+    await em.flush();
+    const handle = await stack.api.temporal.workflow.start('bookingWorkflow', {
+      workflowId: workflowIds.booking(booking.id), taskQueue: stack.config.temporal.taskQueue, args: [{ bookingId: booking.id }],
+    });
+    const result = await handle.result() as Awaited<ReturnType<typeof bookingWorkflow>>;
+    expect(result.owner?.status).toBe('sent');
+    expect(result.visitor?.status).toBe('sent');
+    const lead = stack.postmark.sent().find((m) => m.To === 'leads@webmagic.test')!;
+    expect(lead.TextBody).toContain('Eve Bcc: victim@example.com');
+    expect(lead.TextBody).toContain('Monday morning');
+    expect(lead.Subject).not.toMatch(/[\r\n]/);
+    expect(await em.count(OperatorCase)).toBe(0);
   });
 });
 

@@ -4,17 +4,17 @@ import { recordServerEvent } from '../../../db/analytics.js';
 import { checkFormToken, issueFormToken } from '../../../lib/analytics/form-token.js';
 import { limitAddress } from '../../../lib/client-address.js';
 import { AppError, NotFoundError, ValidationError } from '../../../lib/errors.js';
-import { errorResponses, Slug } from '../../schemas/common.js';
+import { errorResponses, SingleLine, Slug } from '../../schemas/common.js';
 import { anonymousVisitor } from '../../services/analytics.js';
 import { submitBooking } from '../../services/bookings.js';
 
 const FORM_TOKEN_MAX_AGE_MS = 24 * 3_600_000;
 
 const BookingRequest = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
+  name: SingleLine(120),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
   phone: Type.Optional(Type.String({ minLength: 5, maxLength: 40, pattern: '^[0-9+()\\-. ]+$' })),
-  preferred_time: Type.Optional(Type.String({ maxLength: 120 })),
+  preferred_time: Type.Optional(SingleLine(120)),
   message: Type.Optional(Type.String({ maxLength: 2000 })),
   kind: Type.Optional(Type.Union([Type.Literal('contact'), Type.Literal('booking')])),
   /** Honeypot: hidden from people, filled in by bots. */

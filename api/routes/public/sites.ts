@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../../../lib/errors.js';
 import { centsToAmount } from '../../../lib/money.js';
 import { siteUrl } from '../../../lib/urls.js';
 import { assertHoldAllowed, recordHold } from '../../services/purchase-holds.js';
-import { errorResponses, Slug } from '../../schemas/common.js';
+import { errorResponses, SingleLine, Slug } from '../../schemas/common.js';
 import { requestClaimCheckout } from '../../services/claims.js';
 import { recordServerEvent } from '../../../db/analytics.js';
 import { anonymousVisitor } from '../../services/analytics.js';
@@ -28,7 +28,7 @@ const PublicSite = Type.Object({
 
 const PurchaseRequest = Type.Object({
   email: Type.String({ format: 'email', maxLength: 254 }),
-  name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
+  name: SingleLine(120, 'The buyer\'s name (one line)'),
 }, { additionalProperties: false });
 
 const PurchaseResponse = Type.Object({

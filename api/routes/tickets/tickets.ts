@@ -3,13 +3,13 @@ import { Type } from 'typebox';
 import { NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { Ticket } from '../../schemas/answers.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, SingleLine } from '../../schemas/common.js';
 import { Accepted, ReplyBody, Text, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
 import { selectCustomerSite } from '../../services/site-access.js';
 import { addReply, customerTicket, endTicket, openTicket, rateTicket, ticketDto, ticketPage, ticketWithMessages } from '../../services/tickets.js';
 
 const OpenTicketBody = Type.Object({
-  subject: Text(200),
+  subject: SingleLine(200),
   description: Text(10_000),
   site_id: Type.Optional(Type.String({ format: 'uuid' })),
 }, { additionalProperties: false });
