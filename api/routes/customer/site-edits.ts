@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import {
@@ -16,6 +17,8 @@ const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, patte
 export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['site versions and edits'];
   const security = [{ bearer: [] }];
+  const keys = LimitKeys.from(app.deps.config);
+  const { requestWindowMs: windowMs, maxRequestsPerSite, maxRequestsPerCustomer } = app.deps.config.edits;
 
   app.get('/sites/:siteId/versions', {
     config: { action: 'site.read' },
@@ -51,11 +54,14 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, security, summary: 'Ask for a change; a preview follows by email (owners only)', params: SiteParams,
       body: Type.Object({ request: Text(5000) }, { additionalProperties: false }),
-      description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive.',
-      response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404) },
+      description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive. Each request drafts a change (possibly with an LLM) and '
+        + 'sends an email, so a site and a customer may each open only so many per window (429 `rate_limited` with Retry-After; `EDIT_REQUEST_MAX_PER_SITE`, `EDIT_REQUEST_MAX_PER_CUSTOMER`).',
+      response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404, 429) },
     },
   }, async (request, reply) => {
     const { site } = request;
+    await countAttempt(request.em, reply, keys.key('edit-request-site', site.id), { max: maxRequestsPerSite, windowMs }, 'for this site\'s edit requests');
+    await countAttempt(request.em, reply, keys.key('edit-request-customer', request.customer.id), { max: maxRequestsPerCustomer, windowMs }, 'for your edit requests');
     const created = await openEditRequest(app.deps, request.em, site, request.customer.id, request.body.request.trim());
     return reply.status(201).send(customerEditRequestDto(app.deps.config, created));
   });
