@@ -200,6 +200,21 @@ export async function purgeRawAnalytics(em: EntityManager, olderThan: Date, batc
   return { events, sessions };
 }
 
+/** Deletes hourly and daily dimension rows (paths, referrers, UTM values, devices) older than the cut-off, in batches; the hourly totals stay. */
+export async function purgeOldDimensions(em: EntityManager, olderThan: Date, batchSize = 10_000): Promise<number> {
+  let deleted = 0;
+  for (const [table, column] of [['analytics_hourly_dimensions', 'hour'], ['analytics_daily_dimensions', 'day']] as const) {
+    for (;;) {
+      const result = await em.execute<{ affectedRows: number }>(
+        `delete from ${table} where id in (select id from ${table} where ${column} < ? limit ?)`, [olderThan.toISOString(), batchSize], 'run',
+      );
+      deleted += result.affectedRows;
+      if (result.affectedRows < batchSize) break;
+    }
+  }
+  return deleted;
+}
+
 /**
  * Records a site's purchase once (keyed by the site: a preview is bought once), attributed to the visitor whose
  * checkout was opened last, so experiments with the purchase as their goal count it.

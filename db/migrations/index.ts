@@ -12,6 +12,7 @@ import { Migration20261128095218_operator_case_resolver } from './Migration20261
 import { Migration20261128095357_analytics_daily_dimensions } from './Migration20261128095357_analytics_daily_dimensions.js';
 import { Migration20261128095421_one_open_claim_per_site } from './Migration20261128095421_one_open_claim_per_site.js';
 import { Migration20261128100000_subscription_view } from './Migration20261128100000_subscription_view.js';
+import { Migration20261206134412_purchase_hold_privacy } from './Migration20261206134412_purchase_hold_privacy.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128095357_analytics_daily_dimensions', class: Migration20261128095357_analytics_daily_dimensions },
   { name: 'Migration20261128095421_one_open_claim_per_site', class: Migration20261128095421_one_open_claim_per_site },
   { name: 'Migration20261128100000_subscription_view', class: Migration20261128100000_subscription_view },
+  { name: 'Migration20261206134412_purchase_hold_privacy', class: Migration20261206134412_purchase_hold_privacy },
 ];

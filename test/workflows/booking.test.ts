@@ -8,6 +8,7 @@ import { workflowIds } from '../../lib/workflow-ids.js';
 import { ensureAnalyticsHousekeepingSchedule } from '../../worker/schedules.js';
 import { claimResult, openCheckout, pressCheckoutButton, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
+import { recordHistory } from '../helpers/record-history.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import type { Activities } from '../helpers/worker.js';
@@ -149,6 +150,18 @@ describe('claim funnel events', () => {
   });
 });
 
+describe('purchase holds', () => {
+  it('keep a keyed digest of the client address, never the address, and still count per address', async () => {
+    const ask = (slug: string, email: string) => stack.api.app.inject({
+      method: 'POST', url: `/api/v1/sites/${slug}/purchase`, remoteAddress: '2001:db8:7:7::1', payload: { email, name: 'Buyer' },
+    });
+    expect((await ask('plumber-joe', 'one@example.com')).statusCode).toBe(200);
+    const [row] = await stack.api.orm.em.fork().execute<{ client_ip: string }[]>(`select client_ip from purchase_holds`);
+    expect(row!.client_ip).toMatch(/^purchase-hold:[A-Za-z0-9_-]{43}$/);
+    expect(row!.client_ip).not.toContain('2001');
+  });
+});
+
 describe('analytics housekeeping', () => {
   it('creates its schedule once and deletes raw data past retention, keeping the hourly and daily roll-ups', async () => {
     const client = stack.api.temporal;
@@ -167,10 +180,23 @@ describe('analytics housekeeping', () => {
     await em.execute(`insert into analytics_hourly (id, site_id, hour, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 1)`, [siteId, old]);
     await em.execute(`insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 'device', 'mobile', 1)`, [siteId, old]);
     await em.execute(`insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('day', ?::timestamptz, 'UTC'), 'device', 'mobile', 1)`, [siteId, old]);
-    const result = await client.workflow.execute<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
-      workflowId: `${workflowIds.analyticsHousekeeping()}-test`, taskQueue: stack.config.temporal.taskQueue, args: [],
+    // Dimension rows past their own (longer) retention go; ended purchase holds go a week after their checkout ended.
+    const ancient = new Date(Date.now() - stack.config.analytics.dimensionRetentionMs - 86_400_000).toISOString();
+    await em.execute(`insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 'path', '/old', 1)`, [siteId, ancient]);
+    await em.execute(`insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('day', ?::timestamptz, 'UTC'), 'path', '/old', 1)`, [siteId, ancient]);
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    for (const [email, expiresAt, releasedAt] of [
+      ['ended-long-ago@example.com', daysAgo(9), daysAgo(8)], ['expired-long-ago@example.com', daysAgo(8), null],
+      ['released-lately@example.com', daysAgo(9), daysAgo(2)], ['open@example.com', new Date(Date.now() + 3_600_000), null],
+    ] as const) {
+      await em.execute(`insert into purchase_holds (id, created_at, site_id, email, client_ip, expires_at, released_at) values (gen_random_uuid(), now(), gen_random_uuid(), ?, 'purchase-hold:x', ?, ?)`, [email, expiresAt, releasedAt]);
+    }
+    const handle = await client.workflow.start<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
+      workflowId: `${workflowIds.analyticsHousekeeping()}-test-${Date.now()}`, taskQueue: stack.config.temporal.taskQueue, args: [],
     });
-    expect(result).toEqual({ events: 1, sessions: 1 });
+    expect(await handle.result()).toEqual({ events: 1, sessions: 1, dimensions: 2, holds: 2 });
+    await recordHistory(handle, 'analytics-housekeeping-retention');
+    expect((await em.execute<{ email: string }[]>(`select email from purchase_holds order by email`)).map((r) => r.email)).toEqual(['open@example.com', 'released-lately@example.com']);
     const left = await em.execute<{ n: number }[]>(`select (select count(*) from visitor_sessions)::int + (select count(*) from analytics_events)::int as n`);
     expect(left[0]!.n).toBe(2);
     const rollups = await em.execute<{ n: number }[]>(`select (select count(*) from analytics_hourly)::int + (select count(*) from analytics_hourly_dimensions)::int + (select count(*) from analytics_daily_dimensions)::int as n`);
