@@ -15,16 +15,18 @@ export interface CachedPage {
 /**
  * Rendered pages by address (`slug:<slug>` or `host:<host>`), dropped per site when the database says the site
  * changed. A read that started before a change is never stored after it (generation check), and nothing is
- * served or stored while change notifications are not being received.
+ * served or stored while change notifications are not being received. "No site here" answers, which anyone can
+ * ask for by the million with made-up host names, are kept apart and bounded (the oldest goes first), so they can
+ * neither fill the cache nor flush the pages of real sites.
  */
 export class PageCache {
   private readonly pages = new Map<string, CachedPage>();
   private readonly keysBySite = new Map<string, Set<string>>();
-  private readonly siteless = new Set<string>();
+  private readonly siteless = new Map<string, CachedPage>();
   private generation = 0;
   private active = false;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(private readonly maxEntries: number, private readonly maxSiteless = Math.min(maxEntries, 1000)) {}
 
   /** Turns serving from memory on (notifications flowing) or off (connection lost: everything is dropped). */
   setActive(active: boolean): void {
@@ -38,18 +40,20 @@ export class PageCache {
   }
 
   get(key: string): CachedPage | undefined {
-    return this.active ? this.pages.get(key) : undefined;
+    return this.active ? (this.pages.get(key) ?? this.siteless.get(key)) : undefined;
   }
 
   /** Stores a page read at `generation`, unless a change arrived since. */
   set(key: string, page: CachedPage, generation: number): void {
     if (!this.active || generation !== this.generation || this.maxEntries === 0) return;
-    if (this.pages.size >= this.maxEntries) this.clear();
-    this.pages.set(key, page);
     if (page.siteId === null) {
-      this.siteless.add(key);
+      if (this.maxSiteless === 0) return;
+      if (this.siteless.size >= this.maxSiteless) this.siteless.delete(this.siteless.keys().next().value!);
+      this.siteless.set(key, page);
       return;
     }
+    if (this.pages.size >= this.maxEntries) this.clear();
+    this.pages.set(key, page);
     let keys = this.keysBySite.get(page.siteId);
     if (!keys) this.keysBySite.set(page.siteId, (keys = new Set()));
     keys.add(key);
@@ -64,12 +68,17 @@ export class PageCache {
     }
     for (const key of this.keysBySite.get(siteId) ?? []) this.pages.delete(key);
     this.keysBySite.delete(siteId);
-    for (const key of this.siteless) this.pages.delete(key);
     this.siteless.clear();
   }
 
+  /** Pages of sites held. */
   get size(): number {
     return this.pages.size;
+  }
+
+  /** "No site here" answers held (at most `maxSiteless`). */
+  get sitelessSize(): number {
+    return this.siteless.size;
   }
 
   private clear(): void {

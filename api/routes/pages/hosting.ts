@@ -3,9 +3,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { isSlug } from '../../../lib/slug.js';
+import { errorResponses } from '../../schemas/common.js';
 import { createHostRouter } from '../../hosting/host-routing.js';
 import { PageCache, type CachedPage } from '../../hosting/page-cache.js';
 import { listenForSiteChanges, type SiteChangeListener } from '../../hosting/site-changes.js';
+import { TlsDecisions } from '../../hosting/tls-decisions.js';
 import { createPageLoader, NOT_FOUND } from '../../hosting/site-pages.js';
 
 declare module 'fastify' {
@@ -14,6 +16,8 @@ declare module 'fastify' {
     pageCache: PageCache;
     /** The LISTEN connection behind the page cache; `sync()` waits for changes committed so far. */
     siteChanges: SiteChangeListener;
+    /** The edge's TLS ask answers per name, kept apart from the page cache. */
+    tlsDecisions: TlsDecisions;
   }
 }
 
@@ -29,14 +33,22 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
   const { config, orm } = app.deps;
   const routeHost = createHostRouter(config.hosting);
   const cache = new PageCache(config.hosting.pageCacheMaxEntries);
+  const decisions = new TlsDecisions(config.hosting.tlsAskCacheMs, config.hosting.tlsAskMaxRefusals);
   const loader = createPageLoader(orm);
   const siteChanges = await listenForSiteChanges(config.database.url, {
-    onChange: (siteId) => cache.invalidate(siteId),
-    onState: (listening) => cache.setActive(listening),
+    onChange: (siteId) => {
+      cache.invalidate(siteId);
+      decisions.invalidate(siteId);
+    },
+    onState: (listening) => {
+      cache.setActive(listening);
+      decisions.invalidate('*');
+    },
     onError: (error) => app.log.warn({ err: error }, 'site change notifications interrupted; pages are served uncached until they resume'),
   });
   app.decorate('pageCache', cache);
   app.decorate('siteChanges', siteChanges);
+  app.decorate('tlsDecisions', decisions);
   app.addHook('onClose', () => siteChanges.close());
 
   async function page(key: string, load: () => Promise<CachedPage>): Promise<CachedPage> {
@@ -97,14 +109,28 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['hosting'],
       summary: "The edge's on-demand TLS check: 200 only for platform subdomains of existing sites and verified custom domains",
+      description: 'Limited per asked name (`TLS_ASK_MAX_PER_MINUTE`), never per client: the edge asks from one address for every name. The edge\'s own '
+        + 'addresses (`EDGE_ADDRESSES`) are exempt. Answers are held for `TLS_ASK_CACHE`, refusals apart from the page cache and bounded.',
       querystring: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 253 }) }),
-      response: { 200: Type.Object({ allowed: Type.Literal(true) }), 404: Type.Object({ error: Type.String(), message: Type.String() }) },
+      response: { 200: Type.Object({ allowed: Type.Literal(true) }), 404: Type.Object({ error: Type.String(), message: Type.String() }), ...errorResponses(400, 429) },
     },
-    config: { rateLimit: { max: config.hosting.tlsAskMaxPerMinute, timeWindow: '1 minute' } },
+    config: {
+      rateLimit: {
+        max: config.hosting.tlsAskMaxPerMinute, timeWindow: '1 minute', allowList: (request) => config.hosting.edgeAddresses.includes(request.ip),
+        keyGenerator: (request) => `tls-ask|${String((request.query as { domain?: unknown }).domain ?? '').toLowerCase()}`,
+      },
+    },
   }, async (request, reply) => {
-    const route = routeHost(request.query.domain);
-    const answer = route.kind === 'subdomain' ? await bySlug(route.slug) : route.kind === 'custom' ? await byHost(route.host) : null;
-    if (answer?.siteId) return { allowed: true as const };
+    const name = request.query.domain.toLowerCase().replace(/\.$/, '');
+    let allowed = decisions.get(name);
+    if (allowed === undefined) {
+      const generation = cache.currentGeneration;
+      const route = routeHost(name);
+      const answer = route.kind === 'subdomain' && isSlug(route.slug) ? await loader.bySlug(route.slug) : route.kind === 'custom' ? await loader.byCustomDomain(route.host) : null;
+      allowed = Boolean(answer?.siteId);
+      if (generation === cache.currentGeneration) decisions.set(name, answer?.siteId ?? null);
+    }
+    if (allowed) return { allowed: true as const };
     return reply.code(404).send({ error: 'unknown_host', message: 'No site is served at this name' });
   });
 };
