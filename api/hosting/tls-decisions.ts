@@ -6,6 +6,7 @@
 export class TlsDecisions {
   private readonly allowed = new Map<string, { siteId: string; until: number }>();
   private readonly refused = new Map<string, number>();
+  private generation = 0;
 
   constructor(private readonly ttlMs: number, private readonly maxRefusals: number, private readonly maxAllowed = 100_000) {}
 
@@ -32,8 +33,19 @@ export class TlsDecisions {
     this.allowed.set(name, { siteId, until: now + this.ttlMs });
   }
 
+  /** The decision on a name: held, or looked up (the site served there, or null) and held unless a site changed meanwhile. */
+  async decide(name: string, lookup: (name: string) => Promise<string | null>): Promise<boolean> {
+    const held = this.get(name);
+    if (held !== undefined) return held;
+    const generation = this.generation;
+    const siteId = await lookup(name);
+    if (generation === this.generation) this.set(name, siteId);
+    return siteId !== null;
+  }
+
   /** A site changed (`*`: anything may have): its names are asked again, and so is every refused name. */
   invalidate(siteId: string): void {
+    this.generation += 1;
     this.refused.clear();
     if (siteId === '*') {
       this.allowed.clear();

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import type { AppConfig } from '../../../lib/config.js';
 import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
@@ -13,12 +15,21 @@ const VersionParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), n: 
 const EditParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), id: Type.String({ format: 'uuid' }) });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
+/** Each edit request drafts a change (possibly with an LLM) and sends an email: a site and a customer get only so many per window. */
+function editRequestLimit(config: AppConfig) {
+  const keys = LimitKeys.from(config);
+  const { requestWindowMs: windowMs, maxRequestsPerSite, maxRequestsPerCustomer } = config.edits;
+  return async (request: FastifyRequest, reply: FastifyReply, siteId: string): Promise<void> => {
+    await countAttempt(request.em, reply, keys.key('edit-request-site', siteId), { max: maxRequestsPerSite, windowMs }, 'for this site\'s edit requests');
+    await countAttempt(request.em, reply, keys.key('edit-request-customer', request.customer.id), { max: maxRequestsPerCustomer, windowMs }, 'for your edit requests');
+  };
+}
+
 /** Versions, rollback and edit requests of the customer's sites (`/customer/sites/:siteId/...`). */
 export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['site versions and edits'];
   const security = [{ bearer: [] }];
-  const keys = LimitKeys.from(app.deps.config);
-  const { requestWindowMs: windowMs, maxRequestsPerSite, maxRequestsPerCustomer } = app.deps.config.edits;
+  const countEditRequest = editRequestLimit(app.deps.config);
 
   app.get('/sites/:siteId/versions', {
     config: { action: 'site.read' },
@@ -54,14 +65,12 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, security, summary: 'Ask for a change; a preview follows by email (owners only)', params: SiteParams,
       body: Type.Object({ request: Text(5000) }, { additionalProperties: false }),
-      description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive. Each request drafts a change (possibly with an LLM) and '
-        + 'sends an email, so a site and a customer may each open only so many per window (429 `rate_limited` with Retry-After; `EDIT_REQUEST_MAX_PER_SITE`, `EDIT_REQUEST_MAX_PER_CUSTOMER`).',
+      description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive; past `EDIT_REQUEST_MAX_PER_SITE` or `EDIT_REQUEST_MAX_PER_CUSTOMER` per window, 429 rate_limited.',
       response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404, 429) },
     },
   }, async (request, reply) => {
     const { site } = request;
-    await countAttempt(request.em, reply, keys.key('edit-request-site', site.id), { max: maxRequestsPerSite, windowMs }, 'for this site\'s edit requests');
-    await countAttempt(request.em, reply, keys.key('edit-request-customer', request.customer.id), { max: maxRequestsPerCustomer, windowMs }, 'for your edit requests');
+    await countEditRequest(request, reply, site.id);
     const created = await openEditRequest(app.deps, request.em, site, request.customer.id, request.body.request.trim());
     return reply.status(201).send(customerEditRequestDto(app.deps.config, created));
   });

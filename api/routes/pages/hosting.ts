@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
+import type { AppConfig } from '../../../lib/config.js';
 import { isSlug } from '../../../lib/slug.js';
 import { errorResponses } from '../../schemas/common.js';
 import { createHostRouter } from '../../hosting/host-routing.js';
@@ -23,6 +24,39 @@ declare module 'fastify' {
 
 const HtmlPage = Type.String({ description: 'HTML document' });
 const PageResponses = { 200: HtmlPage, 301: Type.Null(), 304: Type.Null(), 404: HtmlPage, 410: HtmlPage, 503: HtmlPage };
+
+/** The name a TLS ask is about, as its limit counts it. */
+function askedName(request: FastifyRequest): string {
+  const { domain } = request.query as { domain?: unknown };
+  return typeof domain === 'string' ? domain.toLowerCase().replace(/\.$/, '') : '';
+}
+
+/**
+ * The edge's on-demand TLS ask. Limited per asked name, never per client: the edge asks from one address for every
+ * name, so a per-client limit would let random names use up every real name's asks. The edge's own addresses are
+ * exempt; `allowed` holds its answers (see TlsDecisions).
+ */
+function tlsAskRoute(app: Parameters<FastifyPluginAsyncTypebox>[0], hosting: AppConfig['hosting'], allowed: (name: string) => Promise<boolean>): void {
+  app.get('/api/v1/hosting/tls-ask', {
+    schema: {
+      tags: ['hosting'],
+      summary: "The edge's on-demand TLS check: 200 only for platform subdomains of existing sites and verified custom domains",
+      description: 'Limited per asked name (`TLS_ASK_MAX_PER_MINUTE`), never per client: the edge asks from one address for every name. The edge\'s own '
+        + 'addresses (`EDGE_ADDRESSES`) are exempt. Answers are held for `TLS_ASK_CACHE`, refusals apart from the page cache and bounded.',
+      querystring: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 253 }) }),
+      response: { 200: Type.Object({ allowed: Type.Literal(true) }), 404: Type.Object({ error: Type.String(), message: Type.String() }), ...errorResponses(400, 429) },
+    },
+    config: {
+      rateLimit: {
+        max: hosting.tlsAskMaxPerMinute, timeWindow: '1 minute', allowList: (request) => hosting.edgeAddresses.includes(request.ip),
+        keyGenerator: (request) => `tls-ask|${askedName(request)}`,
+      },
+    },
+  }, async (request, reply) => {
+    if (await allowed(askedName(request))) return { allowed: true as const };
+    return reply.code(404).send({ error: 'unknown_host', message: 'No site is served at this name' });
+  });
+}
 
 /*
  * Serves published sites by address: `/sites/:slug` on the API host, `/:slug` on the sites host, `/` on a site's
@@ -105,34 +139,12 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
     return send(request, reply, await Promise.resolve(NOT_FOUND));
   });
 
-  app.get('/api/v1/hosting/tls-ask', {
-    schema: {
-      tags: ['hosting'],
-      summary: "The edge's on-demand TLS check: 200 only for platform subdomains of existing sites and verified custom domains",
-      description: 'Limited per asked name (`TLS_ASK_MAX_PER_MINUTE`), never per client: the edge asks from one address for every name. The edge\'s own '
-        + 'addresses (`EDGE_ADDRESSES`) are exempt. Answers are held for `TLS_ASK_CACHE`, refusals apart from the page cache and bounded.',
-      querystring: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 253 }) }),
-      response: { 200: Type.Object({ allowed: Type.Literal(true) }), 404: Type.Object({ error: Type.String(), message: Type.String() }), ...errorResponses(400, 429) },
-    },
-    config: {
-      rateLimit: {
-        max: config.hosting.tlsAskMaxPerMinute, timeWindow: '1 minute', allowList: (request) => config.hosting.edgeAddresses.includes(request.ip),
-        keyGenerator: (request) => `tls-ask|${String((request.query as { domain?: unknown }).domain ?? '').toLowerCase()}`,
-      },
-    },
-  }, async (request, reply) => {
-    const name = request.query.domain.toLowerCase().replace(/\.$/, '');
-    let allowed = decisions.get(name);
-    if (allowed === undefined) {
-      const generation = cache.currentGeneration;
-      const route = routeHost(name);
-      const answer = route.kind === 'subdomain' && isSlug(route.slug) ? await loader.bySlug(route.slug) : route.kind === 'custom' ? await loader.byCustomDomain(route.host) : null;
-      allowed = Boolean(answer?.siteId);
-      if (generation === cache.currentGeneration) decisions.set(name, answer?.siteId ?? null);
-    }
-    if (allowed) return { allowed: true as const };
-    return reply.code(404).send({ error: 'unknown_host', message: 'No site is served at this name' });
-  });
+  async function siteServedAt(name: string): Promise<string | null> {
+    const route = routeHost(name);
+    const answer = route.kind === 'subdomain' && isSlug(route.slug) ? await loader.bySlug(route.slug) : route.kind === 'custom' ? await loader.byCustomDomain(route.host) : null;
+    return answer?.siteId ?? null;
+  }
+  tlsAskRoute(app, config.hosting, (name) => decisions.decide(name, siteServedAt));
 };
 
 /** The hosting routes, with the page cache and its change listener decorated onto the app. */

@@ -134,7 +134,7 @@ describe('person-written text that slipped past the API', () => {
     expect(subject).toBe('Welcome to WebMagic: Plomería Ana is yours');
     expect(textBody).toContain('Ana Bcc: victim@example.com López');
     expect(htmlBody).toContain('Ana Bcc: victim@example.com López');
-    expect(`${subject}${textBody}`).not.toMatch(/[\u0000\u2028]|Bcc: victim@example.com\r?\n/);
+    for (const bad of ['\u0000', '\u2028', '\r', 'victim@example.com\n']) expect(`${subject}${textBody}`).not.toContain(bad);
   });
 
   it('cuts an overlong value to its field\'s length and names a blank one plainly', () => {
