@@ -1,16 +1,28 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { purgeRawAnalytics } from '../db/analytics.js';
+import { purgeOldDimensions, purgeRawAnalytics } from '../db/analytics.js';
+import { deleteEndedHolds } from '../db/purchase-holds.js';
 import type { AppConfig } from '../lib/config.js';
 
-/** Analytics housekeeping: retention of raw sessions and events (the hourly roll-ups are kept). */
+/** Housekeeping: retention of raw sessions and events, of dimension rows, and of ended purchase holds (the hourly totals are kept). */
 export function createAnalyticsActivities(deps: { orm: MikroORM; config: AppConfig }) {
+  const before = (now: string, ms: number) => new Date(new Date(now).getTime() - ms);
   return {
     /**
      * Deletes raw analytics older than `ANALYTICS_RETENTION` before `now`; idempotent (a re-run finds nothing more).
      * The retention is read here, not passed by the schedule, so a changed setting applies without recreating it.
      */
     async purgeOldAnalytics(input: { now: string }): Promise<{ events: number; sessions: number }> {
-      return purgeRawAnalytics(deps.orm.em.fork(), new Date(new Date(input.now).getTime() - deps.config.analytics.retentionMs));
+      return purgeRawAnalytics(deps.orm.em.fork(), before(input.now, deps.config.analytics.retentionMs));
+    },
+
+    /** Deletes hourly and daily dimension rows older than `ANALYTICS_DIMENSION_RETENTION` before `now`; answers how many. */
+    async purgeOldDimensions(input: { now: string }): Promise<number> {
+      return purgeOldDimensions(deps.orm.em.fork(), before(input.now, deps.config.analytics.dimensionRetentionMs));
+    },
+
+    /** Deletes purchase holds (claimant email, address digest) whose checkout ended `PURCHASE_HOLD_RETENTION` before `now`; answers how many. */
+    async purgeEndedPurchaseHolds(input: { now: string }): Promise<number> {
+      return deleteEndedHolds(deps.orm.em.fork(), new Date(input.now), deps.config.checkout.holdRetentionMs);
     },
   };
 }

@@ -17,8 +17,26 @@ export const SERVER_EVENT_COLUMNS = {
 /** An event emitted by a business process rather than by the page script. */
 export type ServerEventType = keyof typeof SERVER_EVENT_COLUMNS;
 
-/** Adds a batch's roll-up deltas to the hourly totals and the hourly and daily dimensions, one statement per roll-up. */
-async function writeRollups(em: EntityManager, rollups: RollupDeltas): Promise<void> {
+/** The dimension value under which a site's values past its daily cap are counted. */
+export const OTHER_DIMENSION_VALUE = '(other)';
+
+/** Dimensions whose values visitors choose (and so could invent without end); device and duration have a fixed set. */
+const OPEN_DIMENSIONS = `'utm_source', 'utm_medium', 'utm_campaign', 'referrer', 'landing_path'`;
+
+/** Limits of what a batch may add: distinct values per site, dimension and day (`ANALYTICS_MAX_DIMENSION_VALUES`), and the session timeout. */
+export interface StoreLimits {
+  sessionTimeoutMs: number;
+  maxDimensionValues: number;
+}
+
+/**
+ * Adds a batch's roll-up deltas to the hourly totals and the hourly and daily dimensions, one statement per roll-up.
+ * A site has at most `maxDimensionValues` distinct values per open dimension (paths, referrers, UTM fields) and day
+ * (plus `(other)`): a value the day
+ * already has keeps counting under its own name, a new one past the cap counts under `(other)`, so made-up paths,
+ * referrers or UTM values cannot grow the tables without bound.
+ */
+async function writeRollups(em: EntityManager, rollups: RollupDeltas, maxDimensionValues = Number.MAX_SAFE_INTEGER): Promise<void> {
   if (rollups.hourly.size > 0) {
     const rows = [...rollups.hourly.values()].map((r) => {
       const row: Record<string, string | number> = { site_id: r.site_id, hour: r.hour };
@@ -37,32 +55,60 @@ async function writeRollups(em: EntityManager, rollups: RollupDeltas): Promise<v
   const dims = [...rollups.dimensions.values()].filter((d) => d.sessions !== 0);
   if (dims.length > 0) {
     await em.execute(
-      `with x as (select * from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, dimension text, value text, sessions int)),
+      `with x as (
+         select site_id, hour, date_trunc('day', hour, 'UTC') as day, dimension, value, sessions
+         from jsonb_to_recordset(?::jsonb) as x(site_id uuid, hour timestamptz, dimension text, value text, sessions int)
+       ),
+       seen as (
+         select v.*, exists (select 1 from analytics_daily_dimensions d where d.site_id = v.site_id and d.day = v.day and d.dimension = v.dimension and d.value = v.value) as present
+         from (select distinct site_id, day, dimension, value from x) v
+       ),
+       ranked as (
+         select s.*, row_number() over (partition by s.site_id, s.day, s.dimension, s.present order by s.value) as rank,
+           (select count(*) from analytics_daily_dimensions d where d.site_id = s.site_id and d.day = s.day and d.dimension = s.dimension) as held
+         from seen s
+       ),
+       capped as (
+         select x.site_id, x.hour, x.day, x.dimension,
+           case when r.present or x.dimension not in (${OPEN_DIMENSIONS}) or x.value = '${OTHER_DIMENSION_VALUE}' or r.held + r.rank <= ? then x.value else '${OTHER_DIMENSION_VALUE}' end as value,
+           sum(x.sessions)::int as sessions
+         from x join ranked r using (site_id, day, dimension, value)
+         group by 1, 2, 3, 4, 5
+       ),
        hourly as (
          insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions)
-         select gen_random_uuid(), site_id, hour, dimension, value, sessions from x
+         select gen_random_uuid(), site_id, hour, dimension, value, sessions from capped
          order by site_id, hour, dimension, value
          on conflict (site_id, hour, dimension, value) do update set sessions = analytics_hourly_dimensions.sessions + excluded.sessions
        )
        insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions)
-       select gen_random_uuid(), site_id, date_trunc('day', hour, 'UTC') as day, dimension, value, sum(sessions)
-       from x group by site_id, day, dimension, value having sum(sessions) <> 0
+       select gen_random_uuid(), site_id, day, dimension, value, sum(sessions)
+       from capped group by site_id, day, dimension, value having sum(sessions) <> 0
        order by site_id, day, dimension, value
        on conflict (site_id, day, dimension, value) do update set sessions = analytics_daily_dimensions.sessions + excluded.sessions`,
-      [JSON.stringify(dims)],
+      [JSON.stringify(dims), maxDimensionValues],
     );
   }
 }
 
-/** Marks the running experiments' assignments of these visitors converted when the event is the experiment's goal. */
-async function recordConversions(em: EntityManager, conversions: readonly Conversion[]): Promise<void> {
+/**
+ * Marks the running experiments' assignments of these visitors converted when the event is the experiment's goal,
+ * only for a visitor who actually saw the variant: a session of theirs with a collected page view was open when the
+ * variant was served (seen within one session timeout before the assignment, or after it). A goal sent for an assignment asked for
+ * without a page view (a script fishing for the variant it wants) counts for nothing.
+ */
+async function recordConversions(em: EntityManager, conversions: readonly Conversion[], sessionTimeoutMs: number): Promise<void> {
   if (conversions.length === 0) return;
   await em.execute(
     `update experiment_assignments a set converted_at = x.at
-     from jsonb_to_recordset(?::jsonb) as x(visitor_id text, goal text, at timestamptz), experiments e
+     from jsonb_to_recordset(?::jsonb) as x(site_id uuid, visitor_id text, goal text, at timestamptz), experiments e
      where a.experiment_id = e.id and e.status = 'running' and e.goal = x.goal and a.visitor_id = x.visitor_id
-       and a.converted_at is null and a.created_at <= x.at`,
-    [JSON.stringify(conversions.map((c) => ({ visitor_id: c.visitorId, goal: c.goal, at: c.at.toISOString() })))],
+       and a.converted_at is null and a.created_at <= x.at
+       and exists (
+         select 1 from visitor_sessions s where s.site_id = x.site_id and s.visitor_id = a.visitor_id and s.page_views > 0
+           and s.last_seen_at >= a.created_at - ? * interval '1 millisecond' and s.started_at <= x.at
+       )`,
+    [JSON.stringify(conversions.map((c) => ({ site_id: c.siteId, visitor_id: c.visitorId, goal: c.goal, at: c.at.toISOString() }))), sessionTimeoutMs],
   );
 }
 
@@ -125,14 +171,15 @@ async function writeSessionsAndEvents(tx: EntityManager, batch: SessionisedBatch
  * events and adds their counts to the hourly roll-ups. Visitors are locked with advisory locks, so concurrent batches
  * from several API instances cannot split one session in two.
  */
-export async function storeHits(em: EntityManager, hits: readonly CollectedHit[], bots: readonly BotHit[], sessionTimeoutMs: number): Promise<void> {
+export async function storeHits(em: EntityManager, hits: readonly CollectedHit[], bots: readonly BotHit[], limits: number | StoreLimits): Promise<void> {
   if (hits.length === 0 && bots.length === 0) return;
+  const { sessionTimeoutMs, maxDimensionValues } = typeof limits === 'number' ? { sessionTimeoutMs: limits, maxDimensionValues: undefined } : limits;
   await em.transactional(async (tx) => {
     const stored = await lockAndLoadSessions(tx, visitorKeys(hits));
     const batch = sessionise(hits, bots, stored, sessionTimeoutMs);
     await writeSessionsAndEvents(tx, batch);
-    await writeRollups(tx, batch.rollups);
-    await recordConversions(tx, batch.conversions);
+    await writeRollups(tx, batch.rollups, maxDimensionValues);
+    await recordConversions(tx, batch.conversions, sessionTimeoutMs);
   });
 }
 
@@ -173,7 +220,7 @@ export async function recordServerEvent(em: EntityManager, event: ServerEvent, s
     const rollups = new RollupDeltas();
     rollups.add(event.siteId, at, SERVER_EVENT_COLUMNS[event.type]);
     await writeRollups(tx, rollups);
-    if (event.visitorId) await recordConversions(tx, [{ visitorId: event.visitorId, goal: event.type, at }]);
+    if (event.visitorId) await recordConversions(tx, [{ siteId: event.siteId, visitorId: event.visitorId, goal: event.type, at }], sessionTimeoutMs);
     return true;
   };
   return em.isInTransaction() ? run(em) : em.transactional(run);
@@ -198,6 +245,21 @@ export async function purgeRawAnalytics(em: EntityManager, olderThan: Date, batc
     if (result.affectedRows < batchSize) break;
   }
   return { events, sessions };
+}
+
+/** Deletes hourly and daily dimension rows (paths, referrers, UTM values, devices) older than the cut-off, in batches; the hourly totals stay. */
+export async function purgeOldDimensions(em: EntityManager, olderThan: Date, batchSize = 10_000): Promise<number> {
+  let deleted = 0;
+  for (const [table, column] of [['analytics_hourly_dimensions', 'hour'], ['analytics_daily_dimensions', 'day']] as const) {
+    for (;;) {
+      const result = await em.execute<{ affectedRows: number }>(
+        `delete from ${table} where id in (select id from ${table} where ${column} < ? limit ?)`, [olderThan.toISOString(), batchSize], 'run',
+      );
+      deleted += result.affectedRows;
+      if (result.affectedRows < batchSize) break;
+    }
+  }
+  return deleted;
 }
 
 /**

@@ -183,6 +183,8 @@ export const SETTINGS = {
       maxPerEmail: integer('PURCHASE_MAX_OPEN_PER_EMAIL', 3, { minimum: 1 }),
       maxPerIp: integer('PURCHASE_MAX_OPEN_PER_IP', 5, { minimum: 1 }),
     }),
+    holdRetentionMs: duration('PURCHASE_HOLD_RETENTION', '7d')
+      .doc('a purchase hold (claimant email, keyed digest of the client address) is deleted this long after its checkout ended, by the housekeeping schedule'),
   },
   subscription: {
     billingPeriodMs: duration('BILLING_PERIOD', '30d').doc('length of a subscription\'s billing period'),
@@ -239,6 +241,11 @@ export const SETTINGS = {
       reminderMs: duration('EDIT_REMINDER_AFTER', '3d'),
       expiryMs: duration('EDIT_EXPIRY', '14d'),
     }),
+    ...row('edit requests allowed per window (each one drafts with the editor, possibly an LLM, and sends an email), per site and per customer (429 `rate_limited`)', {
+      requestWindowMs: duration('EDIT_REQUEST_RATE_WINDOW', '1h'),
+      maxRequestsPerSite: integer('EDIT_REQUEST_MAX_PER_SITE', 10, { minimum: 1 }),
+      maxRequestsPerCustomer: integer('EDIT_REQUEST_MAX_PER_CUSTOMER', 20, { minimum: 1 }),
+    }),
   },
   recurrente: combine({
     apiUrl: baseUrl('RECURRENTE_API_URL', 'http://127.0.0.1:3001/api')
@@ -278,7 +285,14 @@ export const SETTINGS = {
       .doc('more host names (comma-separated) that keep `/sites/:slug`, besides `PUBLIC_BASE_URL`\'s (and `localhost`/`127.0.0.1` outside production)'),
     pageCacheMaxEntries: integer('PAGE_CACHE_MAX_ENTRIES', 10_000, { minimum: 0 })
       .doc('rendered public pages kept in memory per API process (`0`: no cache)'),
-    tlsAskMaxPerMinute: integer('TLS_ASK_MAX_PER_MINUTE', 600, { minimum: 1 }).doc('requests per minute per client to the edge\'s TLS ask endpoint'),
+    edgeAddresses: list('EDGE_ADDRESSES', '', '[0-9a-fA-F.:]+', { empty: true })
+      .doc('client addresses of the edge (Caddy), comma-separated: trusted for the TLS ask and exempt from per-client limits'),
+    tlsAskMaxPerMinute: integer('TLS_ASK_MAX_PER_MINUTE', 10, { minimum: 1 })
+      .doc('TLS asks per minute for one asked name (the edge asks once per name; random names each use up only their own count)'),
+    ...row('TLS ask decisions kept in memory per API process: how long, and how many refusals at most (kept apart from the page cache, oldest dropped first)', {
+      tlsAskCacheMs: duration('TLS_ASK_CACHE', '1m'),
+      tlsAskMaxRefusals: integer('TLS_ASK_MAX_CACHED_REFUSALS', 10_000, { minimum: 0 }),
+    }),
   },
   domains: {
     ...row('where custom domains must point: a CNAME to the target, or (apex) A/AAAA records with only these addresses', {
@@ -294,6 +308,11 @@ export const SETTINGS = {
     ...row('re-checks of a served domain; records missing this long → it is no longer served', {
       recheckIntervalMs: duration('DOMAIN_RECHECK_INTERVAL', '24h'),
       lapseAfterMs: duration('DOMAIN_LAPSE_AFTER', '3d'),
+    }),
+    ...row('domain connects and "check now" requests allowed per window (each asks DNS and may send an email), per site and per customer (429 `rate_limited`)', {
+      checkWindowMs: duration('DOMAIN_CHECK_RATE_WINDOW', '1h'),
+      maxChecksPerSite: integer('DOMAIN_CHECK_MAX_PER_SITE', 20, { minimum: 1 }),
+      maxChecksPerCustomer: integer('DOMAIN_CHECK_MAX_PER_CUSTOMER', 40, { minimum: 1 }),
     }),
   },
   dns: {
@@ -316,6 +335,20 @@ export const SETTINGS = {
       flushIntervalMs: duration('ANALYTICS_FLUSH_INTERVAL', '1s'),
       flushBatch: integer('ANALYTICS_FLUSH_BATCH', 1000, { minimum: 1, maximum: 10_000 }),
     }),
+    maxQueued: integer('ANALYTICS_MAX_QUEUED', 50_000, { minimum: 1 })
+      .doc('hits waiting in one API process\'s memory at most; more are dropped (and counted) until a write catches up'),
+    ...row('beacons accepted per minute (`POST /collect`, 429 past it), per client address and per site', {
+      collectPerClientPerMinute: integer('COLLECT_MAX_PER_CLIENT', 120, { minimum: 1 }),
+      collectPerSitePerMinute: integer('COLLECT_MAX_PER_SITE', 6000, { minimum: 1 }),
+    }),
+    ...row('experiment exposures one client address may start per window; past it the address is served control and nothing is recorded', {
+      exposureWindowMs: duration('EXPERIMENT_EXPOSURE_WINDOW', '1h'),
+      maxExposuresPerClient: integer('EXPERIMENT_MAX_EXPOSURES_PER_CLIENT', 10, { minimum: 1 }),
+    }),
+    maxDimensionValues: integer('ANALYTICS_MAX_DIMENSION_VALUES', 500, { minimum: 1 })
+      .doc('distinct values a site may have per dimension (path, referrer, UTM field) per day; further ones count under `(other)`'),
+    dimensionRetentionMs: duration('ANALYTICS_DIMENSION_RETENTION', '800d').shown('`800d` (about 26 months)')
+      .doc('hourly and daily dimension rows (paths, referrers, UTM values) older than this are deleted by the housekeeping schedule; the hourly totals stay'),
   },
   bookings: {
     minFillTimeMs: duration('BOOKING_MIN_FILL_TIME', '3s').doc('a contact form sent sooner after the page loaded is refused as a bot'),
@@ -325,6 +358,10 @@ export const SETTINGS = {
       maxPerSite: integer('BOOKING_MAX_PER_SITE', 100, { minimum: 1 }),
     }),
     platformLeadsEmail: email('PLATFORM_LEADS_EMAIL', 'leads@webmagic.local').doc('receives the leads of preview sites nobody has claimed yet'),
+    ...row('confirmation emails one visitor address may receive per window, across all sites (more leads are still stored and sent to the owner, unconfirmed)', {
+      confirmationWindowMs: duration('BOOKING_CONFIRMATION_WINDOW', '1h'),
+      maxConfirmationsPerRecipient: integer('BOOKING_MAX_CONFIRMATIONS_PER_RECIPIENT', 3, { minimum: 0 }),
+    }),
   },
 };
 

@@ -1,54 +1,18 @@
-import { createHmac } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyReply } from 'fastify';
-import { limitAddress } from '../../lib/client-address.js';
-import type { AppConfig, RateLimit } from '../../lib/config.js';
+import { countInWindow } from '../../db/rate-limits.js';
 import { AppError } from '../../lib/errors.js';
+import type { FailureLimit } from '../../lib/limit-keys.js';
+
+export { LimitKeys, type FailureLimit } from '../../lib/limit-keys.js';
 
 /** How long the first back-off after too many failures lasts; each further failure doubles it, up to the window. */
 const FIRST_BACKOFF_MS = 1000;
-
-/**
- * Names rate-limit counters: the kind of limit and a keyed digest (HMAC-SHA256 with a configured secret) of what it
- * counts, so `rate_limit_counters` holds no email or client address in clear, and nobody holding a copy of the table
- * can confirm a guessed address by hashing it. Client addresses count by `limitAddress` (IPv6 by its /64).
- */
-export class LimitKeys {
-  constructor(private readonly secret: string) {}
-
-  /** The keys of this configuration: the secret is `ANALYTICS_SALT`, the secret that already keys visitor hashes. */
-  static from(config: Pick<AppConfig, 'analytics'>): LimitKeys {
-    return new LimitKeys(config.analytics.salt);
-  }
-
-  /** A counter's key for the kind of limit and what it counts. */
-  key(kind: string, ...subject: string[]): string {
-    return `${kind}:${createHmac('sha256', this.secret).update([kind, ...subject].join('\u0000')).digest('base64url')}`;
-  }
-
-  /** A counter's key for a client address (an IPv6 address counts by its /64). */
-  address(kind: string, ip: string): string {
-    return this.key(kind, limitAddress(ip));
-  }
-
-  /** Failure limits of a sign-in attempt: per client address, and per account from that address. */
-  signIn(limit: RateLimit, kind: string, account: string, ip: string): FailureLimit[] {
-    return [
-      { key: this.address(`${kind}-ip`, ip), max: limit.perIp, windowMs: limit.windowMs, what: 'from this address' },
-      { key: this.key(`${kind}-account`, account, limitAddress(ip)), max: limit.perEmail, windowMs: limit.windowMs, what: 'for this account from this address' },
-    ];
-  }
-}
 
 function refuse(reply: FastifyReply, retryAfterMs: number, what: string): never {
   const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
   reply.header('retry-after', String(retryAfter));
   throw new AppError(429, 'rate_limited', `Too many attempts ${what}; try again in ${retryAfter} seconds`, { retry_after: retryAfter });
-}
-
-interface CounterRow {
-  count: number;
-  wait_ms: string | number | null;
 }
 
 /**
@@ -57,23 +21,8 @@ interface CounterRow {
  * the count and parallel requests cannot slip past it.
  */
 export async function countAttempt(em: EntityManager, reply: FastifyReply, key: string, limit: { max: number; windowMs: number }, what: string): Promise<void> {
-  const [row] = await em.getConnection().execute<CounterRow[]>(
-    `insert into rate_limit_counters as c (key, count, window_ends_at) values (?, 1, now() + ? * interval '1 millisecond')
-     on conflict (key) do update set
-       count = case when c.window_ends_at <= now() then 1 else c.count + 1 end,
-       window_ends_at = case when c.window_ends_at <= now() then excluded.window_ends_at else c.window_ends_at end
-     returning c.count, extract(epoch from (c.window_ends_at - now())) * 1000 as wait_ms`,
-    [key, limit.windowMs],
-  );
-  if (row && row.count > limit.max) refuse(reply, Number(row.wait_ms), what);
-}
-
-/** A failure-counting limit: `max` failures per key before back-off starts; failures are forgotten after `windowMs` without one. */
-export interface FailureLimit {
-  key: string;
-  max: number;
-  windowMs: number;
-  what: string;
+  const { count, waitMs } = await countInWindow(em, key, limit.windowMs);
+  if (count > limit.max) refuse(reply, waitMs, what);
 }
 
 /**

@@ -17,16 +17,18 @@ export interface CachedPage {
 /**
  * Rendered pages by address (`slug:<slug>` or `host:<host>`), dropped per site when the database says the site
  * changed. A read that started before a change is never stored after it (generation check), and nothing is
- * served or stored while change notifications are not being received.
+ * served or stored while change notifications are not being received. "No site here" answers, which anyone can
+ * ask for by the million with made-up host names, are kept apart and bounded (the oldest goes first), so they can
+ * neither fill the cache nor flush the pages of real sites.
  */
 export class PageCache {
   private readonly pages = new Map<string, CachedPage>();
   private readonly keysBySite = new Map<string, Set<string>>();
-  private readonly siteless = new Set<string>();
+  private readonly siteless = new Map<string, CachedPage>();
   private generation = 0;
   private active = false;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(private readonly maxEntries: number, private readonly maxSiteless = Math.min(maxEntries, 1000)) {}
 
   /** Turns serving from memory on (notifications flowing) or off (connection lost: everything is dropped). */
   setActive(active: boolean): void {
@@ -40,21 +42,26 @@ export class PageCache {
   }
 
   get(key: string): CachedPage | undefined {
-    return this.active ? this.pages.get(key) : undefined;
+    return this.active ? (this.pages.get(key) ?? this.siteless.get(key)) : undefined;
   }
 
   /** Stores a page read at `generation`, unless a change arrived since. */
   set(key: string, page: CachedPage, generation: number): void {
     if (!this.active || generation !== this.generation || this.maxEntries === 0) return;
+    if (page.siteId === null) {
+      if (this.maxSiteless === 0) return;
+      if (this.siteless.size >= this.maxSiteless) {
+        this.siteless.delete(this.siteless.keys().next().value!);
+        pageCacheEvictions.inc({ cause: 'full' });
+      }
+      this.siteless.set(key, page);
+      return;
+    }
     if (this.pages.size >= this.maxEntries) {
       pageCacheEvictions.inc({ cause: 'full' }, this.pages.size);
       this.clear();
     }
     this.pages.set(key, page);
-    if (page.siteId === null) {
-      this.siteless.add(key);
-      return;
-    }
     let keys = this.keysBySite.get(page.siteId);
     if (!keys) this.keysBySite.set(page.siteId, (keys = new Set()));
     keys.add(key);
@@ -63,20 +70,26 @@ export class PageCache {
   /** Drops the site's pages and every "no site here" answer (a change may have created the site or its domain); `*` drops all. */
   invalidate(siteId: string): void {
     this.generation += 1;
-    const before = this.pages.size;
+    const before = this.pages.size + this.siteless.size;
     if (siteId === '*') {
       this.clear();
     } else {
       for (const key of this.keysBySite.get(siteId) ?? []) this.pages.delete(key);
       this.keysBySite.delete(siteId);
-      for (const key of this.siteless) this.pages.delete(key);
       this.siteless.clear();
     }
-    if (before > this.pages.size) pageCacheEvictions.inc({ cause: 'invalidated' }, before - this.pages.size);
+    const dropped = before - this.pages.size - this.siteless.size;
+    if (dropped > 0) pageCacheEvictions.inc({ cause: 'invalidated' }, dropped);
   }
 
+  /** Pages of sites held. */
   get size(): number {
     return this.pages.size;
+  }
+
+  /** "No site here" answers held (at most `maxSiteless`). */
+  get sitelessSize(): number {
+    return this.siteless.size;
   }
 
   private clear(): void {

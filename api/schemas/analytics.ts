@@ -39,6 +39,6 @@ export function resolveRange(query: { from?: string; to?: string }, now = new Da
 }
 
 /** A variant as the page script applies it. */
-export const ServedVariantSchema = Type.Object({ experiment: Type.String(), slot: Type.String(), variant: Type.String(), content: Type.String() });
+export const ServedVariantSchema = Type.Object({ slot: Type.String(), content: Type.String() }, { description: 'What a slot shows; which experiment and variant it is stays on the server' });
 /** A variant as the page script applies it. */
 export type ServedVariant = Static<typeof ServedVariantSchema>;

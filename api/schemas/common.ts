@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { SINGLE_LINE_PATTERN } from '../../lib/single-line.js';
 import { SLUG_PATTERN } from '../../lib/slug.js';
 
 /** The body of every error answer. */
@@ -45,6 +46,7 @@ export const PATTERN_MEANINGS: ReadonlyMap<string, string> = new Map([
   [CONTACT_PHONE_PATTERN, 'digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233'],
   [KEY_PATTERN, 'lower-case letters, digits, dashes and underscores only'],
   [SLUG_PATTERN, 'lower-case letters, digits and dashes only'],
+  [SINGLE_LINE_PATTERN, 'one line of text that is not blank (no line breaks or control characters)'],
 ]);
 
 /** How a person calls each input the API names, for the sentences of validation errors ("Enter your email address"). */
@@ -56,6 +58,15 @@ export const FIELD_NAMES: Readonly<Record<string, string>> = {
   siteId: 'site', id: 'reference', q: 'search', from: 'start date', to: 'end date', rating: 'rating', status: 'status',
   summary: 'summary', slug: 'site address', workflow_id: 'purchase reference', refresh_token: 'session',
 };
+
+/**
+ * A single line a person types (a name, a subject, a booking field): at most `maxLength` characters, not blank, no line
+ * breaks or control characters. Every such field of the API uses it, so nothing is accepted that could not be stored,
+ * shown on one line or put in an email (see lib/single-line.ts).
+ */
+export function SingleLine(maxLength: number, description?: string) {
+  return Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN, ...(description ? { description } : {}) });
+}
 
 /** A date and time in a query: RFC 3339, years 2000–2100, a UTC offset of at most ±14:00. */
 export function DateTimeParam(description?: string) {

@@ -3,7 +3,7 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, TWO_KINDS_PATTERN } from '../
 import { FIELD_LIMITS } from '../../lib/field-limits.js';
 import { checkedInCode } from './documented.js';
 import { PrimarySite } from './answers.js';
-import { ONE_LINE_PATTERN, PHONE_PATTERN } from './common.js';
+import { PHONE_PATTERN, SingleLine } from './common.js';
 
 /** An email address as customers type it; compared lower-cased. */
 export const Email = Type.String({ format: 'email', maxLength: FIELD_LIMITS.email, description: 'Email address (case-insensitive)' });
@@ -18,7 +18,7 @@ export const NewPassword = checkedInCode(Type.String({
 }), { minLength: MIN_PASSWORD_LENGTH, pattern: TWO_KINDS_PATTERN });
 
 /** A person's name: printable text, no line breaks (it goes into email subjects and greetings). */
-export const FullName = Type.String({ minLength: 1, maxLength: FIELD_LIMITS.fullName, pattern: ONE_LINE_PATTERN });
+export const FullName = SingleLine(FIELD_LIMITS.fullName);
 
 /** A phone number as written by people: digits with optional +, spaces, dots, dashes and parentheses. */
 export const Phone = Type.String({ minLength: FIELD_LIMITS.phone.min, maxLength: FIELD_LIMITS.phone.max, pattern: PHONE_PATTERN });

@@ -62,34 +62,51 @@ export class SiteDirectory {
 /**
  * Buffers collected hits in memory and writes them in batches (one transaction per batch), so a beacon costs the
  * request path no database round trip. Flushes every `flushIntervalMs`, when `flushBatch` hits are waiting, and on
- * close; hits still buffered when the process dies are lost (analytics, not money).
+ * close; hits still buffered when the process dies are lost (analytics, not money). At most `maxQueued` hits wait:
+ * past that, new ones are dropped and counted in `dropped` (logged once per flush) until a write catches up.
  */
 export class AnalyticsCollector {
   private hits: CollectedHit[] = [];
   private bots: BotHit[] = [];
   private running: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
+  /** Hits dropped because the queue was full, since the process started. */
+  dropped = 0;
+  private droppedLogged = 0;
 
   constructor(private readonly deps: { em: () => EntityManager; config: AppConfig['analytics']; log: FastifyBaseLogger }) {
     this.timer = setInterval(() => void this.flush(), deps.config.flushIntervalMs);
     this.timer.unref();
   }
 
-  /** Queues hits; starts a write when the batch is full. */
+  /** Hits waiting to be written. */
+  get queued(): number {
+    return this.hits.length + this.bots.length;
+  }
+
+  /** Queues hits while there is room (the rest are dropped and counted); starts a write when the batch is full. */
   add(hits: CollectedHit[], bots: BotHit[] = []): void {
-    this.hits.push(...hits);
-    this.bots.push(...bots);
-    if (this.hits.length + this.bots.length >= this.deps.config.flushBatch) void this.flush();
+    const room = Math.max(0, this.deps.config.maxQueued - this.queued);
+    const keptHits = hits.slice(0, room);
+    const keptBots = bots.slice(0, room - keptHits.length);
+    this.dropped += hits.length - keptHits.length + bots.length - keptBots.length;
+    this.hits.push(...keptHits);
+    this.bots.push(...keptBots);
+    if (this.queued >= this.deps.config.flushBatch) void this.flush();
   }
 
   /** Writes everything queued so far (batches run one after another); resolves when it is stored. */
   flush(): Promise<void> {
     this.running = this.running.then(async () => {
+      if (this.dropped > this.droppedLogged) {
+        this.deps.log.warn({ dropped: this.dropped - this.droppedLogged, droppedTotal: this.dropped }, 'analytics queue full; hits dropped');
+        this.droppedLogged = this.dropped;
+      }
       while (this.hits.length > 0 || this.bots.length > 0) {
         const hits = this.hits.splice(0, this.deps.config.flushBatch);
         const bots = this.bots.splice(0, this.deps.config.flushBatch);
         try {
-          await storeHits(this.deps.em(), hits, bots, this.deps.config.sessionTimeoutMs);
+          await storeHits(this.deps.em(), hits, bots, this.deps.config);
         } catch (error) {
           this.deps.log.error({ err: error, hits: hits.length, bots: bots.length }, 'analytics batch could not be stored; dropped');
         }

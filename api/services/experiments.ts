@@ -1,39 +1,68 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Experiment } from '../../db/entities/index.js';
+import { countInWindow } from '../../db/rate-limits.js';
 import type { ExperimentVariant, IExperiment } from '../../db/entities/experiment.entity.js';
 import { assignVariant, experimentResults } from '../../lib/analytics/statistics.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { ServedVariant } from '../schemas/analytics.js';
 import type { CollectSite } from './analytics.js';
 
-/**
- * The variants a visitor sees on a site: for each running experiment of the site (and each platform-wide one on a
- * preview) the hashed assignment, recorded as an exposure; a stopped experiment serves its winner (or control) to
- * everyone. Opted-out visitors and bots (no visitor id) get control and nothing is recorded.
- */
-export async function servedVariants(em: EntityManager, site: CollectSite, visitorId: string | null): Promise<ServedVariant[]> {
+/** How many new exposures one client address may start per window (`EXPERIMENT_MAX_EXPOSURES_PER_CLIENT`), under its counter key. */
+export interface ExposureLimit {
+  key: string;
+  max: number;
+  windowMs: number;
+}
+
+/** The experiment serving each slot of the site: a running one wins over a stopped one that still serves its winner. */
+async function experimentsBySlot(em: EntityManager, site: CollectSite): Promise<IExperiment[]> {
   const experiments = await em.find(Experiment, {
     status: { $in: ['running', 'stopped'] },
     $or: site.status === 'preview' ? [{ site: site.id }, { site: null }] : [{ site: site.id }],
   }, { orderBy: { createdAt: 'asc' } });
-  const served: ServedVariant[] = [];
-  const exposures: { experiment_id: string; visitor_id: string; variant: string }[] = [];
   const bySlot = new Map<string, IExperiment>();
   for (const experiment of experiments) {
-    // One experiment per slot; a running one wins over a stopped one that still serves its winner.
     const current = bySlot.get(experiment.slot);
     if (!current || (current.status === 'stopped' && experiment.status === 'running')) bySlot.set(experiment.slot, experiment);
   }
-  for (const experiment of bySlot.values()) {
+  return [...bySlot.values()];
+}
+
+/**
+ * Whether this visitor may be put into the running experiments: yes when they already are (assignments are
+ * sticky), otherwise while their client address has started fewer than `limit.max` exposures this window. One
+ * address cannot mint visitor after visitor (a new user agent each time) until it draws the variant it wants.
+ */
+async function mayExpose(em: EntityManager, running: IExperiment[], visitorId: string, limit: ExposureLimit): Promise<boolean> {
+  const held = await em.execute<{ n: number }[]>(
+    `select count(*)::int as n from experiment_assignments where visitor_id = ? and experiment_id in (?)`, [visitorId, running.map((e) => e.id)],
+  );
+  if ((held[0]?.n ?? 0) === running.length) return true;
+  return (await countInWindow(em, limit.key, limit.windowMs)).count <= limit.max;
+}
+
+/**
+ * What a visitor sees in each A/B slot of a site: for each running experiment of the site (and each platform-wide one
+ * on a preview) the hashed assignment, recorded as an exposure; a stopped experiment serves its winner (or control) to
+ * everyone. Opted-out visitors and bots (no visitor id), and visitors from an address past its exposure limit, get
+ * control and nothing is recorded. The answer names no experiment or variant.
+ */
+export async function servedVariants(em: EntityManager, site: CollectSite, visitorId: string | null, limit: ExposureLimit): Promise<ServedVariant[]> {
+  const experiments = await experimentsBySlot(em, site);
+  const running = experiments.filter((e) => e.status === 'running');
+  const exposed = visitorId !== null && running.length > 0 && await mayExpose(em, running, visitorId, limit);
+  const served: ServedVariant[] = [];
+  const exposures: { experiment_id: string; visitor_id: string; variant: string }[] = [];
+  for (const experiment of experiments) {
     const control = experiment.variants[0]!;
     let variant: ExperimentVariant = control;
     if (experiment.status === 'stopped') {
       variant = experiment.variants.find((v) => v.name === experiment.winner) ?? control;
-    } else if (visitorId) {
+    } else if (exposed) {
       variant = experiment.variants[assignVariant(experiment.id, visitorId, experiment.variants.map((v) => v.weight))]!;
       exposures.push({ experiment_id: experiment.id, visitor_id: visitorId, variant: variant.name });
     }
-    served.push({ experiment: experiment.key, slot: experiment.slot, variant: variant.name, content: variant.content });
+    served.push({ slot: experiment.slot, content: variant.content });
   }
   if (exposures.length > 0) {
     await em.execute(

@@ -9,8 +9,8 @@ import { siteBeingClaimed } from './claims.js';
 export interface HoldRequest {
   siteId: string;
   email: string;
-  /** The client address as limits count it (`limitAddress`: an IPv6 address by its /64). */
-  clientIp: string;
+  /** The client address as limits count it, as a keyed digest (`LimitKeys.address`: an IPv6 address by its /64). */
+  clientKey: string;
 }
 
 /**
@@ -23,7 +23,7 @@ export async function assertHoldAllowed(em: EntityManager, limits: AppConfig['ch
   if (await em.count(PurchaseHold, { ...open, email: hold.email }) >= limits.maxPerEmail) {
     throw new AppError(429, 'too_many_open_purchases', `This email address already has ${limits.maxPerEmail} open checkouts; pay or let one expire first`);
   }
-  if (await em.count(PurchaseHold, { ...open, clientIp: hold.clientIp }) >= limits.maxPerIp) {
+  if (await em.count(PurchaseHold, { ...open, clientKey: hold.clientKey }) >= limits.maxPerIp) {
     throw new AppError(429, 'too_many_open_purchases', 'Too many open checkouts from this address; pay or let one expire first');
   }
 }
@@ -41,7 +41,7 @@ export async function recordHold(em: EntityManager, hold: HoldRequest, expiresAt
       await em.fork().transactional(async (tx) => {
         await tx.nativeUpdate(PurchaseHold, { siteId: hold.siteId, email: { $ne: hold.email }, releasedAt: null, expiresAt: { $lte: now } }, { releasedAt: now });
         await tx.upsert(PurchaseHold, { ...hold, expiresAt, releasedAt: null }, {
-          onConflictFields: ['siteId', 'email'], onConflictAction: 'merge', onConflictMergeFields: ['expiresAt', 'clientIp', 'releasedAt'],
+          onConflictFields: ['siteId', 'email'], onConflictAction: 'merge', onConflictMergeFields: ['expiresAt', 'clientKey', 'releasedAt'],
         });
       });
       return;

@@ -63,6 +63,7 @@ export interface SessionEvent {
 
 /** A visitor reaching a goal (e.g. `cta_click:call`), for the experiments that count it. */
 export interface Conversion {
+  siteId: string;
   visitorId: string;
   goal: string;
   at: Date;
@@ -133,7 +134,7 @@ function countHit(hit: CollectedHit, session: StoredSession, rollups: RollupDelt
   }
   const column = hit.target ? CTA_COLUMNS[hit.target] : undefined;
   if (column) rollups.add(hit.siteId, hit.at, column);
-  conversions.push({ visitorId: hit.visitorId, goal: `cta_click:${hit.target ?? ''}`, at: hit.at });
+  conversions.push({ siteId: hit.siteId, visitorId: hit.visitorId, goal: `cta_click:${hit.target ?? ''}`, at: hit.at });
 }
 
 /**

@@ -2,6 +2,7 @@ import { Type, type Static, type TObject, type TProperties } from 'typebox';
 import { Value } from 'typebox/value';
 import type { OneTimeLink } from '../auth/one-time-tokens.js';
 import { escapeHtml } from '../html.js';
+import { SINGLE_LINE_PATTERN, toSingleLine } from '../single-line.js';
 
 /** Names of the transactional emails the platform sends. */
 export const EMAIL_TEMPLATES = [
@@ -39,7 +40,7 @@ export const EMAIL_TEMPLATES = [
 /** One of the transactional email names. */
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
-const Text = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]+$' });
+const Text = Type.String({ minLength: 1, maxLength: 200, pattern: SINGLE_LINE_PATTERN });
 const Link = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 });
 const Message = Type.String({ minLength: 1, maxLength: 2000 });
 /** How long the platform waited before acting (a configured duration); absent in requests recorded before it was sent. */
@@ -70,10 +71,11 @@ export const EmailModelSchemas = {
   site_suspended: model({ name: Text, siteTitle: Text, reactivateUrl: Link }),
   ticket_escalated: model({ ticketSubject: Text, siteTitle: Text, priority: Text, dueAt: When, ticketUrl: Link }),
   domain_verified: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link, domainUrl: Link }),
-  domain_failed: model({ name: Text, siteTitle: Text, domain: Text, found: Type.String({ minLength: 1, maxLength: 600, pattern: '^[^\\r\\n]+$' }), recordName: Text, token: Text, target: Text, domainUrl: Link, waitedMinutes: Waited }),
+  domain_failed: model({ name: Text, siteTitle: Text, domain: Text, found: Type.String({ minLength: 1, maxLength: 600, pattern: SINGLE_LINE_PATTERN }), recordName: Text, token: Text, target: Text, domainUrl: Link, waitedMinutes: Waited }),
   domain_lapsed: model({ name: Text, siteTitle: Text, domain: Text, siteUrl: Link, domainUrl: Link, waitedMinutes: Waited }),
   booking_received: model({ siteTitle: Text, recipient: Text, visitorName: Text, contact: Text, preferredTime: Text, message: Message, manageUrl: Link }),
-  booking_confirmation: model({ name: Text, siteTitle: Text, businessName: Text, siteUrl: Link }),
+  /** Goes to an address nobody verified: fixed words, the business's name and its site, nothing the visitor wrote. */
+  booking_confirmation: model({ businessName: Text, siteUrl: Link }),
   edit_preview_ready: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, requestUrl: Link, expiresAt: When }),
   edit_reminder: model({ name: Text, siteTitle: Text, summary: Text, previewUrl: Link, requestUrl: Link, expiresAt: When }),
   edit_published: model({ name: Text, siteTitle: Text, summary: Text, siteUrl: Link, requestUrl: Link }),
@@ -349,11 +351,11 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     action: { label: 'See your enquiries', url: m.manageUrl },
   }),
   booking_confirmation: (m) => ({
-    subject: `We received your message to ${m.businessName} (${m.siteTitle})`,
+    subject: `We received your message to ${m.businessName}`,
     preheader: `${m.businessName} will get back to you soon.`,
     heading: 'Thank you for your message',
-    paragraphs: [`Hi ${m.name}, your message to ${m.businessName} was sent. They will contact you soon.`],
-    action: { label: `Visit ${m.siteTitle}`, url: m.siteUrl },
+    paragraphs: [`Your message to ${m.businessName} was sent. They will contact you soon.`],
+    action: { label: `Visit ${m.businessName}`, url: m.siteUrl },
     footnote: 'You receive this email because this address was entered in a contact form. If that was not you, ignore it.',
   }),
   edit_preview_ready: (m) => ({
@@ -560,13 +562,40 @@ function renderText(c: EmailContent): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** Renders a template's subject, HTML body (values escaped, inline CSS) and plain-text body; throws InvalidEmailModelError on a bad model. */
+/** What a single-line model value that is empty once cleaned shows instead (a greeting reads "Hi there"). */
+function emptyLine(field: string): string {
+  return field === 'name' ? 'there' : '(not given)';
+}
+
+/**
+ * The model with every person-written text made sendable: a single-line field (a name, a title, a subject) loses its
+ * line breaks and control characters and is cut to its length, a longer text is cut to its length. A value stored
+ * before the API refused such text therefore still renders (and the email, of a paid purchase say, still goes out)
+ * instead of failing; only a model of the wrong shape (missing fields, a bad link or date) is refused.
+ */
+export function sendableModel(template: EmailTemplate, model: unknown): unknown {
+  if (typeof model !== 'object' || model === null || !Object.hasOwn(EmailModelSchemas, template)) return model;
+  const properties = EmailModelSchemas[template].properties as Record<string, { type?: unknown; pattern?: string; maxLength?: number; format?: string }>;
+  return Object.fromEntries(Object.entries(model).map(([key, value]) => {
+    const schema = properties[key];
+    if (typeof value !== 'string' || !schema || schema.type !== 'string' || schema.format || schema.maxLength === undefined) return [key, value];
+    if (schema.pattern === SINGLE_LINE_PATTERN) return [key, toSingleLine(value, schema.maxLength, emptyLine(key))];
+    if (schema.pattern === undefined) return [key, [...value].slice(0, schema.maxLength).join('').trim() || emptyLine(key)];
+    return [key, value];
+  }));
+}
+
+/**
+ * Renders a template's subject, HTML body (values escaped, inline CSS) and plain-text body from its model made
+ * sendable ({@link sendableModel}); throws InvalidEmailModelError on a model of the wrong shape.
+ */
 export function renderEmail(request: EmailRequest): RenderedEmail;
 export function renderEmail<T extends EmailTemplate>(template: T, model: EmailModel<T>): RenderedEmail;
 export function renderEmail(requestOrTemplate: EmailRequest | EmailTemplate, modelArgument?: unknown): RenderedEmail {
-  const [template, model] =
+  const [template, given] =
     typeof requestOrTemplate === 'string' ? [requestOrTemplate, modelArgument] : [requestOrTemplate.template, requestOrTemplate.model];
   if (!Object.hasOwn(EmailModelSchemas, template)) throw new InvalidEmailModelError(template, ['unknown template']);
+  const model = sendableModel(template, given);
   const schema = EmailModelSchemas[template];
   if (!Value.Check(schema, model)) {
     const problems = Value.Errors(schema, model).map((error) => `${error.instancePath || '/'} ${error.message}`);

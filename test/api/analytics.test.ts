@@ -54,7 +54,7 @@ async function sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
 function collect(body: unknown, options: { ip?: string; headers?: Record<string, string>; json?: boolean } = {}) {
   return app.inject({
     method: 'POST', url: '/api/v1/collect', remoteAddress: options.ip ?? IPV4,
-    headers: { 'user-agent': BROWSER, 'content-type': options.json ? 'application/json' : 'text/plain', ...options.headers },
+    headers: { 'user-agent': BROWSER, 'content-type': options.json ? 'application/json' : 'text/plain', origin: 'http://webmagic.test', ...options.headers },
     payload: JSON.stringify(body),
   });
 }
@@ -115,6 +115,9 @@ describe('collection', () => {
     const foreign = await collect({ site: 'plumber-joe', events: [view()] }, { headers: { origin: 'https://evil.example' } });
     expect(foreign.statusCode).toBe(403);
     expect(foreign.json()).toMatchObject({ error: 'origin_not_allowed' });
+    const unsigned = await app.inject({ method: 'POST', url: '/api/v1/collect', remoteAddress: IPV4, headers: { 'user-agent': BROWSER, 'content-type': 'text/plain' }, payload: JSON.stringify({ site: 'plumber-joe', events: [view()] }) });
+    expect(unsigned.statusCode).toBe(403);
+    expect(unsigned.json()).toMatchObject({ error: 'origin_required' });
     expect((await collect({ site: 'nope-site', events: [view()] })).statusCode).toBe(404);
     expect((await collect({ site: 'plumber-joe', events: [] })).statusCode).toBe(400);
     expect((await collect({ site: 'plumber-joe', events: [{ type: 'hack', path: '/' }] })).statusCode).toBe(400);
@@ -386,6 +389,39 @@ describe('owner and admin analytics', () => {
 });
 
 describe('A/B tests', () => {
+  async function runningExperiment(): Promise<string> {
+    const plumber = await siteId('plumber-joe');
+    const created = await app.inject({
+      method: 'POST', url: '/api/v1/admin/experiments', headers: ADMIN,
+      payload: { key: 'claim-text', site_id: plumber, slot: 'claim_text', goal: 'cta_click:claim', variants: [{ name: 'control', weight: 1, content: 'Claim it' }, { name: 'bold', weight: 1, content: 'Make it yours today' }] },
+    });
+    const id = created.json<{ id: string }>().id;
+    await app.inject({ method: 'POST', url: `/api/v1/admin/experiments/${id}/start`, headers: ADMIN });
+    return id;
+  }
+
+  it('cannot be rigged from one address: new visitors past its exposure limit get control and are not counted', async () => {
+    const id = await runningExperiment();
+    const served: string[] = [];
+    for (let i = 0; i < config.analytics.maxExposuresPerClient + 5; i++) {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/collect/variants?site=plumber-joe', remoteAddress: '198.51.100.77', headers: { 'user-agent': `${BROWSER} rotate/${i}` } });
+      served.push(res.json<{ variants: { content: string }[] }>().variants[0]!.content);
+    }
+    expect(served.slice(config.analytics.maxExposuresPerClient)).toEqual(Array(5).fill('Claim it'));
+    expect(await sql(`select id from experiment_assignments where experiment_id = ?`, [id])).toHaveLength(config.analytics.maxExposuresPerClient);
+  });
+
+  it('counts a goal only for a visitor whose page views show the variant was seen', async () => {
+    const id = await runningExperiment();
+    await app.inject({ method: 'GET', url: '/api/v1/collect/variants?site=plumber-joe', remoteAddress: '192.0.2.50', headers: { 'user-agent': BROWSER } });
+    await collect({ site: 'plumber-joe', events: [{ type: 'cta_click', path: '/sites/plumber-joe', target: 'claim' }] }, { ip: '192.0.2.50' });
+    await app.analyticsCollector.flush();
+    expect(await sql(`select id from experiment_assignments where experiment_id = ? and converted_at is not null`, [id])).toHaveLength(0);
+    await collect({ site: 'plumber-joe', events: [view(), { type: 'cta_click', path: '/sites/plumber-joe', target: 'claim' }] }, { ip: '192.0.2.50' });
+    await app.analyticsCollector.flush();
+    expect(await sql(`select id from experiment_assignments where experiment_id = ? and converted_at is not null`, [id])).toHaveLength(1);
+  });
+
   it('assigns stickily with exposure, counts conversions, reports results, and serves the winner once stopped', async () => {
     const plumber = await siteId('plumber-joe');
     const created = await app.inject({
@@ -399,13 +435,16 @@ describe('A/B tests', () => {
     expect((await app.inject({ method: 'POST', url: `/api/v1/admin/experiments/${id}/start`, headers: ADMIN })).json()).toMatchObject({ status: 'running' });
 
     const seen = new Map<string, string>();
+    const names = new Map([['Claim it', 'control'], ['Make it yours today', 'bold']]);
     for (let i = 0; i < 40; i++) {
       const ip = `10.0.${i}.1`;
-      const first = (await variants(ip)).json<{ variants: { variant: string; content: string }[] }>().variants[0]!;
-      const again = (await variants(ip)).json<{ variants: { variant: string }[] }>().variants[0]!;
-      expect(again.variant).toBe(first.variant);
-      seen.set(ip, first.variant);
-      if (first.variant === 'bold') await collect({ site: 'plumber-joe', events: [{ type: 'cta_click', path: '/sites/plumber-joe', target: 'claim' }] }, { ip });
+      const first = (await variants(ip)).json<{ variants: { slot: string; content: string }[] }>().variants[0]!;
+      expect(Object.keys(first).sort()).toEqual(['content', 'slot']);
+      const again = (await variants(ip)).json<{ variants: { content: string }[] }>().variants[0]!;
+      expect(again.content).toBe(first.content);
+      seen.set(ip, names.get(first.content)!);
+      // A visitor who saw the page and clicked: the goal counts.
+      if (names.get(first.content) === 'bold') await collect({ site: 'plumber-joe', events: [view(), { type: 'cta_click', path: '/sites/plumber-joe', target: 'claim' }] }, { ip });
     }
     await app.analyticsCollector.flush();
     const bold = [...seen.values()].filter((v) => v === 'bold').length;
@@ -421,7 +460,7 @@ describe('A/B tests', () => {
     expect((await app.inject({ method: 'POST', url: `/api/v1/admin/experiments/${id}/stop`, headers: ADMIN, payload: { winner: 'nope' } })).statusCode).toBe(400);
     expect((await app.inject({ method: 'POST', url: `/api/v1/admin/experiments/${id}/stop`, headers: ADMIN, payload: { winner: 'bold' } })).json()).toMatchObject({ status: 'stopped', winner: 'bold' });
     const before = (await sql(`select id from experiment_assignments`)).length;
-    for (const ip of ['10.0.0.1', '10.99.0.1']) expect((await variants(ip)).json()).toEqual({ variants: [{ experiment: 'claim-text', slot: 'claim_text', variant: 'bold', content: 'Make it yours today' }] });
+    for (const ip of ['10.0.0.1', '10.99.0.1']) expect((await variants(ip)).json()).toEqual({ variants: [{ slot: 'claim_text', content: 'Make it yours today' }] });
     expect(await sql(`select id from experiment_assignments`)).toHaveLength(before);
   });
 });

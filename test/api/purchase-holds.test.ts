@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 
 const inAnHour = () => new Date(Date.now() + 3_600_000);
-const hold = (email: string, clientIp = '203.0.113.7') => ({ siteId, email, clientIp });
+const hold = (email: string, clientKey = 'purchase-hold:a') => ({ siteId, email, clientKey });
 const holds = async () =>
   (await orm.em.fork().find(PurchaseHold, { siteId }, { orderBy: { email: 'asc' } })).map((h) => ({ email: h.email, open: h.releasedAt === null }));
 
@@ -47,10 +47,10 @@ describe('one open claim per site', () => {
 
   it('keeps the same claimant asking again (even at once) on their one hold, with the latest expiry and address', async () => {
     const later = new Date(Date.now() + 7_200_000);
-    await Promise.all([recordHold(orm.em.fork(), hold('ana@example.com', '203.0.113.7'), inAnHour()), recordHold(orm.em.fork(), hold('ana@example.com', '203.0.113.7'), inAnHour())]);
-    await recordHold(orm.em.fork(), hold('ana@example.com', '198.51.100.2'), later);
+    await Promise.all([recordHold(orm.em.fork(), hold('ana@example.com', 'purchase-hold:a'), inAnHour()), recordHold(orm.em.fork(), hold('ana@example.com', 'purchase-hold:a'), inAnHour())]);
+    await recordHold(orm.em.fork(), hold('ana@example.com', 'purchase-hold:b'), later);
     const rows = await orm.em.fork().find(PurchaseHold, { siteId });
-    expect(rows.map((h) => [h.email, h.clientIp, h.expiresAt.getTime(), h.releasedAt])).toEqual([['ana@example.com', '198.51.100.2', later.getTime(), null]]);
+    expect(rows.map((h) => [h.email, h.clientKey, h.expiresAt.getTime(), h.releasedAt])).toEqual([['ana@example.com', 'purchase-hold:b', later.getTime(), null]]);
   });
 
   it('releases an expired hold when someone else claims, and then refuses the first claimant while the new hold runs', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EmailMessage } from '../../db/entities/index.js';
+import { Booking, EmailMessage, OperatorCase } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { issueFormToken } from '../../lib/analytics/form-token.js';
 import type { bookingWorkflow } from '../../workflows/booking.js';
@@ -8,6 +8,7 @@ import { workflowIds } from '../../lib/workflow-ids.js';
 import { ensureAnalyticsHousekeepingSchedule } from '../../worker/schedules.js';
 import { claimResult, openCheckout, pressCheckoutButton, siteIdOf } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
+import { recordHistory } from '../helpers/record-history.js';
 import { signedInOwner } from '../helpers/owners.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import type { Activities } from '../helpers/worker.js';
@@ -15,7 +16,7 @@ import type { Activities } from '../helpers/worker.js';
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ PLATFORM_LEADS_EMAIL: 'leads@webmagic.test' });
+  stack = await startTestStack({ PLATFORM_LEADS_EMAIL: 'leads@webmagic.test', BOOKING_MAX_CONFIRMATIONS_PER_RECIPIENT: '2' });
 });
 afterAll(() => stack.stop());
 beforeEach(async () => {
@@ -25,10 +26,10 @@ beforeEach(async () => {
   stack.postmark.reset();
 });
 
-async function submitBooking(slug: string, ip: string): Promise<string> {
+async function submitBooking(slug: string, ip: string, fields: Record<string, string> = {}): Promise<string> {
   const res = await stack.api.app.inject({
     method: 'POST', url: `/api/v1/sites/${slug}/bookings`, remoteAddress: ip, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0' },
-    payload: { name: 'Luis Pérez', email: 'luis@example.com', phone: '+502 5555 1234', message: 'The sink leaks', form_token: issueFormToken(stack.api.config.analytics.salt, slug, Date.now() - 5000) },
+    payload: { name: 'Luis Pérez', email: 'luis@example.com', phone: '+502 5555 1234', message: 'The sink leaks', form_token: issueFormToken(stack.api.config.analytics.salt, slug, Date.now() - 5000), ...fields },
   });
   expect(res.statusCode, res.body).toBe(202);
   const [row] = await stack.api.orm.em.fork().execute<{ id: string }[]>(`select id from bookings order by created_at desc limit 1`);
@@ -82,6 +83,56 @@ describe('booking workflow', () => {
   });
 });
 
+describe('booking emails cannot be abused or lost', () => {
+  it('confirms to the visitor in fixed words naming the business only, never with what the visitor wrote', async () => {
+    const bookingId = await submitBooking('plumber-joe', '198.51.100.22', { name: 'Cheap pills at spam.example', message: 'Visit spam.example now' });
+    await stack.api.temporal.workflow.getHandle<typeof bookingWorkflow>(workflowIds.booking(bookingId)).result();
+    const confirmation = stack.postmark.sent().find((m) => m.To === 'luis@example.com')!;
+    const written = `${confirmation.Subject}\n${confirmation.TextBody}\n${confirmation.HtmlBody}`;
+    expect(written).toContain("Plumber Joe's");
+    expect(written).not.toContain('spam.example');
+    expect(written).not.toContain('Cheap pills');
+    // The owner (here the platform inbox) still reads every word of the lead.
+    expect(stack.postmark.sent().find((m) => m.To === 'leads@webmagic.test')!.TextBody).toContain('Visit spam.example now');
+  });
+
+  it('sends one address at most the configured number of confirmations per hour across all sites; every lead still reaches its owner', async () => {
+    const ids = [
+      await submitBooking('plumber-joe', '198.51.100.30'),
+      await submitBooking('roofer-bob', '198.51.100.31'),
+      await submitBooking('plumber-joe', '198.51.100.32', { email: 'LUIS@example.com' }),
+      await submitBooking('roofer-bob', '198.51.100.33'),
+    ];
+    const results = await Promise.all(ids.map((id) => stack.api.temporal.workflow.getHandle<typeof bookingWorkflow>(workflowIds.booking(id)).result()));
+    expect(results.filter((r) => r.visitor !== null)).toHaveLength(2);
+    expect(results.every((r) => r.owner?.status === 'sent')).toBe(true);
+    const sent = stack.postmark.sent();
+    expect(sent.filter((m) => m.To.toLowerCase() === 'luis@example.com')).toHaveLength(2);
+    expect(sent.filter((m) => m.To === 'leads@webmagic.test')).toHaveLength(4);
+    expect(await stack.api.orm.em.fork().count(Booking)).toBe(4);
+  });
+
+  it('emails the owner a lead whose text was stored before the single-line rule, and raises no operator case', async () => {
+    const em = stack.api.orm.em.fork();
+    const siteId = await siteIdOf(stack, 'plumber-joe');
+    const booking = em.create(Booking, {
+      site: siteId, kind: 'booking', name: 'Eve\r\nBcc: victim@example.com', email: 'eve@example.com', phone: null, preferredTime: 'Monday\nmorning', message: 'Call me',
+    });
+    await em.flush();
+    const handle = await stack.api.temporal.workflow.start('bookingWorkflow', {
+      workflowId: workflowIds.booking(booking.id), taskQueue: stack.config.temporal.taskQueue, args: [{ bookingId: booking.id }],
+    });
+    const result = await handle.result() as Awaited<ReturnType<typeof bookingWorkflow>>;
+    expect(result.owner?.status).toBe('sent');
+    expect(result.visitor?.status).toBe('sent');
+    const lead = stack.postmark.sent().find((m) => m.To === 'leads@webmagic.test')!;
+    expect(lead.TextBody).toContain('Eve Bcc: victim@example.com');
+    expect(lead.TextBody).toContain('Monday morning');
+    expect(lead.Subject).not.toMatch(/[\r\n]/);
+    expect(await em.count(OperatorCase)).toBe(0);
+  });
+});
+
 describe('claim funnel events', () => {
   it('records claim_started, checkout_opened and purchase_completed once each for a purchase', async () => {
     const siteId = await siteIdOf(stack, 'plumber-joe');
@@ -96,6 +147,18 @@ describe('claim funnel events', () => {
       `select sum(claims_started)::int as claims, sum(checkouts_opened)::int as checkouts, sum(purchases)::int as purchases from analytics_hourly`,
     );
     expect(rolled).toEqual({ claims: 2, checkouts: 1, purchases: 1 });
+  });
+});
+
+describe('purchase holds', () => {
+  it('keep a keyed digest of the client address, never the address, and still count per address', async () => {
+    const ask = (slug: string, email: string) => stack.api.app.inject({
+      method: 'POST', url: `/api/v1/sites/${slug}/purchase`, remoteAddress: '2001:db8:7:7::1', payload: { email, name: 'Buyer' },
+    });
+    expect((await ask('plumber-joe', 'one@example.com')).statusCode).toBe(200);
+    const [row] = await stack.api.orm.em.fork().execute<{ client_ip: string }[]>(`select client_ip from purchase_holds`);
+    expect(row!.client_ip).toMatch(/^purchase-hold:[A-Za-z0-9_-]{43}$/);
+    expect(row!.client_ip).not.toContain('2001');
   });
 });
 
@@ -117,10 +180,23 @@ describe('analytics housekeeping', () => {
     await em.execute(`insert into analytics_hourly (id, site_id, hour, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 1)`, [siteId, old]);
     await em.execute(`insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 'device', 'mobile', 1)`, [siteId, old]);
     await em.execute(`insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('day', ?::timestamptz, 'UTC'), 'device', 'mobile', 1)`, [siteId, old]);
-    const result = await client.workflow.execute<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
-      workflowId: `${workflowIds.analyticsHousekeeping()}-test`, taskQueue: stack.config.temporal.taskQueue, args: [],
+    // Dimension rows past their own (longer) retention go; ended purchase holds go a week after their checkout ended.
+    const ancient = new Date(Date.now() - stack.config.analytics.dimensionRetentionMs - 86_400_000).toISOString();
+    await em.execute(`insert into analytics_hourly_dimensions (id, site_id, hour, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('hour', ?::timestamptz), 'path', '/old', 1)`, [siteId, ancient]);
+    await em.execute(`insert into analytics_daily_dimensions (id, site_id, day, dimension, value, sessions) values (gen_random_uuid(), ?, date_trunc('day', ?::timestamptz, 'UTC'), 'path', '/old', 1)`, [siteId, ancient]);
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    for (const [email, expiresAt, releasedAt] of [
+      ['ended-long-ago@example.com', daysAgo(9), daysAgo(8)], ['expired-long-ago@example.com', daysAgo(8), null],
+      ['released-lately@example.com', daysAgo(9), daysAgo(2)], ['open@example.com', new Date(Date.now() + 3_600_000), null],
+    ] as const) {
+      await em.execute(`insert into purchase_holds (id, created_at, site_id, email, client_ip, expires_at, released_at) values (gen_random_uuid(), now(), gen_random_uuid(), ?, 'purchase-hold:x', ?, ?)`, [email, expiresAt, releasedAt]);
+    }
+    const handle = await client.workflow.start<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
+      workflowId: `${workflowIds.analyticsHousekeeping()}-test-${Date.now()}`, taskQueue: stack.config.temporal.taskQueue, args: [],
     });
-    expect(result).toEqual({ events: 1, sessions: 1 });
+    expect(await handle.result()).toEqual({ events: 1, sessions: 1, dimensions: 2, holds: 2 });
+    await recordHistory(handle, 'analytics-housekeeping-retention');
+    expect((await em.execute<{ email: string }[]>(`select email from purchase_holds order by email`)).map((r) => r.email)).toEqual(['open@example.com', 'released-lately@example.com']);
     const left = await em.execute<{ n: number }[]>(`select (select count(*) from visitor_sessions)::int + (select count(*) from analytics_events)::int as n`);
     expect(left[0]!.n).toBe(2);
     const rollups = await em.execute<{ n: number }[]>(`select (select count(*) from analytics_hourly)::int + (select count(*) from analytics_hourly_dimensions)::int + (select count(*) from analytics_daily_dimensions)::int as n`);

@@ -4,7 +4,7 @@ import { siteExists } from '../../../db/sites.js';
 import { NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { SiteContentSchema } from '../../../lib/site-editor/content.js';
 import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, SingleLine } from '../../schemas/common.js';
 import { EDIT_REQUEST_STATUSES } from '../../schemas/statuses.js';
 import { createPreviewSite, ImportReport, importPreviewSites, PreviewSiteSchema, previewSitesFromCsv } from '../../services/preview-sites.js';
 import { decideEdit, editRequest, editRequestsInStatus, freshVersionView, publishVersion } from '../../services/site-edits.js';
@@ -71,7 +71,7 @@ export const adminSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, security, summary: 'Draft the change by hand; the owner then previews and approves it as any other',
       params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-      body: Type.Object({ content: SiteContentSchema, summary: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }) }, { additionalProperties: false }),
+      body: Type.Object({ content: SiteContentSchema, summary: SingleLine(300) }, { additionalProperties: false }),
       response: { 200: EditDecision, ...errorResponses(400, 401, 404, 409) },
     },
   }, async (request) => {

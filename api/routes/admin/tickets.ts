@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { Ticket } from '../../schemas/answers.js';
-import { errorResponses } from '../../schemas/common.js';
-import { Accepted, ReplyBody, Text, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
+import { errorResponses, SingleLine } from '../../schemas/common.js';
+import { Accepted, ReplyBody, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
 import { addReply, agentTicket, agentTicketView, assignTicket, endTicket, recordTicketAction, ticketDto, ticketPage } from '../../services/tickets.js';
 
 /** The agents' side of support (admin auth): the queue, replies, assignment and resolution. */
@@ -36,7 +36,7 @@ export const agentTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/:id/assign', {
     schema: {
       tags: ['support agents'], summary: 'Assign the ticket to an agent', security, params: TicketId,
-      body: Type.Object({ agent: Text(FIELD_LIMITS.agentName) }, { additionalProperties: false }), response: { 200: Ticket, ...errorResponses(400, 401, 403, 404) },
+      body: Type.Object({ agent: SingleLine(FIELD_LIMITS.agentName) }, { additionalProperties: false }), response: { 200: Ticket, ...errorResponses(400, 401, 403, 404) },
     },
   }, async (request) => {
     const ticket = await assignTicket(request.em, request.params.id, request.body.agent.trim());

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
+import type { AppConfig } from '../../../lib/config.js';
+import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { EditDecision, EditRequestView, Version } from '../../schemas/answers.js';
 import { errorResponses } from '../../schemas/common.js';
 import {
@@ -13,10 +16,21 @@ const VersionParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), n: 
 const EditParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), id: Type.String({ format: 'uuid' }) });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
+/** Each edit request drafts a change (possibly with an LLM) and sends an email: a site and a customer get only so many per window. */
+function editRequestLimit(config: AppConfig) {
+  const keys = LimitKeys.from(config);
+  const { requestWindowMs: windowMs, maxRequestsPerSite, maxRequestsPerCustomer } = config.edits;
+  return async (request: FastifyRequest, reply: FastifyReply, siteId: string): Promise<void> => {
+    await countAttempt(request.em, reply, keys.key('edit-request-site', siteId), { max: maxRequestsPerSite, windowMs }, 'for this site\'s edit requests');
+    await countAttempt(request.em, reply, keys.key('edit-request-customer', request.customer.id), { max: maxRequestsPerCustomer, windowMs }, 'for your edit requests');
+  };
+}
+
 /** Versions, rollback and edit requests of the customer's sites (`/customer/sites/:siteId/...`). */
 export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const tags = ['site versions and edits'];
   const security = [{ bearer: [] }];
+  const countEditRequest = editRequestLimit(app.deps.config);
 
   app.get('/sites/:siteId/versions', {
     config: { action: 'site.read' },
@@ -52,11 +66,12 @@ export const siteEditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags, security, summary: 'Ask for a change; a preview follows by email (owners only)', params: SiteParams,
       body: Type.Object({ request: Text(FIELD_LIMITS.editRequest) }, { additionalProperties: false }),
-      description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive.',
-      response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404) },
+      description: 'A site whose subscription is not active (or in grace) answers 402 subscription_inactive; past `EDIT_REQUEST_MAX_PER_SITE` or `EDIT_REQUEST_MAX_PER_CUSTOMER` per window, 429 rate_limited.',
+      response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404, 429) },
     },
   }, async (request, reply) => {
     const { site } = request;
+    await countEditRequest(request, reply, site.id);
     const created = await openEditRequest(app.deps, request.em, site, request.customer.id, request.body.request.trim());
     return reply.status(201).send(customerEditRequestDto(app.deps.config, created));
   });

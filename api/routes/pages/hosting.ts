@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
+import type { AppConfig } from '../../../lib/config.js';
 import { isSlug } from '../../../lib/slug.js';
+import { errorResponses } from '../../schemas/common.js';
 import { createHostRouter } from '../../hosting/host-routing.js';
 import { PageCache, type CachedPage } from '../../hosting/page-cache.js';
 import { listenForSiteChanges, type SiteChangeListener } from '../../hosting/site-changes.js';
+import { TlsDecisions } from '../../hosting/tls-decisions.js';
 import { createPageLoader, NOT_FOUND } from '../../hosting/site-pages.js';
 import { pageCacheLookups } from '../../metrics/registry.js';
 
@@ -15,11 +18,46 @@ declare module 'fastify' {
     pageCache: PageCache;
     /** The LISTEN connection behind the page cache; `sync()` waits for changes committed so far. */
     siteChanges: SiteChangeListener;
+    /** The edge's TLS ask answers per name, kept apart from the page cache. */
+    tlsDecisions: TlsDecisions;
   }
 }
 
 const HtmlPage = Type.String({ description: 'HTML document' });
 const PageResponses = { 200: HtmlPage, 301: Type.Null(), 304: Type.Null(), 404: HtmlPage, 410: HtmlPage, 503: HtmlPage };
+
+/** The name a TLS ask is about, as its limit counts it. */
+function askedName(request: FastifyRequest): string {
+  const { domain } = request.query as { domain?: unknown };
+  return typeof domain === 'string' ? domain.toLowerCase().replace(/\.$/, '') : '';
+}
+
+/**
+ * The edge's on-demand TLS ask. Limited per asked name, never per client: the edge asks from one address for every
+ * name, so a per-client limit would let random names use up every real name's asks. The edge's own addresses are
+ * exempt; `allowed` holds its answers (see TlsDecisions).
+ */
+function tlsAskRoute(app: Parameters<FastifyPluginAsyncTypebox>[0], hosting: AppConfig['hosting'], allowed: (name: string) => Promise<boolean>): void {
+  app.get('/api/v1/hosting/tls-ask', {
+    schema: {
+      tags: ['hosting'],
+      summary: "The edge's on-demand TLS check: 200 only for platform subdomains of existing sites and verified custom domains",
+      description: 'Limited per asked name (`TLS_ASK_MAX_PER_MINUTE`), never per client: the edge asks from one address for every name. The edge\'s own '
+        + 'addresses (`EDGE_ADDRESSES`) are exempt. Answers are held for `TLS_ASK_CACHE`, refusals apart from the page cache and bounded.',
+      querystring: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 253 }) }),
+      response: { 200: Type.Object({ allowed: Type.Literal(true) }), 404: Type.Object({ error: Type.String(), message: Type.String() }), ...errorResponses(400, 429) },
+    },
+    config: {
+      rateLimit: {
+        max: hosting.tlsAskMaxPerMinute, timeWindow: '1 minute', allowList: (request) => hosting.edgeAddresses.includes(request.ip),
+        keyGenerator: (request) => `tls-ask|${askedName(request)}`,
+      },
+    },
+  }, async (request, reply) => {
+    if (await allowed(askedName(request))) return { allowed: true as const };
+    return reply.code(404).send({ error: 'unknown_host', message: 'No site is served at this name' });
+  });
+}
 
 /*
  * Serves published sites by address: `/sites/:slug` on the API host, `/:slug` on the sites host, `/` on a site's
@@ -30,14 +68,22 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
   const { config, orm } = app.deps;
   const routeHost = createHostRouter(config.hosting);
   const cache = new PageCache(config.hosting.pageCacheMaxEntries);
+  const decisions = new TlsDecisions(config.hosting.tlsAskCacheMs, config.hosting.tlsAskMaxRefusals);
   const loader = createPageLoader(orm);
   const siteChanges = await listenForSiteChanges(config.database.url, {
-    onChange: (siteId) => cache.invalidate(siteId),
-    onState: (listening) => cache.setActive(listening),
+    onChange: (siteId) => {
+      cache.invalidate(siteId);
+      decisions.invalidate(siteId);
+    },
+    onState: (listening) => {
+      cache.setActive(listening);
+      decisions.invalidate('*');
+    },
     onError: (error) => app.log.warn({ err: error }, 'site change notifications interrupted; pages are served uncached until they resume'),
   });
   app.decorate('pageCache', cache);
   app.decorate('siteChanges', siteChanges);
+  app.decorate('tlsDecisions', decisions);
   app.addHook('onClose', () => siteChanges.close());
 
   async function page(key: string, load: () => Promise<CachedPage>): Promise<CachedPage> {
@@ -95,20 +141,12 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
     return send(request, reply, await Promise.resolve(NOT_FOUND));
   });
 
-  app.get('/api/v1/hosting/tls-ask', {
-    schema: {
-      tags: ['hosting'],
-      summary: "The edge's on-demand TLS check: 200 only for platform subdomains of existing sites and verified custom domains",
-      querystring: Type.Object({ domain: Type.String({ minLength: 1, maxLength: 253 }) }),
-      response: { 200: Type.Object({ allowed: Type.Literal(true) }), 404: Type.Object({ error: Type.String(), message: Type.String() }) },
-    },
-    config: { rateLimit: { max: config.hosting.tlsAskMaxPerMinute, timeWindow: '1 minute' } },
-  }, async (request, reply) => {
-    const route = routeHost(request.query.domain);
-    const answer = route.kind === 'subdomain' ? await bySlug(route.slug) : route.kind === 'custom' ? await byHost(route.host) : null;
-    if (answer?.siteId) return { allowed: true as const };
-    return reply.code(404).send({ error: 'unknown_host', message: 'No site is served at this name' });
-  });
+  async function siteServedAt(name: string): Promise<string | null> {
+    const route = routeHost(name);
+    const answer = route.kind === 'subdomain' && isSlug(route.slug) ? await loader.bySlug(route.slug) : route.kind === 'custom' ? await loader.byCustomDomain(route.host) : null;
+    return answer?.siteId ?? null;
+  }
+  tlsAskRoute(app, config.hosting, (name) => decisions.decide(name, siteServedAt));
 };
 
 /** The hosting routes, with the page cache and its change listener decorated onto the app. */

@@ -5,7 +5,7 @@ import { checkFormToken, issueFormToken } from '../../../lib/analytics/form-toke
 import { limitAddress } from '../../../lib/client-address.js';
 import { AppError, NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
-import { CONTACT_PHONE_PATTERN, errorResponses, NOT_BLANK_PATTERN, Slug } from '../../schemas/common.js';
+import { CONTACT_PHONE_PATTERN, errorResponses, SingleLine, Slug } from '../../schemas/common.js';
 import { checkedInCode } from '../../schemas/documented.js';
 import { anonymousVisitor } from '../../services/analytics.js';
 import { submitBooking } from '../../services/bookings.js';
@@ -13,10 +13,10 @@ import { submitBooking } from '../../services/bookings.js';
 const FORM_TOKEN_MAX_AGE_MS = 24 * 3_600_000;
 
 const BookingRequest = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: FIELD_LIMITS.personName, pattern: NOT_BLANK_PATTERN }),
+  name: SingleLine(FIELD_LIMITS.personName),
   email: Type.Optional(Type.String({ format: 'email', maxLength: FIELD_LIMITS.email })),
   phone: Type.Optional(Type.String({ minLength: FIELD_LIMITS.contactPhone.min, maxLength: FIELD_LIMITS.contactPhone.max, pattern: CONTACT_PHONE_PATTERN })),
-  preferred_time: Type.Optional(Type.String({ maxLength: FIELD_LIMITS.preferredTime })),
+  preferred_time: Type.Optional(SingleLine(FIELD_LIMITS.preferredTime)),
   message: Type.Optional(Type.String({ maxLength: FIELD_LIMITS.contactMessage })),
   kind: Type.Optional(Type.Union([Type.Literal('contact'), Type.Literal('booking')])),
   /** Honeypot: hidden from people, filled in by bots. */

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { findSiteBySlug } from '../../../db/sites.js';
-import { limitAddress } from '../../../lib/client-address.js';
+import { LimitKeys } from '../../../lib/limit-keys.js';
 import { ConflictError, NotFoundError } from '../../../lib/errors.js';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { centsToAmount } from '../../../lib/money.js';
 import { siteUrl } from '../../../lib/urls.js';
 import { assertHoldAllowed, recordHold } from '../../services/purchase-holds.js';
-import { errorResponses, Slug } from '../../schemas/common.js';
+import { errorResponses, SingleLine, Slug } from '../../schemas/common.js';
 import { requestClaimCheckout } from '../../services/claims.js';
 import { recordServerEvent } from '../../../db/analytics.js';
 import { anonymousVisitor } from '../../services/analytics.js';
@@ -29,7 +29,7 @@ const PublicSite = Type.Object({
 
 const PurchaseRequest = Type.Object({
   email: Type.String({ format: 'email', maxLength: FIELD_LIMITS.email }),
-  name: Type.String({ minLength: 1, maxLength: FIELD_LIMITS.personName, pattern: '\\S' }),
+  name: SingleLine(FIELD_LIMITS.personName, 'The buyer\'s name (one line)'),
 }, { additionalProperties: false });
 
 const PurchaseResponse = Type.Object({
@@ -40,6 +40,7 @@ const PurchaseResponse = Type.Object({
 
 /** Public, unauthenticated site information and the claim (purchase) entry point. */
 export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const holdKeys = LimitKeys.from(app.deps.config);
   app.get('/sites/:slug', {
     schema: {
       tags: ['sites'],
@@ -80,7 +81,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!site) throw new NotFoundError('site_not_found', `No site with slug "${request.params.slug}"`);
     if (site.status !== 'preview') throw new ConflictError('site_not_available', 'This site has already been claimed.');
     const claimant = { email: request.body.email.trim().toLowerCase(), name: request.body.name.trim() };
-    const hold = { siteId: site.id, email: claimant.email, clientIp: limitAddress(request.ip) };
+    const hold = { siteId: site.id, email: claimant.email, clientKey: holdKeys.address('purchase-hold', request.ip) };
     await assertHoldAllowed(request.em, app.deps.config.checkout.holds, hold);
     const { visitorId } = anonymousVisitor(request, app.deps.config.analytics, site.id);
     const timeout = app.deps.config.analytics.sessionTimeoutMs;

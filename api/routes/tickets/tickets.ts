@@ -4,13 +4,13 @@ import { NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { Ticket } from '../../schemas/answers.js';
-import { errorResponses } from '../../schemas/common.js';
+import { errorResponses, SingleLine } from '../../schemas/common.js';
 import { Accepted, ReplyBody, Text, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
 import { selectCustomerSite } from '../../services/site-access.js';
 import { addReply, customerTicket, endTicket, openTicket, rateTicket, ticketDto, ticketPage, ticketWithMessages } from '../../services/tickets.js';
 
 const OpenTicketBody = Type.Object({
-  subject: Text(FIELD_LIMITS.ticketSubject),
+  subject: SingleLine(FIELD_LIMITS.ticketSubject),
   description: Text(FIELD_LIMITS.ticketText),
   site_id: Type.Optional(Type.String({ format: 'uuid' })),
 }, { additionalProperties: false });

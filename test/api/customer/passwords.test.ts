@@ -165,8 +165,8 @@ describe('POST /customer/reset-password', () => {
 
 describe('POST /customer/set-password', () => {
   // Keys are unique per test: the Temporal server outlives the per-test database reset.
-  async function welcome(key = `welcome:${randomUUID()}`) {
-    const customer = await createCustomer(ctx, { email: 'owner@example.com', password: null, verified: false, fullName: 'Joe Owner' });
+  async function welcome(key = `welcome:${randomUUID()}`, fullName = 'Joe Owner') {
+    const customer = await createCustomer(ctx, { email: 'owner@example.com', password: null, verified: false, fullName });
     const input = await prepareWelcomeSetPasswordEmail(ctx.api.orm.em.fork(), ctx.api.config, { customerId: customer.id, siteTitle: "Plumber Joe's", idempotencyKey: key });
     await queueEmail(ctx.api, input);
     const message = await deliveredEmail(ctx, key);
@@ -188,6 +188,14 @@ describe('POST /customer/set-password', () => {
 
     const again = await call(ctx, 'POST', '/set-password', { body: { token, password: 'Yet-another-pass-3' } });
     expect(again.json()).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it('sends the welcome of a paid purchase even to a name stored with a line break before the API refused one', async () => {
+    const { message, token } = await welcome(`welcome:${randomUUID()}`, 'Joe\r\nBcc: someone@example.com');
+    expect(message).toMatchObject({ To: 'owner@example.com', Subject: "Welcome to WebMagic: Plumber Joe's is yours" });
+    expect(message.TextBody).toContain('Joe Bcc: someone@example.com');
+    expect(message.Bcc ?? '').toBe('');
+    expect((await call(ctx, 'POST', '/set-password', { body: { token, password: NEW_PASSWORD } })).statusCode).toBe(200);
   });
 
   it('mints the same link when the sending step runs again (a retried activity), and sends one email', async () => {

@@ -37,7 +37,7 @@ const samples: EmailRequest[] = [
       preferredTime: 'Tuesday morning', message: 'The kitchen sink leaks.', manageUrl: 'https://app.webmagic.test/portal',
     },
   },
-  { template: 'booking_confirmation', model: { name: 'Luis Pérez', siteTitle: 'Plomería Ana', businessName: 'Plomería Ana S.A.', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
+  { template: 'booking_confirmation', model: { businessName: 'Plomería Ana S.A.', siteUrl: 'https://sites.webmagic.test/plomeria-ana' } },
   { template: 'edit_preview_ready', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok1', requestUrl: 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21', expiresAt: '2026-06-01T00:00:00Z' } },
   { template: 'edit_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', previewUrl: 'https://app.webmagic.test/preview/tok2', requestUrl: 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21', expiresAt: '2026-06-01T12:00:00Z' } },
   { template: 'edit_published', model: { name: 'Ana López', siteTitle: 'Plomería Ana', summary: 'Phone → (555) 010-2233', siteUrl: 'https://sites.webmagic.test/plomeria-ana', requestUrl: 'https://app.webmagic.test/account/edits/5f0c3a43-8d0c-4a5e-9a57-5b8a4c1d2e3f?site_id=0b6f1c1e-2f55-4c8e-9d1e-3c0f9b7a6d21' } },
@@ -153,8 +153,28 @@ describe('renderEmail', () => {
       renderEmail('site_suspended', { name: 'Ana', siteTitle: 'Site', reactivateUrl: 'javascript:alert(1)' });
     expect(call).toThrow(InvalidEmailModelError);
     expect(call).toThrow(/reactivateUrl/);
-    expect(() => renderEmail('verify_email', { name: '', verifyUrl: 'https://x.test/v' })).toThrow(InvalidEmailModelError);
     expect(() => renderEmail('unknown' as 'verify_email', { name: 'Ana', verifyUrl: 'https://x.test/v' })).toThrow(/unknown template/);
+  });
+});
+
+describe('person-written text that slipped past the API', () => {
+  it('is sent as one clean line instead of refusing the email (a paid purchase\'s welcome always goes out)', () => {
+    const name = 'Ana\r\nBcc: victim@example.com\u0000\u2028López';
+    const { subject, textBody, htmlBody } = renderEmail('welcome_set_password', { name, siteTitle: 'Plomería\nAna', setPasswordUrl: 'https://app.webmagic.test/set-password?token=abc' });
+    expect(subject).toBe('Welcome to WebMagic: Plomería Ana is yours');
+    expect(textBody).toContain('Ana Bcc: victim@example.com López');
+    expect(htmlBody).toContain('Ana Bcc: victim@example.com López');
+    for (const bad of ['\u0000', '\u2028', '\r', 'victim@example.com\n']) expect(`${subject}${textBody}`).not.toContain(bad);
+  });
+
+  it('cuts an overlong value to its field\'s length and names a blank one plainly', () => {
+    const { textBody: long } = renderEmail('verify_email', { name: 'x'.repeat(500), verifyUrl: 'https://x.test/v' });
+    expect(long).toContain('x'.repeat(200));
+    expect(long).not.toContain('x'.repeat(201));
+    expect(renderEmail('verify_email', { name: ' \r\n\t ', verifyUrl: 'https://x.test/v' }).textBody).toContain('Hi there');
+    expect(renderEmail('booking_received', {
+      siteTitle: 'S', recipient: 'S', visitorName: 'Luis\nPérez', contact: 'l@example.com', preferredTime: 'Tue\r\nmorning', message: 'a'.repeat(3000), manageUrl: 'https://x.test/m',
+    }).textBody).toContain('Luis Pérez');
   });
 });
 
