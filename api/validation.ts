@@ -5,7 +5,8 @@ import { isEmailAddress } from '../lib/email-address.js';
 import { FIELD_NAMES, NOT_BLANK_PATTERN, PATTERN_MEANINGS } from './schemas/common.js';
 
 function build(options: Options): Ajv {
-  const ajv = new Ajv({ allErrors: false, useDefaults: true, removeAdditional: false, strict: false, ...options });
+  // verbose: a failure carries the value that failed, so a blank answer reads as "fill it in", not as a format.
+  const ajv = new Ajv({ allErrors: false, useDefaults: true, removeAdditional: false, strict: false, verbose: true, ...options });
   addFormats.default(ajv);
   // ajv-formats' email has no length limits; the API's (and the OpenAPI document's) also bounds the local part and labels.
   ajv.addFormat('email', isEmailAddress);
@@ -32,7 +33,8 @@ export interface ValidationProblem {
   message: string;
 }
 
-type AjvProblem = NonNullable<FastifyError['validation']>[number];
+/** One schema failure; with `verbose`, Ajv adds the value that failed. */
+type AjvProblem = NonNullable<FastifyError['validation']>[number] & { data?: unknown };
 
 const TYPE_WORDS: Record<string, string> = {
   string: 'text', integer: 'a whole number', number: 'a number', boolean: 'yes or no', array: 'a list', object: 'a set of fields', null: 'empty',
@@ -77,7 +79,7 @@ function explain(problem: AjvProblem, label: string, where: string | undefined):
     case 'maxItems': return ['too_long', `The ${label} can have at most ${String(params.limit)} entries.`];
     case 'format': return formatProblem(String(params.format), label);
     case 'pattern': {
-      if (params.pattern === NOT_BLANK_PATTERN) return ['required', missing];
+      if (params.pattern === NOT_BLANK_PATTERN || (typeof problem.data === 'string' && problem.data.trim() === '')) return ['required', missing];
       const meaning = PATTERN_MEANINGS.get(String(params.pattern));
       return ['invalid_format', meaning ? `The ${label} must be ${meaning}.` : `The ${label} is not in a form we can read.`];
     }

@@ -46,7 +46,7 @@ export const PATTERN_MEANINGS: ReadonlyMap<string, string> = new Map([
   [CONTACT_PHONE_PATTERN, 'digits, with + ( ) - . or spaces if you like, such as +1 555 010 2233'],
   [KEY_PATTERN, 'lower-case letters, digits, dashes and underscores only'],
   [SLUG_PATTERN, 'lower-case letters, digits and dashes only'],
-  [SINGLE_LINE_PATTERN, 'one line of text that is not blank (no line breaks or control characters)'],
+  [SINGLE_LINE_PATTERN, 'written on one line'],
 ]);
 
 /** How a person calls each input the API names, for the sentences of validation errors ("Enter your email address"). */

@@ -71,7 +71,7 @@ describe('sessionise', () => {
     );
 
     expect(batch.created[0]).toMatchObject({ utm: NO_UTM, referrer: null, pageViews: 0 });
-    expect(batch.conversions).toEqual([{ visitorId: 'v2', goal: 'cta_click:call', at: at(1) }]);
+    expect(batch.conversions).toEqual([{ siteId: 'site-1', visitorId: 'v2', goal: 'cta_click:call', at: at(1) }]);
     expect(batch.events[0]).toMatchObject({ type: 'cta_click', target: 'call' });
     expect(batch.rollups.hourly.get('site-1|2026-11-20T10:00:00.000Z')).toMatchObject({ bot_views: 1, cta_call: 1, sessions: 1, bounces: 1, visitors: 1 });
   });
