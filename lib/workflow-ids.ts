@@ -7,5 +7,7 @@ export const workflowIds = {
   customDomain: (siteId: string) => `domain:${siteId}`,
   email: (idempotencyKey: string) => `email:${idempotencyKey}`,
   booking: (bookingId: string) => `booking:${bookingId}`,
+  collaboratorInvitation: (invitationId: string) => `invitation:${invitationId}`,
+  erasure: (erasureRequestId: string) => `erasure:${erasureRequestId}`,
   analyticsHousekeeping: () => 'analytics-housekeeping',
 } as const;

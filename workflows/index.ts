@@ -6,3 +6,5 @@ export { customDomainWorkflow } from './custom-domain/workflow.js';
 export { bookingWorkflow } from './booking.js';
 export { analyticsHousekeepingWorkflow } from './analytics-housekeeping.js';
 export { siteEditWorkflow } from './site-edit/workflow.js';
+export { collaboratorInvitationWorkflow } from './collaborator-invitation/workflow.js';
+export { accountErasureWorkflow } from './account-erasure/workflow.js';

@@ -13,6 +13,7 @@ import { Migration20261128095357_analytics_daily_dimensions } from './Migration2
 import { Migration20261128095421_one_open_claim_per_site } from './Migration20261128095421_one_open_claim_per_site.js';
 import { Migration20261128100000_subscription_view } from './Migration20261128100000_subscription_view.js';
 import { Migration20261206133500_audit_log } from './Migration20261206133500_audit_log.js';
+import { Migration20261206134512_collaborators_privacy } from './Migration20261206134512_collaborators_privacy.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128095421_one_open_claim_per_site', class: Migration20261128095421_one_open_claim_per_site },
   { name: 'Migration20261128100000_subscription_view', class: Migration20261128100000_subscription_view },
   { name: 'Migration20261206133500_audit_log', class: Migration20261206133500_audit_log },
+  { name: 'Migration20261206134512_collaborators_privacy', class: Migration20261206134512_collaborators_privacy },
 ];

@@ -3,6 +3,7 @@ import { operatorGuard } from '../../auth/guards.js';
 import { adminAnalyticsRoutes } from './analytics.js';
 import { experimentRoutes } from './experiments.js';
 import { needsAttentionRoutes } from './needs-attention.js';
+import { privacyAdminRoutes } from './privacy.js';
 import { backOfficeRoutes } from './records.js';
 import { operatorSessionRoutes } from './session.js';
 import { adminSiteRoutes } from './sites.js';
@@ -26,4 +27,5 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(operatorSessionRoutes, { prefix: '/session' });
   await app.register(needsAttentionRoutes, { prefix: '/needs-attention' });
   await app.register(backOfficeRoutes);
+  await app.register(privacyAdminRoutes, { prefix: '/privacy' });
 };

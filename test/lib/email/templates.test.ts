@@ -44,6 +44,9 @@ const samples: EmailRequest[] = [
   { template: 'ticket_answered', model: { name: 'Ana López', ticketSubject: 'Booking form broken', siteTitle: 'Plomería Ana', ticketUrl: 'https://app.webmagic.test/account/support/123' } },
   { template: 'operator_case', model: { kind: 'refund_refused', reason: 'The provider refused the refund of pa_123: already refunded', reference: 'claim:site-1', casesUrl: 'https://app.webmagic.test/console/needs-attention' } },
   { template: 'activation_reminder', model: { name: 'Ana López', siteTitle: 'Plomería Ana', deadline: '2026-07-01T00:00:00Z', activateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1' } },
+  { template: 'collaborator_invitation', model: { inviterName: 'Ana López', siteTitle: 'Plomería Ana', acceptUrl: 'https://app.webmagic.test/account/invitation?token=jkl', expiresAt: '2026-06-01T00:00:00Z' } },
+  { template: 'erasure_scheduled', model: { name: 'Ana López', eraseAfter: '2026-06-08T00:00:00Z', undoUrl: 'https://app.webmagic.test/account/privacy' } },
+  { template: 'erasure_completed', model: { name: 'Ana López' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {
@@ -54,6 +57,7 @@ const expectedDates: Partial<Record<string, string>> = {
   dueAt: 'March 14, 2026',
   expiresAt: 'June 1, 2026',
   deadline: 'July 1, 2026',
+  eraseAfter: 'June 8, 2026',
 };
 
 describe('renderEmail', () => {
