@@ -36,7 +36,7 @@ export function pendingCustomerErasure(em: EntityManager, customerId: string): P
 /** Stores a pending erasure of the customer's account (409 when one is pending) and audits it. */
 export async function requestCustomerErasure(em: EntityManager, customerId: string, eraseAfter: Date, actor: AuditActor, reason: string | null = null): Promise<IErasureRequest> {
   if (await pendingCustomerErasure(em, customerId)) throw new ConflictError('erasure_pending', 'The deletion of this account is already scheduled.');
-  const request = em.create(ErasureRequest, { subject: 'customer', customer: customerId, pseudonym: 'pending', eraseAfter, requestedBy: actor.name, reason });
+  const request = em.create(ErasureRequest, { subject: 'customer', customer: customerId, pseudonym: 'pending', eraseAfter, requestedBy: actor.kind === 'customer' ? 'the customer' : actor.name, reason });
   request.pseudonym = `erased-${request.id.slice(0, 8)}`;
   recordAudit(em, { actor, action: 'privacy.erasure_requested', reason, customerId, details: { erasureRequestId: request.id, eraseAfter: eraseAfter.toISOString() } });
   await em.flush();
@@ -96,15 +96,17 @@ function escapeRegExp(text: string): string {
 async function sweep(em: EntityManager, personal: string[], pseudonym: string): Promise<number> {
   const columns = await em.getConnection().execute<{ table_name: string; column_name: string; data_type: string }[]>(
     `select table_name, column_name, data_type from information_schema.columns
-      where table_schema = current_schema() and data_type in ('text', 'character varying', 'jsonb')`, [], 'all', em.getTransactionContext());
+      where table_schema = current_schema() and data_type in ('text', 'character varying', 'jsonb', 'bytea')`, [], 'all', em.getTransactionContext());
   const pattern = personal.map(escapeRegExp).join('|');
   let changed = 0;
   for (const { table_name: table, column_name: column, data_type: type } of columns) {
     if (SWEEP_SKIPS.has(table)) continue;
-    const value = type === 'jsonb' ? `"${column}"::text` : `"${column}"`;
+    // Stored bodies (bytea) are the provider's JSON deliveries, UTF-8 text.
+    const value = type === 'jsonb' ? `"${column}"::text` : type === 'bytea' ? `convert_from("${column}", 'UTF8')` : `"${column}"`;
     const replaced = `regexp_replace(${value}, ?, ?, 'gi')`;
+    const written = type === 'jsonb' ? `(${replaced})::jsonb` : type === 'bytea' ? `convert_to(${replaced}, 'UTF8')` : replaced;
     const res = await em.getConnection().execute<{ affectedRows: number }>(
-      `update "${table}" set "${column}" = ${type === 'jsonb' ? `(${replaced})::jsonb` : replaced} where ${value} ~* ?`,
+      `update "${table}" set "${column}" = ${written} where ${value} ~* ?`,
       [pattern, pseudonym, pattern], 'run', em.getTransactionContext());
     changed += res.affectedRows;
   }
