@@ -29,6 +29,8 @@ const BODIES: Record<string, object> = {
   'PATCH /api/v1/customer/sites/:siteId/bookings/:bookingId': { status: 'contacted' },
   'POST /api/v1/admin/experiments': { key: 'perm-test', slot: 'headline', goal: 'claim_started', variants: [{ name: 'a', weight: 1, content: 'A' }, { name: 'b', weight: 1, content: 'B' }] },
   'POST /api/v1/admin/experiments/:id/stop': {},
+  'POST /api/v1/customer/sites/:siteId/collaborators/invitations': { email: 'permissions-invitee@example.com' },
+  'POST /api/v1/admin/privacy/visitor-erasures': { email: 'permissions-visitor@example.com', reason: 'permissions test' },
 };
 
 let api: TestApi;
