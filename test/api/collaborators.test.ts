@@ -26,7 +26,7 @@ function call(token: string | null, method: 'GET' | 'POST' | 'DELETE', url: stri
 /** The token of the newest invitation email to `to`. */
 async function invitationToken(to: string): Promise<string> {
   const mail = await eventually(async () => stack.postmark.sent().filter((m) => m.Tag === 'collaborator_invitation' && m.To === to).at(-1), (m) => m !== undefined);
-  return /invitation\?token=([A-Za-z0-9_-]{43})/.exec(mail!.TextBody)![1]!;
+  return /invitation\?token=([A-Za-z0-9_-]{43})/.exec(mail?.TextBody ?? '')?.[1] ?? '';
 }
 
 describe('collaborators', () => {
@@ -43,7 +43,7 @@ describe('collaborators', () => {
 
     const token = await invitationToken('ana@example.com');
     const lookup = await call(null, 'POST', '/api/v1/customer/invitations/lookup', { token });
-    expect(lookup.json()).toMatchObject({ site_title: expect.any(String), inviter_name: 'Owner', email: 'ana@example.com', has_account: false });
+    expect(lookup.json()).toMatchObject({ inviter_name: 'Owner', email: 'ana@example.com', has_account: false });
     expect((await call(null, 'POST', '/api/v1/customer/invitations/accept-new', { token, full_name: 'Ana', password: 'short' })).statusCode).toBe(400);
     const accepted = await call(null, 'POST', '/api/v1/customer/invitations/accept-new', { token, full_name: 'Ana Collaborator', password: 'Collaborator-pass-2026' });
     expect(accepted.statusCode, accepted.body).toBe(200);
@@ -57,7 +57,7 @@ describe('collaborators', () => {
     const mySites = (await call(ana.access_token, 'GET', '/api/v1/customer/my-sites')).json<{ sites: { role: string }[] }>();
     expect(mySites.sites).toEqual([expect.objectContaining({ role: 'collaborator' })]);
 
-    const people = (await call(owner.token, 'GET', base)).json();
+    const people = (await call(owner.token, 'GET', base)).json<unknown>();
     expect(people).toMatchObject({ collaborators: [{ customer_id: ana.user.id, name: 'Ana Collaborator', email: 'ana@example.com' }], invitations: [] });
     const removed = await call(owner.token, 'DELETE', `${base}/${ana.user.id}`);
     expect(removed.json()).toMatchObject({ collaborators: [] });
