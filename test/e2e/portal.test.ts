@@ -252,7 +252,9 @@ describe('owner portal and agent console in a real browser', () => {
     // reminder emails in test/e2e/portal-operations.test.ts (local DNS server, short domain and activation timers).
     const walkedInSitePagesTest = ['booking_received', 'booking_confirmation', 'edit_preview_ready', 'edit_reminder', 'edit_published', 'edit_expired'];
     const walkedInOperationsTest = ['domain_verified', 'domain_failed', 'domain_lapsed', 'operator_case', 'activation_reminder'];
-    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest];
+    // The invitation and erasure emails in test/e2e/collaborators-privacy.test.ts (a short erasure window); erasure_completed has no link.
+    const walkedInPrivacyTest = ['collaborator_invitation', 'erasure_scheduled', 'erasure_completed'];
+    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest, ...walkedInPrivacyTest];
     const withLinks = EMAIL_TEMPLATES.filter((t) => t !== 'subscription_activated' && t !== 'subscription_cancelled' && !walkedElsewhere.includes(t));
     expect([...withLinks, ...walkedElsewhere, 'subscription_activated', 'subscription_cancelled'].sort()).toEqual([...EMAIL_TEMPLATES].sort());
     await eventually(async () => withLinks.filter((t) => !stack.postmark.sent().some((m) => m.Tag === t)), (missing) => missing.length === 0, 20_000);

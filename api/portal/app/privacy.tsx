@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, ownerDownload, ownerCall } from './api.js';
 import { AccountShell } from './account.js';
-import { formatDate, formatDateTime, Notice, PageTitle, useAction, useLoad } from './ui.js';
+import { formatDateTime, Notice, PageTitle, useAction, useLoad } from './ui.js';
 
 /** A pending account deletion as /customer/privacy/erasure answers it. */
 interface Erasure {
@@ -67,7 +67,7 @@ function Privacy() {
         {pending ? (
           <>
             <Notice kind="info">
-              Your account is scheduled for deletion on <strong>{formatDate(pending.erase_after)}</strong> ({formatDateTime(pending.erase_after)}). Until then you can undo it and nothing changes.
+              Your account is scheduled for deletion on <strong>{formatDateTime(pending.erase_after)}</strong>. Until then you can undo it and nothing changes.
             </Notice>
             <button type="button" disabled={deletion.busy} onClick={() => void undo()}>Undo the deletion</button>
           </>

@@ -15,6 +15,21 @@ interface VisitorErasure {
   summary: Record<string, number> | null;
 }
 
+/** What each count of an erasure's summary is, singular and plural. */
+const COUNTED: Record<string, [string, string]> = {
+  bookings: ['booking', 'bookings'],
+  visitor_sessions: ['analytics session', 'analytics sessions'],
+  email_messages: ['email', 'emails'],
+  purchase_holds: ['checkout hold', 'checkout holds'],
+  collaborator_invitations: ['invitation', 'invitations'],
+  swept: ['other mention', 'other mentions'],
+};
+
+function described(summary: Record<string, number>): string {
+  const parts = Object.entries(summary).filter(([, n]) => n > 0).map(([key, n]) => `${n} ${(COUNTED[key] ?? [humanize(key).toLowerCase(), humanize(key).toLowerCase()])[n === 1 ? 0 : 1]}`);
+  return parts.length ? parts.join(', ') : 'nothing was found';
+}
+
 /** The console's privacy requests (`/console/privacy`, admins): erase a site visitor's data by their email, and the erasures run so far. */
 export function VisitorErasurePage(props: { url: URL }) {
   return <ConsoleShell url={props.url}>{() => <VisitorErasures />}</ConsoleShell>;
@@ -58,7 +73,7 @@ function VisitorErasures() {
             {loaded.data.erasures.map((e) => (
               <li key={e.id}>
                 <span><strong>{e.pseudonym}</strong> — asked {formatDateTime(e.requested_at)} by {e.requested_by}{e.reason ? ` (“${e.reason}”)` : ''}
-                  {e.summary && <>: {Object.entries(e.summary).filter(([, n]) => n > 0).map(([table, n]) => `${n} ${humanize(table).toLowerCase()}`).join(', ') || 'nothing found'}</>}
+                  {e.summary && <>: {described(e.summary)}</>}
                 </span>
                 <StatusBadge status={e.status} />
               </li>
