@@ -247,6 +247,10 @@ export const SETTINGS = {
       maxRequestsPerCustomer: integer('EDIT_REQUEST_MAX_PER_CUSTOMER', 20, { minimum: 1 }),
     }),
   },
+  people: {
+    invitationExpiryMs: duration('COLLABORATOR_INVITATION_EXPIRY', '7d').doc('how long an invitation to collaborate on a site can be accepted'),
+    erasureUndoWindowMs: duration('ERASURE_UNDO_WINDOW', '7d').doc('how long an owner can undo their account deletion before their data is erased'),
+  },
   recurrente: combine({
     apiUrl: baseUrl('RECURRENTE_API_URL', 'http://127.0.0.1:3001/api')
       .refuseInProduction(remoteHttps)

@@ -75,6 +75,16 @@ export function editRequestPageUrl(base: PublicBase, siteId: string, editRequest
   return sitePageUrl(base, `edits/${editRequestId}`, siteId);
 }
 
+/** The portal page where an invitee accepts an invitation to collaborate (the token is secret; only its hash is stored). */
+export function invitationPageUrl(base: PublicBase, token: string): string {
+  return accountPageUrl(base, 'invitation', { token });
+}
+
+/** The portal page of the owner's data: export, and account deletion with its undo. */
+export function privacyPageUrl(base: PublicBase): string {
+  return accountPageUrl(base, 'privacy');
+}
+
 /** The private preview of a drafted change (the token is secret; only its hash is stored). */
 export function previewPageUrl(base: PublicBase, token: string): string {
   return `${base.publicBaseUrl}/preview/${token}`;

@@ -8,5 +8,7 @@ export const workflowIds = {
   email: (idempotencyKey: string) => `email:${idempotencyKey}`,
   booking: (bookingId: string) => `booking:${bookingId}`,
   siteTransfer: (siteId: string) => `transfer:${siteId}`,
+  collaboratorInvitation: (invitationId: string) => `invitation:${invitationId}`,
+  erasure: (erasureRequestId: string) => `erasure:${erasureRequestId}`,
   analyticsHousekeeping: () => 'analytics-housekeeping',
 } as const;

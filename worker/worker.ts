@@ -5,6 +5,8 @@ import { sharedLocalAssistant } from '../lib/assistant/local-assistant.js';
 import { OpenAiCompatibleAssistant } from '../lib/assistant/openai-assistant.js';
 import type { TicketAssistant } from '../lib/assistant/ticket-assistant.js';
 import { createClaimActivities } from '../activities/claims.js';
+import { createCollaboratorActivities } from '../activities/collaborators.js';
+import { createErasureActivities } from '../activities/erasure.js';
 import { createEmailActivities } from '../activities/email.js';
 import { createMailer, type Mailer } from '../lib/postmark/mailer.js';
 import type { PaymentGateway } from '../lib/payments/gateway.js';
@@ -78,6 +80,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createSiteEditActivities(deps),
     ...createOperatorCaseActivities(deps),
     ...createTransferActivities(deps),
+    ...createCollaboratorActivities(deps),
+    ...createErasureActivities(deps),
   };
 }
 

@@ -7,3 +7,5 @@ export { bookingWorkflow } from './booking.js';
 export { analyticsHousekeepingWorkflow } from './analytics-housekeeping.js';
 export { siteEditWorkflow } from './site-edit/workflow.js';
 export { siteTransferWorkflow } from './site-transfer/workflow.js';
+export { collaboratorInvitationWorkflow } from './collaborator-invitation/workflow.js';
+export { accountErasureWorkflow } from './account-erasure/workflow.js';

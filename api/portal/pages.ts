@@ -6,9 +6,10 @@ export const PAGE_PATTERNS = [
   '/account', '/account/sign-in', '/account/forgot-password', '/account/reset-password', '/account/set-password', '/account/verify-email',
   '/account/welcome', '/account/profile', '/account/subscription', '/account/edits', '/account/edits/:id', '/account/bookings',
   '/account/analytics', '/account/domain', '/account/support', '/account/support/:id', '/account/claim-cancelled',
-  '/account/site-transfer', '/account/transfer',
+  '/account/site-transfer', '/account/transfer', '/account/collaborators', '/account/invitation', '/account/privacy',
   '/console/sign-in', '/console', '/console/tickets/:id', '/console/needs-attention', '/console/statistics', '/console/search',
   '/console/customers/:id', '/console/sites/:id', '/console/queue', '/console/edit-requests', '/console/edit-requests/:id', '/console/reports',
+  '/console/privacy',
 ] as const;
 
 /** A page path of the portal or console. */

@@ -6,11 +6,13 @@ export { AnalyticsHourlyDimension } from './analytics-hourly-dimension.entity.js
 export { AuditEntry } from './audit-entry.entity.js';
 export { Booking } from './booking.entity.js';
 export { Business } from './business.entity.js';
+export { CollaboratorInvitation } from './collaborator-invitation.entity.js';
 export { CustomerSiteOwnership } from './customer-site-ownership.entity.js';
 export { CustomerUser } from './customer-user.entity.js';
 export { DomainVerificationRecord } from './domain-verification-record.entity.js';
 export { EditRequest } from './edit-request.entity.js';
 export { EmailMessage } from './email-message.entity.js';
+export { ErasureRequest } from './erasure-request.entity.js';
 export { Experiment } from './experiment.entity.js';
 export { ExperimentAssignment } from './experiment-assignment.entity.js';
 export { OneTimeToken } from './one-time-token.entity.js';

@@ -16,6 +16,7 @@ import { Migration20261206133500_audit_log } from './Migration20261206133500_aud
 import { Migration20261206133855_report_rollups } from './Migration20261206133855_report_rollups.js';
 import { Migration20261206134210_site_transfer_links } from './Migration20261206134210_site_transfer_links.js';
 import { Migration20261206134412_purchase_hold_privacy } from './Migration20261206134412_purchase_hold_privacy.js';
+import { Migration20261206134512_collaborators_privacy } from './Migration20261206134512_collaborators_privacy.js';
 import { Migration20261206134512_work_queue } from './Migration20261206134512_work_queue.js';
 import { Migration20261206143000_webhook_trace_parent } from './Migration20261206143000_webhook_trace_parent.js';
 
@@ -34,10 +35,11 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128095357_analytics_daily_dimensions', class: Migration20261128095357_analytics_daily_dimensions },
   { name: 'Migration20261128095421_one_open_claim_per_site', class: Migration20261128095421_one_open_claim_per_site },
   { name: 'Migration20261128100000_subscription_view', class: Migration20261128100000_subscription_view },
+  { name: 'Migration20261206133500_audit_log', class: Migration20261206133500_audit_log },
   { name: 'Migration20261206133855_report_rollups', class: Migration20261206133855_report_rollups },
   { name: 'Migration20261206134210_site_transfer_links', class: Migration20261206134210_site_transfer_links },
   { name: 'Migration20261206134412_purchase_hold_privacy', class: Migration20261206134412_purchase_hold_privacy },
+  { name: 'Migration20261206134512_collaborators_privacy', class: Migration20261206134512_collaborators_privacy },
   { name: 'Migration20261206134512_work_queue', class: Migration20261206134512_work_queue },
   { name: 'Migration20261206143000_webhook_trace_parent', class: Migration20261206143000_webhook_trace_parent },
-{ name: 'Migration20261206133500_audit_log', class: Migration20261206133500_audit_log },
 ];

@@ -35,6 +35,9 @@ export const EMAIL_TEMPLATES = [
   'site_transfer_accepted',
   'site_transfer_expired',
   'site_transfer_welcome',
+  'collaborator_invitation',
+  'erasure_scheduled',
+  'erasure_completed',
 ] as const;
 
 /** One of the transactional email names. */
@@ -90,6 +93,9 @@ export const EmailModelSchemas = {
   site_transfer_accepted: model({ name: Text, siteTitle: Text, recipient: Text, paidUntil: Type.Union([When, Type.Null()]) }),
   site_transfer_expired: model({ name: Text, siteTitle: Text, recipient: Text }),
   site_transfer_welcome: model({ name: Text, siteTitle: Text, siteUrl: Link, activateUrl: Link, activateBy: Type.Union([When, Type.Null()]) }),
+  collaborator_invitation: model({ inviterName: Text, siteTitle: Text, acceptUrl: Link, expiresAt: When }),
+  erasure_scheduled: model({ name: Text, eraseAfter: When, undoUrl: Link }),
+  erasure_completed: model({ name: Text }),
 } satisfies { [K in EmailTemplate]: TObject };
 
 /** The model a given template is rendered from. */
@@ -130,6 +136,9 @@ export const EmailRequestSchema = Type.Union([
   request('site_transfer_accepted'),
   request('site_transfer_expired'),
   request('site_transfer_welcome'),
+  request('collaborator_invitation'),
+  request('erasure_scheduled'),
+  request('erasure_completed'),
 ]);
 
 /** A validated (template, model) pair. */
@@ -503,6 +512,37 @@ const CONTENT: { [K in EmailTemplate]: (m: EmailModel<K>) => EmailContent } = {
     ],
     details: [['Website', m.siteTitle], ['Address', m.siteUrl]],
     action: { label: 'Activate the subscription', url: m.activateUrl },
+  }),
+  collaborator_invitation: (m) => ({
+    subject: `${m.inviterName} invited you to ${m.siteTitle} on WebMagic`,
+    preheader: `Accept before ${formatDate(m.expiresAt)} to see its analytics and bookings.`,
+    heading: `Join ${m.siteTitle} as a collaborator`,
+    paragraphs: [
+      `${m.inviterName} invited you to collaborate on ${m.siteTitle}: you will see its analytics and bookings and can open support requests about it.`,
+      `Accept before ${formatDate(m.expiresAt)}. If you have no WebMagic account yet, you create one as you accept.`,
+    ],
+    action: { label: 'Accept the invitation', url: m.acceptUrl },
+    footnote: 'If you do not know this person, ignore this email: nothing happens unless you accept.',
+  }),
+  erasure_scheduled: (m) => ({
+    subject: 'Your WebMagic account will be deleted',
+    preheader: `Change your mind before ${formatDate(m.eraseAfter)}.`,
+    heading: 'Your account is scheduled for deletion',
+    paragraphs: [
+      `Hi ${m.name}, we received your request to delete your WebMagic account. On ${formatDate(m.eraseAfter)} we will end your subscriptions, sign you out everywhere and erase your personal data.`,
+      'Until then you can undo the deletion from your dashboard and everything stays as it is. Payment records the law requires us to keep stay, without your name or email.',
+    ],
+    action: { label: 'Undo the deletion', url: m.undoUrl },
+    footnote: 'If you did not ask for this, undo it and change your password.',
+  }),
+  erasure_completed: (m) => ({
+    subject: 'Your WebMagic account has been deleted',
+    preheader: 'Your personal data has been erased.',
+    heading: 'Your account has been deleted',
+    paragraphs: [
+      `Hi ${m.name}, as you asked, we ended your subscriptions, signed you out everywhere and are erasing your personal data now. This is the last email we send to this address.`,
+      'Payment records the law requires us to keep stay, without your name or email.',
+    ],
   }),
 };
 

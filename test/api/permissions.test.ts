@@ -35,6 +35,8 @@ const BODIES: Record<string, object> = {
   'POST /api/v1/admin/ownership/remove': { site_id: '00000000-0000-4000-8000-000000000000', reason: 'permissions test' },
   'POST /api/v1/admin/ownership/transfer': { site_id: '00000000-0000-4000-8000-000000000000', recipient_email: 'new@example.com', reason: 'permissions test' },
   'POST /api/v1/admin/ownership/transfer/cancel': { site_id: '00000000-0000-4000-8000-000000000000', reason: 'permissions test' },
+  'POST /api/v1/customer/sites/:siteId/collaborators/invitations': { email: 'permissions-invitee@example.com' },
+  'POST /api/v1/admin/privacy/visitor-erasures': { email: 'permissions-visitor@example.com', reason: 'permissions test' },
 };
 
 let api: TestApi;

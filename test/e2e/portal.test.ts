@@ -263,7 +263,9 @@ describe('owner portal and agent console in a real browser', () => {
     const walkedInOperationsTest = ['domain_verified', 'domain_failed', 'domain_lapsed', 'operator_case', 'activation_reminder'];
     // The ownership emails in test/e2e/console-ownership.test.ts (the invitation is opened there; the others have no link or are walked).
     const walkedInOwnershipTest = ['site_linked', 'site_removed', 'site_transfer_invitation', 'site_transfer_accepted', 'site_transfer_expired', 'site_transfer_welcome'];
-    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest, ...walkedInOwnershipTest, 'subscription_ended', 'edit_answered'];
+    // The invitation and erasure emails in test/e2e/collaborators-privacy.test.ts (a short erasure window); erasure_completed has no link.
+    const walkedInPrivacyTest = ['collaborator_invitation', 'erasure_scheduled', 'erasure_completed'];
+    const walkedElsewhere = [...walkedInSitePagesTest, ...walkedInOperationsTest, ...walkedInOwnershipTest, ...walkedInPrivacyTest, 'subscription_ended', 'edit_answered'];
     const withLinks = EMAIL_TEMPLATES.filter((t) => t !== 'subscription_activated' && t !== 'subscription_cancelled' && !walkedElsewhere.includes(t));
     expect([...withLinks, ...walkedElsewhere, 'subscription_activated', 'subscription_cancelled'].sort()).toEqual([...EMAIL_TEMPLATES].sort());
     await eventually(async () => withLinks.filter((t) => !stack.postmark.sent().some((m) => m.Tag === t)), (missing) => missing.length === 0, 20_000);

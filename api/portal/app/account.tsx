@@ -16,16 +16,25 @@ export interface MySites {
   has_multiple_sites: boolean;
 }
 
-/** The per-site pages of the portal, in the order of the site navigation; each takes `?site_id=`. */
-export const SITE_SECTIONS: { path: string; label: string }[] = [
+/**
+ * The per-site pages of the portal, in the order of the site navigation; each takes `?site_id=`. Owner-only pages
+ * (their API routes need an owner-only action of api/auth/permissions.ts) are not shown to collaborators.
+ */
+export const SITE_SECTIONS: { path: string; label: string; ownerOnly?: true }[] = [
   { path: '/account/edits', label: 'Changes' },
   { path: '/account/bookings', label: 'Bookings' },
   { path: '/account/analytics', label: 'Analytics' },
-  { path: '/account/subscription', label: 'Billing' },
-  { path: '/account/domain', label: 'Domain' },
+  { path: '/account/subscription', label: 'Billing', ownerOnly: true },
+  { path: '/account/domain', label: 'Domain', ownerOnly: true },
+  { path: '/account/collaborators', label: 'Collaborators', ownerOnly: true },
   { path: '/account/support', label: 'Support' },
   { path: '/account/site-transfer', label: 'Transfer' },
 ];
+
+/** The per-site pages the customer's role on `site` opens. */
+export function sectionsFor(site: OwnedSite): typeof SITE_SECTIONS {
+  return SITE_SECTIONS.filter((section) => !section.ownerOnly || site.role === 'owner');
+}
 
 /** A per-site page: the account shell around the selected site's content, or a line saying the owner has none. */
 export function SitePage(props: { url: URL; children: (site: OwnedSite) => ComponentChildren }) {
@@ -65,10 +74,11 @@ export function AccountShell(props: { url: URL; children: (scope: { sites: MySit
         <nav aria-label="Account">
           <ul>
             <li><a href="/account" aria-current={current('/account')}>My sites</a></li>
-            {site && SITE_SECTIONS.map((section) => (
+            {site && sectionsFor(site).map((section) => (
               <li key={section.path}><a href={`${section.path}?site_id=${site.site_id}`} aria-current={current(section.path)}>{section.label}</a></li>
             ))}
             <li><a href="/account/profile" aria-current={current('/account/profile')}>Profile</a></li>
+            <li><a href="/account/privacy" aria-current={current('/account/privacy')}>Privacy</a></li>
             <li><SignOutButton /></li>
           </ul>
         </nav>

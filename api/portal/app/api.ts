@@ -87,6 +87,18 @@ export async function ownerCall<T>(method: Method, path: string, body?: unknown)
   }
 }
 
+/** Downloads a file from an owner endpoint with the access token: its bytes and the file name it is sent with. */
+export async function ownerDownload(path: string): Promise<{ blob: Blob; filename: string }> {
+  if (!accessToken && !(await refreshSession())) throw new ApiError(401, 'unauthorized', 'Please sign in.', {});
+  const response = await fetch(`/api/v1${path}`, { credentials: 'same-origin', headers: { authorization: `Bearer ${accessToken ?? ''}` } });
+  if (!response.ok) {
+    const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    throw new ApiError(response.status, typeof data.error === 'string' ? data.error : 'error', typeof data.message === 'string' ? data.message : 'The download failed; please try again.', data);
+  }
+  const filename = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+  return { blob: await response.blob(), filename };
+}
+
 /** Ends the owner's session (server side and the cookie) and forgets the access token. */
 export async function signOut(): Promise<void> {
   accessToken = null;

@@ -77,6 +77,7 @@ export function ConsoleShell(props: { url: URL; children: (session: ConsoleSessi
             <li><a href="/console/needs-attention" aria-current={current('/console/needs-attention')}>Needs attention</a></li>
             {session?.operator.role === 'admin' && <li><a href="/console/statistics" aria-current={current('/console/statistics')}>Statistics</a></li>}
             {session?.operator.role === 'admin' && <li><a href="/console/reports" aria-current={current('/console/reports')}>Reports</a></li>}
+            {session?.operator.role === 'admin' && <li><a href="/console/privacy" aria-current={current('/console/privacy')}>Privacy</a></li>}
             {session && <li><button type="button" class="link-button" onClick={() => {
               void consoleCall('DELETE', '/admin/session').finally(() => {
                 adoptConsoleSession(null);

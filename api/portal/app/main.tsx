@@ -12,6 +12,9 @@ import { EditRequestPage, EditsPage } from './edits.js';
 import { CustomerPage, SearchPage, SitePage } from './records.js';
 import { ReportsPage } from './reports.js';
 import { interceptLinks, useLocation } from './router.js';
+import { CollaboratorsPage, InvitationPage } from './people.js';
+import { PrivacyPage } from './privacy.js';
+import { VisitorErasurePage } from './visitor-erasure.js';
 import { MySitesPage } from './sites.js';
 import { SupportPage, TicketPage } from './support.js';
 import { AcceptTransferPage, SiteTransferPage } from './transfer.js';
@@ -45,6 +48,9 @@ const ROUTES: Route[] = [
   { pattern: '/account/bookings', title: 'Bookings', render: (url) => <BookingsPage url={url} /> },
   { pattern: '/account/analytics', title: 'Analytics', render: (url) => <AnalyticsPage url={url} /> },
   { pattern: '/account/domain', title: 'Domain', render: (url) => <DomainPage url={url} /> },
+  { pattern: '/account/collaborators', title: 'Collaborators', render: (url) => <CollaboratorsPage url={url} /> },
+  { pattern: '/account/invitation', title: 'Your invitation', render: () => <InvitationPage /> },
+  { pattern: '/account/privacy', title: 'Privacy', render: (url) => <PrivacyPage url={url} /> },
   { pattern: '/account/support', title: 'Support', render: (url) => <SupportPage url={url} /> },
   { pattern: '/account/site-transfer', title: 'Transfer', render: (url) => <SiteTransferPage url={url} /> },
   { pattern: '/account/transfer', title: 'Accept a website', render: (url) => <AcceptTransferPage url={url} /> },
@@ -58,6 +64,7 @@ const ROUTES: Route[] = [
   { pattern: '/console/needs-attention', title: 'Needs attention', render: (url) => <NeedsAttentionPage url={url} /> },
   { pattern: '/console/statistics', title: 'Statistics', render: (url) => <StatisticsPage url={url} /> },
   { pattern: '/console/reports', title: 'Reports', render: (url) => <ReportsPage url={url} /> },
+  { pattern: '/console/privacy', title: 'Privacy requests', render: (url) => <VisitorErasurePage url={url} /> },
   { pattern: '/console/search', title: 'Search', render: (url) => <SearchPage url={url} /> },
   { pattern: '/console/customers/:id', title: 'Customer', render: (url, p) => <CustomerPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sites/:id', title: 'Site', render: (url, p) => <SitePage url={url} id={p.id ?? ''} /> },

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ownerCall } from './api.js';
-import { AccountShell, SITE_SECTIONS, type MySites, type OwnedSite } from './account.js';
+import { AccountShell, sectionsFor, type MySites, type OwnedSite } from './account.js';
 import { formatDate, formatMoney, Notice, PageTitle, StatusBadge, useAction } from './ui.js';
 
 /** My Sites: every owned site with its status, subscription, next billing date and primary marker. */
@@ -27,15 +27,20 @@ function SiteList(props: { initial: MySites; welcome: boolean }) {
               <h2>
                 {site.site_title}
                 {site.is_primary && <span class="badge badge-primary">Primary</span>}
+                {site.role !== 'owner' && <span class="badge">Collaborator</span>}
               </h2>
               <p><a href={site.site_url}>{site.site_url.replace(/^https?:\/\//, '')}</a></p>
               <dl class="facts">
                 <div><dt>Site</dt><dd><StatusBadge status={site.status} /></dd></div>
-                <div><dt>Subscription</dt><dd><StatusBadge status={site.subscription_status} /></dd></div>
-                <div><dt>Next billing date</dt><dd>{formatDate(site.next_billing_date)}</dd></div>
-                <div><dt>Monthly</dt><dd>{formatMoney(site.monthly_amount, site.currency)}</dd></div>
-                {site.grace_ends_at && <div><dt>Pay before</dt><dd>{formatDate(site.grace_ends_at)}</dd></div>}
-                {site.activation_deadline && <div><dt>Activate by</dt><dd>{formatDate(site.activation_deadline)}</dd></div>}
+                {site.role === 'owner' && (
+                  <>
+                    <div><dt>Subscription</dt><dd><StatusBadge status={site.subscription_status} /></dd></div>
+                    <div><dt>Next billing date</dt><dd>{formatDate(site.next_billing_date)}</dd></div>
+                    <div><dt>Monthly</dt><dd>{formatMoney(site.monthly_amount, site.currency)}</dd></div>
+                    {site.grace_ends_at && <div><dt>Pay before</dt><dd>{formatDate(site.grace_ends_at)}</dd></div>}
+                    {site.activation_deadline && <div><dt>Activate by</dt><dd>{formatDate(site.activation_deadline)}</dd></div>}
+                  </>
+                )}
               </dl>
               {site.activation_deadline && site.role === 'owner' && (
                 <p class="actions">
@@ -43,7 +48,7 @@ function SiteList(props: { initial: MySites; welcome: boolean }) {
                 </p>
               )}
               <p class="actions">
-                {SITE_SECTIONS.map((section) => <a key={section.path} class="button secondary" href={`${section.path}?site_id=${site.site_id}`}>{section.label}<span class="visually-hidden"> for {site.site_title}</span></a>)}
+                {sectionsFor(site).map((section) => <a key={section.path} class="button secondary" href={`${section.path}?site_id=${site.site_id}`}>{section.label}<span class="visually-hidden"> for {site.site_title}</span></a>)}
                 {!site.is_primary && (
                   <button type="button" class="secondary" disabled={action.busy} onClick={() => void makePrimary(site.site_id)}>
                     Make primary<span class="visually-hidden"> ({site.site_title})</span>

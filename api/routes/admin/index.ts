@@ -3,6 +3,7 @@ import { operatorGuard } from '../../auth/guards.js';
 import { adminAnalyticsRoutes } from './analytics.js';
 import { experimentRoutes } from './experiments.js';
 import { needsAttentionRoutes } from './needs-attention.js';
+import { privacyAdminRoutes } from './privacy.js';
 import { backOfficeRoutes } from './records.js';
 import { reportRoutes } from './reports.js';
 import { ownershipRoutes } from './ownership.js';
@@ -32,4 +33,5 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(reportRoutes);
   await app.register(ownershipRoutes, { prefix: '/ownership' });
   await app.register(workQueueRoutes);
+  await app.register(privacyAdminRoutes, { prefix: '/privacy' });
 };

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { customerGuard, requireSiteAction } from '../../auth/guards.js';
+import { collaboratorRoutes } from './collaborators.js';
 import { domainRoutes } from './domains.js';
 import { emailLinkRoutes } from './email-links.js';
 import { mySitesRoutes } from './my-sites.js';
 import { paymentRoutes } from './payments.js';
+import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profile.js';
 import { sessionRoutes } from './sessions.js';
 import { siteAnalyticsRoutes } from './site-analytics.js';
@@ -26,4 +28,6 @@ export const customerFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(siteEditRoutes);
   await app.register(paymentRoutes);
   await app.register(transferRoutes);
+  await app.register(collaboratorRoutes);
+  await app.register(privacyRoutes);
 };

@@ -52,6 +52,9 @@ const samples: EmailRequest[] = [
   { template: 'site_transfer_accepted', model: { name: 'Ana López', siteTitle: 'Plomería Ana', recipient: 'rita@example.com', paidUntil: '2026-04-14T00:00:00Z' } },
   { template: 'site_transfer_expired', model: { name: 'Ana López', siteTitle: 'Plomería Ana', recipient: 'rita@example.com' } },
   { template: 'site_transfer_welcome', model: { name: 'Rita', siteTitle: 'Plomería Ana', siteUrl: 'https://sites.webmagic.test/plomeria-ana', activateUrl: 'https://app.webmagic.test/account/subscription?site_id=s1', activateBy: '2026-04-14T00:00:00Z' } },
+  { template: 'collaborator_invitation', model: { inviterName: 'Ana López', siteTitle: 'Plomería Ana', acceptUrl: 'https://app.webmagic.test/account/invitation?token=jkl', expiresAt: '2026-06-01T00:00:00Z' } },
+  { template: 'erasure_scheduled', model: { name: 'Ana López', eraseAfter: '2026-06-08T00:00:00Z', undoUrl: 'https://app.webmagic.test/account/privacy' } },
+  { template: 'erasure_completed', model: { name: 'Ana López' } },
 ];
 
 const expectedDates: Partial<Record<string, string>> = {
@@ -66,6 +69,7 @@ const expectedDates: Partial<Record<string, string>> = {
   deadline: 'July 1, 2026',
   removedAt: 'March 14, 2026',
   activateBy: 'April 14, 2026',
+  eraseAfter: 'June 8, 2026',
 };
 
 describe('renderEmail', () => {
