@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Worker, type WorkerPlugin } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import type { AppConfig } from '../../lib/config.js';
@@ -90,4 +92,23 @@ export async function startTimeSkippingWorker(taskQueue: string, wrap: (activiti
     await stop();
     throw error;
   }
+}
+
+/**
+ * The file's `TimeSkippingWorker`: started before its tests on a task queue of its own, reset before each test, stopped
+ * after all; workflows pushed to `started` are terminated after each test.
+ */
+export function useTimeSkippingWorker(queuePrefix: string, wrap?: (activities: Activities) => Activities): { readonly harness: TimeSkippingWorker; taskQueue: string; started: WorkflowHandle[] } {
+  const taskQueue = `${queuePrefix}-${randomUUID()}`;
+  const started: WorkflowHandle[] = [];
+  let harness: TimeSkippingWorker | undefined;
+  beforeAll(async () => {
+    harness = await startTimeSkippingWorker(taskQueue, wrap);
+  });
+  afterAll(() => harness?.stop());
+  beforeEach(() => harness!.reset());
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((h) => h.terminate('test finished').catch(() => undefined)));
+  });
+  return { get harness() { return harness!; }, taskQueue, started };
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { requestCustomerErasure } from '../../db/erasure.js';
 import { AuditEntry, CustomerSiteOwnership, CustomerUser, ErasureRequest, RefreshToken, Site, SupportTicket } from '../../db/entities/index.js';
 import type { FakePostmark } from '../../lib/postmark/fake.js';
@@ -10,24 +9,16 @@ import { erasureStartOptions, erasureStateQuery, undoErasureUpdate } from '../..
 import { accountErasureWorkflow } from '../../workflows/account-erasure/workflow.js';
 import { eventually } from '../helpers/eventually.js';
 import { recordHistory } from '../helpers/record-history.js';
-import { startTimeSkippingWorker, type TimeSkippingWorker } from '../helpers/worker.js';
+import { useTimeSkippingWorker } from '../helpers/worker.js';
 
 const DAY = 24 * 3_600_000;
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let postmark: FakePostmark;
-let harness: TimeSkippingWorker;
-const started: WorkflowHandle[] = [];
-const taskQueue = `erasure-${randomUUID()}`;
-
-beforeAll(async () => {
-  harness = await startTimeSkippingWorker(taskQueue);
-  ({ env, orm, postmark } = harness);
-});
-afterAll(() => harness?.stop());
-beforeEach(() => harness.reset());
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((h) => h.terminate('test finished').catch(() => undefined)));
+const worker = useTimeSkippingWorker('erasure');
+const { taskQueue, started } = worker;
+beforeAll(() => {
+  ({ env, orm, postmark } = worker.harness);
 });
 
 /** Zelda owns Plumber Joe's, has a session and a ticket, and asks for her account to be deleted. */

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createInvitation } from '../../db/collaborators.js';
 import { AuditEntry, CollaboratorInvitation, CustomerSiteOwnership, CustomerUser, Site } from '../../db/entities/index.js';
 import type { FakePostmark } from '../../lib/postmark/fake.js';
@@ -10,24 +8,16 @@ import { acceptInvitationUpdate, cancelInvitationUpdate, invitationStartOptions 
 import { collaboratorInvitationWorkflow } from '../../workflows/collaborator-invitation/workflow.js';
 import { testConfig } from '../helpers/env.js';
 import { recordHistory } from '../helpers/record-history.js';
-import { startTimeSkippingWorker, type TimeSkippingWorker } from '../helpers/worker.js';
+import { useTimeSkippingWorker } from '../helpers/worker.js';
 
 const DAY = 24 * 3_600_000;
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let postmark: FakePostmark;
-let harness: TimeSkippingWorker;
-const started: WorkflowHandle[] = [];
-const taskQueue = `invitations-${randomUUID()}`;
-
-beforeAll(async () => {
-  harness = await startTimeSkippingWorker(taskQueue);
-  ({ env, orm, postmark } = harness);
-});
-afterAll(() => harness?.stop());
-beforeEach(() => harness.reset());
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((h) => h.terminate('test finished').catch(() => undefined)));
+const worker = useTimeSkippingWorker('invitations');
+const { taskQueue, started } = worker;
+beforeAll(() => {
+  ({ env, orm, postmark } = worker.harness);
 });
 
 /** Joe owns Plumber Joe's and invites Ana; answers the invitation, its workflow and the site. */

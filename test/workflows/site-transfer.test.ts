@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AuditEntry, CustomerSiteOwnership, CustomerUser, OneTimeToken, Site } from '../../db/entities/index.js';
 import type { FakePostmark } from '../../lib/postmark/fake.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
@@ -10,24 +9,16 @@ import { acceptTransferUpdate, transferStartOptions, transferStateQuery } from '
 import { siteTransferWorkflow } from '../../workflows/site-transfer/workflow.js';
 import { eventually } from '../helpers/eventually.js';
 import { recordHistory } from '../helpers/record-history.js';
-import { startTimeSkippingWorker, type TimeSkippingWorker } from '../helpers/worker.js';
+import { useTimeSkippingWorker } from '../helpers/worker.js';
 
 const DAY = 24 * 3_600_000;
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let postmark: FakePostmark;
-let harness: TimeSkippingWorker;
-const started: WorkflowHandle[] = [];
-const taskQueue = `transfers-${randomUUID()}`;
-
-beforeAll(async () => {
-  harness = await startTimeSkippingWorker(taskQueue);
-  ({ env, orm, postmark } = harness);
-});
-afterAll(() => harness?.stop());
-beforeEach(() => harness.reset());
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((h) => h.terminate('test finished').catch(() => undefined)));
+const worker = useTimeSkippingWorker('transfers');
+const { taskQueue, started } = worker;
+beforeAll(() => {
+  ({ env, orm, postmark } = worker.harness);
 });
 
 /** Plumber Joe's, owned by Olive (her only site); Rita owns roofer-bob already. */
