@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { seededRandom } from '../lib/seeded-random.js';
 
 /** What `seedBusiness` made. */
 export interface SeededBusiness { customers: number; sites: number; payments: number; months: number }
@@ -11,17 +12,6 @@ export interface BusinessShape {
   /** The first day after the seeded history (a month start, UTC). */
   end: Date;
   seed: number;
-}
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DAY = 86_400_000;
@@ -72,7 +62,7 @@ async function insertAll(client: pg.Client, tables: Record<'businesses' | 'custo
  * refunds and a few comebacks after a pause.
  */
 export async function seedBusiness(client: pg.Client, shape: BusinessShape): Promise<SeededBusiness> {
-  const rand = random(shape.seed);
+  const rand = seededRandom(shape.seed);
   const start = addMonths(shape.end, -shape.months);
   const span = shape.end.getTime() - start.getTime();
   const businesses = table(['id', 'created_at', 'updated_at', 'name', 'category']);

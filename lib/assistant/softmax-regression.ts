@@ -1,4 +1,5 @@
 import type { SparseVector } from './text.js';
+import { seededRandom } from '../seeded-random.js';
 
 /** Settings of one training run; the same settings and data always give the same weights. */
 export interface SoftmaxTrainingOptions {
@@ -9,17 +10,6 @@ export interface SoftmaxTrainingOptions {
   learningRate: number;
   /** Seed of the example order. */
   seed: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function softmaxInPlace(scores: Float64Array): Float64Array {
@@ -57,7 +47,7 @@ export class SoftmaxRegression {
     // The L2 shrink is applied to one shared scale factor so each SGD step only touches the example's features.
     let scale = 1;
     const order = vectors.map((_, i) => i);
-    const random = mulberry32(options.seed);
+    const random = seededRandom(options.seed);
     const scores = new Float64Array(classes);
     let step = 0;
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
