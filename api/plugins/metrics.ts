@@ -28,9 +28,24 @@ export const metricsPlugin = fp(async (app: FastifyInstance) => {
         this.set(app.hasDecorator('pageCache') ? app.pageCache.size : 0);
       },
     });
+    // The analytics collector's in-memory queue and the hits it dropped because the queue was full.
+    const queueNames = ['webmagic_analytics_queue_hits', 'webmagic_analytics_dropped_hits'];
+    for (const name of queueNames) apiRegistry.removeSingleMetric(name);
+    new Gauge({
+      name: queueNames[0]!, help: 'Analytics hits waiting in memory to be written', registers: [apiRegistry],
+      collect() {
+        this.set(app.hasDecorator('analyticsCollector') ? app.analyticsCollector.queued : 0);
+      },
+    });
+    new Gauge({
+      name: queueNames[1]!, help: 'Analytics hits dropped because the queue was full, since the process started', registers: [apiRegistry],
+      collect() {
+        this.set(app.hasDecorator('analyticsCollector') ? app.analyticsCollector.dropped : 0);
+      },
+    });
     uninstall = () => {
       removeGauges();
-      apiRegistry.removeSingleMetric(cacheSize);
+      for (const name of [cacheSize, ...queueNames]) apiRegistry.removeSingleMetric(name);
     };
   });
   app.addHook('onClose', async () => uninstall?.());

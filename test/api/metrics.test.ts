@@ -70,6 +70,7 @@ describe('the API metrics listener', () => {
       'webmagic_payments_unapplied_oldest_age_seconds', 'webmagic_claims_open', 'webmagic_needs_attention_open',
       'webmagic_needs_attention_oldest_age_seconds', 'webmagic_tickets_past_sla', 'webmagic_page_cache_entries',
       'webmagic_db_pool_connections{state="idle"}', 'webmagic_db_pool_connections{state="waiting"}',
+      'webmagic_analytics_queue_hits', 'webmagic_analytics_dropped_hits',
     ];
     expect(zeroOrMore.filter((series) => !((sample(text, series) ?? -1) >= 0)), text).toEqual([]);
     expect(text).not.toMatch(/route="\/sites\/plumber-joe"/);
