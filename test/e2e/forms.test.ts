@@ -317,7 +317,10 @@ describe('small things people notice', () => {
     const call = { type: 'cta_click', path: '/sites/plumber-joe', target: 'call' };
     const collect = (events: unknown[], ip: string) => stack.api.app.inject({
       method: 'POST', url: '/api/v1/collect', payload: JSON.stringify({ site: 'plumber-joe', events }), remoteAddress: ip,
-      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', 'content-type': 'text/plain' },
+      headers: {
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', 'content-type': 'text/plain',
+        origin: new URL(stack.api.config.publicBaseUrl).origin,
+      },
     });
     await collect([{ type: 'page_view', path: '/sites/plumber-joe' }, call, call, { ...call, target: 'email' }], '198.51.100.41');
     await collect([{ type: 'page_view', path: '/sites/plumber-joe' }], '203.0.113.42');
