@@ -73,7 +73,7 @@ describe('subscription workflow across worker crashes', () => {
     // Nobody ran the timer yet: the site is still online.
     expect((await billingRows(stack, siteId)).site.status).toBe('active');
     await stack.restartWorker();
-    const { site } = await eventually(() => billingRows(stack, siteId), (rows) => rows.subscription.status === 'suspended', 10_000);
+    const { site } = await eventually(() => billingRows(stack, siteId), (rows) => rows.subscription.status === 'suspended', 60_000);
     expect(site.status).toBe('suspended');
   });
 
