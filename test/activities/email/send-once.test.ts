@@ -68,7 +68,8 @@ describe('sendEmail', () => {
 
   it('fails a message that can never render without retrying, and raises it to operators', async () => {
     const env = new MockActivityEnvironment();
-    const broken = { ...confirmation, idempotencyKey: 'claim:pa_broken:confirmation', model: { ...confirmation.model, name: 'Olga\nOwner' } } as SendEmailInput;
+    // A link that is no web address can never be put in an email (a stray line break, by contrast, is mended on the way).
+    const broken = { ...confirmation, idempotencyKey: 'claim:pa_broken:confirmation', model: { ...confirmation.model, siteUrl: 'javascript:alert(1)' } } as SendEmailInput;
     const failure: unknown = await env.run(sendWith(mailer), broken).then(() => null, (e: unknown) => e);
     expect(failure).toMatchObject({ type: 'EmailUnsendable', nonRetryable: true });
     expect(sentWithKey(broken.idempotencyKey)).toHaveLength(0);
