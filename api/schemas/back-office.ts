@@ -108,3 +108,12 @@ export const NOTE_MAX_LENGTH = 4000;
 export const NoteBody = Type.Object({
   body: Type.String({ minLength: 1, maxLength: NOTE_MAX_LENGTH, pattern: '\\S', description: 'The note, in the operator’s words' }),
 }, { additionalProperties: false });
+
+/** A visitor erasure as the console lists it (never the address). */
+export const VisitorErasure = Type.Object({
+  id: Id, pseudonym: Type.String(), status: Type.String(), requested_by: Type.String(), reason: Text,
+  requested_at: DateTime, completed_at: When,
+  summary: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
+});
+/** A visitor erasure as the console lists it. */
+export type VisitorErasureDto = Static<typeof VisitorErasure>;

@@ -15,6 +15,7 @@ import { erasureStartOptions, ERASURE_FAILURES, undoErasureUpdate } from '../../
 import { accountErasureWorkflow } from '../../workflows/account-erasure/workflow.js';
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
+import type { VisitorErasureDto } from '../schemas/back-office.js';
 
 const README = `Your data at WebMagic
 =====================
@@ -96,18 +97,6 @@ export async function undoAccountDeletion(deps: ApiDeps, em: EntityManager, cust
     },
   });
   return { erasure: null };
-}
-
-/** A visitor erasure as the console lists it (never the address). */
-export interface VisitorErasureDto {
-  id: string;
-  pseudonym: string;
-  status: string;
-  requested_by: string;
-  reason: string | null;
-  requested_at: string;
-  completed_at: string | null;
-  summary: Record<string, number> | null;
 }
 
 function visitorErasureDto(r: IErasureRequest): VisitorErasureDto {

@@ -1,19 +1,8 @@
 import { useState } from 'preact/hooks';
+import type { VisitorErasureDto as VisitorErasure } from '../../schemas/back-office.js';
 import { consoleCall } from './api.js';
 import { ConsoleShell } from './console.js';
 import { Field, formatDateTime, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
-
-/** A visitor erasure as /admin/privacy/visitor-erasures lists it (never the address). */
-interface VisitorErasure {
-  id: string;
-  pseudonym: string;
-  status: string;
-  requested_by: string;
-  reason: string | null;
-  requested_at: string;
-  completed_at: string | null;
-  summary: Record<string, number> | null;
-}
 
 /** What each count of an erasure's summary is, singular and plural. */
 const COUNTED: Record<string, [string, string]> = {

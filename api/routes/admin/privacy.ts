@@ -1,16 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { operatorActor } from '../../../db/audit-log.js';
+import { VisitorErasure } from '../../schemas/back-office.js';
 import { errorResponses } from '../../schemas/common.js';
 import { Email } from '../../schemas/customer.js';
 import { eraseVisitor, listVisitorErasures, readVisitorErasure } from '../../services/privacy.js';
 import { normalizeEmail } from '../customer/account.js';
-
-const VisitorErasure = Type.Object({
-  id: Type.String({ format: 'uuid' }), pseudonym: Type.String(), status: Type.String(), requested_by: Type.String(), reason: Type.Union([Type.String(), Type.Null()]),
-  requested_at: Type.String({ format: 'date-time' }), completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  summary: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
-});
 
 /** Privacy requests operators carry out for people without an account: a site visitor's erasure (admin role, `accounts.manage`). */
 export const privacyAdminRoutes: FastifyPluginAsyncTypebox = async (app) => {
