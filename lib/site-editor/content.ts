@@ -12,14 +12,55 @@ export const SiteContactSchema = Type.Object({
   hours: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Line(60))),
 }, { additionalProperties: false });
 
+/** The page layouts a site can use; a version without one renders with the first. */
+export const TEMPLATE_IDS = ['classic', 'bold', 'fresh'] as const;
+/** A page layout. */
+export type TemplateId = (typeof TEMPLATE_IDS)[number];
+/** Font pairings (heading and body), all from system font stacks so a page fetches no font. */
+export const FONT_PAIRINGS = ['modern', 'classic', 'friendly'] as const;
+/** Corner radius of buttons, cards and photos. */
+export const CORNER_RADII = ['square', 'soft', 'round'] as const;
+
+/** An uploaded photo, by its id in the photo store. */
+const PhotoId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+
+/** The theme tokens of a version: colours, and optionally a font pairing and a corner radius. */
+export const SiteThemeSchema = Type.Object({
+  primaryColor: Color,
+  accentColor: Color,
+  font: Type.Optional(Type.Enum(FONT_PAIRINGS)),
+  radius: Type.Optional(Type.Enum(CORNER_RADII)),
+}, { additionalProperties: false });
+
 /** The structured content of a site version: what the renderer shows and the editor changes. */
 export const SiteContentSchema = Type.Object({
+  template: Type.Optional(Type.Enum(TEMPLATE_IDS)),
   headline: Line(160),
   tagline: Line(300),
   about: Type.String({ minLength: 1, maxLength: 4000 }),
   services: Type.Array(Line(120), { maxItems: 30 }),
   callToAction: Line(80),
-  theme: Type.Object({ primaryColor: Color, accentColor: Color }, { additionalProperties: false }),
+  /** The page's meta description; without one it is drawn from the tagline. */
+  seoDescription: Type.Optional(Line(160)),
+  faq: Type.Optional(Type.Array(Type.Object({
+    question: Line(200),
+    answer: Type.String({ minLength: 1, maxLength: 1000 }),
+  }, { additionalProperties: false }), { maxItems: 12 })),
+  /** The business's rating and review snippets, exactly as its listing gave them. */
+  reviews: Type.Optional(Type.Object({
+    rating: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
+    count: Type.Optional(Type.Integer({ minimum: 0 })),
+    quotes: Type.Optional(Type.Array(Type.Object({
+      text: Type.String({ minLength: 1, maxLength: 600 }),
+      author: Type.Optional(Line(80)),
+    }, { additionalProperties: false }), { maxItems: 6 })),
+  }, { additionalProperties: false })),
+  theme: SiteThemeSchema,
+  photos: Type.Optional(Type.Object({
+    logo: Type.Optional(PhotoId),
+    hero: Type.Optional(PhotoId),
+    gallery: Type.Optional(Type.Array(PhotoId, { maxItems: 24 })),
+  }, { additionalProperties: false })),
   contact: Type.Optional(SiteContactSchema),
 }, { additionalProperties: false });
 
@@ -27,6 +68,8 @@ export const SiteContentSchema = Type.Object({
 export type SiteContent = Static<typeof SiteContentSchema>;
 /** Contact details inside a version. */
 export type SiteContact = Static<typeof SiteContactSchema>;
+/** The theme tokens of a version. */
+export type SiteTheme = Static<typeof SiteThemeSchema>;
 
 /** Text fields a change may set. */
 export const TEXT_FIELDS = ['headline', 'tagline', 'about', 'callToAction', 'phone', 'email', 'address'] as const;

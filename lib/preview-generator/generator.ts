@@ -1,0 +1,41 @@
+import { Type, type Static } from 'typebox';
+import type { SiteContent } from '../site-editor/content.js';
+
+const Line = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[^\\r\\n]*\\S[^\\r\\n]*$' });
+
+/** One business listing, as a batch import brings it: the only facts a generated site may state. */
+export const ListingSchema = Type.Object({
+  name: Line(200),
+  category: Line(100),
+  address: Line(200),
+  city: Line(100),
+  phone: Line(40),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+  hours: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 40 }), Line(60))),
+  rating: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
+  reviewCount: Type.Optional(Type.Integer({ minimum: 0 })),
+  reviews: Type.Optional(Type.Array(Type.Object({
+    text: Type.String({ minLength: 1, maxLength: 600 }),
+    author: Type.Optional(Line(80)),
+  }, { additionalProperties: false }), { maxItems: 6 })),
+  services: Type.Optional(Type.Array(Line(120), { maxItems: 30 })),
+  /** File names of photos uploaded with the batch. */
+  photos: Type.Optional(Type.Array(Line(200), { maxItems: 24 })),
+}, { additionalProperties: false });
+
+/** One business listing. */
+export type Listing = Static<typeof ListingSchema>;
+
+/** What a generator writes for a listing: the site's title, a slug to start from, and its first version's content. */
+export interface GeneratedSite {
+  title: string;
+  /** Transliterated and readable; the caller resolves a collision with an existing site. */
+  slug: string;
+  content: SiteContent;
+}
+
+/** Writes a preview site from a listing's facts (embedded by default, an OpenAI-compatible model when configured). */
+export interface PreviewGenerator {
+  readonly name: string;
+  generate(listing: Listing): Promise<GeneratedSite>;
+}
