@@ -39,3 +39,12 @@ export interface PreviewGenerator {
   readonly name: string;
   generate(listing: Listing): Promise<GeneratedSite>;
 }
+
+/** Why the quality gate holds a generated site: one readable reason per problem, empty when it passes. */
+export type GateProblems = string[];
+
+/**
+ * Checks a generated site against its listing's facts, placeholders, length bounds and text other sites already use.
+ * `sharedSentences` answers how many of the given normalised sentences other sites already carry.
+ */
+export type QualityGate = (listing: Listing, site: GeneratedSite, sharedSentences: (sentences: string[]) => Promise<number>) => Promise<GateProblems>;
