@@ -34,7 +34,7 @@ const CLAIMS: { what: string; pattern: RegExp }[] = [
   { what: 'a licence or certification', pattern: /\b(licen[cs]ed|licen[cs]es?|certified|certifications?|accredited|insured|insurance|bonded|registered)\b/gi },
   { what: 'years in business', pattern: /\b(since|established|est\.|founded|in business for|decades?|generations?|family[- ](?:owned|run))\b|\b\d+\+?\s*(?:years?|yrs)\b/gi },
   { what: 'a year', pattern: /\b(?:18|19|20)\d{2}\b/g },
-  { what: 'an award or ranking', pattern: /\b(awards?|award-winning|best|#\s?1|no\.\s?1|number one|top[- ]rated|voted|leading|most trusted|five[- ]star|5[- ]star|favou?rite)\b/gi },
+  { what: 'an award or ranking', pattern: /\b(award-winning|awards?|best|#\s?1|no\.\s?1|number one|top[- ]rated|voted|leading|most trusted|five[- ]star|5[- ]star|favou?rite)\b/gi },
   { what: 'a price or offer', pattern: /[$€£¥₹]|\b\d+(?:[.,]\d+)?\s?(?:usd|eur|gbp|mxn|gtq|dollars?|euros?|pesos?|quetzal(?:es)?)\b|\b(?:from|only|just)\s+\d+(?![\d.,]*\s*(?:reviews?|ratings?)\b)|\b(free|discounts?|cheap(?:est)?|lowest|affordable|\d+\s?% off|per hour|an hour rate)\b/gi },
   { what: 'a guarantee', pattern: /\b(guarantee[ds]?|warrant(?:y|ies)|money[- ]back|promise[ds]?|100\s?%)\b/gi },
   { what: 'an opening claim', pattern: /\b(24\/7|24 hours|around the clock|always open|open late|same[- ]day|emergenc(?:y|ies)|7 days a week)\b/gi },
