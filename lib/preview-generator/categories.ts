@@ -265,7 +265,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     callsToAction: ['Visit the café', 'Find us', 'Call {name}', 'Plan your visit'],
     faq: [
       { question: 'Can I book a table at {name}?', answer: 'Call {name} on {phone} to ask.' },
-      { question: 'Where is {name}?', answer: '{name} is at {address}.' },
+      { question: 'Can I sit down and stay a while at {name}?', answer: 'Ask {name} on {phone}, or come by {street} and see.' },
     ],
   },
   {
@@ -298,6 +298,10 @@ export const GENERIC = {
     '{name} is a {city} {kind} on {street}.',
     'On {street} in {city} there is {aKind} called {name}.',
     'Looking for {aKind} in {city}? {name} is at {street}.',
+    'Meet {name}, {aKind} in {city}.',
+    'Welcome to {name}, {aKind} at {street}.',
+    'In {city}, {name} is the {kind} at {street}.',
+    'If you are near {street} in {city}, {name} is close by.',
   ],
   openersTrade: [
     '{name} is {aKind} based in {city}.',
@@ -305,6 +309,10 @@ export const GENERIC = {
     'Looking for {aKind} in {city}? {name} is one phone call away.',
     '{name} is the name to call for {trade} in {city}.',
     'For {trade} in {city}, there is {name}.',
+    'Meet {name}, {aKind} in {city}.',
+    'Need {aKind} in {city}? Say hello to {name}.',
+    '{name} takes on {trade} for people in {city}.',
+    'When {trade} comes up in {city}, {name} is a number to have.',
   ],
   services: [
     'Services at {name} include {services}.',
@@ -313,6 +321,9 @@ export const GENERIC = {
     'What {name} offers: {services}.',
     'You can come to {name} for {services}.',
     'The work of {name} covers {services}.',
+    'Among the services of {name}: {services}.',
+    'On the list at {name} you will find {services}.',
+    'Talk to {name} about {services}.',
   ],
   hours: [
     'The opening hours of {name} are listed on this page.',
@@ -320,11 +331,14 @@ export const GENERIC = {
     'See when {name} is open in the hours below.',
     'The hours below show when {name} is open.',
     'Plan around the opening hours of {name}, shown on this page.',
+    'Before you come to {street}, have a look at the hours.',
+    'Opening hours for {name} in {city} are just below.',
   ],
   rating: [
     '{name} has a rating of {rating} out of 5{fromReviews}.',
     'Customers rate {name} {rating} out of 5{fromReviews}.',
     '{name} is rated {rating} out of 5{fromReviews}.',
+    '{name} in {city} carries a rating of {rating} out of 5{fromReviews}.',
   ],
   closersShop: [
     'Call {phone} or visit {street} in {city}.',
@@ -332,6 +346,9 @@ export const GENERIC = {
     'Reach {name} on {phone}, or stop by at {street}.',
     '{name} is at {street}, {city}, and on the phone at {phone}.',
     'Questions before you visit? {name} is on {phone}.',
+    'See you at {street}, or call {phone} first.',
+    'Come by {street} in {city}, or phone {phone} with a question.',
+    'The door is at {street}; the phone number is {phone}.',
   ],
   closersTrade: [
     'To get in touch, call {name} on {phone}.',
@@ -339,6 +356,9 @@ export const GENERIC = {
     'Dial {phone} to reach {name} in {city}.',
     'Questions? {name} is on {phone}.',
     'Pick up the phone and call {name} on {phone}.',
+    'One call to {phone} is all it takes to reach {name}.',
+    'The number to save for {trade} in {city}: {phone}.',
+    'Call {phone} to talk to {name} about the job.',
   ],
   callsToAction: ['Call now', 'Get in touch', 'Call {name}', 'Contact {name}'],
 };
@@ -347,25 +367,25 @@ export const GENERIC = {
 export const FACT_FAQ = {
   phone: [
     { question: 'How can I reach {name}?', answer: 'Call {name} on {phone}.' },
-    { question: 'What is the phone number of {name}?', answer: 'The number is {phone}.' },
+    { question: 'What is the phone number of {name}?', answer: 'The number of {name} is {phone}.' },
     { question: 'How do I contact {name}?', answer: 'Phone {name} on {phone}.' },
   ],
   address: [
     { question: 'Where is {name}?', answer: '{name} is at {address}.' },
-    { question: 'Where can I find {name}?', answer: 'At {address}.' },
-    { question: 'What is the address of {name}?', answer: 'The address is {address}.' },
+    { question: 'Where can I find {name}?', answer: 'You will find {name} at {address}.' },
+    { question: 'What is the address of {name}?', answer: 'The address of {name} is {address}.' },
   ],
   hours: [
-    { question: 'When is {name} open?', answer: '{hours}.' },
-    { question: 'What are the opening hours of {name}?', answer: '{hours}.' },
-    { question: 'When can I visit {name}?', answer: 'The opening hours are: {hours}.' },
+    { question: 'When is {name} open?', answer: '{name} is open {hours}.' },
+    { question: 'What are the opening hours of {name}?', answer: 'The opening hours of {name} are {hours}.' },
+    { question: 'Which hours does {name} keep?', answer: '{name} keeps these hours: {hours}.' },
   ],
   services: [
     { question: 'What services does {name} offer?', answer: '{name} lists these services: {services}.' },
     { question: 'What can {name} help with?', answer: 'The services {name} lists are {services}.' },
   ],
   area: [
-    { question: 'Which area does {name} work in?', answer: '{name} is based in {city}. Call {phone} to check whether they come to your address.' },
+    { question: 'Which area does {name} work in?', answer: '{name} is based in {city}; call {phone} to check whether they come to your address.' },
     { question: 'Is {name} in {city}?', answer: 'Yes, {name} is at {street} in {city}.' },
   ],
   rating: [

@@ -137,7 +137,8 @@ function seoDescription(listing: Listing, values: Record<string, string>, shuffl
 
 function faq(listing: Listing, knowledge: CategoryKnowledge, values: Record<string, string>, pick: Pick): { question: string; answer: string }[] {
   const chosen: FaqTemplate[] = [];
-  if ((listing.services ?? []).length > 0) chosen.push(pick(FACT_FAQ.services));
+  const own = (listing.services ?? []).length;
+  if (own > 0) chosen.push(own === 1 ? (FACT_FAQ.services[0] as FaqTemplate) : pick(FACT_FAQ.services));
   if (listingHoursText(listing) !== undefined) chosen.push(pick(FACT_FAQ.hours));
   chosen.push(knowledge.storefront ? pick(FACT_FAQ.address) : (FACT_FAQ.area[0] as FaqTemplate));
   if (knowledge.faq.length > 0) chosen.push(pick(knowledge.faq));
