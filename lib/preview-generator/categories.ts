@@ -39,7 +39,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     synonyms: ['plumber', 'plumbers', 'plumbing', 'plumbing services', 'fontanero', 'fontaneria', 'plomero', 'plomeria', 'plombier'],
     services: ['Leak repair', 'Drain cleaning', 'Faucet and toilet repair', 'Water heater repair', 'Pipe repair'],
     headlines: ['{name}, plumbing in {city}', 'Plumbing help in {city} from {name}', '{name}: your {city} plumber', 'Leaks, drains and pipes in {city}: {name}'],
-    taglines: ['A plumber for homes and businesses in {city}.', 'Leaking tap or blocked drain in {city}? Call {name}.', 'Plumbing work in {city}, one call away at {phone}.', 'The {city} plumber on {street}.'],
+    taglines: ['Plumbing help for {city}, from {name}.', 'Leaking tap or blocked drain in {city}? Call {name}.', 'Plumbing work in {city}, one call away at {phone}.', 'The {city} plumber on {street}.'],
     about: [
       'A dripping tap, a blocked drain or a pipe that needs replacing: these are the jobs {name} deals with in {city}.',
       'Describe the leak or the drain problem when you call {name}, and you will know what the next step is.',
@@ -57,7 +57,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     synonyms: ['electrician', 'electricians', 'electrical', 'electrical contractor', 'electrical services', 'electricista', 'electricien', 'elektriker'],
     services: ['Lighting installation', 'Sockets and switches', 'Fuse box work', 'Wiring repairs', 'Electrical fault finding'],
     headlines: ['{name}, electrician in {city}', 'Electrical work in {city} by {name}', '{name}: wiring, lighting and sockets in {city}', 'Power problems in {city}? Meet {name}'],
-    taglines: ['Electrical work for homes and shops in {city}.', 'Lights, sockets and wiring in {city}: call {name}.', 'An electrician for {city}, on {phone}.', '{city} electrical work from {street}.'],
+    taglines: ['Electrical work in {city}, from {name}.', 'Lights, sockets and wiring in {city}: call {name}.', 'An electrician for {city}, on {phone}.', '{city} electrical work from {street}.'],
     about: [
       'New lights, extra sockets or a fault that keeps tripping the power: {name} takes on electrical jobs around {city}.',
       'When you call {name}, say what is not working and where in {city} you are.',
@@ -80,7 +80,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
       'Loose tiles, a leak after heavy rain or gutters that overflow: {name} works on roofs in {city}.',
       'A roof problem only grows, so it pays to call {name} as soon as you notice it in {city}.',
       'Tell {name} what you see from the ground and where the house is in {city}; that is the first step.',
-      'Pitched or flat, tiles or sheets: roofs of all kinds need looking after, and {name} is a roofer in {city}.',
+      'Every roof needs looking after sooner or later, and {name} is a roofer in {city}.',
     ],
     callsToAction: ['Call about your roof', 'Phone {name}', 'Talk to a roofer', 'Ask about a repair'],
     faq: [
@@ -115,7 +115,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     about: [
       'Bread for the table, a cake for a birthday, something sweet with coffee: that is what a bakery like {name} is for in {city}.',
       'Call {name} on {phone} to ask about a cake for an occasion.',
-      'The counter at {name} on {street} is where {city} comes for its bread.',
+      'The counter at {name} on {street} is where you pick up your bread.',
       'Pop into {name} in {city} and see what is on the shelves today.',
     ],
     callsToAction: ['Order a cake', 'Visit the bakery', 'Call {name}', 'Plan your visit'],
@@ -133,7 +133,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     about: [
       'A quick trim, a new colour or a style for a big day: {name} is a hair salon in {city}.',
       'Call {name} on {phone} to book your chair.',
-      'Tell the stylists at {name} what you have in mind when you book.',
+      'Tell {name} what you have in mind when you book.',
       'The salon at {street} in {city} is where {name} cuts, colours and styles.',
     ],
     callsToAction: ['Book an appointment', 'Call the salon', 'Book your haircut', 'Phone {name}'],
@@ -167,10 +167,10 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     headlines: ['{name}, car repairs in {city}', 'Auto repair in {city} at {name}', '{name}: your {city} garage', 'A mechanic in {city}: {name}'],
     taglines: ['Car servicing and repairs on {street}, {city}.', 'Strange noise from the car? Call {name} in {city}.', 'Book your car in on {phone}.', 'The {city} garage at {street}.'],
     about: [
-      'A warning light, a squeaking brake or a service that is due: {name} is a garage in {city} for all of these.',
+      'A warning light, a squeaking brake or a service that is due: these are reasons to call {name}, a garage in {city}.',
       'Call {name} on {phone} to book your car in.',
       'Describe what the car is doing when you phone {name}; it helps them plan the work.',
-      'Drivers in {city} bring their cars to {name} at {street}.',
+      'Drivers in {city} can bring their cars to {name} at {street}.',
     ],
     callsToAction: ['Book your car in', 'Call the garage', 'Phone {name}', 'Ask about a repair'],
     faq: [
@@ -182,13 +182,13 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     id: 'cleaning', kind: 'cleaning service', trade: 'cleaning', storefront: false,
     synonyms: ['cleaning', 'cleaning service', 'cleaning services', 'cleaner', 'cleaners', 'house cleaning', 'maid service', 'janitorial', 'limpieza', 'servicio de limpieza', 'menage', 'nettoyage', 'office cleaning'],
     services: ['House cleaning', 'Office cleaning', 'Deep cleaning', 'Move-out cleaning'],
-    headlines: ['{name}, cleaning in {city}', 'Home and office cleaning in {city} by {name}', '{name}: a cleaning service for {city}', 'A cleaner home in {city} with {name}'],
-    taglines: ['Cleaning for homes and offices in {city}.', 'Book a cleaning with {name} on {phone}.', 'A {city} cleaning service based on {street}.', 'Less housework in {city}: call {name}.'],
+    headlines: ['{name}, cleaning in {city}', 'Cleaning in {city} by {name}', '{name}: a cleaning service for {city}', 'A cleaner home in {city} with {name}'],
+    taglines: ['Cleaning in {city}, one call away at {phone}.', 'Book a cleaning with {name} on {phone}.', 'A {city} cleaning service based on {street}.', 'Less housework in {city}: call {name}.'],
     about: [
-      'A weekly clean, a deep clean before guests arrive or an office after hours: {name} is a cleaning service in {city}.',
+      'A weekly clean or a deep clean before guests arrive: {name} is a cleaning service in {city}.',
       'Call {name} on {phone} and say what needs cleaning and how often.',
       'Tell {name} the size of the place and where it is in {city} when you call.',
-      'Homes and offices across {city} need cleaning, and {name} does that work.',
+      'Homes across {city} need cleaning, and {name} does that work.',
     ],
     callsToAction: ['Book a cleaning', 'Call {name}', 'Ask about a cleaning', 'Phone for a visit'],
     faq: [
@@ -219,12 +219,12 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     synonyms: ['locksmith', 'locksmiths', 'lock service', 'locks', 'cerrajero', 'cerrajeria', 'serrurier', 'schlusseldienst', 'key cutting'],
     services: ['Lockouts', 'Lock changes', 'Key cutting', 'Lock repair'],
     headlines: ['{name}, locksmith in {city}', 'Locks and keys in {city}: {name}', '{name}: your {city} locksmith', 'Locked out in {city}? Call {name}'],
-    taglines: ['Locks and keys for homes and businesses in {city}.', 'Locked out in {city}? Call {name} on {phone}.', 'A locksmith for {city}.', 'The {city} locksmith on {street}.'],
+    taglines: ['Locks and keys in {city}, from {name}.', 'Locked out in {city}? Call {name} on {phone}.', 'A locksmith for {city}.', 'The {city} locksmith on {street}.'],
     about: [
       'A key lost, a lock that sticks or a door you cannot open: {name} is a locksmith in {city}.',
       'Call {name} on {phone} and tell them where you are in {city} and what the problem is.',
       'Moving into a new home in {city} is a good moment to think about the locks, and {name} can talk it through with you.',
-      'Front doors, back doors and windows all have locks that {name} can look at.',
+      'A door that will not lock properly is a job for a locksmith like {name}.',
     ],
     callsToAction: ['Call the locksmith', 'Phone {name}', 'Get help with a lock', 'Call now'],
     faq: [
@@ -236,13 +236,13 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     id: 'pet-grooming', kind: 'pet groomer', trade: 'pet grooming', storefront: true,
     synonyms: ['pet grooming', 'pet groomer', 'dog grooming', 'dog groomer', 'groomer', 'grooming', 'peluqueria canina', 'estetica canina', 'toilettage', 'hundesalon', 'cat grooming'],
     services: ['Baths', 'Haircuts and trims', 'Nail clipping', 'Brushing'],
-    headlines: ['{name}, pet grooming in {city}', 'Grooming for dogs and cats in {city}: {name}', '{name} on {street}', 'A groomed pet in {city} with {name}'],
+    headlines: ['{name}, pet grooming in {city}', 'Pet grooming in {city}: {name}', '{name} on {street}', 'A groomed pet in {city} with {name}'],
     taglines: ['Baths, trims and brushing for pets in {city}.', 'Book your pet in at {name} on {phone}.', 'A pet groomer on {street}, {city}.', 'Time for a trim? {name} is in {city}.'],
     about: [
       'A bath, a trim or a good brush: {name} grooms pets in {city}.',
-      'Call {name} on {phone} to book an appointment for your dog or cat.',
+      'Call {name} on {phone} to book an appointment for your pet.',
       'Tell {name} about your pet’s breed and coat when you book.',
-      'Pet owners in {city} bring their dogs and cats to {name} at {street}.',
+      'Pet owners in {city} can bring their pets to {name} at {street}.',
     ],
     callsToAction: ['Book a grooming', 'Call {name}', 'Book your pet in', 'Phone the groomer'],
     faq: [
@@ -307,7 +307,7 @@ export const GENERIC = {
     '{name} is {aKind} based in {city}.',
     'Based at {street}, {name} is {aKind} in {city}.',
     'Looking for {aKind} in {city}? {name} is one phone call away.',
-    '{name} is the name to call for {trade} in {city}.',
+    '{name} is a name to call for {trade} in {city}.',
     'For {trade} in {city}, there is {name}.',
     'Meet {name}, {aKind} in {city}.',
     'Need {aKind} in {city}? Say hello to {name}.',
@@ -343,7 +343,7 @@ export const GENERIC = {
   closersShop: [
     'Call {phone} or visit {street} in {city}.',
     'Drop in at {street} or call {name} on {phone}.',
-    'Reach {name} on {phone}, or stop by at {street}.',
+    'Reach the {kind} on {phone}, or stop by at {street}.',
     '{name} is at {street}, {city}, and on the phone at {phone}.',
     'Questions before you visit? {name} is on {phone}.',
     'See you at {street}, or call {phone} first.',
@@ -352,10 +352,10 @@ export const GENERIC = {
   ],
   closersTrade: [
     'To get in touch, call {name} on {phone}.',
-    'Give {name} a call on {phone}.',
+    'Give the {kind} a call on {phone}.',
     'Dial {phone} to reach {name} in {city}.',
     'Questions? {name} is on {phone}.',
-    'Pick up the phone and call {name} on {phone}.',
+    'Pick up the phone and call the {kind} on {phone}.',
     'One call to {phone} is all it takes to reach {name}.',
     'The number to save for {trade} in {city}: {phone}.',
     'Call {phone} to talk to {name} about the job.',
