@@ -290,8 +290,14 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
 
 /** Sentences any kind of business can use, by place in the page. */
 export const GENERIC = {
-  headlines: ['{name} in {city}', '{Kind} in {city}: {name}', '{name}, {city}', 'Welcome to {name}', '{name} on {street}'],
-  taglines: ['{AKind} in {city}.', 'Call {name} on {phone}.', '{Kind} at {street}, {city}.', 'Find {name} in {city}.'],
+  headlines: [
+    '{name} in {city}', '{Kind} in {city}: {name}', '{name}, {city}', 'Welcome to {name}', '{name} on {street}',
+    'Say hello to {name}', '{name}: {aKind} in {city}', 'This is {name}, {city}',
+  ],
+  taglines: [
+    '{AKind} in {city}.', 'Call {name} on {phone}.', '{Kind} at {street}, {city}.', 'Find {name} in {city}.',
+    '{name}, {street}, {city}.', 'In {city}? {name} is on {phone}.', '{AKind} for {city}, on {phone}.',
+  ],
   openersShop: [
     '{name} is {aKind} at {street} in {city}.',
     'You will find {name} at {street}, {city}.',
@@ -360,7 +366,7 @@ export const GENERIC = {
     'The number to save for {trade} in {city}: {phone}.',
     'Call {phone} to talk to {name} about the job.',
   ],
-  callsToAction: ['Call now', 'Get in touch', 'Call {name}', 'Contact {name}'],
+  callsToAction: ['Call now', 'Get in touch', 'Call {name}', 'Contact {name}', 'Call {phone}', 'Ring {name}'],
 };
 
 /** Questions every site can answer from the listing's facts, by the fact they need. */
@@ -369,11 +375,13 @@ export const FACT_FAQ = {
     { question: 'How can I reach {name}?', answer: 'Call {name} on {phone}.' },
     { question: 'What is the phone number of {name}?', answer: 'The number of {name} is {phone}.' },
     { question: 'How do I contact {name}?', answer: 'Phone {name} on {phone}.' },
+    { question: 'Can I phone {name}?', answer: 'Yes: the number of {name} is {phone}.' },
   ],
   address: [
     { question: 'Where is {name}?', answer: '{name} is at {address}.' },
     { question: 'Where can I find {name}?', answer: 'You will find {name} at {address}.' },
     { question: 'What is the address of {name}?', answer: 'The address of {name} is {address}.' },
+    { question: 'How do I find {name} in {city}?', answer: 'Head to {address}.' },
   ],
   hours: [
     { question: 'When is {name} open?', answer: '{name} is open {hours}.' },

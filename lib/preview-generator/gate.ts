@@ -76,7 +76,8 @@ export function siteSentences(site: GeneratedSite): string[] {
   const sentences = new Set<string>();
   for (const { field, text } of textFields(site)) {
     if (field === 'services' || field === 'title') continue;
-    for (const sentence of text.split(/(?<=[.!?])\s+|\n+/)) {
+    // A stop after a one- or two-letter word ("Av.", "St.", "Dr.") is an abbreviation, not the end of a sentence.
+    for (const sentence of text.split(/(?<=(?:\p{L}{3,}|\d|[)"”’])[.!?])\s+|\n+/u)) {
       const normalised = plain(sentence);
       if (normalised.split(' ').length >= MIN_SENTENCE_WORDS) sentences.add(normalised);
     }

@@ -142,6 +142,11 @@ describe('quality gate', () => {
     expect(problems[0]).toMatch(/^\d+ of its \d+ sentences already appear on other sites\.$/);
   });
 
+  it('does not cut a sentence at an abbreviation', () => {
+    const s = saying('Find us on Av. Chapultepec 157 in Guadalajara today.');
+    expect(siteSentences(s)).toContain('find us on av chapultepec 157 in guadalajara today');
+  });
+
   it('asks about normalised sentences of at least five words', async () => {
     const asked: string[][] = [];
     await qualityGate(listing, site(), async (sentences) => {
