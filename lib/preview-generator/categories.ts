@@ -161,7 +161,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     ],
   },
   {
-    id: 'auto-repair', kind: 'auto repair shop', trade: 'car repairs', storefront: true,
+    id: 'auto repair', kind: 'auto repair shop', trade: 'car repairs', storefront: true,
     synonyms: ['auto repair', 'auto repair shop', 'car repair', 'mechanic', 'mechanics', 'auto mechanic', 'garage', 'auto shop', 'taller', 'taller mecanico', 'mecanico', 'garagiste', 'autowerkstatt', 'auto service'],
     services: ['Servicing', 'Brake repair', 'Oil changes', 'Diagnostics', 'Tyres'],
     headlines: ['{name}, car repairs in {city}', 'Auto repair in {city} at {name}', '{name}: your {city} garage', 'A mechanic in {city}: {name}'],
@@ -233,7 +233,7 @@ export const CATEGORIES: readonly CategoryKnowledge[] = [
     ],
   },
   {
-    id: 'pet-grooming', kind: 'pet groomer', trade: 'pet grooming', storefront: true,
+    id: 'pet grooming', kind: 'pet groomer', trade: 'pet grooming', storefront: true,
     synonyms: ['pet grooming', 'pet groomer', 'dog grooming', 'dog groomer', 'groomer', 'grooming', 'peluqueria canina', 'estetica canina', 'toilettage', 'hundesalon', 'cat grooming'],
     services: ['Baths', 'Haircuts and trims', 'Nail clipping', 'Brushing'],
     headlines: ['{name}, pet grooming in {city}', 'Pet grooming in {city}: {name}', '{name} on {street}', 'A groomed pet in {city} with {name}'],

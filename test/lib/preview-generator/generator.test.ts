@@ -5,6 +5,7 @@ import { gateFindings, siteSentences } from '../../../lib/preview-generator/gate
 import type { Listing } from '../../../lib/preview-generator/generator.js';
 import { generateLocally, LocalPreviewGenerator } from '../../../lib/preview-generator/local-generator.js';
 import { schemaProblem, SiteContentSchema } from '../../../lib/site-editor/content.js';
+import { presetFor } from '../../../lib/site-templates/presets.js';
 
 const evaluation = loadEvaluationListings();
 
@@ -48,7 +49,7 @@ describe('the embedded generator', () => {
     expect(CATEGORIES.length).toBeGreaterThanOrEqual(12);
     expect(categoryKnowledge('Peluquería').id).toBe('salon');
     expect(categoryKnowledge('Emergency plumber').id).toBe('plumber');
-    expect(categoryKnowledge('Taller mecánico').id).toBe('auto-repair');
+    expect(categoryKnowledge('Taller mecánico').id).toBe('auto repair');
     expect(categoryKnowledge('Lawn care').id).toBe('landscaping');
     expect(categoryKnowledge('Tailor')).toMatchObject({ id: 'general', kind: 'tailor', services: [] });
   });
@@ -63,6 +64,12 @@ describe('the embedded generator', () => {
     expect(schemaProblem(SiteContentSchema, site.content)).toBeNull();
     expect(site.content.seoDescription?.length).toBeLessThanOrEqual(160);
     expect(site.content.faq?.some((item) => item.answer.includes('Mon–Fri 8am–6pm; Sat 9am–1pm'))).toBe(true);
+  });
+
+  it('takes the template and theme from the category’s design preset', () => {
+    const preset = presetFor('plumber');
+    expect(generateLocally(joe).content).toMatchObject({ template: preset.template, theme: preset.theme });
+    expect(generateLocally({ ...joe, category: 'Peluquería' }).content.theme).toEqual(presetFor('salon').theme);
   });
 
   it('states no rating, reviews or hours for a listing without them', () => {
