@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
+import { apiConnectionLimits, poolOptions } from '../../db/orm.js';
 import type { ApiDeps } from '../deps.js';
 
 declare module 'fastify' {
@@ -20,7 +21,8 @@ declare module 'fastify' {
 /** Decorates the app with its dependencies and a SQL pool, and gives each request its own entity manager on demand. */
 export const contextPlugin = fp(async (app: FastifyInstance, deps: ApiDeps) => {
   app.decorate('deps', deps);
-  const pool = new pg.Pool({ connectionString: deps.config.database.url, max: deps.config.database.poolMax, connectionTimeoutMillis: deps.config.database.connectTimeoutMs, idleTimeoutMillis: 30_000 });
+  const { database } = deps.config;
+  const pool = new pg.Pool({ connectionString: database.url, max: database.poolMax, idleTimeoutMillis: 30_000, ...poolOptions(database, apiConnectionLimits(database)) });
   // An idle client losing its connection must not take the process down; the next query reconnects.
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   app.decorate('sql', pool);
