@@ -23,8 +23,11 @@ export const contextPlugin = fp(async (app: FastifyInstance, deps: ApiDeps) => {
   app.decorate('deps', deps);
   const { database } = deps.config;
   const pool = new pg.Pool({ connectionString: database.url, max: database.poolMax, idleTimeoutMillis: 30_000, ...poolOptions(database, apiConnectionLimits(database)) });
-  // An idle client losing its connection must not take the process down; the next query reconnects.
+  // An idle client losing its connection must not take the process down; the next query reconnects. Nor may a
+  // checked-out one between two queries (the relay holds its client while it signals Temporal): pg-pool leaves those
+  // errors to the holder, and an `error` event nobody listens to is an uncaught exception.
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
+  pool.on('connect', (client) => client.on('error', (error) => app.log.warn({ err: error }, 'database connection failed')));
   app.decorate('sql', pool);
   app.addHook('onClose', () => pool.end());
   app.decorateRequest('forkedEm', null);
