@@ -17,8 +17,15 @@ const SERVER_HOME = '/var/lib/webmagic-dev';
 /** A running embedded PostgreSQL, the data directory it really uses, and how to stop it. */
 export interface EmbeddedDatabase {
   dataDir: string;
-  stop(): Promise<void>;
+  /**
+   * Stops the server: `fast` (the default) rolls back open transactions and checkpoints; `immediate` ends every
+   * process at once, as a crash would, and the next start recovers from the write-ahead log.
+   */
+  stop(mode?: ShutdownMode): Promise<void>;
 }
+
+/** PostgreSQL's shutdown modes that do not wait for clients: SIGINT (fast) or SIGQUIT (immediate, crash-like). */
+export type ShutdownMode = 'fast' | 'immediate';
 
 interface Account {
   uid: number;
@@ -123,10 +130,10 @@ async function startServer(binaries: string, dataDir: string, port: number, acco
   return server;
 }
 
-async function stopServer(server: ChildProcess): Promise<void> {
+async function stopServer(server: ChildProcess, mode: ShutdownMode = 'fast'): Promise<void> {
   if (server.exitCode !== null || server.signalCode !== null) return;
   const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGINT');
+  server.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
   await exited;
 }
 
@@ -161,5 +168,5 @@ export async function startEmbeddedPostgres(databaseUrl: string, dataDir: string
     await stopServer(server);
     throw error;
   });
-  return { dataDir: serverDataDir, stop: () => stopServer(server) };
+  return { dataDir: serverDataDir, stop: (mode) => stopServer(server, mode) };
 }

@@ -105,10 +105,12 @@ export const SETTINGS = {
       .shown('embedded PostgreSQL on `127.0.0.1:5433`')
       .refuseInProduction((_, given) => (given ? undefined : 'must be set explicitly when NODE_ENV=production'))
       .doc('PostgreSQL connection string (required in production)'),
-    ...row('pool size; how long to wait for a pooled connection before failing', {
+    ...row('pool size; how long to wait for a connection (a free pooled one, or a new one) before failing: past it, or with the database unreachable, the API answers 503 with `Retry-After`', {
       poolMax: integer('DB_POOL_MAX', 10, { minimum: 1, maximum: 200 }),
-      connectTimeoutMs: integer('DB_CONNECT_TIMEOUT_MS', 5000, { minimum: 100 }),
+      connectTimeoutMs: integer('DB_CONNECT_TIMEOUT_MS', 1500, { minimum: 100 }),
     }),
+    apiStatementTimeoutMs: duration('DB_API_STATEMENT_TIMEOUT', '8s')
+      .doc('longest statement (lock waits included) of the API\'s connections; past it the request answers 503 with `Retry-After`, so a webhook is answered well within the provider\'s 15 s'),
     embeddedPort: port('DB_EMBEDDED_PORT', 5433).doc('port of the embedded PostgreSQL the run command starts when `DATABASE_URL` is not set'),
   }, ({ embeddedPort, ...database }, context) => {
     const embedded = !context.given('DATABASE_URL');
@@ -293,6 +295,8 @@ export const SETTINGS = {
       .doc('more host names (comma-separated) that keep `/sites/:slug`, besides `PUBLIC_BASE_URL`\'s (and `localhost`/`127.0.0.1` outside production)'),
     pageCacheMaxEntries: integer('PAGE_CACHE_MAX_ENTRIES', 10_000, { minimum: 0 })
       .doc('rendered public pages kept in memory per API process (`0`: no cache)'),
+    pageCacheMaxAgeMs: duration('PAGE_CACHE_MAX_AGE', '60s')
+      .doc('a cached page is rendered again after this long even when no change notification dropped it: the bound on how stale a page can be after a notification was lost'),
     edgeAddresses: list('EDGE_ADDRESSES', '', '[0-9a-fA-F.:]+', { empty: true })
       .doc('client addresses of the edge (Caddy), comma-separated: trusted for the TLS ask and exempt from per-client limits'),
     tlsAskMaxPerMinute: integer('TLS_ASK_MAX_PER_MINUTE', 10, { minimum: 1 })

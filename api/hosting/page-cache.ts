@@ -14,21 +14,44 @@ export interface CachedPage {
   redirectHost: string | null;
 }
 
+/** Limits of a page cache besides its number of entries. */
+export interface PageCacheOptions {
+  /** A page older than this is rendered again, notification or not (default: kept until a change drops it). */
+  maxAgeMs?: number;
+  /** "No site here" answers kept at most (default: the number of entries, at most 1 000). */
+  maxSiteless?: number;
+  /** The clock (tests move it). */
+  now?: () => number;
+}
+
+interface Entry {
+  page: CachedPage;
+  expiresAt: number;
+}
+
 /**
  * Rendered pages by address (`slug:<slug>` or `host:<host>`), dropped per site when the database says the site
  * changed. A read that started before a change is never stored after it (generation check), and nothing is
- * served or stored while change notifications are not being received. "No site here" answers, which anyone can
- * ask for by the million with made-up host names, are kept apart and bounded (the oldest goes first), so they can
- * neither fill the cache nor flush the pages of real sites.
+ * served or stored while change notifications are not being received. A page is kept at most `maxAgeMs`, so one
+ * whose change notification was lost without the connection being seen to fail is not served stale for longer.
+ * "No site here" answers, which anyone can ask for by the million with made-up host names, are kept apart and
+ * bounded (the oldest goes first), so they can neither fill the cache nor flush the pages of real sites.
  */
 export class PageCache {
-  private readonly pages = new Map<string, CachedPage>();
+  private readonly pages = new Map<string, Entry>();
   private readonly keysBySite = new Map<string, Set<string>>();
-  private readonly siteless = new Map<string, CachedPage>();
+  private readonly siteless = new Map<string, Entry>();
+  private readonly maxAgeMs: number;
+  private readonly maxSiteless: number;
+  private readonly now: () => number;
   private generation = 0;
   private active = false;
 
-  constructor(private readonly maxEntries: number, private readonly maxSiteless = Math.min(maxEntries, 1000)) {}
+  constructor(private readonly maxEntries: number, options: PageCacheOptions = {}) {
+    this.maxAgeMs = options.maxAgeMs ?? Number.POSITIVE_INFINITY;
+    this.maxSiteless = options.maxSiteless ?? Math.min(maxEntries, 1000);
+    this.now = options.now ?? Date.now;
+  }
 
   /** Turns serving from memory on (notifications flowing) or off (connection lost: everything is dropped). */
   setActive(active: boolean): void {
@@ -42,26 +65,34 @@ export class PageCache {
   }
 
   get(key: string): CachedPage | undefined {
-    return this.active ? (this.pages.get(key) ?? this.siteless.get(key)) : undefined;
+    if (!this.active) return undefined;
+    const entry = this.pages.get(key) ?? this.siteless.get(key);
+    if (!entry || entry.expiresAt > this.now()) return entry?.page;
+    // Too old: dropped here, so the caller renders it again (its site's key set may keep the name; invalidate ignores it).
+    this.pages.delete(key);
+    this.siteless.delete(key);
+    pageCacheEvictions.inc({ cause: 'expired' });
+    return undefined;
   }
 
   /** Stores a page read at `generation`, unless a change arrived since. */
   set(key: string, page: CachedPage, generation: number): void {
     if (!this.active || generation !== this.generation || this.maxEntries === 0) return;
+    const entry = { page, expiresAt: this.now() + this.maxAgeMs };
     if (page.siteId === null) {
       if (this.maxSiteless === 0) return;
       if (this.siteless.size >= this.maxSiteless) {
         this.siteless.delete(this.siteless.keys().next().value!);
         pageCacheEvictions.inc({ cause: 'full' });
       }
-      this.siteless.set(key, page);
+      this.siteless.set(key, entry);
       return;
     }
     if (this.pages.size >= this.maxEntries) {
       pageCacheEvictions.inc({ cause: 'full' }, this.pages.size);
       this.clear();
     }
-    this.pages.set(key, page);
+    this.pages.set(key, entry);
     let keys = this.keysBySite.get(page.siteId);
     if (!keys) this.keysBySite.set(page.siteId, (keys = new Set()));
     keys.add(key);

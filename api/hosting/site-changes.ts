@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import type { DatabaseSettings } from '../../db/orm.js';
 
 /** The channel the database triggers notify when anything a public page shows changes (payload: site id, or `*`). */
 export const SITE_CHANGED_CHANNEL = 'site_changed';
@@ -22,8 +23,14 @@ export interface SiteChangeHandlers {
 
 const SYNC_PREFIX = 'sync:';
 
-/** Opens a LISTEN connection to the database; reconnects with back-off (up to 10 s) until closed. */
-export async function listenForSiteChanges(databaseUrl: string, handlers: SiteChangeHandlers): Promise<SiteChangeListener> {
+/** How the LISTEN connection names itself to the server (`pg_stat_activity.application_name`). */
+export const SITE_CHANGES_APPLICATION = 'webmagic site changes';
+
+/**
+ * Opens a LISTEN connection to the database; reconnects with back-off (up to 10 s) until closed. TCP keep-alive
+ * notices a server that vanished without closing the connection.
+ */
+export async function listenForSiteChanges(database: Pick<DatabaseSettings, 'url' | 'connectTimeoutMs'>, handlers: SiteChangeHandlers): Promise<SiteChangeListener> {
   let client: pg.Client | null = null;
   let listening = false;
   let closed = false;
@@ -38,7 +45,10 @@ export async function listenForSiteChanges(databaseUrl: string, handlers: SiteCh
   };
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: databaseUrl });
+    const next = new pg.Client({
+      connectionString: database.url, connectionTimeoutMillis: database.connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+      application_name: SITE_CHANGES_APPLICATION,
+    });
     next.on('notification', (message) => {
       const payload = message.payload ?? '*';
       if (payload.startsWith(SYNC_PREFIX)) {

@@ -43,7 +43,7 @@ export const pageCacheLookups = new Counter({
   name: 'webmagic_page_cache_lookups_total', help: 'Hosted-page cache lookups by result (hit, miss)', labelNames: ['result'] as const, registers,
 });
 export const pageCacheEvictions = new Counter({
-  name: 'webmagic_page_cache_evictions_total', help: 'Hosted pages dropped from the cache, by cause (full, invalidated)', labelNames: ['cause'] as const, registers,
+  name: 'webmagic_page_cache_evictions_total', help: 'Hosted pages dropped from the cache, by cause (full, invalidated, expired)', labelNames: ['cause'] as const, registers,
 });
 
 /** Time from a webhook's arrival in the inbox to its delivery to a workflow by the relay. */

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
+import { apiConnectionLimits, poolOptions } from '../../db/orm.js';
 import type { ApiDeps } from '../deps.js';
 
 declare module 'fastify' {
@@ -20,9 +21,13 @@ declare module 'fastify' {
 /** Decorates the app with its dependencies and a SQL pool, and gives each request its own entity manager on demand. */
 export const contextPlugin = fp(async (app: FastifyInstance, deps: ApiDeps) => {
   app.decorate('deps', deps);
-  const pool = new pg.Pool({ connectionString: deps.config.database.url, max: deps.config.database.poolMax, connectionTimeoutMillis: deps.config.database.connectTimeoutMs, idleTimeoutMillis: 30_000 });
-  // An idle client losing its connection must not take the process down; the next query reconnects.
+  const { database } = deps.config;
+  const pool = new pg.Pool({ connectionString: database.url, max: database.poolMax, idleTimeoutMillis: 30_000, ...poolOptions(database, apiConnectionLimits(database)) });
+  // An idle client losing its connection must not take the process down; the next query reconnects. Nor may a
+  // checked-out one between two queries (the relay holds its client while it signals Temporal): pg-pool leaves those
+  // errors to the holder, and an `error` event nobody listens to is an uncaught exception.
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
+  pool.on('connect', (client) => client.on('error', (error) => app.log.warn({ err: error }, 'database connection failed')));
   app.decorate('sql', pool);
   app.addHook('onClose', () => pool.end());
   app.decorateRequest('forkedEm', null);

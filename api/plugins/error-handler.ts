@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { databaseUnavailable, isDatabaseUnavailable } from '../../db/unavailable.js';
 import { AppError, UnavailableError } from '../../lib/errors.js';
 import { explainValidation } from '../validation.js';
-import { renderPageNotFound } from '../views/html.js';
+import { renderPageNotFound, renderPageUnavailable } from '../views/html.js';
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
@@ -24,12 +25,26 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   void reply.status(status).send({ error: code, code, message });
 }
 
+/** Whether the address is one of the JSON API's (anything else is a page a person asked for). */
+function isApiPath(path: string): boolean {
+  return path.startsWith('/api/') || path === '/api';
+}
+
 /**
  * Maps the error hierarchy, schema failures and Fastify's own errors to `{ error, code, message, field? }`: the message
- * is a sentence for people, `code` and `field` are for programs; 5xx details stay in the log.
+ * is a sentence for people, `code` and `field` are for programs; 5xx details stay in the log. A database that could
+ * not answer (down, restarting, every connection busy, a statement past its timeout) is a 503 with `Retry-After`,
+ * as a page for page addresses.
  */
 export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
-  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const databaseDown = !(thrown instanceof AppError) && isDatabaseUnavailable(thrown);
+    const error = databaseDown ? databaseUnavailable() : thrown;
+    if (databaseDown) request.log.warn({ err: thrown, reqId: request.id }, 'database unavailable');
+    if (error instanceof UnavailableError && !isApiPath(request.url.split('?')[0] ?? '/')) {
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+      return reply.status(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPageUnavailable());
+    }
     if (error instanceof AppError) {
       if (error instanceof UnavailableError && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
       return reply.status(error.statusCode).send({ error: error.code, code: error.code, message: error.message, ...error.details });
@@ -50,7 +65,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
   // API paths answer JSON; any other address is a page a person may have typed or followed, so it answers a page.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    if (path.startsWith('/api/') || path === '/api') {
+    if (isApiPath(path)) {
       return reply.status(404).send({ error: 'not_found', code: 'not_found', message: `No route ${request.method} ${path}` });
     }
     return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPageNotFound(path));

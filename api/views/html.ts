@@ -29,6 +29,11 @@ function homeFor(path: string): { href: string; label: string } {
   return { href: '/account', label: 'Go to your WebMagic dashboard' };
 }
 
+/** The page of an address that cannot be served for a moment (its database is busy or restarting). */
+export function renderPageUnavailable(): string {
+  return htmlDocument('Back in a moment', '<main class="center"><h1>Back in a moment</h1><p>This page cannot be shown right now. Please try again in a few seconds.</p></main>');
+}
+
 /** The 404 page of an address no page lives at (API paths answer JSON instead). */
 export function renderPageNotFound(path: string): string {
   const home = homeFor(path);

@@ -11,6 +11,9 @@ import { INBOX_CHANNEL } from './inbox.js';
 import { relayLag } from '../metrics/registry.js';
 import { routeRecurrenteEvent, type TemporalCaller } from './recurrente.js';
 
+/** How the relay's LISTEN connection names itself to the server (`pg_stat_activity.application_name`). */
+export const RELAY_APPLICATION = 'webmagic inbox relay';
+
 /** How long one delivery may wait on Temporal before it counts as unavailable. */
 const SIGNAL_DEADLINE_MS = 5_000;
 
@@ -210,7 +213,10 @@ export class WebhookRelay {
   /** Opens the LISTEN connection; while it is down the relay polls, and it reconnects after a pause. */
   async #listen(): Promise<void> {
     const { database } = this.deps.config;
-    const client = new pg.Client({ connectionString: database.url, connectionTimeoutMillis: database.connectTimeoutMs });
+    const client = new pg.Client({
+      connectionString: database.url, connectionTimeoutMillis: database.connectTimeoutMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+      application_name: RELAY_APPLICATION,
+    });
     client.on('error', (error) => {
       this.log.warn({ err: error }, 'webhook relay lost its notification connection; polling until it is back');
       void client.end().catch(() => undefined);

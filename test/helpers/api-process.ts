@@ -1,5 +1,5 @@
 import { buildApp } from '../../api/app.js';
-import { openOrm } from '../../db/orm.js';
+import { apiConnectionLimits, openOrm } from '../../db/orm.js';
 import { loadConfig } from '../../lib/config.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 
@@ -7,7 +7,7 @@ import { createTemporalClient } from '../../lib/temporal/client.js';
 // would see. Sends `{ port }` over IPC once listening; closes when the parent disconnects, and crashes (an uncaught
 // exception) when told `crash`.
 const config = loadConfig();
-const orm = await openOrm(config.database);
+const orm = await openOrm(config.database, apiConnectionLimits(config.database));
 const temporal = createTemporalClient(config.temporal);
 const app = await buildApp({ config, orm, temporal }, { relay: false });
 await app.listen({ host: '127.0.0.1', port: 0 });

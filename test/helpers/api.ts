@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from '../../api/app.js';
-import { openOrm } from '../../db/orm.js';
+import { apiConnectionLimits, openOrm } from '../../db/orm.js';
 import type { AppConfig } from '../../lib/config.js';
 import { createTemporalClient } from '../../lib/temporal/client.js';
 import { testConfig } from './env.js';
@@ -21,7 +21,7 @@ export interface TestApi {
 /** Builds the API as production does, with test configuration (and, e.g., without its inbox relay). */
 export async function createTestApi(overrides: Record<string, string> = {}, options: Pick<BuildAppOptions, 'relay' | 'tracing'> = {}): Promise<TestApi> {
   const config = testConfig(overrides);
-  const orm = await openOrm(config.database);
+  const orm = await openOrm(config.database, apiConnectionLimits(config.database));
   const temporal = createTemporalClient(config.temporal, undefined, options.tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined);
   const app = await buildApp({ config, orm, temporal }, { ...options, logger: false });
   // Every answer is checked against its route's declared responses: close() fails the test file on any that broke them.

@@ -21,12 +21,18 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** Settings of the local fakes besides the defaults. */
+export interface FakeOptions {
+  /** Delays of the simulated provider's webhook attempts (first, then each retry); default a fast schedule of six attempts over 8 s. */
+  webhookRetryDelaysMs?: number[];
+}
+
 /**
  * Starts the stack; webhooks from the simulated provider reach the API over real HTTP, signed. With `tracing` (a tracer
  * provider the test installed), the API makes a span per request and the worker traces workflows and activities. The API listens on
  * `overrides.PORT` when given (so `PUBLIC_BASE_URL`, and with it every emailed link, can point at it), else on any port.
  */
-export async function startTestStack(overrides: Record<string, string> = {}, wrap?: (activities: Activities) => Activities, tracing?: Tracing): Promise<TestStack> {
+export async function startTestStack(overrides: Record<string, string> = {}, wrap?: (activities: Activities) => Activities, tracing?: Tracing, fakes: FakeOptions = {}): Promise<TestStack> {
   const api = await createTestApi(overrides, { tracing: tracing !== undefined });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: overrides.PORT === undefined ? 0 : Number(overrides.PORT) });
   const postmark = await startFakePostmark({ port: 0, serverToken: api.config.postmark.serverToken });
@@ -36,7 +42,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, wra
     webhookSecret: api.config.recurrente.webhookSecret,
     publicKey: api.config.recurrente.publicKey,
     secretKey: api.config.recurrente.secretKey,
-    retryDelaysMs: [0, 200, 500, 1000, 2000, 4000],
+    retryDelaysMs: fakes.webhookRetryDelaysMs ?? [0, 200, 500, 1000, 2000, 4000],
   });
   const config: AppConfig = {
     ...api.config,

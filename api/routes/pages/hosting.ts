@@ -67,10 +67,10 @@ function tlsAskRoute(app: Parameters<FastifyPluginAsyncTypebox>[0], hosting: App
 const hosting: FastifyPluginAsyncTypebox = async (app) => {
   const { config, orm } = app.deps;
   const routeHost = createHostRouter(config.hosting);
-  const cache = new PageCache(config.hosting.pageCacheMaxEntries);
+  const cache = new PageCache(config.hosting.pageCacheMaxEntries, { maxAgeMs: config.hosting.pageCacheMaxAgeMs });
   const decisions = new TlsDecisions(config.hosting.tlsAskCacheMs, config.hosting.tlsAskMaxRefusals);
   const loader = createPageLoader(orm);
-  const siteChanges = await listenForSiteChanges(config.database.url, {
+  const siteChanges = await listenForSiteChanges(config.database, {
     onChange: (siteId) => {
       cache.invalidate(siteId);
       decisions.invalidate(siteId);

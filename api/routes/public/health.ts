@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { pingDatabase } from '../../../db/health.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../../db/unavailable.js';
 import { isOperator } from '../../auth/admin.js';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -42,6 +43,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const ready = database.ok && temporalCheck.ok;
     const status = ready ? 'ready' as const : 'not_ready' as const;
     const details = await isOperator(request, reply) ? { checks: { database, temporal: temporalCheck } } : {};
+    if (!ready) void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
     return reply.status(ready ? 200 : 503).send({ status, ...details });
   });
 };
