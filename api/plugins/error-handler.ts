@@ -2,7 +2,6 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { AppError, UnavailableError } from '../../lib/errors.js';
 import { explainValidation } from '../validation.js';
-import { renderPageNotFound } from '../views/html.js';
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
@@ -28,7 +27,7 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
  * Maps the error hierarchy, schema failures and Fastify's own errors to `{ error, code, message, field? }`: the message
  * is a sentence for people, `code` and `field` are for programs; 5xx details stay in the log.
  */
-export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+export const errorHandlerPlugin = fp(async (app: FastifyInstance, options: { pageNotFound: (hostname: string, path: string) => string }) => {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
       if (error instanceof UnavailableError && error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
@@ -53,6 +52,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     if (path.startsWith('/api/') || path === '/api') {
       return reply.status(404).send({ error: 'not_found', code: 'not_found', message: `No route ${request.method} ${path}` });
     }
-    return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPageNotFound(path));
+    return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow')
+      .send(options.pageNotFound(request.hostname, path));
   });
 }, { name: 'error-handler' });
