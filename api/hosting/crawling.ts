@@ -40,7 +40,8 @@ interface CrawlRow {
   slug: string;
   status: SiteStatus;
   custom_domain: string | null;
-  published_at: Date | null;
+  /** A timestamp; the driver may give it as text. */
+  published_at: Date | string | null;
 }
 
 /** Sitemaps may list at most this many addresses. */
@@ -56,7 +57,7 @@ const CRAWL_SELECT = `select s.slug, s.status, s.custom_domain, v.published_at f
 export function createCrawlPolicies(orm: MikroORM, addresses: SiteAddressConfig) {
   const connection = orm.em.getConnection();
   const sitesElsewhere = Boolean(addresses.hosting?.sitesDomain || addresses.hosting?.sitesBaseUrl);
-  const entry = (row: CrawlRow): SitemapEntry => ({ loc: canonicalUrl(addresses, row), lastmod: row.published_at });
+  const entry = (row: CrawlRow): SitemapEntry => ({ loc: canonicalUrl(addresses, row), lastmod: row.published_at === null ? null : new Date(row.published_at) });
   const liveWithoutDomain = () => connection.execute<CrawlRow[]>(
     `${CRAWL_SELECT} where s.status in ('owned', 'active') and s.custom_domain is null order by s.slug limit ${SITEMAP_MAX}`,
   );

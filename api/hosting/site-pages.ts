@@ -29,7 +29,7 @@ export interface PageRow {
   city: string | null;
   hours: Record<string, string> | null;
   content: SiteContent | null;
-  published_at: Date | null;
+  published_at: Date | string | null;
 }
 
 /** The public page's one query; the benchmark's bare baseline runs the same text. */
