@@ -1,7 +1,8 @@
 /**
  * Public page throughput over real HTTP (autocannon in this process, the servers in a child process so they do not
  * share an event loop with the load generator). In one run, three alternating rounds each, median req/s of:
- *   - the cached page by Host header (custom domain) vs the cached page by path (`/sites/:slug`)   (aim ≥ 0.9)
+ *   - the cached page by Host header (custom domain) vs the cached page by path (`/sites/:slug` of a live
+ *     site without a domain: a site with one redirects its path there)                           (aim ≥ 0.9)
  *   - the cached page vs a bare Fastify hello                                                     (aim ≥ 0.8)
  *   - a cold page (cache off: PAGE_CACHE_MAX_ENTRIES=0) vs bare Fastify + `pg` running the same
  *     SQL and the same renderer (byte-identical HTML and ETag)                                    (aim ≥ 0.8)
