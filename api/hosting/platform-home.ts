@@ -4,7 +4,7 @@ import { formatMoney } from '../../lib/money.js';
 import { siteUrl } from '../../lib/urls.js';
 import { renderHomePage } from '../views/platform-pages.js';
 import type { CachedPage } from './page-cache.js';
-import { PAGE_SELECT, socialCardFor, type PageRow } from './site-pages.js';
+import { categoryLabel, PAGE_SELECT, type PageRow } from './site-pages.js';
 
 /** The configured prices of a new site, formatted for people ("$495", "$95"). */
 export function platformPrices(pricing: AppConfig['pricing']): { price: string; monthly: string } {
@@ -22,7 +22,7 @@ export async function loadHomePage(connection: ReturnType<EntityManager['getConn
   );
   rows.sort((a, b) => slugs.indexOf(a.slug) - slugs.indexOf(b.slug));
   const demos = rows.flatMap((row) => (row.content ? [{
-    name: row.title, category: socialCardFor(row, row.content.theme).subtitle.split(' · ')[0] ?? '', city: row.city, tagline: row.content.tagline,
+    name: row.title, category: categoryLabel(row.category), city: row.city, tagline: row.content.tagline,
     url: siteUrl(config, row.slug, row.custom_domain), color: row.content.theme.primaryColor,
   }] : []));
   const body = Buffer.from(renderHomePage({ baseUrl: config.publicBaseUrl, ...platformPrices(config.pricing), demos }));

@@ -80,10 +80,15 @@ function redirectsToCanonical(addresses: SiteAddressConfig, row: PageRow): boole
   return isLive(row.status) && Boolean(row.custom_domain || addresses.hosting?.sitesDomain || addresses.hosting?.sitesBaseUrl);
 }
 
+/** A business category as people read it ("plumber" → "Plumber"). */
+export function categoryLabel(category: string): string {
+  const text = category.trim();
+  return text ? text[0]!.toUpperCase() + text.slice(1) : '';
+}
+
 /** The card a site's link previews show when it has no hero photo. */
 export function socialCardFor(row: Pick<PageRow, 'name' | 'category' | 'city'>, theme: SiteContent['theme']): SocialCard {
-  const category = row.category.trim();
-  const subtitle = [category ? category[0]!.toUpperCase() + category.slice(1) : '', row.city ?? ''].filter(Boolean).join(' · ');
+  const subtitle = [categoryLabel(row.category), row.city ?? ''].filter(Boolean).join(' · ');
   return { name: row.name, subtitle, primaryColor: theme.primaryColor, accentColor: theme.accentColor };
 }
 
