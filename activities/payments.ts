@@ -2,6 +2,7 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { AppConfig } from '../lib/config.js';
 import { claimCheckoutReturnUrls, subscriptionCheckoutReturnUrls } from '../lib/urls.js';
 import { GatewayError, type CheckoutDetails, type CheckoutSession, type CreateCheckoutInput, type PaymentGateway, type SubscriptionDetails } from '../lib/payments/gateway.js';
+import { currentTraceParent } from '../lib/telemetry/tracing.js';
 import { workflowIds } from '../lib/workflow-ids.js';
 import { raiseOperatorCase, type OperatorCaseDeps } from './operator-cases.js';
 
@@ -155,6 +156,12 @@ async function readSubscription(gateway: PaymentGateway, subscriptionId: string)
   return readOrNull(() => gateway.getSubscription(subscriptionId));
 }
 
+/** The active trace as checkout metadata (`traceparent`), nothing when tracing is off. */
+function traceMetadata(): { traceparent?: string } {
+  const traceparent = currentTraceParent();
+  return traceparent ? { traceparent } : {};
+}
+
 /** The provider checkout a claim opens: the site for its one-time price, with the claim's business key and claimant. */
 function claimCheckoutRequest(config: AppConfig, input: ClaimCheckoutInput): CreateCheckoutInput {
   return {
@@ -169,6 +176,8 @@ function claimCheckoutRequest(config: AppConfig, input: ClaimCheckoutInput): Cre
       business_id: input.businessId,
       claim_email: input.claimantEmail,
       claim_name: input.claimantName,
+      // The claim's trace (tracing on) comes back in the payment's webhook, so the relay's delivery joins this trace.
+      ...traceMetadata(),
     },
   };
 }

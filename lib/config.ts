@@ -247,6 +247,10 @@ export const SETTINGS = {
       maxRequestsPerCustomer: integer('EDIT_REQUEST_MAX_PER_CUSTOMER', 20, { minimum: 1 }),
     }),
   },
+  previewGenerator: {
+    kind: oneOf('PREVIEW_GENERATOR', ['local', 'openai'], 'local')
+      .doc('who writes preview sites from business listings: `local` (the embedded generator) or `openai` (the `OPENAI_*` settings; needs `OPENAI_API_KEY`); the quality gate checks both'),
+  },
   people: {
     invitationExpiryMs: duration('COLLABORATOR_INVITATION_EXPIRY', '7d').doc('how long an invitation to collaborate on a site can be accepted'),
     erasureUndoWindowMs: duration('ERASURE_UNDO_WINDOW', '7d').doc('how long an owner can undo their account deletion before their data is erased'),
@@ -381,6 +385,7 @@ export type RateLimit = AppConfig['auth']['rateLimits']['login'];
 const RULES: Rule<AppConfig>[] = [
   (c) => (c.assistant.kind === 'openai' && c.assistant.apiKey === '' ? 'OPENAI_API_KEY: must be set when ASSISTANT=openai' : undefined),
   (c) => (c.edits.editor === 'openai' && c.assistant.apiKey === '' ? 'OPENAI_API_KEY: must be set when SITE_EDITOR=openai' : undefined),
+  (c) => (c.previewGenerator.kind === 'openai' && c.assistant.apiKey === '' ? 'OPENAI_API_KEY: must be set when PREVIEW_GENERATOR=openai' : undefined),
   (c) => (c.edits.reminderMs >= c.edits.expiryMs ? 'EDIT_REMINDER_AFTER: must be shorter than EDIT_EXPIRY' : undefined),
   (_, context) => (context.given('TEMPORAL_TLS_CERT') !== context.given('TEMPORAL_TLS_KEY') ? 'TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: set both or neither' : undefined),
 ];

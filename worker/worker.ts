@@ -29,6 +29,7 @@ import type { SiteEditor } from '../lib/site-editor/site-editor.js';
 import { encryptedDataConverter } from '../lib/temporal/codec.js';
 import type { Tracing } from '../lib/telemetry/tracing.js';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
+import { activityOutcomeInterceptors } from './activity-outcomes.js';
 
 /** The workflow code the worker bundles (TypeScript sources in development, compiled JavaScript in the image). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
@@ -97,6 +98,7 @@ export async function createWorker(
     namespace: deps.config.temporal.namespace,
     taskQueue: deps.config.temporal.taskQueue,
     activities: createActivities(deps),
+    interceptors: { activity: [activityOutcomeInterceptors] },
     dataConverter: encryptedDataConverter(deps.config.temporal.codecKeys),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...rest,

@@ -1,9 +1,9 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
 import { UnavailableError } from '../../lib/errors.js';
-import { parseRecurrenteEvent, WebhookPayloadError } from '../../lib/recurrente/events.js';
+import { parseRecurrenteEvent, WebhookPayloadError, type RecurrenteEvent } from '../../lib/recurrente/events.js';
 import { contextOf, tracer } from '../../lib/telemetry/tracing.js';
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
@@ -107,11 +107,22 @@ export class WebhookRelay {
     return Math.min(this.#settings.retryMaxMs, this.#settings.retryMinMs * 2 ** Math.min(attempts, 30));
   }
 
-  /** Delivers one row inside a span of the trace of the request that stored it (a no-op span when tracing is off). */
+  /**
+   * Delivers one row inside a span. A payment a traced claim opened carries that claim's trace in its metadata: the span
+   * continues it, so the claim's one trace holds its activities and the delivery, linked to the webhook request. Any
+   * other event continues the trace of the request that stored it.
+   */
   #traced(row: ClaimedRow): Promise<Mark> {
-    return tracer().startActiveSpan('webhook relay', { attributes: { 'webhook.event_id': row.provider_event_id, 'webhook.attempt': row.attempts + 1 } }, contextOf(row.trace_parent), async (span) => {
+    const parsed = this.#parse(row);
+    const origin = 'event' in parsed ? parsed.event.metadata.traceparent ?? null : null;
+    const stored = contextOf(row.trace_parent);
+    const parent = origin ? contextOf(origin) : stored;
+    const webhookSpan = trace.getSpanContext(stored);
+    const links = origin && webhookSpan ? [{ context: webhookSpan }] : [];
+    const attributes = { 'webhook.event_id': row.provider_event_id, 'webhook.attempt': row.attempts + 1 };
+    return tracer().startActiveSpan('webhook relay', { attributes, links }, parent, async (span) => {
       try {
-        const result = await this.#deliver(row);
+        const result = 'event' in parsed ? await this.#deliver(row, parsed.event, parsed.raw) : parsed.mark;
         span.setAttribute('webhook.outcome', result.kind);
         if (result.kind !== 'processed') span.setStatus({ code: SpanStatusCode.ERROR, message: result.kind === 'parked' ? result.reason : result.error });
         return result;
@@ -121,16 +132,19 @@ export class WebhookRelay {
     });
   }
 
-  /** Parses one stored delivery and routes it; answers how to mark its row. */
-  async #deliver(row: ClaimedRow): Promise<Mark> {
+  /** Parses one stored delivery strictly; one that does not parse is parked. */
+  #parse(row: ClaimedRow): { event: RecurrenteEvent; raw: string } | { mark: Mark } {
     const raw = row.body?.toString('utf8') ?? '';
-    let event;
     try {
-      event = parseRecurrenteEvent(raw, row.provider_event_id);
+      return { event: parseRecurrenteEvent(raw, row.provider_event_id), raw };
     } catch (error) {
-      if (error instanceof WebhookPayloadError) return { kind: 'parked', reason: `${error.problem}: ${error.message}`, type: null, payload: null };
+      if (error instanceof WebhookPayloadError) return { mark: { kind: 'parked', reason: `${error.problem}: ${error.message}`, type: null, payload: null } };
       throw error;
     }
+  }
+
+  /** Routes one parsed delivery; answers how to mark its row. */
+  async #deliver(row: ClaimedRow, event: RecurrenteEvent, raw: string): Promise<Mark> {
     try {
       const outcome = await routeRecurrenteEvent(this.#temporal, this.deps, this.deps.orm.em.fork(), event);
       if (outcome.kind === 'parked') return { kind: 'parked', reason: outcome.reason, type: event.type, payload: raw };

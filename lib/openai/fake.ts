@@ -1,14 +1,22 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyReply } from 'fastify';
+import { Value } from 'typebox/value';
 import { sharedLocalAssistant, type LocalTicketAssistant } from '../assistant/local-assistant.js';
 import type { TriageInput } from '../assistant/ticket-assistant.js';
+import { ListingSchema, type Listing } from '../preview-generator/generator.js';
+import { generateLocally } from '../preview-generator/local-generator.js';
+import { PREVIEW_SITE_SCHEMA_NAME } from '../preview-generator/openai-generator.js';
 import { LocalSiteEditor } from '../site-editor/local-editor.js';
 import { SITE_EDIT_SCHEMA_NAME } from '../site-editor/openai-editor.js';
 import type { EditInput } from '../site-editor/site-editor.js';
 
-/** How the fake answers chat completions: the local model's triage, or one of the failures an adapter must survive. */
-export type FakeLlmMode = 'echo-local' | 'malformed' | 'schema-invalid' | 'slow' | 'error500';
+/**
+ * How the fake answers chat completions: the embedded models' answers, or one of the failures an adapter must survive.
+ * `embellish` answers a preview-site request with the embedded generator's text plus claims no listing makes (what the
+ * quality gate is for); other requests as `echo-local`.
+ */
+export type FakeLlmMode = 'echo-local' | 'malformed' | 'schema-invalid' | 'slow' | 'error500' | 'embellish';
 
 /** Options of the local fake OpenAI-compatible server. */
 export interface FakeLlmOptions {
@@ -116,6 +124,23 @@ function siteEditAnswer(messages: unknown[]): string {
     : { understood: true, reason: '', summary: proposal.summary, confidence: proposal.confidence, changes: proposal.changes.map((c) => ({ ...blank, ...c })) });
 }
 
+// A preview-site request carries `{ listing: { name, category, address, city, phone, opening_hours, rating, review_count, services } }`.
+function previewSiteAnswer(messages: unknown[], embellish: boolean): string {
+  const user = [...messages].reverse().find((m) => isObject(m) && m.role === 'user');
+  const parsed: unknown = JSON.parse(isObject(user) && typeof user.content === 'string' ? user.content : '{}');
+  const given = isObject(parsed) && isObject(parsed.listing) ? parsed.listing : {};
+  const candidate = Object.fromEntries(Object.entries({
+    name: given.name, category: given.category, address: given.address, city: given.city, phone: given.phone,
+    hours: given.opening_hours, rating: given.rating, reviewCount: given.review_count, services: given.services,
+  }).filter(([, value]) => value !== null && value !== undefined));
+  if (!Value.Check(ListingSchema, candidate)) throw new Error('the preview-site request does not carry a listing');
+  const listing: Listing = candidate;
+  const { headline, tagline, about, services, callToAction, seoDescription, faq } = generateLocally(listing).content;
+  const text = { headline, tagline, about, services, callToAction, seoDescription, faq };
+  if (embellish) text.about = `${text.about} Licensed and insured, ${listing.name} has been the award-winning choice in ${listing.city} since 1998.`;
+  return JSON.stringify(text);
+}
+
 /** Starts a local server that answers `POST /v1/chat/completions` the way an OpenAI-compatible API does. */
 export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
   if (options.apiKey.trim() === '') throw new Error('fake LLM needs a non-empty API key');
@@ -171,7 +196,9 @@ export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
         await sleep(slowMs, undefined, { signal: closing.signal }).catch(() => undefined);
         if (closing.signal.aborted) return reply.code(503).send(openAiError('The server is shutting down.', 'server_error'));
         return answer(reply, body.model, JSON.stringify(assistant.triageSync(ticketFrom(body.messages))));
+      case 'embellish':
       case 'echo-local':
+        if (schemaName(request.body) === PREVIEW_SITE_SCHEMA_NAME) return answer(reply, body.model, previewSiteAnswer(body.messages, mode === 'embellish'));
         if (schemaName(request.body) === SITE_EDIT_SCHEMA_NAME) return answer(reply, body.model, siteEditAnswer(body.messages));
         return answer(reply, body.model, JSON.stringify(assistant.triageSync(ticketFrom(body.messages))));
     }

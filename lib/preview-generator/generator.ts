@@ -48,3 +48,15 @@ export type GateProblems = string[];
  * `sharedSentences` answers how many of the given normalised sentences other sites already carry.
  */
 export type QualityGate = (listing: Listing, site: GeneratedSite, sharedSentences: (sentences: string[]) => Promise<number>) => Promise<GateProblems>;
+
+/** The address a site shows: the listing's address, followed by its city unless the address already names it. */
+export function listingAddress(listing: Pick<Listing, 'address' | 'city'>): string {
+  const plain = (text: string) => text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '');
+  return plain(listing.address).includes(plain(listing.city)) ? listing.address : `${listing.address}, ${listing.city}`;
+}
+
+/** The listing's opening hours on one line, each day range with its hours as given ("Mon–Fri 8am–6pm; Sat 9am–1pm"). */
+export function listingHoursText(listing: Pick<Listing, 'hours'>): string | undefined {
+  const entries = Object.entries(listing.hours ?? {});
+  return entries.length === 0 ? undefined : entries.map(([days, hours]) => `${days} ${hours}`).join('; ');
+}

@@ -1,4 +1,5 @@
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
@@ -8,6 +9,7 @@ import { claimResult, pressCheckoutButton, siteIdOf } from '../helpers/claims.js
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { claimPayment, deliver, settled } from '../helpers/webhook-inbox.js';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
@@ -30,7 +32,7 @@ const inTrace = (traceId: string) => spans().filter((s) => s.spanContext().trace
 const parentOf = (span: ReadableSpan) => span.parentSpanId;
 
 describe('tracing a purchase', () => {
-  it('follows the purchase request into the claim workflow and its activities, and the webhook request through the relay into the workflow', async () => {
+  it('keeps a purchase in one trace: the request, the claim workflow and its activities, and the webhook’s delivery linked to its request', async () => {
     const siteId = await siteIdOf(stack, 'plumber-joe');
     const res = await fetch(`${stack.baseUrl}/api/v1/sites/plumber-joe/purchase`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'traced@example.com', name: 'Tracy Buyer' }),
@@ -39,25 +41,39 @@ describe('tracing a purchase', () => {
     expect(await pressCheckoutButton(((await res.json()) as { checkout_url: string }).checkout_url, 'pay')).toBe(303);
     expect((await claimResult(stack, siteId)).status).toBe('completed');
 
-    // The purchase request's trace: the server span, the client's update-with-start, the workflow run and its activities.
+    // The purchase request's trace: the server span, the client's update-with-start, the workflow run and its
+    // activities, and the relay's delivery of the payment webhook with the signal it sent and its handling.
     const [purchase] = named('POST /api/v1/sites/:slug/purchase');
     expect(purchase).toBeDefined();
-    const purchaseTrace = await eventually(async () => inTrace(purchase!.spanContext().traceId), (trace) => named('RunActivity', trace).length >= 3, 30_000);
+    const purchaseTrace = await eventually(async () => inTrace(purchase!.spanContext().traceId),
+      (trace) => named('HandleSignal', trace).length > 0 && named('RunActivity', trace).length >= 5, 30_000);
     expect(named('RunWorkflow:claimSiteWorkflow', purchaseTrace)).toHaveLength(1);
-    expect(named('RunActivity', purchaseTrace).length).toBeGreaterThanOrEqual(3);
+    const [relay] = named('webhook relay', purchaseTrace);
+    expect(relay!.attributes['webhook.outcome']).toBe('processed');
+    const [signal] = named('SignalWithStartWorkflow', purchaseTrace);
+    expect(signal && parentOf(signal)).toBe(relay!.spanContext().spanId);
+    expect(named('HandleSignal', purchaseTrace)).toHaveLength(1);
 
-    // The webhook's trace: its server span, the relay's span (a child, though it ran later from the inbox), the signal
-    // the relay sent and the workflow's handling of it.
+    // The payment is applied after the signal, by activities of the same trace: they start after the relay did.
+    const afterPayment = named('RunActivity', purchaseTrace).filter((s) => s.startTime[0] * 1e9 + s.startTime[1] > relay!.startTime[0] * 1e9 + relay!.startTime[1]);
+    expect(afterPayment.length).toBeGreaterThan(0);
+
+    // The webhook request has a trace of its own (it came from the provider); the delivery links to it.
     const [webhook] = named('POST /api/v1/webhooks/recurrente');
     expect(webhook).toBeDefined();
-    const webhookTrace = await eventually(async () => inTrace(webhook!.spanContext().traceId), (trace) => named('HandleSignal', trace).length > 0 && named('webhook relay', trace).length > 0, 30_000);
-    const [relay] = named('webhook relay', webhookTrace);
-    expect(relay && parentOf(relay)).toBe(webhook!.spanContext().spanId);
-    expect(relay!.attributes['webhook.outcome']).toBe('processed');
-    const [signal] = named('SignalWithStartWorkflow', webhookTrace);
-    expect(signal && parentOf(signal)).toBe(relay!.spanContext().spanId);
-    expect(named('HandleSignal', webhookTrace)).toHaveLength(1);
+    expect(relay!.links.map((l) => l.context.spanId)).toContain(webhook!.spanContext().spanId);
   }, 120_000);
+
+  it('continues the webhook request’s trace when the payment carries no trace of its own', async () => {
+    const eventId = `evt_untraced_${Date.now()}`;
+    const res = await deliver(stack.api, eventId, claimPayment(randomUUID()));
+    expect(res.statusCode).toBe(200);
+    expect((await settled(stack.api, eventId)).parkedReason).toMatch(/^unroutable_payment/);
+    const relay = await eventually(async () => named('webhook relay').find((s) => s.attributes['webhook.event_id'] === eventId), (span) => span !== undefined);
+    const request = spans().find((s) => s.spanContext().spanId === parentOf(relay!));
+    expect(request?.name).toBe('POST /api/v1/webhooks/recurrente');
+    expect(relay!.links).toEqual([]);
+  });
 
   it('continues a caller’s traceparent and puts the trace id in the request log line beside the request id', async () => {
     let log = '';
