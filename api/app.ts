@@ -10,6 +10,7 @@ import { contextPlugin } from './plugins/context.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { tracingPlugin } from './plugins/tracing.js';
 import { routeContractPlugin } from './plugins/route-contract.js';
+import { createPageNotFound } from './hosting/not-found.js';
 import { errorHandlerPlugin, frameworkErrors } from './plugins/error-handler.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from './plugins/security-headers.js';
@@ -78,7 +79,7 @@ export async function buildApp(deps: ApiDeps, options: BuildAppOptions = {}): Pr
   }
   app.addHook('onRequest', echoRequestId);
 
-  await app.register(errorHandlerPlugin);
+  await app.register(errorHandlerPlugin, { pageNotFound: createPageNotFound(deps.config) });
   await app.register(textGuardPlugin);
   await app.register(securityHeadersPlugin, { helmet: SECURITY_HEADERS, apiPrefix: `${API_PREFIX}/` });
   await app.register(contextPlugin, deps);

@@ -166,6 +166,7 @@ async function main(): Promise<void> {
 
   console.log(`
 WebMagic is running — Ctrl-C stops everything.
+  Home page      ${config.publicBaseUrl}/
   API            ${config.publicBaseUrl}/api/v1  (docs: ${config.publicBaseUrl}/api/docs)
   Demo sites     ${siteUrl(config, 'plumber-joe')}  ·  /sites/la-plumbing-pros  ·  /sites/roofer-bob
   Owner portal   ${config.publicBaseUrl}/account

@@ -293,6 +293,8 @@ export const SETTINGS = {
       .doc('a subdomain per site: `<slug>.<SITES_DOMAIN>`'),
     apiHosts: text('API_HOSTS', '').map((hosts, context) => apiHosts(hosts, context.text('PUBLIC_BASE_URL'), context.production))
       .doc('more host names (comma-separated) that keep `/sites/:slug`, besides `PUBLIC_BASE_URL`\'s (and `localhost`/`127.0.0.1` outside production)'),
+    homeDemoSites: list('HOME_DEMO_SITES', 'la-plumbing-pros,plumber-joe,roofer-bob', '[a-z0-9]+(-[a-z0-9]+)*', { empty: true })
+      .doc('slugs of the sites the platform\'s home page shows as examples, comma-separated (those suspended, cancelled or missing are left out)'),
     pageCacheMaxEntries: integer('PAGE_CACHE_MAX_ENTRIES', 10_000, { minimum: 0 })
       .doc('rendered public pages kept in memory per API process (`0`: no cache)'),
     pageCacheMaxAgeMs: duration('PAGE_CACHE_MAX_AGE', '60s')

@@ -9,14 +9,14 @@ export interface SiteAddressConfig extends PublicBase {
 }
 
 /**
- * The best public address of a site: its verified custom domain, else the sites host (`SITES_BASE_URL/<slug>`),
- * else its subdomain (`<slug>.<SITES_DOMAIN>`), else `/sites/<slug>` on the API host.
+ * The best public address of a site, which is also its canonical URL: its verified custom domain, else its subdomain
+ * (`<slug>.<SITES_DOMAIN>`), else the sites host (`SITES_BASE_URL/<slug>`), else `/sites/<slug>` on the API host.
  */
 export function siteUrl(config: SiteAddressConfig, slug: string, customDomain?: string | null): string {
   const scheme = new URL(config.hosting?.sitesBaseUrl ?? config.publicBaseUrl).protocol;
   if (customDomain) return `${scheme}//${customDomain}`;
-  if (config.hosting?.sitesBaseUrl) return `${config.hosting.sitesBaseUrl}/${slug}`;
   if (config.hosting?.sitesDomain) return `${scheme}//${slug}.${config.hosting.sitesDomain}`;
+  if (config.hosting?.sitesBaseUrl) return `${config.hosting.sitesBaseUrl}/${slug}`;
   return `${config.publicBaseUrl}/sites/${slug}`;
 }
 

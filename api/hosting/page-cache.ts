@@ -12,6 +12,8 @@ export interface CachedPage {
   etag: string | null;
   /** Set when the address is the other spelling of a custom domain (apex ↔ www): redirect there. */
   redirectHost: string | null;
+  /** The site's canonical URL when its other addresses redirect there (301); a request on another host is sent on. */
+  canonical: string | null;
 }
 
 /** Limits of a page cache besides its number of entries. */

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { databaseUnavailable, isDatabaseUnavailable } from '../../db/unavailable.js';
 import { AppError, UnavailableError } from '../../lib/errors.js';
 import { explainValidation } from '../validation.js';
-import { renderPageNotFound, renderPageUnavailable } from '../views/html.js';
+import { renderPageUnavailable } from '../views/html.js';
 
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
@@ -36,7 +36,7 @@ function isApiPath(path: string): boolean {
  * not answer (down, restarting, every connection busy, a statement past its timeout) is a 503 with `Retry-After`,
  * as a page for page addresses.
  */
-export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
+export const errorHandlerPlugin = fp(async (app: FastifyInstance, options: { pageNotFound: (hostname: string, path: string) => string }) => {
   app.setErrorHandler((thrown: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const databaseDown = !(thrown instanceof AppError) && isDatabaseUnavailable(thrown);
     const error = databaseDown ? databaseUnavailable() : thrown;
@@ -68,6 +68,7 @@ export const errorHandlerPlugin = fp(async (app: FastifyInstance) => {
     if (isApiPath(path)) {
       return reply.status(404).send({ error: 'not_found', code: 'not_found', message: `No route ${request.method} ${path}` });
     }
-    return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPageNotFound(path));
+    return reply.status(404).type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow')
+      .send(options.pageNotFound(request.hostname, path));
   });
 }, { name: 'error-handler' });

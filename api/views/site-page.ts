@@ -21,6 +21,10 @@ export interface SitePageModel {
   slug?: string;
   /** HTML shown above the site (the private preview's banner); with it the page is never indexed. */
   banner?: string;
+  /** The document title and the `<head>` tags for search engines and link previews (api/views/seo.ts). */
+  seo?: { title: string; head: string };
+  /** Keeps the page out of search engines (unclaimed previews). */
+  noindex?: boolean;
 }
 
 /**
@@ -122,7 +126,7 @@ details[open] .claim-open{display:none}details[open] .claim-close{display:inline
 </main>
 ${model.claim ? claimBar(model.claim) : ''}
 ${model.slug ? analyticsScript(model.slug) : ''}`;
-  return htmlDocument(model.title, body, css, { noindex: model.banner !== undefined });
+  return htmlDocument(model.seo?.title ?? model.title, body, css, { noindex: model.noindex === true || model.banner !== undefined, head: model.seo?.head });
 }
 
 /** The page a suspended site shows instead of its content. */
@@ -130,6 +134,8 @@ export function renderUnavailablePage(title: string): string {
   return htmlDocument(
     `${title} — temporarily unavailable`,
     `<main class="center"><h1>This website is temporarily unavailable</h1><p>${escapeHtml(title)} will be back soon. If you own this site, sign in to WebMagic to restore it.</p></main>`,
+    '',
+    { noindex: true },
   );
 }
 
@@ -138,10 +144,7 @@ export function renderNoLongerAvailablePage(title: string): string {
   return htmlDocument(
     `${title} — no longer available`,
     `<main class="center"><h1>This website is no longer available</h1><p>${escapeHtml(title)} is no longer published on WebMagic.</p></main>`,
+    '',
+    { noindex: true },
   );
-}
-
-/** The page for a slug that does not exist. */
-export function renderNotFoundPage(): string {
-  return htmlDocument('Site not found', '<main class="center"><h1>Site not found</h1><p>There is no WebMagic site at this address.</p></main>');
 }

@@ -203,7 +203,7 @@ describe('change notifications across a database restart', { timeout: 180_000 },
 });
 
 describe('a change notification that never arrives', () => {
-  const page = (body: string): CachedPage => ({ siteId: 'site-1', statusCode: 200, body: Buffer.from(body), headers: {}, etag: null, redirectHost: null });
+  const page = (body: string): CachedPage => ({ siteId: 'site-1', statusCode: 200, body: Buffer.from(body), headers: {}, etag: null, redirectHost: null, canonical: null });
 
   it('leaves a page in the cache for PAGE_CACHE_MAX_AGE at most', () => {
     let now = 0;

@@ -159,16 +159,25 @@ describe('sites by Host: the sites host, subdomains and verified custom domains,
     await settled();
   }
 
-  it('serves the same page on the sites host, the subdomain, the verified custom domain and the API path', async () => {
+  it('serves a live site at its verified custom domain and redirects its subdomain, sites-host and API-path addresses there', async () => {
     await update('plumber-joe', { status: 'active', customDomain: 'www.example-plumber.test' });
-    const pages = await Promise.all([
-      get(a, 'sites.webmagic.test', '/plumber-joe'), get(a, 'plumber-joe.webmagic.site'), get(a, 'WWW.Example-Plumber.TEST.'),
-      get(a, 'www.example-plumber.test:443'), get(a, 'webmagic.test', '/sites/plumber-joe'),
-    ]);
-    for (const res of pages) {
+    for (const res of await Promise.all([get(a, 'WWW.Example-Plumber.TEST.'), get(a, 'www.example-plumber.test:443')])) {
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('Your neighbourhood plumber');
       expect(res.body).not.toContain('Claim this website');
+    }
+    const others = await Promise.all([get(a, 'sites.webmagic.test', '/plumber-joe'), get(a, 'plumber-joe.webmagic.site'), get(a, 'webmagic.test', '/sites/plumber-joe')]);
+    for (const res of others) {
+      expect(res.statusCode).toBe(301);
+      expect(res.headers.location).toBe('http://www.example-plumber.test/');
+    }
+  });
+
+  it('serves a preview with the same page on every address', async () => {
+    const pages = await Promise.all([get(a, 'sites.webmagic.test', '/plumber-joe'), get(a, 'plumber-joe.webmagic.site'), get(a, 'webmagic.test', '/sites/plumber-joe')]);
+    for (const res of pages) {
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Claim this website');
     }
     expect(new Set(pages.map((res) => res.headers.etag)).size).toBe(1);
   });
@@ -186,16 +195,16 @@ describe('sites by Host: the sites host, subdomains and verified custom domains,
     expect((await get(b, 'example-plumber.test')).statusCode).toBe(200);
   });
 
-  it('answers unknown hosts and addresses with the plain 404 page, never another site', async () => {
+  it('answers unknown hosts and addresses with a 404 page, never another site', async () => {
     await update('plumber-joe', { status: 'active', customDomain: 'www.example-plumber.test' });
     const misses = [
-      get(a, 'evil.example'), get(a, 'shop.example-plumber.test'), get(a, 'nobody-here.webmagic.site'), get(a, 'webmagic.test'),
-      get(a, 'webmagic.test', '/plumber-joe'), get(a, 'sites.webmagic.test'), get(a, 'sites.webmagic.test', '/sites/plumber-joe'),
-      get(a, 'www.example-plumber.test', '/sites/roofer-bob'), get(a, 'evil.example', '/sites/plumber-joe'), get(a, 'www.example-plumber.test', '/roofer-bob'),
+      get(a, 'evil.example'), get(a, 'shop.example-plumber.test'), get(a, 'nobody-here.webmagic.site'), get(a, 'webmagic.test', '/plumber-joe'),
+      get(a, 'sites.webmagic.test'), get(a, 'sites.webmagic.test', '/sites/plumber-joe'), get(a, 'www.example-plumber.test', '/sites/roofer-bob'),
+      get(a, 'evil.example', '/sites/plumber-joe'), get(a, 'www.example-plumber.test', '/roofer-bob'),
     ];
     for (const res of await Promise.all(misses)) {
       expect(res.statusCode).toBe(404);
-      expect(res.body).toContain('Site not found');
+      expect(res.body).toMatch(/(Site|Page) not found/);
       expect(res.body).not.toMatch(/plumber|Roofs/i);
     }
   });
@@ -275,9 +284,9 @@ describe('sites by Host: the sites host, subdomains and verified custom domains,
     expect((await a.app.inject({ method: 'GET', url: '/api/v1/hosting/tls-ask' })).statusCode).toBe(400);
   });
 
-  it('gives the custom domain as the site URL in API answers', async () => {
+  it('gives the canonical address (custom domain, else subdomain) as the site URL in API answers', async () => {
     await update('plumber-joe', { status: 'active', customDomain: 'www.example-plumber.test' });
     expect((await a.app.inject({ method: 'GET', url: '/api/v1/sites/plumber-joe' })).json()).toMatchObject({ site_url: 'http://www.example-plumber.test' });
-    expect((await a.app.inject({ method: 'GET', url: '/api/v1/sites/roofer-bob' })).json()).toMatchObject({ site_url: 'http://sites.webmagic.test/roofer-bob' });
+    expect((await a.app.inject({ method: 'GET', url: '/api/v1/sites/roofer-bob' })).json()).toMatchObject({ site_url: 'http://roofer-bob.webmagic.site' });
   });
 });

@@ -52,7 +52,7 @@ describe("the edge's TLS ask", () => {
 });
 
 describe('the page cache', () => {
-  const page = (siteId: string | null): CachedPage => ({ siteId, statusCode: siteId ? 200 : 404, body: Buffer.from('x'), headers: {}, etag: null, redirectHost: null });
+  const page = (siteId: string | null): CachedPage => ({ siteId, statusCode: siteId ? 200 : 404, body: Buffer.from('x'), headers: {}, etag: null, redirectHost: null, canonical: null });
 
   it('keeps "no site here" answers for made-up hosts apart and bounded: they never flush the pages of real sites', () => {
     const cache = new PageCache(50);

@@ -9,8 +9,12 @@ import { createHostRouter } from '../../hosting/host-routing.js';
 import { PageCache, type CachedPage } from '../../hosting/page-cache.js';
 import { listenForSiteChanges, type SiteChangeListener } from '../../hosting/site-changes.js';
 import { TlsDecisions } from '../../hosting/tls-decisions.js';
-import { createPageLoader, NOT_FOUND } from '../../hosting/site-pages.js';
+import { notFoundSender } from '../../hosting/not-found.js';
+import { loadHomePage, platformPrices } from '../../hosting/platform-home.js';
+import { createPageLoader } from '../../hosting/site-pages.js';
 import { pageCacheLookups } from '../../metrics/registry.js';
+import { normaliseHost } from '../../../lib/dns/domain-name.js';
+import { renderHelpPage } from '../../views/platform-pages.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,6 +29,8 @@ declare module 'fastify' {
 
 const HtmlPage = Type.String({ description: 'HTML document' });
 const PageResponses = { 200: HtmlPage, 301: Type.Null(), 304: Type.Null(), 404: HtmlPage, 410: HtmlPage, 503: HtmlPage };
+const HTML_TYPE = 'text/html; charset=utf-8';
+
 
 /** The name a TLS ask is about, as its limit counts it. */
 function askedName(request: FastifyRequest): string {
@@ -59,18 +65,21 @@ function tlsAskRoute(app: Parameters<FastifyPluginAsyncTypebox>[0], hosting: App
   });
 }
 
-/*
- * Serves published sites by address: `/sites/:slug` on the API host, `/:slug` on the sites host, `/` on a site's
- * subdomain or verified custom domain (the apex/www counterpart redirects); any other host gets the 404 page.
- * Pages come from memory while the database's change notifications flow; a matching If-None-Match is a 304.
- */
-const hosting: FastifyPluginAsyncTypebox = async (app) => {
-  const { config, orm } = app.deps;
-  const routeHost = createHostRouter(config.hosting);
-  const cache = new PageCache(config.hosting.pageCacheMaxEntries, { maxAgeMs: config.hosting.pageCacheMaxAgeMs });
-  const decisions = new TlsDecisions(config.hosting.tlsAskCacheMs, config.hosting.tlsAskMaxRefusals);
-  const loader = createPageLoader(orm);
-  const siteChanges = await listenForSiteChanges(config.database, {
+/** Sends a page: a redirect to the other spelling of a custom domain or to the site's canonical address, a 304, or the page. */
+function send(request: FastifyRequest, reply: FastifyReply, answer: CachedPage) {
+  if (answer.redirectHost) return reply.headers(answer.headers).redirect(`${request.protocol}://${answer.redirectHost}${request.url}`, 301);
+  if (answer.canonical !== null && new URL(answer.canonical).hostname !== normaliseHost(request.hostname)) {
+    const query = request.url.indexOf('?');
+    return reply.header('cache-control', 'public, max-age=300').redirect(`${answer.canonical}${query >= 0 ? request.url.slice(query) : ''}`, 301);
+  }
+  reply.code(answer.statusCode).headers(answer.headers);
+  if (answer.etag !== null && request.headers['if-none-match'] === answer.etag) return reply.code(304).send(null);
+  return reply.send(answer.body);
+}
+
+/** Decorates the app with the page cache and the TLS decisions, both dropped per site as the database's change notifications arrive. */
+async function decorateWithChanges(app: Parameters<FastifyPluginAsyncTypebox>[0], cache: PageCache, decisions: TlsDecisions): Promise<void> {
+  const siteChanges = await listenForSiteChanges(app.deps.config.database, {
     onChange: (siteId) => {
       cache.invalidate(siteId);
       decisions.invalidate(siteId);
@@ -86,6 +95,25 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
   app.decorate('tlsDecisions', decisions);
   app.addHook('onClose', () => siteChanges.close());
 
+}
+
+/*
+ * Serves published sites by address: `/sites/:slug` on the API host, `/:slug` on the sites host, `/` on a site's
+ * subdomain or verified custom domain (the apex/www counterpart redirects); a live site's other addresses redirect
+ * (301) to its canonical one. The API host's `/` is the platform's home page, `/help` its help page; any other
+ * address gets the 404 page of its host. Pages come from memory while the database's change notifications flow; a
+ * matching If-None-Match is a 304.
+ */
+const hosting: FastifyPluginAsyncTypebox = async (app) => {
+  const { config, orm } = app.deps;
+  const routeHost = createHostRouter(config.hosting);
+  const cache = new PageCache(config.hosting.pageCacheMaxEntries, { maxAgeMs: config.hosting.pageCacheMaxAgeMs });
+  const decisions = new TlsDecisions(config.hosting.tlsAskCacheMs, config.hosting.tlsAskMaxRefusals);
+  const loader = createPageLoader(orm, { addresses: config });
+  const notFound = notFoundSender(config);
+  const connection = orm.em.getConnection();
+  await decorateWithChanges(app, cache, decisions);
+
   async function page(key: string, load: () => Promise<CachedPage>): Promise<CachedPage> {
     const cached = cache.get(key);
     pageCacheLookups.inc({ result: cached ? 'hit' : 'miss' });
@@ -96,15 +124,11 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
     return loaded;
   }
 
-  const bySlug = (slug: string) => (isSlug(slug) ? page(`slug:${slug}`, () => loader.bySlug(slug)) : Promise.resolve(NOT_FOUND));
+  const home = () => page('platform:home', () => loadHomePage(connection, config));
+  const bySlug = (slug: string) => (isSlug(slug) ? page(`slug:${slug}`, () => loader.bySlug(slug)) : Promise.resolve(loader.notFound));
   const byHost = (host: string) => page(`host:${host}`, () => loader.byCustomDomain(host));
 
-  function send(request: FastifyRequest, reply: FastifyReply, answer: CachedPage) {
-    if (answer.redirectHost) return reply.headers(answer.headers).redirect(`${request.protocol}://${answer.redirectHost}${request.url}`, 301);
-    reply.code(answer.statusCode).headers(answer.headers);
-    if (answer.etag !== null && request.headers['if-none-match'] === answer.etag) return reply.code(304).send(null);
-    return reply.send(answer.body);
-  }
+  const helpPage = renderHelpPage({ baseUrl: config.publicBaseUrl, ...platformPrices(config.pricing) });
 
   app.get('/sites/:slug', {
     schema: {
@@ -116,7 +140,8 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const route = routeHost(request.hostname);
-    return send(request, reply, await (route.kind === 'api' ? bySlug(request.params.slug) : Promise.resolve(NOT_FOUND)));
+    if (route.kind !== 'api') return notFound(request, reply);
+    return send(request, reply, await bySlug(request.params.slug));
   });
 
   app.get('/:slug', {
@@ -129,16 +154,32 @@ const hosting: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request, reply) => {
     const route = routeHost(request.hostname);
-    return send(request, reply, await (route.kind === 'sites' ? bySlug(request.params.slug) : Promise.resolve(NOT_FOUND)));
+    if (route.kind !== 'sites') return notFound(request, reply);
+    return send(request, reply, await bySlug(request.params.slug));
   });
 
   app.get('/', {
-    schema: { tags: ['hosting'], summary: 'A hosted site on its subdomain or verified custom domain', produces: ['text/html'], response: PageResponses },
+    schema: {
+      tags: ['hosting'],
+      summary: "The platform's home page on the API host; a hosted site on its subdomain or verified custom domain",
+      produces: ['text/html'],
+      response: PageResponses,
+    },
   }, async (request, reply) => {
     const route = routeHost(request.hostname);
     if (route.kind === 'subdomain') return send(request, reply, await bySlug(route.slug));
     if (route.kind === 'custom') return send(request, reply, await byHost(route.host));
-    return send(request, reply, await Promise.resolve(NOT_FOUND));
+    if (route.kind === 'api') return send(request, reply, await home());
+    return send(request, reply, loader.notFound);
+  });
+
+  app.get('/help', {
+    schema: { tags: ['hosting'], summary: "The platform's help page on the API host (on the sites host, the site with the slug `help`)", produces: ['text/html'], response: PageResponses },
+  }, async (request, reply) => {
+    const route = routeHost(request.hostname);
+    if (route.kind === 'sites') return send(request, reply, await bySlug('help'));
+    if (route.kind !== 'api') return notFound(request, reply);
+    return reply.type(HTML_TYPE).header('cache-control', 'public, max-age=300').send(helpPage);
   });
 
   async function siteServedAt(name: string): Promise<string | null> {

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { escapeHtml } from '../../../lib/html.js';
-import { editRequestPageUrl } from '../../../lib/urls.js';
+import { editRequestPageUrl, siteUrl } from '../../../lib/urls.js';
 import { editRequestByPreviewToken } from '../../services/site-edits.js';
 import { htmlDocument } from '../../views/html.js';
+import { canonicalLink } from '../../views/seo.js';
 import { renderSitePage } from '../../views/site-page.js';
 
 const HtmlPage = Type.String({ description: 'HTML document' });
@@ -59,7 +60,7 @@ function previewBanner(edit: PreviewedEdit, requestUrl: string): string {
 `;
 }
 
-/** Serves the draft of an edit request at its private, expiring link, under a banner saying so; never cached, never indexed (header and meta). */
+/** Serves the draft of an edit request at its private, expiring link, under a banner saying so; never cached, never indexed (header and meta), with the live site as its canonical address. */
 export const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/preview/:token', {
     schema: {
@@ -78,6 +79,9 @@ export const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(404).send(renderPreviewGone());
     }
     const requestUrl = editRequestPageUrl(app.deps.config, edit.site.id, edit.id);
-    return reply.send(renderSitePage({ title: `Preview — ${edit.site.title}`, business: edit.site.business, content: version.content, claim: null, banner: previewBanner(edit, requestUrl) }));
+    const title = `Preview — ${edit.site.title}`;
+    // Never indexed, but a crawler that reaches it anyway learns where the site itself lives.
+    const seo = { title, head: canonicalLink(new URL(siteUrl(app.deps.config, edit.site.slug, edit.site.customDomain)).href) };
+    return reply.send(renderSitePage({ title, business: edit.site.business, content: version.content, claim: null, banner: previewBanner(edit, requestUrl), seo }));
   });
 };
