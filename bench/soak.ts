@@ -252,6 +252,20 @@ async function platformEnv(databaseUrl: string, temporalAddress: string, postmar
   };
 }
 
+/** The Temporal dev server; the SDK gives it 5 s to answer, which a loaded machine can miss, so it is tried three times. */
+async function startTemporal(sqlite: string): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await TestWorkflowEnvironment.createLocal({
+        server: { executable: { type: 'existing-path', path: temporalCliPath() }, dbFilename: sqlite, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'never' } },
+      });
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.log(`Temporal dev server did not start (${String(error).slice(0, 120)}…); trying again`);
+    }
+  }
+}
+
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'webmagic-soak-'));
   const sqlite = join(dir, 'temporal.sqlite');
@@ -260,9 +274,7 @@ async function main(): Promise<number> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const database = await createThrowawayDatabase('webmagic_soak');
     closers.unshift(() => database.drop());
-    const temporal = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: temporalCliPath() }, dbFilename: sqlite, searchAttributes: SEARCH_ATTRIBUTES, log: { format: 'pretty', level: 'fatal' } },
-    });
+    const temporal = await startTemporal(sqlite);
     closers.unshift(() => temporal.teardown());
     const postmark = await startFakePostmark({ port: 0, serverToken: 'POSTMARK_API_TEST' });
     closers.unshift(() => postmark.close());
