@@ -280,6 +280,8 @@ export const SETTINGS = {
     maxAttempts: integer('WEBHOOK_RELAY_MAX_ATTEMPTS', 20, { minimum: 1 })
       .doc('failures other than Temporal being unavailable after which an event is parked (Temporal outages are retried for as long as they last)'),
     batchSize: integer('WEBHOOK_RELAY_BATCH', 50, { minimum: 1, maximum: 1000 }).doc('inbox rows one relay claims per transaction'),
+    inboxRetentionMs: duration('WEBHOOK_INBOX_RETENTION', '30d')
+      .doc('a webhook delivery is deleted from the inbox this long after it reached its workflow, by the housekeeping schedule (pending and parked ones stay); keep it past the provider\'s redeliveries (about 28 hours)'),
   },
   hosting: {
     sitesBaseUrl: optionalBaseUrl('SITES_BASE_URL').doc('the sites host: sites at `<SITES_BASE_URL>/<slug>` (e.g. `https://sites.example.com`)'),
