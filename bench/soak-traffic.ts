@@ -46,11 +46,13 @@ export class SoakTraffic {
   /** 5xx answers (and requests that got no answer), and the first bodies of those. */
   serverErrorCount = 0;
   readonly serverErrors: string[] = [];
+  /** Answers that are failures whatever the load (500, 502, 504, no answer): every one, unlike the 503s a loaded machine gives. */
+  readonly failures: string[] = [];
   readonly paid: string[] = [];
   private inFlight = new Set<Promise<void>>();
   private nextSale = 0;
 
-  constructor(private readonly target: SoakTarget, private readonly maxInFlight = 32) {}
+  constructor(private readonly target: SoakTarget, readonly maxInFlight = 32) {}
 
   /** Starts one action drawn from the mix, unless too many are in flight. */
   tick(): void {
@@ -76,6 +78,7 @@ export class SoakTraffic {
     counts[status] = (counts[status] ?? 0) + 1;
     if (status < 500 && status !== 0) return;
     this.serverErrorCount += 1;
+    if (status !== 503) this.failures.push(`${action} ${status}: ${body.slice(0, 300)}`);
     if (this.serverErrors.length < 20) this.serverErrors.push(`${action} ${status}: ${body.slice(0, 300)}`);
   }
 

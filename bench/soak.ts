@@ -4,8 +4,8 @@
  * and the fake Postmark in this process; a bounded mix of traffic (`soak-traffic.ts`) for SOAK_MINUTES. One line per
  * minute, then the report: memory at start, after the first minute (the plateau) and at the end, event-loop delay,
  * pool waits, the growth of every table and of the Temporal visibility store per 1 000 requests, and the money
- * invariants. Exits non-zero when an invariant fails, a table grows without an explanation, an answer is a 500, or
- * memory ends past the plateau by more than the tolerance.
+ * invariants. Exits non-zero when an invariant fails, a table grows without an explanation, an answer is a 5xx other
+ * than 503 or never comes, or memory ends past the plateau by more than the tolerance.
  *
  * Usage: npm run soak [-- --minutes=10 --rate=10]   (or SOAK_MINUTES, SOAK_RATE: actions per second)
  */
@@ -219,7 +219,7 @@ function report(soak: Soak, readings: Reading[], requests: number, invariantFail
   const answers = Object.entries(soak.traffic.answers).map(([action, counts]) => `${action} ${JSON.stringify(counts)}`).join('; ');
   console.log([
     '', `## Soak report: ${MINUTES} min at ${RATE} actions/s (mix: ${MIX.map(([a, s]) => `${a} ${Math.round(s * 1000) / 10} %`).join(', ')})`, '',
-    `Requests to the API: ${requests} (${soak.traffic.requests} sent by the soak, the rest webhook deliveries of the simulated provider); actions skipped at ${32} in flight: ${soak.traffic.skipped}`,
+    `Requests to the API: ${requests} (${soak.traffic.requests} sent by the soak, the rest webhook deliveries of the simulated provider); actions skipped at ${soak.traffic.maxInFlight} in flight: ${soak.traffic.skipped}`,
     `Answers by action and status: ${answers}`, '',
     ...lines,
     `Tolerance past the plateau: heap ${DEFAULT_TOLERANCE.heapShare * 100} % of the plateau + ${bytes(DEFAULT_TOLERANCE.heapBytes)}, RSS ${DEFAULT_TOLERANCE.rssShare * 100} % + ${bytes(DEFAULT_TOLERANCE.rssBytes)}.`, '',
@@ -230,13 +230,14 @@ function report(soak: Soak, readings: Reading[], requests: number, invariantFail
     ...growthTable(growth), '',
     visibilityLine(start.visibility, end.visibility, requests),
   ].join('\n'));
-  const serverErrors = soak.traffic.serverErrors.filter((e) => !/ 503:/.test(e));
-  if (soak.traffic.serverErrorCount > soak.traffic.serverErrors.length) console.log(`(${soak.traffic.serverErrorCount} 5xx answers in all; the first ${soak.traffic.serverErrors.length} are listed)`);
+  if (soak.traffic.serverErrors.length > 0) {
+    console.log(`\n${soak.traffic.serverErrorCount} 5xx answers (503 is the API's answer when Temporal does not answer within TEMPORAL_RPC_TIMEOUT); the first ones:\n- ${soak.traffic.serverErrors.join('\n- ')}`);
+  }
   return [
     ...invariantFailures,
     ...verdicts.filter(([, v]) => !v.ok).map(([name]) => `${name} memory grew past the plateau beyond the tolerance`),
     ...unexplainedGrowth(growth).map((table) => `${table} grew and nothing explains why`),
-    ...serverErrors,
+    ...soak.traffic.failures,
   ];
 }
 
