@@ -124,7 +124,7 @@ export const SETTINGS = {
       .doc('deadline of every API call into Temporal (purchase, payment signals); past it, or with Temporal unreachable, the API answers 503 with `Retry-After`'),
     maxCachedWorkflows: text('WORKER_MAX_CACHED_WORKFLOWS', '', { pattern: '^([2-9]|[1-9][0-9]+)?$' }).map((n) => (n ? Number(n) : null))
       .shown('the SDK\'s (from the heap limit)')
-      .doc('workflows the worker keeps in its sticky cache (each costs about 0.5 MB of RSS; past it the least recently used are evicted and replayed from history when they next wake); bounds the worker\'s memory'),
+      .doc('workflows the worker keeps in its sticky cache (each costs about 0.5 MB of RSS; past it the least recently used are evicted and replayed from history when they next wake)'),
     security: {
       tls: combine(row('mTLS to a Temporal cluster: paths of the client certificate and key (both or neither), the CA that signed the server\'s certificate, and the name to verify it against; used by the API client and the worker', {
         certPath: text('TEMPORAL_TLS_CERT', ''),
