@@ -124,6 +124,9 @@ export const SETTINGS = {
     }),
     rpcTimeoutMs: duration('TEMPORAL_RPC_TIMEOUT', '10s')
       .doc('deadline of every API call into Temporal (purchase, payment signals); past it, or with Temporal unreachable, the API answers 503 with `Retry-After`'),
+    maxCachedWorkflows: text('WORKER_MAX_CACHED_WORKFLOWS', '', { pattern: '^([2-9]|[1-9][0-9]+)?$' }).map((n) => (n ? Number(n) : null))
+      .shown('the SDK\'s (from the heap limit)')
+      .doc('workflows the worker keeps in its sticky cache (each costs about 0.5 MB of RSS; past it the least recently used are evicted and replayed from history when they next wake)'),
     security: {
       tls: combine(row('mTLS to a Temporal cluster: paths of the client certificate and key (both or neither), the CA that signed the server\'s certificate, and the name to verify it against; used by the API client and the worker', {
         certPath: text('TEMPORAL_TLS_CERT', ''),
@@ -286,6 +289,8 @@ export const SETTINGS = {
     maxAttempts: integer('WEBHOOK_RELAY_MAX_ATTEMPTS', 20, { minimum: 1 })
       .doc('failures other than Temporal being unavailable after which an event is parked (Temporal outages are retried for as long as they last)'),
     batchSize: integer('WEBHOOK_RELAY_BATCH', 50, { minimum: 1, maximum: 1000 }).doc('inbox rows one relay claims per transaction'),
+    inboxRetentionMs: duration('WEBHOOK_INBOX_RETENTION', '30d')
+      .doc('a webhook delivery is deleted from the inbox this long after it reached its workflow, by the housekeeping schedule (pending and parked ones stay); keep it past the provider\'s redeliveries (about 28 hours)'),
   },
   hosting: {
     sitesBaseUrl: optionalBaseUrl('SITES_BASE_URL').doc('the sites host: sites at `<SITES_BASE_URL>/<slug>` (e.g. `https://sites.example.com`)'),

@@ -15,7 +15,10 @@ const tracing = config.otlpEndpoint ? installTracing('webmagic-worker', otlpSpan
 const orm = await openOrm(config.database);
 const connection = await NativeConnection.connect({ address: config.temporal.address, ...temporalConnectionSecurity(config.temporal.security) });
 try {
-  const worker = await createWorker(createActivityDeps(config, orm), connection, tracing ? { plugins: [tracingPlugin(tracing)] } : {});
+  const worker = await createWorker(createActivityDeps(config, orm), connection, {
+    ...(tracing ? { plugins: [tracingPlugin(tracing)] } : {}),
+    ...(config.temporal.maxCachedWorkflows ? { maxCachedWorkflows: config.temporal.maxCachedWorkflows } : {}),
+  });
   const client = createTemporalClient(config.temporal, config.temporal.security);
   console.log(`analytics housekeeping schedule: ${await ensureAnalyticsHousekeepingSchedule(client, config)}`);
   await client.connection.close();

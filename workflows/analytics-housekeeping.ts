@@ -1,22 +1,25 @@
 import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { createAnalyticsActivities } from '../activities/analytics.js';
+import type { ExpiredState } from '../db/retention.js';
 
-const { purgeOldAnalytics, purgeOldDimensions, purgeEndedPurchaseHolds } = proxyActivities<ReturnType<typeof createAnalyticsActivities>>({
+const { purgeOldAnalytics, purgeOldDimensions, purgeEndedPurchaseHolds, purgeExpiredState } = proxyActivities<ReturnType<typeof createAnalyticsActivities>>({
   startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
 });
 
-/** What one housekeeping run deleted; runs recorded before dimension and hold retention report raw data only. */
+/** What one housekeeping run deleted; runs recorded before a retention existed leave its figure out. */
 export interface HousekeepingResult {
   events: number;
   sessions: number;
   dimensions?: number;
   holds?: number;
+  expired?: ExpiredState;
 }
 
 /**
  * One run of housekeeping (started by the `analytics-housekeeping` schedule): deletes raw analytics, dimension rows
- * and ended purchase holds past their retention.
+ * and ended purchase holds past their retention, and rate-limit counters, sign-in sessions and delivered webhooks
+ * that ended.
  */
 export async function analyticsHousekeepingWorkflow(): Promise<HousekeepingResult> {
   const now = workflowInfo().startTime.toISOString();
@@ -24,5 +27,7 @@ export async function analyticsHousekeepingWorkflow(): Promise<HousekeepingResul
   if (!patched('retention-dimensions-and-holds')) return raw;
   const dimensions = await purgeOldDimensions({ now });
   const holds = await purgeEndedPurchaseHolds({ now });
-  return { ...raw, dimensions, holds };
+  if (!patched('retention-limits-sessions-inbox')) return { ...raw, dimensions, holds };
+  const expired = await purgeExpiredState({ now });
+  return { ...raw, dimensions, holds, expired };
 }

@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ DB_EMBEDDED_PORT: '6543' }).database).toMatchObject({ url: 'postgres://postgres:postgres@127.0.0.1:6543/webmagic', embedded: true });
   });
 
+  it('leaves the worker\'s sticky cache to the SDK unless WORKER_MAX_CACHED_WORKFLOWS bounds it (at least 2)', () => {
+    expect(loadConfig({}).temporal.maxCachedWorkflows).toBeNull();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
+    for (const value of ['1', '0', '-5', 'many']) expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: value }), value).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+  });
+
   it('names the bad setting when a value is invalid', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);

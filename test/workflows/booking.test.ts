@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Booking, EmailMessage, OperatorCase } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
@@ -162,8 +164,35 @@ describe('purchase holds', () => {
   });
 });
 
+/**
+ * Rate-limit counters, sign-in sessions and webhook deliveries, half of them past their end: a window that ended, a
+ * session whose every token expired, a delivery older than WEBHOOK_INBOX_RETENTION go; a back-off, a session with one
+ * live token (its expired first token included), a recent, a parked and a pending delivery stay.
+ */
+async function seedExpiredState(em: EntityManager): Promise<void> {
+  const hoursFromNow = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+  for (const [key, windowEndsAt, blockedUntil] of [['ended', hoursFromNow(-1), null], ['backing-off', hoursFromNow(-1), hoursFromNow(1)], ['open-window', hoursFromNow(1), null]] as const) {
+    await em.execute(`insert into rate_limit_counters (key, count, window_ends_at, blocked_until) values (?, 3, ?, ?)`, [key, windowEndsAt, blockedUntil]);
+  }
+  const [customer] = await em.execute<{ id: string }[]>(`insert into customer_users (id, created_at, updated_at, email, full_name) values (gen_random_uuid(), now(), now(), 'sessions@example.com', 'Sessions') returning id`);
+  const [ended, live] = [randomUUID(), randomUUID()];
+  for (const [hash, family, expiresAt] of [['ended-first', ended, hoursFromNow(-48)], ['ended-last', ended, hoursFromNow(-24)], ['live-first', live, hoursFromNow(-24)], ['live-now', live, hoursFromNow(24)]] as const) {
+    await em.execute(`insert into refresh_tokens (id, created_at, customer_id, token_hash, family_id, expires_at) values (gen_random_uuid(), now(), ?, ?, ?, ?)`, [customer!.id, hash, family, expiresAt]);
+  }
+  const retention = stack.config.webhookRelay.inboxRetentionMs;
+  for (const [id, processedAt, parkedAt] of [
+    ['delivered-long-ago', new Date(Date.now() - retention - 3_600_000), null], ['delivered-lately', hoursFromNow(-1), null],
+    ['parked-long-ago', null, new Date(Date.now() - retention - 3_600_000)], ['pending', null, null],
+  ] as const) {
+    await em.execute(
+      `insert into webhook_events (id, provider, provider_event_id, type, payload, received_at, processed_at, parked_at) values (gen_random_uuid(), 'recurrente', ?, 'payment_intent.succeeded', '{}', now(), ?, ?)`,
+      [id, processedAt, parkedAt],
+    );
+  }
+}
+
 describe('analytics housekeeping', () => {
-  it('creates its schedule once and deletes raw data past retention, keeping the hourly and daily roll-ups', async () => {
+  it('creates its schedule once and deletes raw data past retention, keeping the hourly and daily roll-ups, and state that ended', async () => {
     const client = stack.api.temporal;
     const config = { ...stack.config, temporal: { ...stack.config.temporal } };
     expect(await ensureAnalyticsHousekeepingSchedule(client, config)).toBe('created');
@@ -191,11 +220,16 @@ describe('analytics housekeeping', () => {
     ] as const) {
       await em.execute(`insert into purchase_holds (id, created_at, site_id, email, client_ip, expires_at, released_at) values (gen_random_uuid(), now(), gen_random_uuid(), ?, 'purchase-hold:x', ?, ?)`, [email, expiresAt, releasedAt]);
     }
+    await seedExpiredState(em);
     const handle = await client.workflow.start<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
       workflowId: `${workflowIds.analyticsHousekeeping()}-test-${Date.now()}`, taskQueue: stack.config.temporal.taskQueue, args: [],
     });
-    expect(await handle.result()).toEqual({ events: 1, sessions: 1, dimensions: 2, holds: 2 });
-    await recordHistory(handle, 'analytics-housekeeping-retention');
+    expect(await handle.result()).toEqual({ events: 1, sessions: 1, dimensions: 2, holds: 2, expired: { rateLimits: 1, refreshTokens: 2, inbox: 1 } });
+    await recordHistory(handle, 'analytics-housekeeping-expired-state');
+    expect((await em.execute<{ key: string }[]>(`select key from rate_limit_counters order by key`)).map((r) => r.key)).toEqual(['backing-off', 'open-window']);
+    expect((await em.execute<{ token_hash: string }[]>(`select token_hash from refresh_tokens order by token_hash`)).map((r) => r.token_hash)).toEqual(['live-first', 'live-now']);
+    expect((await em.execute<{ provider_event_id: string }[]>(`select provider_event_id from webhook_events order by provider_event_id`)).map((r) => r.provider_event_id))
+      .toEqual(['delivered-lately', 'parked-long-ago', 'pending']);
     expect((await em.execute<{ email: string }[]>(`select email from purchase_holds order by email`)).map((r) => r.email)).toEqual(['open@example.com', 'released-lately@example.com']);
     const left = await em.execute<{ n: number }[]>(`select (select count(*) from visitor_sessions)::int + (select count(*) from analytics_events)::int as n`);
     expect(left[0]!.n).toBe(2);

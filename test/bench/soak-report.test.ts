@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { bytes, DEFAULT_TOLERANCE, memoryVerdict, PER_CACHED_WORKFLOW, tableGrowth, TABLE_GROWTH, unexplainedGrowth } from '../../bench/soak-report.js';
+
+const MB = 2 ** 20;
+
+describe('soak report', () => {
+  it('reports each changed table per 1000 requests, largest growth first, with why it grows', () => {
+    const start = { analytics_events: { rows: 10, bytes: 8192 }, sites: { rows: 3, bytes: 16_384 }, payments: { rows: 0, bytes: 8192 } };
+    const end = { analytics_events: { rows: 2010, bytes: 1_008_192 }, sites: { rows: 3, bytes: 16_384 }, payments: { rows: 4, bytes: 16_384 }, bookings: { rows: 0, bytes: 0 } };
+    expect(tableGrowth(start, end, 4000)).toEqual([
+      { table: 'analytics_events', rows: 2000, bytes: 1_000_000, rowsPer1000: 500, bytesPer1000: 250_000, why: TABLE_GROWTH.analytics_events },
+      { table: 'payments', rows: 4, bytes: 8192, rowsPer1000: 1, bytesPer1000: 2048, why: TABLE_GROWTH.payments },
+    ]);
+  });
+
+  it('counts a table that appeared during the run from zero, and names growth nothing explains', () => {
+    const growth = tableGrowth({}, { mystery_cache: { rows: 50, bytes: 40_960 }, payments: { rows: 2, bytes: 8192 } }, 1000);
+    expect(growth.map((g) => [g.table, g.rows, g.why])).toEqual([['mystery_cache', 50, 'UNEXPLAINED'], ['payments', 2, TABLE_GROWTH.payments]]);
+    expect(unexplainedGrowth(growth)).toEqual(['mystery_cache']);
+    expect(tableGrowth({}, { payments: { rows: 2, bytes: 8192 } }, 0)[0]).toMatchObject({ rowsPer1000: 0, bytesPer1000: 0 });
+  });
+
+  it('holds memory past the plateau to a share of it plus an allowance', () => {
+    const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
+    const heapLimit = 100 * MB * DEFAULT_TOLERANCE.heapShare + DEFAULT_TOLERANCE.heapBytes;
+    expect(memoryVerdict(plateau, { rss: 400 * MB, heapUsed: 100 * MB + heapLimit })).toMatchObject({ heapGrowth: heapLimit, heapLimit, ok: true });
+    expect(memoryVerdict(plateau, { rss: 400 * MB, heapUsed: 100 * MB + heapLimit + 1 }).ok).toBe(false);
+    const rssLimit = 400 * MB * DEFAULT_TOLERANCE.rssShare + DEFAULT_TOLERANCE.rssBytes;
+    expect(memoryVerdict(plateau, { rss: 400 * MB + rssLimit + 1, heapUsed: 90 * MB })).toMatchObject({ rssLimit, ok: false });
+  });
+
+  it('widens the worker limits by what the workflows cached since the plateau may cost, never narrows them', () => {
+    const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
+    const grown = { rss: 400 * MB + 200 * MB, heapUsed: 100 * MB + 30 * MB };
+    expect(memoryVerdict(plateau, grown).ok).toBe(false);
+    expect(memoryVerdict(plateau, grown, 600)).toMatchObject({
+      rssLimit: 400 * MB * DEFAULT_TOLERANCE.rssShare + DEFAULT_TOLERANCE.rssBytes + 600 * PER_CACHED_WORKFLOW.rss, ok: true,
+    });
+    expect(memoryVerdict(plateau, grown, -50)).toEqual(memoryVerdict(plateau, grown, 0));
+  });
+
+  it('writes sizes for people', () => {
+    expect([bytes(512), bytes(2048), bytes(-4096), bytes(3.5 * MB)]).toEqual(['512 B', '2.0 kB', '-4.0 kB', '3.5 MB']);
+  });
+});
