@@ -160,6 +160,36 @@ function readColor(clause: string): Reading | null {
   return { changes: [{ op: 'set_color', target: accent ? 'accent' : 'primary', value }], confidence: accent || /\b(main|primary|header|banner|background|theme|brand)\b/i.test(clause) ? 0.9 : 0.75 };
 }
 
+const TEMPLATE_WORDS = '(template|layout|design|theme|look|style)';
+const FONT_WORDS: [RegExp, 'modern' | 'classic' | 'friendly'][] = [
+  [/\b(classic|serif|elegant|traditional)\b/i, 'classic'],
+  [/\b(friendly|rounded|playful|soft)\b/i, 'friendly'],
+  [/\b(modern|clean|sans[- ]?serif|simple)\b/i, 'modern'],
+];
+const CORNER_WORDS: [RegExp, 'square' | 'soft' | 'round'][] = [
+  [/\b(square|sharp|straight)\b/i, 'square'],
+  [/\b(slightly|a little|a bit|soft|subtle)\b/i, 'soft'],
+  [/\b(round|rounded|pill|curved)\b/i, 'round'],
+];
+
+/** "Use the bold template", "switch to the fresh layout", "make the corners round", "use the friendly fonts". */
+function readDesign(clause: string): Reading | null {
+  const template = new RegExp(`\\b(classic|bold|fresh)\\s+${TEMPLATE_WORDS}\\b|\\b${TEMPLATE_WORDS}\\s+(?:to\\s+|called\\s+)?(?:the\\s+)?["“]?(classic|bold|fresh)\\b`, 'i').exec(clause);
+  if (template) {
+    const name = (template[1] ?? template[4] ?? '').toLowerCase() as 'classic' | 'bold' | 'fresh';
+    return { changes: [{ op: 'set_template', template: name }], confidence: 0.9 };
+  }
+  if (/\b(corners?|edges?)\b/i.test(clause)) {
+    const radius = CORNER_WORDS.find(([pattern]) => pattern.test(clause))?.[1];
+    return radius ? { changes: [{ op: 'set_radius', radius }], confidence: 0.9 } : null;
+  }
+  if (/\b(fonts?|typefaces?|typography|lettering)\b/i.test(clause)) {
+    const font = FONT_WORDS.find(([pattern]) => pattern.test(clause))?.[1];
+    return font ? { changes: [{ op: 'set_font', font }], confidence: 0.85 } : null;
+  }
+  return null;
+}
+
 function readHours(clause: string): Reading | null {
   if (!/\b(hours?|open|opening|close[sd]?|closing)\b/i.test(clause)) return null;
   const when = days(clause);
@@ -244,7 +274,7 @@ export class LocalSiteEditor implements SiteEditor {
     let confidence = 1;
     for (const clause of clauses(input.request)) {
       if (GREETING.test(clause) && clause.length < 60) continue;
-      const reading = readPhone(clause) ?? readEmail(clause) ?? readHours(clause) ?? readColor(clause) ?? readText(clause)
+      const reading = readPhone(clause) ?? readEmail(clause) ?? readHours(clause) ?? readDesign(clause) ?? readColor(clause) ?? readText(clause)
         ?? readAddress(clause) ?? readServices(clause, content.services);
       if (!reading) return { kind: 'refused', reason: `not understood: "${clause.slice(0, 120)}"`, confidence: 0 };
       changes.push(...reading.changes);
@@ -270,6 +300,9 @@ export function summarise(changes: SiteChange[]): string {
       case 'remove_service': return `remove service ${c.name}`;
       case 'rename_service': return `rename service ${c.from} → ${c.to}`;
       case 'set_color': return `${c.target} colour → ${c.value}`;
+      case 'set_template': return `template → ${c.template}`;
+      case 'set_font': return `fonts → ${c.font}`;
+      case 'set_radius': return `corners → ${c.radius}`;
     }
   });
   const text = parts.join('; ');

@@ -66,3 +66,9 @@ export function themeContrastProblems(theme: Pick<SiteTheme, 'primaryColor' | 'a
   }
   return problems;
 }
+
+/** The contrast problems of `after` when its colours differ from `before`: a theme that was already live is left alone. */
+export function newThemeProblems(before: Pick<SiteTheme, 'primaryColor' | 'accentColor'>, after: Pick<SiteTheme, 'primaryColor' | 'accentColor'>): ContrastProblem[] {
+  const same = before.primaryColor.toLowerCase() === after.primaryColor.toLowerCase() && before.accentColor.toLowerCase() === after.accentColor.toLowerCase();
+  return same ? [] : themeContrastProblems(after);
+}
