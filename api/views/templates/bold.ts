@@ -46,7 +46,7 @@ export const boldTemplate: Template = (model) => {
   const { reviews } = content;
   const proof = reviews?.rating === undefined ? '' : `<p class="proof"><span class="stars" aria-hidden="true">★</span> ${String(reviews.rating)} out of 5${reviews.count === undefined ? '' : ` from ${reviews.count.toLocaleString('en-US')} reviews`}</p>`;
   const body = `<a class="skip" href="#main">Skip to content</a>
-<header class="top">
+<header class="top" data-template="bold">
 <div class="wrap bar"><span class="brand">${logoSlot(model)}${name}</span>${business.phone ? `<a class="bar-call" href="tel:${escapeHtml(business.phone.replace(/[^\d+]/g, ''))}">Call ${escapeHtml(business.phone)}</a>` : ''}</div>
 <div class="wrap hero${hero ? ' with-photo' : ''}">
 <div><h1 data-wm-slot="headline">${escapeHtml(content.headline)}</h1>

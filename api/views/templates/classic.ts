@@ -40,7 +40,7 @@ export const classicTemplate: Template = (model) => {
   const hero = heroSlot(model);
   const faq = faqList(content.faq);
   const body = `<a class="skip" href="#main">Skip to content</a>
-<header class="top">
+<header class="top" data-template="classic">
 <div class="wrap bar"><span class="brand">${logoSlot(model)}${name}</span>${business.phone ? `<a class="bar-phone" href="tel:${escapeHtml(business.phone.replace(/[^\d+]/g, ''))}">${escapeHtml(business.phone)}</a>` : ''}</div>
 <div class="wrap hero">
 <div><h1 data-wm-slot="headline">${escapeHtml(content.headline)}</h1>

@@ -49,7 +49,7 @@ export const freshTemplate: Template = (model) => {
   const links = [['#services-title', 'Services'], ['#about-title', 'About'], ['#visit-title', 'Contact']]
     .map(([href = '', label = '']) => `<li><a href="${href}">${label}</a></li>`).join('');
   const body = `<a class="skip" href="#main">Skip to content</a>
-<header class="top"><div class="wrap bar"><span class="brand">${logoSlot(model)}${name}</span>
+<header class="top" data-template="fresh"><div class="wrap bar"><span class="brand">${logoSlot(model)}${name}</span>
 <nav aria-label="Sections"><ul class="nav">${links}</ul></nav></div></header>
 <main id="main">
 <div class="hero-band"><div class="wrap hero${hero ? ' with-photo' : ''}">
