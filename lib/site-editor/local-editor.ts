@@ -172,22 +172,28 @@ const CORNER_WORDS: [RegExp, 'square' | 'soft' | 'round'][] = [
   [/\b(round|rounded|pill|curved)\b/i, 'round'],
 ];
 
-/** "Use the bold template", "switch to the fresh layout", "make the corners round", "use the friendly fonts". */
+/** "Use the bold template", "switch to the fresh layout", "make the corners round", "use the friendly fonts" (several in one clause too). */
 function readDesign(clause: string): Reading | null {
+  const changes: SiteChange[] = [];
+  let confidence = 0.9;
   const template = new RegExp(`\\b(classic|bold|fresh)\\s+${TEMPLATE_WORDS}\\b|\\b${TEMPLATE_WORDS}\\s+(?:to\\s+|called\\s+)?(?:the\\s+)?["“]?(classic|bold|fresh)\\b`, 'i').exec(clause);
-  if (template) {
-    const name = (template[1] ?? template[4] ?? '').toLowerCase() as 'classic' | 'bold' | 'fresh';
-    return { changes: [{ op: 'set_template', template: name }], confidence: 0.9 };
+  if (template) changes.push({ op: 'set_template', template: (template[1] ?? template[4] ?? '').toLowerCase() as 'classic' | 'bold' | 'fresh' });
+  const corners = /\b(corners?|edges?)\b/i.exec(clause);
+  if (corners) {
+    const near = clause.slice(Math.max(0, corners.index - 30), corners.index + 40);
+    const radius = CORNER_WORDS.find(([pattern]) => pattern.test(near))?.[1];
+    if (!radius) return null;
+    changes.push({ op: 'set_radius', radius });
   }
-  if (/\b(corners?|edges?)\b/i.test(clause)) {
-    const radius = CORNER_WORDS.find(([pattern]) => pattern.test(clause))?.[1];
-    return radius ? { changes: [{ op: 'set_radius', radius }], confidence: 0.9 } : null;
+  const fonts = /\b(fonts?|typefaces?|typography|lettering)\b/i.exec(clause);
+  if (fonts) {
+    const near = clause.slice(Math.max(0, fonts.index - 30), fonts.index + 40);
+    const font = FONT_WORDS.find(([pattern]) => pattern.test(near))?.[1];
+    if (!font) return null;
+    changes.push({ op: 'set_font', font });
+    confidence = 0.85;
   }
-  if (/\b(fonts?|typefaces?|typography|lettering)\b/i.test(clause)) {
-    const font = FONT_WORDS.find(([pattern]) => pattern.test(clause))?.[1];
-    return font ? { changes: [{ op: 'set_font', font }], confidence: 0.85 } : null;
-  }
-  return null;
+  return changes.length > 0 ? { changes, confidence } : null;
 }
 
 function readHours(clause: string): Reading | null {
