@@ -9,7 +9,7 @@ const CSS = `.top{background:var(--primary);color:var(--on-primary);position:rel
 .bar{display:flex;align-items:center;justify-content:space-between;gap:1rem;min-height:64px}
 .brand{display:flex;align-items:center;gap:.6rem;font-family:var(--fh);font-weight:800;font-size:1.15rem;text-transform:uppercase;letter-spacing:.04em}
 .brand img,.brand picture{max-height:44px;width:auto}
-.bar-call{display:inline-flex;align-items:center;min-height:44px;padding:.4rem 1rem;border-radius:var(--rb);box-shadow:inset 0 0 0 2px currentColor;font-weight:700;text-decoration:none}
+.bar-call{display:inline-flex;align-items:center;min-height:44px;white-space:nowrap;padding:.4rem 1rem;border-radius:var(--rb);box-shadow:inset 0 0 0 2px currentColor;font-weight:700;text-decoration:none}
 .hero{position:relative;z-index:1;display:grid;gap:2rem;padding:2.5rem 1.25rem 3.5rem}
 .hero h1{font-size:clamp(2.4rem,9vw,4.4rem);font-weight:900;letter-spacing:-.02em;line-height:1.02;max-width:14ch;margin-bottom:.35em;text-transform:uppercase}
 .lead{font-size:1.25rem;max-width:34rem;margin-bottom:1.5rem}
@@ -35,6 +35,7 @@ const CSS = `.top{background:var(--primary);color:var(--on-primary);position:rel
 .panel{display:grid;gap:2.5rem}
 .panel h3{font-size:1.3rem}
 @media (min-width:1200px){.top:not(:has(.with-photo))::after{content:"";position:absolute;right:-6rem;bottom:-12rem;width:28rem;height:28rem;border-radius:50%;background:var(--accent);opacity:.2;pointer-events:none}}
+@media (max-width:520px){.bar-num{display:none}}
 @media (min-width:800px){.panel{grid-template-columns:1fr 1.2fr}.hero{padding:3.5rem 1.25rem 5rem}.hero.with-photo{grid-template-columns:1.2fr 1fr;align-items:center}}`;
 
 /** A confident layout for trades: a big uppercase headline on the primary colour, numbered service tiles, strong calls. */
@@ -47,7 +48,7 @@ export const boldTemplate: Template = (model) => {
   const proof = reviews?.rating === undefined ? '' : `<p class="proof"><span class="stars" aria-hidden="true">★</span> ${String(reviews.rating)} out of 5${reviews.count === undefined ? '' : ` from ${reviews.count.toLocaleString('en-US')} reviews`}</p>`;
   const body = `<a class="skip" href="#main">Skip to content</a>
 <header class="top" data-template="bold">
-<div class="wrap bar"><span class="brand">${logoSlot(model)}${name}</span>${business.phone ? `<a class="bar-call" href="tel:${escapeHtml(business.phone.replace(/[^\d+]/g, ''))}">Call ${escapeHtml(business.phone)}</a>` : ''}</div>
+<div class="wrap bar"><span class="brand">${logoSlot(model)}${name}</span>${business.phone ? `<a class="bar-call" href="tel:${escapeHtml(business.phone.replace(/[^\d+]/g, ''))}">Call<span class="bar-num">&nbsp;${escapeHtml(business.phone)}</span></a>` : ''}</div>
 <div class="wrap hero${hero ? ' with-photo' : ''}">
 <div><h1 data-wm-slot="headline">${escapeHtml(content.headline)}</h1>
 <p class="lead" data-wm-slot="tagline">${escapeHtml(content.tagline)}</p>
