@@ -9,7 +9,7 @@ const CSS = `.top{background:var(--primary);color:var(--on-primary)}
 .bar{display:flex;align-items:center;justify-content:space-between;gap:1rem;min-height:64px;border-bottom:1px solid rgba(255,255,255,.18)}
 .brand{display:flex;align-items:center;gap:.6rem;font-family:var(--fh);font-size:1.2rem;font-weight:700}
 .brand img,.brand picture{max-height:44px;width:auto}
-.bar-phone{font-weight:700;text-decoration:none;min-height:44px;display:inline-flex;align-items:center}
+.bar-phone{font-weight:700;text-decoration:none;min-height:44px;display:inline-flex;align-items:center;white-space:nowrap}
 .hero{display:grid;gap:2rem;padding:3.5rem 1.25rem 4rem;text-align:center;justify-items:center}
 .hero h1{font-size:clamp(2.1rem,6vw,3.4rem);max-width:20ch;margin-bottom:.4em}
 .lead{font-size:1.2rem;max-width:40rem;opacity:.95}
