@@ -9,7 +9,9 @@ import { notEditableReason } from '../lib/site-editor/editable.js';
 import { applyChanges, ChangeConflictError, withContact, type SiteContent } from '../lib/site-editor/content.js';
 import { hashPreviewToken, previewToken } from '../lib/site-editor/preview-token.js';
 import { ChatCompletionError } from '../lib/openai/chat-completions.js';
-import type { SiteEditor } from '../lib/site-editor/site-editor.js';
+import { summarise } from '../lib/site-editor/local-editor.js';
+import type { EditProposal, SiteEditor } from '../lib/site-editor/site-editor.js';
+import { newThemeProblems } from '../lib/site-templates/contrast.js';
 import { editRequestPageUrl, previewPageUrl, siteUrl } from '../lib/urls.js';
 import { createEmailActivities } from './email.js';
 import type { Mailer } from '../lib/postmark/mailer.js';
@@ -123,12 +125,16 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
       }
       if (!live) return { kind: 'needs_agent', reason: 'the site has no published version to edit' };
       const base = withContact(live.content, request.site.business);
-      let proposal;
-      try {
-        proposal = await deps.siteEditor.propose({ request: request.requestText, content: base, businessName: request.site.business.name });
-      } catch (error) {
-        if (error instanceof ChatCompletionError && !error.retryable) return { kind: 'needs_agent', reason: `the editor failed: ${error.message}` };
-        throw error;
+      let proposal: EditProposal;
+      if (request.changes) {
+        proposal = { kind: 'change', changes: request.changes, summary: summarise(request.changes), confidence: 1 };
+      } else {
+        try {
+          proposal = await deps.siteEditor.propose({ request: request.requestText, content: base, businessName: request.site.business.name });
+        } catch (error) {
+          if (error instanceof ChatCompletionError && !error.retryable) return { kind: 'needs_agent', reason: `the editor failed: ${error.message}` };
+          throw error;
+        }
       }
       if (proposal.kind === 'refused') return { kind: 'needs_agent', reason: proposal.reason };
       let content: SiteContent;
@@ -138,6 +144,9 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
         if (error instanceof ChangeConflictError) return { kind: 'needs_agent', reason: error.message };
         throw error;
       }
+      // Colours that fail the contrast rule are never drafted, whoever proposed them.
+      const contrast = newThemeProblems(base.theme, content.theme);
+      if (contrast.length > 0) return { kind: 'needs_agent', reason: contrast.map((p) => p.message).join(' ') };
       if (isDeepStrictEqual(content, base)) return { kind: 'needs_agent', reason: 'the change leaves the site as it is' };
       const version = await deps.orm.em.fork().transactional(async (tx) => {
         await tx.findOneOrFail(Site, request.site.id, { lockMode: LockMode.PESSIMISTIC_WRITE });

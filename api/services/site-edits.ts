@@ -5,8 +5,10 @@ import { EditRequest, Site, SiteVersion } from '../../db/entities/index.js';
 import type { EditRequestStatus, IEditRequest } from '../../db/entities/edit-request.entity.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISiteVersion } from '../../db/entities/site-version.entity.js';
-import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
-import type { SiteContent } from '../../lib/site-editor/content.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { applyChanges, TEMPLATE_IDS, type CornerRadius, type FontPairing, type SiteChange, type SiteContent, type TemplateId } from '../../lib/site-editor/content.js';
+import { summarise } from '../../lib/site-editor/local-editor.js';
+import { newThemeProblems, themeContrastProblems } from '../../lib/site-templates/contrast.js';
 import { notEditableReason } from '../../lib/site-editor/editable.js';
 import { hashPreviewToken, previewToken } from '../../lib/site-editor/preview-token.js';
 import { previewPageUrl } from '../../lib/urls.js';
@@ -98,10 +100,13 @@ export async function publishVersion(em: EntityManager, siteId: string, number: 
   });
 }
 
-/** Stores an edit request and starts its workflow; if the workflow cannot start, nothing is kept. */
-export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite, customerId: string, text: string): Promise<IEditRequest> {
+/**
+ * Stores an edit request and starts its workflow; if the workflow cannot start, nothing is kept. With `changes`, the
+ * draft applies exactly those instead of asking the editor to read `text`.
+ */
+export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite, customerId: string, text: string, changes?: SiteChange[]): Promise<IEditRequest> {
   assertEditable(site);
-  const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId });
+  const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId, changes: changes ?? null });
   await em.flush();
   try {
     await callTemporal(deps, (client) => client.workflow.start(siteEditWorkflow, {
@@ -115,6 +120,42 @@ export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite
     throw error;
   }
   return request;
+}
+
+/** The design an owner picks in the portal: any of template, fonts, corners and colours. */
+export interface DesignChoice {
+  template?: TemplateId | undefined;
+  font?: FontPairing | undefined;
+  radius?: CornerRadius | undefined;
+  primary_color?: string | undefined;
+  accent_color?: string | undefined;
+}
+
+/** The changes that turn `content` into the chosen design (only what differs). */
+export function designChanges(content: SiteContent, choice: DesignChoice): SiteChange[] {
+  const changes: SiteChange[] = [];
+  if (choice.template && choice.template !== (content.template ?? TEMPLATE_IDS[0])) changes.push({ op: 'set_template', template: choice.template });
+  if (choice.font && choice.font !== content.theme.font) changes.push({ op: 'set_font', font: choice.font });
+  if (choice.radius && choice.radius !== content.theme.radius) changes.push({ op: 'set_radius', radius: choice.radius });
+  if (choice.primary_color && choice.primary_color.toLowerCase() !== content.theme.primaryColor.toLowerCase()) changes.push({ op: 'set_color', target: 'primary', value: choice.primary_color.toLowerCase() });
+  if (choice.accent_color && choice.accent_color.toLowerCase() !== content.theme.accentColor.toLowerCase()) changes.push({ op: 'set_color', target: 'accent', value: choice.accent_color.toLowerCase() });
+  return changes;
+}
+
+/**
+ * Opens an edit request for a new design of the live site: refused with a field error when the colours fail the
+ * contrast rule or nothing would change; otherwise drafted as chosen, then previewed and approved like any edit.
+ */
+export async function openDesignRequest(deps: Deps, em: EntityManager, site: ISite, customerId: string, choice: DesignChoice): Promise<IEditRequest> {
+  assertEditable(site);
+  const live = site.currentVersion ? await em.findOne(SiteVersion, { id: site.currentVersion.id }) : null;
+  if (!live) throw new ConflictError('no_live_version', 'This site has no published version to change yet');
+  const changes = designChanges(live.content, choice);
+  if (changes.length === 0) throw new ValidationError('no_change', 'This is already your site’s design: choose another template, fonts, corners or colours.');
+  const theme = applyChanges(live.content, changes).theme;
+  const [problem] = newThemeProblems(live.content.theme, theme);
+  if (problem) throw new ValidationError('theme_contrast', problem.message, { field: problem.token === 'primaryColor' ? 'primary_color' : 'accent_color' });
+  return openEditRequest(deps, em, site, customerId, `New design: ${summarise(changes)}`, changes);
 }
 
 /** An edit request of the site, with its preview version. */
@@ -133,6 +174,10 @@ export async function decideEdit(
   const notOpen = () => new ConflictError('edit_request_not_open', `This edit request is ${request.status}; it cannot be ${decision.kind === 'agent_draft' ? 'redrafted' : `${decision.kind}d`} now`);
   const open = decision.kind === 'agent_draft' ? !['published', 'rejected', 'expired', 'refused'].includes(request.status) : request.status === 'awaiting_approval';
   if (!open) throw notOpen();
+  if (decision.kind === 'agent_draft') {
+    const [problem] = themeContrastProblems(decision.content.theme);
+    if (problem) throw new ValidationError('theme_contrast', problem.message, { field: `content.theme.${problem.token}` });
+  }
   return callTemporal(deps, (client) => {
     const handle = client.workflow.getHandle(workflowIds.siteEdit(request.id));
     if (decision.kind === 'approve') return handle.executeUpdate(approveEditUpdate);

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { SiteChange } from '../../lib/site-editor/content.js';
 import { baseProperties } from './base.js';
 import { Site } from './site.entity.js';
 import { SiteVersion } from './site-version.entity.js';
@@ -19,6 +20,8 @@ export const EditRequest = defineEntity({
     site: () => p.manyToOne(Site),
     ticket: () => p.manyToOne(SupportTicket).nullable(),
     requestText: p.text(),
+    /** Changes the owner chose exactly (the design picker): drafted as they are, without asking the editor. */
+    changes: p.json<SiteChange[]>().nullable(),
     status: p.enum(EDIT_REQUEST_STATUSES).default('pending'),
     previewVersion: () => p.manyToOne(SiteVersion).nullable(),
     decision: p.string().nullable(),

@@ -118,7 +118,7 @@ function siteEditAnswer(messages: unknown[]): string {
   const parsed: unknown = JSON.parse(isObject(user) && typeof user.content === 'string' ? user.content : '{}');
   const edit = (isObject(parsed) ? parsed.edit : undefined) as EditInput;
   const proposal = siteEditor.proposeSync(edit);
-  const blank = { field: '', value: '', days: '', name: '', from: '', to: '', target: '' };
+  const blank = { field: '', value: '', days: '', name: '', from: '', to: '', target: '', template: '', font: '', radius: '' };
   return JSON.stringify(proposal.kind === 'refused'
     ? { understood: false, reason: proposal.reason, summary: '', confidence: proposal.confidence, changes: [] }
     : { understood: true, reason: '', summary: proposal.summary, confidence: proposal.confidence, changes: proposal.changes.map((c) => ({ ...blank, ...c })) });

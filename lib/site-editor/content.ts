@@ -18,8 +18,12 @@ export const TEMPLATE_IDS = ['classic', 'bold', 'fresh'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 /** Font pairings (heading and body), all from system font stacks so a page fetches no font. */
 export const FONT_PAIRINGS = ['modern', 'classic', 'friendly'] as const;
+/** A font pairing. */
+export type FontPairing = (typeof FONT_PAIRINGS)[number];
 /** Corner radius of buttons, cards and photos. */
 export const CORNER_RADII = ['square', 'soft', 'round'] as const;
+/** A corner radius. */
+export type CornerRadius = (typeof CORNER_RADII)[number];
 
 /** An uploaded photo, by its id in the photo store. */
 const PhotoId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
@@ -82,7 +86,11 @@ export const SiteChangeSchema = Type.Union([
   Type.Object({ op: Type.Literal('remove_service'), name: Line(120) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('rename_service'), from: Line(120), to: Line(120) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('set_color'), target: Type.Union([Type.Literal('primary'), Type.Literal('accent')]), value: Color }, { additionalProperties: false }),
+  Type.Object({ op: Type.Literal('set_template'), template: Type.Enum(TEMPLATE_IDS) }, { additionalProperties: false }),
+  Type.Object({ op: Type.Literal('set_font'), font: Type.Enum(FONT_PAIRINGS) }, { additionalProperties: false }),
+  Type.Object({ op: Type.Literal('set_radius'), radius: Type.Enum(CORNER_RADII) }, { additionalProperties: false }),
 ]);
+
 
 /** One field-level edit. */
 export type SiteChange = Static<typeof SiteChangeSchema>;
@@ -166,6 +174,15 @@ export function applyChanges(content: SiteContent, changes: SiteChange[]): SiteC
       }
       case 'set_color':
         next.theme = { ...next.theme, [change.target === 'primary' ? 'primaryColor' : 'accentColor']: change.value.toLowerCase() };
+        break;
+      case 'set_template':
+        next.template = change.template;
+        break;
+      case 'set_font':
+        next.theme = { ...next.theme, font: change.font };
+        break;
+      case 'set_radius':
+        next.theme = { ...next.theme, radius: change.radius };
         break;
     }
   }

@@ -160,6 +160,42 @@ function readColor(clause: string): Reading | null {
   return { changes: [{ op: 'set_color', target: accent ? 'accent' : 'primary', value }], confidence: accent || /\b(main|primary|header|banner|background|theme|brand)\b/i.test(clause) ? 0.9 : 0.75 };
 }
 
+const TEMPLATE_WORDS = '(template|layout|design|theme|look|style)';
+const FONT_WORDS: [RegExp, 'modern' | 'classic' | 'friendly'][] = [
+  [/\b(classic|serif|elegant|traditional)\b/i, 'classic'],
+  [/\b(friendly|rounded|playful|soft)\b/i, 'friendly'],
+  [/\b(modern|clean|sans[- ]?serif|simple)\b/i, 'modern'],
+];
+const CORNER_WORDS: [RegExp, 'square' | 'soft' | 'round'][] = [
+  [/\b(square|sharp|straight)\b/i, 'square'],
+  [/\b(slightly|a little|a bit|soft|subtle)\b/i, 'soft'],
+  [/\b(round|rounded|pill|curved)\b/i, 'round'],
+];
+
+/** "Use the bold template", "switch to the fresh layout", "make the corners round", "use the friendly fonts" (several in one clause too). */
+function readDesign(clause: string): Reading | null {
+  const changes: SiteChange[] = [];
+  let confidence = 0.9;
+  const template = new RegExp(`\\b(classic|bold|fresh)\\s+${TEMPLATE_WORDS}\\b|\\b${TEMPLATE_WORDS}\\s+(?:to\\s+|called\\s+)?(?:the\\s+)?["“]?(classic|bold|fresh)\\b`, 'i').exec(clause);
+  if (template) changes.push({ op: 'set_template', template: (template[1] ?? template[4] ?? '').toLowerCase() as 'classic' | 'bold' | 'fresh' });
+  const corners = /\b(corners?|edges?)\b/i.exec(clause);
+  if (corners) {
+    const near = clause.slice(Math.max(0, corners.index - 30), corners.index + 40);
+    const radius = CORNER_WORDS.find(([pattern]) => pattern.test(near))?.[1];
+    if (!radius) return null;
+    changes.push({ op: 'set_radius', radius });
+  }
+  const fonts = /\b(fonts?|typefaces?|typography|lettering)\b/i.exec(clause);
+  if (fonts) {
+    const near = clause.slice(Math.max(0, fonts.index - 30), fonts.index + 40);
+    const font = FONT_WORDS.find(([pattern]) => pattern.test(near))?.[1];
+    if (!font) return null;
+    changes.push({ op: 'set_font', font });
+    confidence = 0.85;
+  }
+  return changes.length > 0 ? { changes, confidence } : null;
+}
+
 function readHours(clause: string): Reading | null {
   if (!/\b(hours?|open|opening|close[sd]?|closing)\b/i.test(clause)) return null;
   const when = days(clause);
@@ -244,7 +280,7 @@ export class LocalSiteEditor implements SiteEditor {
     let confidence = 1;
     for (const clause of clauses(input.request)) {
       if (GREETING.test(clause) && clause.length < 60) continue;
-      const reading = readPhone(clause) ?? readEmail(clause) ?? readHours(clause) ?? readColor(clause) ?? readText(clause)
+      const reading = readPhone(clause) ?? readEmail(clause) ?? readHours(clause) ?? readDesign(clause) ?? readColor(clause) ?? readText(clause)
         ?? readAddress(clause) ?? readServices(clause, content.services);
       if (!reading) return { kind: 'refused', reason: `not understood: "${clause.slice(0, 120)}"`, confidence: 0 };
       changes.push(...reading.changes);
@@ -270,6 +306,9 @@ export function summarise(changes: SiteChange[]): string {
       case 'remove_service': return `remove service ${c.name}`;
       case 'rename_service': return `rename service ${c.from} → ${c.to}`;
       case 'set_color': return `${c.target} colour → ${c.value}`;
+      case 'set_template': return `template → ${c.template}`;
+      case 'set_font': return `fonts → ${c.font}`;
+      case 'set_radius': return `corners → ${c.radius}`;
     }
   });
   const text = parts.join('; ');

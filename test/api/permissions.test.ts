@@ -25,6 +25,7 @@ const OTHER_ID = '00000000-0000-4000-8000-000000000001';
 const BODIES: Record<string, object> = {
   'POST /api/v1/customer/sites/:siteId/domain': { domain: 'permissions-test.example.com' },
   'POST /api/v1/customer/sites/:siteId/edit-requests': { request: 'Change the phone number to 555-010-2233' },
+  'POST /api/v1/customer/sites/:siteId/design-requests': { template: 'bold' },
   'POST /api/v1/customer/sites/:siteId/edit-requests/:id/reject': { reason: 'Not what I asked for' },
   'PATCH /api/v1/customer/sites/:siteId/bookings/:bookingId': { status: 'contacted' },
   'POST /api/v1/admin/experiments': { key: 'perm-test', slot: 'headline', goal: 'claim_started', variants: [{ name: 'a', weight: 1, content: 'A' }, { name: 'b', weight: 1, content: 'B' }] },

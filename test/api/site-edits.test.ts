@@ -182,6 +182,61 @@ describe('edit requests API', () => {
   });
 });
 
+describe('template and theme changes', () => {
+  it('drafts the design an owner picks, previews it privately, publishes it on approval and rolls it back', async () => {
+    const { token, siteId } = await activeOwner();
+    expect((await page('plumber-joe')).body).toContain('data-template="classic"');
+    const refused = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/design-requests`, { template: 'bold', primary_color: '#93c5fd' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'theme_contrast', field: 'primary_color' });
+    expect(refused.json<{ message: string }>().message).toMatch(/^The primary colour #93c5fd is too light/);
+    const same = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/design-requests`, { template: 'classic' });
+    expect(same.json()).toMatchObject({ code: 'no_change' });
+    expect(await stack.api.orm.em.fork().count(EditRequest, {})).toBe(0);
+
+    const created = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/design-requests`, { template: 'bold', radius: 'round', accent_color: '#1D4ED8' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<{ id: string }>().id;
+    const url = `/api/v1/customer/sites/${siteId}/edit-requests/${id}`;
+    await eventually(async () => (await call(token, 'GET', url)).json<{ status: string }>().status, (s) => s === 'awaiting_approval');
+    const link = (await eventually(async () => previewLink(), (t) => t !== undefined))!;
+    const preview = await stack.api.app.inject({ method: 'GET', url: `/preview/${link}` });
+    expect(preview.body).toContain('data-template="bold"');
+    expect(preview.body).toContain('--accent:#1d4ed8');
+    expect(preview.body).toContain('--rb:999px');
+    expect((await page('plumber-joe')).body).toContain('data-template="classic"');
+
+    expect((await call(token, 'POST', `${url}/approve`)).json()).toMatchObject({ status: 'published', version_number: 2 });
+    expect((await page('plumber-joe')).body).toContain('data-template="bold"');
+    expect((await call(token, 'GET', `/api/v1/customer/sites/${siteId}/versions/2`)).json()).toMatchObject({ summary: 'Template → bold; corners → round; accent colour → #1d4ed8' });
+    expect((await call(token, 'POST', `/api/v1/customer/sites/${siteId}/versions/1/publish`)).statusCode).toBe(200);
+    expect((await page('plumber-joe')).body).toContain('data-template="classic"');
+  });
+
+  it('reads "use the fresh template" in a written request, and hands a drafted colour that fails the contrast rule to an agent', async () => {
+    const { token, siteId } = await activeOwner();
+    const created = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests`, { request: 'Please use the fresh template and make the corners square' });
+    const url = `/api/v1/customer/sites/${siteId}/edit-requests/${created.json<{ id: string }>().id}`;
+    await eventually(async () => (await call(token, 'GET', url)).json<{ status: string }>().status, (s) => s === 'awaiting_approval');
+    expect((await call(token, 'POST', `${url}/approve`)).json()).toMatchObject({ status: 'published' });
+    const live = await page('plumber-joe');
+    expect(live.body).toContain('data-template="fresh"');
+    expect(live.body).toContain('--r:2px');
+
+    const sky = await call(token, 'POST', `/api/v1/customer/sites/${siteId}/edit-requests`, { request: 'Make the header sky blue' });
+    const skyUrl = `/api/v1/customer/sites/${siteId}/edit-requests/${sky.json<{ id: string }>().id}`;
+    const edit = await eventually(async () => (await stack.api.orm.em.fork().findOneOrFail(EditRequest, sky.json<{ id: string }>().id)), (e) => e.status === 'needs_agent');
+    expect(edit.previewVersion).toBeNull();
+    expect((await call(token, 'GET', skyUrl)).json()).toMatchObject({ status: 'needs_agent' });
+    const [agentQueue] = (await stack.api.app.inject({ method: 'GET', url: '/api/v1/admin/edit-requests', headers: ADMIN })).json<{ edit_requests: { id: string }[] }>().edit_requests;
+    expect(agentQueue?.id).toBe(edit.id);
+    const current = (await stack.api.orm.em.fork().findOneOrFail(Site, siteId, { populate: ['currentVersion'] })).currentVersion!.content;
+    const draft = await stack.api.app.inject({ method: 'PUT', url: `/api/v1/admin/edit-requests/${edit.id}/draft`, headers: ADMIN, payload: { content: { ...current, theme: { ...current.theme, primaryColor: '#0ea5e9' } }, summary: 'Sky blue' } });
+    expect(draft.statusCode).toBe(400);
+    expect(draft.json()).toMatchObject({ code: 'theme_contrast', field: 'content.theme.primaryColor' });
+  });
+});
+
 describe('admin preview sites', () => {
   const site = (slug: string) => ({
     slug, title: 'Ana’s Salon', business: { name: 'Ana’s Salon', category: 'salon', phone: '+1 555 010 9999' },
@@ -214,6 +269,41 @@ describe('admin preview sites', () => {
     const bakery = await page('csv-bakery');
     expect(bakery.body).toContain('Fresh bread, daily');
     expect(bakery.body).toContain('7am–3pm');
+  });
+
+  it('takes the template and theme from the import, fills the rest from the category preset, and refuses a failing theme', async () => {
+    const { content } = site('x');
+    const created = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites', headers: ADMIN, payload: { ...site('preset-salon'), content } });
+    expect(created.statusCode, created.body).toBe(201);
+    const salon = await stack.api.orm.em.fork().findOneOrFail(Site, { slug: 'preset-salon' }, { populate: ['currentVersion'] });
+    expect(salon.currentVersion!.content).toMatchObject({ template: 'fresh', theme: { primaryColor: '#7c3aed', accentColor: '#db2777', font: 'friendly', radius: 'round' } });
+
+    const chosen = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites', headers: ADMIN, payload: { ...site('bold-salon'), content: { ...content, template: 'bold', theme: { ...content.theme, font: 'classic' } } } });
+    expect(chosen.statusCode, chosen.body).toBe(201);
+    expect((await page('bold-salon')).body).toContain('data-template="bold"');
+    expect((await stack.api.orm.em.fork().findOneOrFail(Site, { slug: 'bold-salon' }, { populate: ['currentVersion'] })).currentVersion!.content.theme).toMatchObject({ font: 'classic', radius: 'square' });
+
+    const failing = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites', headers: ADMIN, payload: { ...site('pale-salon'), content: { ...content, theme: { primaryColor: '#fda4af', accentColor: '#db2777' } } } });
+    expect(failing.statusCode).toBe(400);
+    expect(failing.json()).toMatchObject({ code: 'theme_contrast', field: 'content.theme.primaryColor' });
+    expect(failing.json<{ message: string }>().message).toContain('#fda4af');
+    expect(await stack.api.orm.em.fork().count(Site, { slug: 'pale-salon' })).toBe(0);
+
+    const csv = [
+      'slug,title,name,category,phone,email,address,city,headline,tagline,about,services,call_to_action,template,font,radius,primary_color,accent_color',
+      'csv-roofer,Peak Roofing,Peak Roofing,roofing contractor,,,,,Roofs,Fast,Local crew.,Repairs,Call us,,,,,',
+      'csv-dentist,Smile,Smile Dental,dentist,,,,,Smiles,Gentle,Since 2001.,Cleanings,Book,fresh,classic,square,#0f766e,#1d4ed8',
+      'csv-pale,Pale,Pale Cafe,cafe,,,,,Coffee,Warm,Beans.,Espresso,Visit,,,,#fde68a,#713f12',
+    ].join('\n');
+    const res = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/sites/import.csv', headers: { ...ADMIN, 'content-type': 'text/csv' }, payload: csv });
+    expect(res.statusCode, res.body).toBe(200);
+    const report = res.json<{ created: unknown[]; rejected: { row: number; error: string; message: string }[] }>();
+    expect(report.created).toMatchObject([{ row: 1, slug: 'csv-roofer' }, { row: 2, slug: 'csv-dentist' }]);
+    expect(report.rejected).toMatchObject([{ row: 3, error: 'theme_contrast' }]);
+    expect(report.rejected[0]?.message).toContain('#fde68a');
+    const stored = async (slug: string) => (await stack.api.orm.em.fork().findOneOrFail(Site, { slug }, { populate: ['currentVersion'] })).currentVersion!.content;
+    expect(await stored('csv-roofer')).toMatchObject({ template: 'bold', theme: { primaryColor: '#7c2d12', accentColor: '#fbbf24', font: 'modern', radius: 'square' } });
+    expect(await stored('csv-dentist')).toMatchObject({ template: 'fresh', theme: { primaryColor: '#0f766e', accentColor: '#1d4ed8', font: 'classic', radius: 'square' } });
   });
 
   it('publishes any version by hand', async () => {

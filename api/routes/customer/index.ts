@@ -9,6 +9,7 @@ import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profile.js';
 import { sessionRoutes } from './sessions.js';
 import { siteAnalyticsRoutes } from './site-analytics.js';
+import { siteDesignRoutes } from './site-designs.js';
 import { siteEditRoutes } from './site-edits.js';
 import { transferRoutes } from './transfers.js';
 
@@ -26,6 +27,7 @@ export const customerFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(domainRoutes);
   await app.register(siteAnalyticsRoutes);
   await app.register(siteEditRoutes);
+  await app.register(siteDesignRoutes);
   await app.register(paymentRoutes);
   await app.register(transferRoutes);
   await app.register(collaboratorRoutes);

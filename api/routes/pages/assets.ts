@@ -82,7 +82,8 @@ const PREVIEW_JS = `(async () => {
 })();
 `;
 
-const ASSETS: Record<string, string> = { 'claim.js': CLAIM_JS, 'preview.js': PREVIEW_JS };
+/** The page scripts by file name. */
+export const ASSETS: Record<string, string> = { 'claim.js': CLAIM_JS, 'preview.js': PREVIEW_JS };
 
 /** Scripts of the HTML pages, served as files so the pages' Content-Security-Policy forbids inline script. */
 export const assetRoutes: FastifyPluginAsyncTypebox = async (app) => {
