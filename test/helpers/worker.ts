@@ -8,12 +8,18 @@ import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import type { AppConfig } from '../../lib/config.js';
 import { startFakePostmark, type FakePostmark } from '../../lib/postmark/fake.js';
-import { createActivities, createActivityDeps, createWorker } from '../../worker/worker.js';
+import { createActivities, createActivityDeps, createWorker, type ActivityDeps } from '../../worker/worker.js';
 import { resetDatabase, testConfig } from './env.js';
+import { testPreviewPipeline } from './preview-generator.js';
 import { createTimeSkippingEnv } from './time-skipping.js';
 
 /** The activities object a worker runs; tests may wrap it to inject faults. */
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The real activity dependencies, with the test fixture preview generator and gate (test/helpers/preview-generator.ts). */
+export function testActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
+  return { ...createActivityDeps(config, orm), preview: testPreviewPipeline };
+}
 
 /** A real worker on the test's task queue. */
 export interface TestWorker {
@@ -28,8 +34,9 @@ export interface TestWorker {
  */
 export async function startTestWorker(config: AppConfig, orm: MikroORM, wrap: (activities: Activities) => Activities = (a) => a, plugins?: WorkerPlugin[]): Promise<TestWorker> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const activities = wrap(createActivities(createActivityDeps(config, orm)));
-  const worker = await createWorker(createActivityDeps(config, orm), connection, plugins ? { plugins, activities } : { workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+  const deps = testActivityDeps(config, orm);
+  const activities = wrap(createActivities(deps));
+  const worker = await createWorker(deps, connection, plugins ? { plugins, activities } : { workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   const running = worker.run();
   let stopped: Promise<void> | undefined;
   return {
@@ -75,7 +82,7 @@ export async function startTimeSkippingWorker(taskQueue: string, wrap: (activiti
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: wrap(createActivities(createActivityDeps(config, orm))),
+      activities: wrap(createActivities(testActivityDeps(config, orm))),
     });
     const running = worker.run();
     closers.push(async () => {
