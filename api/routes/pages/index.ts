@@ -4,6 +4,7 @@ import { analyticsScriptRoutes } from './analytics-script.js';
 import { assetRoutes } from './assets.js';
 import { hostingRoutes } from './hosting.js';
 import { previewRoutes } from './previews.js';
+import { unsubscribePageRoutes } from './unsubscribe.js';
 
 /**
  * Everything outside `/api/v1`: hosted sites (by path, subdomain or custom domain), the portal and console pages,
@@ -16,4 +17,5 @@ export const pagesFolder = fp(async (app) => {
   await app.register(accountPageRoutes);
   await app.register(analyticsScriptRoutes);
   await app.register(previewRoutes);
+  await app.register(unsubscribePageRoutes);
 }, { name: 'pages', dependencies: ['context', 'analytics'] });
