@@ -41,7 +41,7 @@ export function sentenceHash(sentence: string): string {
 export async function sharedSentenceCount(em: EntityManager, sentences: string[]): Promise<number> {
   if (sentences.length === 0) return 0;
   const hashes = [...new Set(sentences.map(sentenceHash))];
-  const [row] = await em.getConnection().execute<{ n: string }[]>('select count(distinct hash) as n from site_sentences where hash = any(?)', [hashes]);
+  const [row] = await em.getConnection().execute<{ n: string }[]>('select count(distinct hash) as n from site_sentences where hash in (?)', [hashes]);
   return Number(row?.n ?? 0);
 }
 

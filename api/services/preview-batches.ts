@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -15,6 +16,9 @@ import { BATCH_FAILURES, batchStartOptions, cancelBatchUpdate, retryListingSigna
 import { previewBatchWorkflow } from '../../workflows/preview-batch/workflow.js';
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
+
+/** Listings per INSERT: a few thousand parameters, well under PostgreSQL's 65 535. */
+const INSERT_CHUNK = 1000;
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -92,13 +96,14 @@ function batchInput(deps: ApiDeps, batch: { id: string; name: string; accepted: 
 
 /** Existing businesses and listings already waiting in other batches that carry one of the keys. */
 async function knownKeys(em: EntityManager, phones: string[], names: string[]): Promise<{ phones: Set<string>; names: Set<string> }> {
+  if (phones.length === 0) return { phones: new Set(), names: new Set() };
   const conn = em.getConnection();
   const normalised = (column: string) => `btrim(lower(regexp_replace(coalesce(${column}, ''), '[^[:alnum:]]+', ' ', 'g')))`;
   const [businessPhones, businessNames, listingPhones, listingNames] = await Promise.all([
-    conn.execute<{ k: string }[]>(`select distinct ltrim(regexp_replace(phone, '[^0-9]', '', 'g'), '0') as k from businesses where ltrim(regexp_replace(phone, '[^0-9]', '', 'g'), '0') = any(?)`, [phones]),
-    conn.execute<{ k: string }[]>(`select distinct k from (select ${normalised('name')} || '|' || ${normalised('address')} || '|' || ${normalised('city')} as k from businesses) b where k = any(?)`, [names]),
-    conn.execute<{ k: string }[]>(`select distinct phone_key as k from preview_listings where phone_key = any(?) and status not in ('failed', 'cancelled')`, [phones]),
-    conn.execute<{ k: string }[]>(`select distinct name_address_key as k from preview_listings where name_address_key = any(?) and status not in ('failed', 'cancelled')`, [names]),
+    conn.execute<{ k: string }[]>(`select distinct ltrim(regexp_replace(phone, '[^0-9]', '', 'g'), '0') as k from businesses where ltrim(regexp_replace(phone, '[^0-9]', '', 'g'), '0') in (?)`, [phones]),
+    conn.execute<{ k: string }[]>(`select distinct k from (select ${normalised('name')} || '|' || ${normalised('address')} || '|' || ${normalised('city')} as k from businesses) b where k in (?)`, [names]),
+    conn.execute<{ k: string }[]>(`select distinct phone_key as k from preview_listings where phone_key in (?) and status not in ('failed', 'cancelled')`, [phones]),
+    conn.execute<{ k: string }[]>(`select distinct name_address_key as k from preview_listings where name_address_key in (?) and status not in ('failed', 'cancelled')`, [names]),
   ]);
   return { phones: new Set([...businessPhones, ...listingPhones].map((r) => r.k)), names: new Set([...businessNames, ...listingNames].map((r) => r.k)) };
 }
@@ -148,9 +153,14 @@ export async function importListingBatch(deps: ApiDeps, em: EntityManager, input
   const batch = await em.fork().transactional(async (tx) => {
     const created = tx.create(PreviewBatch, { name: input.name, accepted: accepted.length, sendOutreach: input.sendOutreach, createdBy: input.createdBy });
     await tx.flush();
-    await tx.insertMany(PreviewListing, accepted.map((a, index) => ({
-      batch: created.id, position: index + 1, rowNumber: a.row, listing: a.listing, phoneKey: a.phone, nameAddressKey: a.place,
-    })));
+    const now = new Date();
+    // insertMany skips the entity's onCreate hooks: the key and timestamps are given here, in chunks within PostgreSQL's parameter limit.
+    for (let from = 0; from < accepted.length; from += INSERT_CHUNK) {
+      await tx.insertMany(PreviewListing, accepted.slice(from, from + INSERT_CHUNK).map((a, index) => ({
+        id: randomUUID(), createdAt: now, updatedAt: now, batch: created.id, position: from + index + 1, rowNumber: a.row, listing: a.listing,
+        phoneKey: a.phone, nameAddressKey: a.place, status: 'pending' as const, attempts: 0,
+      })));
+    }
     return created;
   });
   try {
@@ -168,7 +178,7 @@ export async function importListingBatch(deps: ApiDeps, em: EntityManager, input
 
 async function countsOf(em: EntityManager, batchIds: string[]): Promise<Map<string, Record<PreviewListingStatus, number>>> {
   const rows = batchIds.length === 0 ? [] : await em.getConnection().execute<{ batch_id: string; status: PreviewListingStatus; n: string }[]>(
-    'select batch_id, status, count(*) as n from preview_listings where batch_id = any(?) group by batch_id, status', [batchIds],
+    'select batch_id, status, count(*) as n from preview_listings where batch_id in (?) group by batch_id, status', [batchIds],
   );
   const counts = new Map(batchIds.map((id) => [id, Object.fromEntries(PREVIEW_LISTING_STATUSES.map((s) => [s, 0])) as Record<PreviewListingStatus, number>]));
   for (const r of rows) counts.get(r.batch_id)![r.status] = Number(r.n);
