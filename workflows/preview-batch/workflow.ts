@@ -13,7 +13,8 @@ import { BATCH_FAILURES, cancelBatchUpdate, retryListingSignal, type BatchPhase,
 type PreviewActivities = ReturnType<typeof createPreviewActivities>;
 
 const { processListing } = proxyActivities<PreviewActivities>({
-  startToCloseTimeout: '2 minutes',
+  // A generation that takes longer is retried: a worker that died mid-listing holds it no longer than this.
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['GeneratedSiteUnusable'] },
 });
 const { markListingFailed, reopenFailedListing, finishBatch, nextPreviewExpiry, retireExpiredPreviews } = proxyActivities<PreviewActivities>(databaseActivityOptions());
