@@ -63,8 +63,8 @@ export interface TimeSkippingWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a `TimeSkippingWorker` with the prebuilt workflow bundle and the real activities (optionally wrapped); a failed start stops what it started. */
-export async function startTimeSkippingWorker(taskQueue: string, wrap: (activities: Activities) => Activities = (a) => a): Promise<TimeSkippingWorker> {
+/** Starts a `TimeSkippingWorker` with the prebuilt workflow bundle and the real activities (optionally wrapped), on the test configuration with `overrides`; a failed start stops what it started. */
+export async function startTimeSkippingWorker(taskQueue: string, wrap: (activities: Activities) => Activities = (a) => a, overrides: Record<string, string> = {}): Promise<TimeSkippingWorker> {
   const closers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const close of closers.splice(0).reverse()) await close();
@@ -74,7 +74,7 @@ export async function startTimeSkippingWorker(taskQueue: string, wrap: (activiti
     closers.push(() => env.teardown());
     const postmark = await startFakePostmark({ port: 0, serverToken: 'POSTMARK_API_TEST' });
     closers.push(() => postmark.close());
-    const base = testConfig();
+    const base = testConfig(overrides);
     const config: AppConfig = { ...base, postmark: { ...base.postmark, apiHost: postmark.host, useHttps: false } };
     const orm = await openOrm(config.database);
     closers.push(() => orm.close());
@@ -105,12 +105,12 @@ export async function startTimeSkippingWorker(taskQueue: string, wrap: (activiti
  * The file's `TimeSkippingWorker`: started before its tests on a task queue of its own, reset before each test, stopped
  * after all; workflows pushed to `started` are terminated after each test.
  */
-export function useTimeSkippingWorker(queuePrefix: string, wrap?: (activities: Activities) => Activities): { readonly harness: TimeSkippingWorker; taskQueue: string; started: WorkflowHandle[] } {
+export function useTimeSkippingWorker(queuePrefix: string, wrap?: (activities: Activities) => Activities, overrides?: Record<string, string>): { readonly harness: TimeSkippingWorker; taskQueue: string; started: WorkflowHandle[] } {
   const taskQueue = `${queuePrefix}-${randomUUID()}`;
   const started: WorkflowHandle[] = [];
   let harness: TimeSkippingWorker | undefined;
   beforeAll(async () => {
-    harness = await startTimeSkippingWorker(taskQueue, wrap);
+    harness = await startTimeSkippingWorker(taskQueue, wrap, overrides);
   });
   afterAll(() => harness?.stop());
   beforeEach(() => harness!.reset());
