@@ -30,22 +30,26 @@ describe('listing import', () => {
 
   it('refuses a CSV without the required columns, or with columns it does not know, saying which', () => {
     expect(listingRowsFromCsv('name,category,city\nA,B,C')).toEqual({ error: 'The CSV header lacks the columns address, phone.' });
-    expect(listingRowsFromCsv('name,category,address,city,phone,website\nA,B,C,D,1234567,x')).toMatchObject({ error: expect.stringContaining('website') });
+    expect(listingRowsFromCsv('name,category,address,city,phone,website\nA,B,C,D,1234567,x')).toEqual({ error: 'The CSV header has columns the import does not know: website. Known columns: name, category, address, city, phone, email, hours, rating, review_count, services, reviews.' });
     expect(listingRowsFromCsv('')).toEqual({ error: 'The CSV is empty.' });
   });
 
   it('names the field and the problem of a refused row in a sentence', () => {
     expect(reason(base)).toBeNull();
     expect(reason({ ...base, phone: undefined })).toEqual({ field: 'phone', reason: 'The phone number is missing.' });
-    expect(reason({ ...base, phone: 'call us' })).toEqual({ field: 'phone', reason: expect.stringContaining('is not a phone number') });
+    expect(reason({ ...base, phone: 'call us' })).toMatchObject({ field: 'phone' });
+    expect(reason({ ...base, phone: 'call us' })?.reason).toContain('is not a phone number');
     expect(reason({ ...base, name: 'Ana\nPlumbing' })).toEqual({ field: 'name', reason: 'The business name must be on one line.' });
     expect(reason({ ...base, name: 'x'.repeat(201) })).toEqual({ field: 'name', reason: 'The business name is longer than 200 characters.' });
     expect(reason({ ...base, email: 'not-an-address' })).toEqual({ field: 'email', reason: 'The email address "not-an-address" is not a valid address.' });
     expect(reason({ ...base, rating: 7 })).toEqual({ field: 'rating', reason: 'The rating must be a number from 0 to 5.' });
-    expect(reason({ ...base, hours: { Mon: '' } })).toEqual({ field: 'hours', reason: expect.stringContaining('The hours of Mon is missing.') });
+    expect(reason({ ...base, hours: { Mon: '' } })).toMatchObject({ field: 'hours' });
+    expect(reason({ ...base, hours: { Mon: '' } })?.reason).toContain('The hours of Mon is missing.');
     expect(reason({ ...base, website: 'x' })).toEqual({ field: 'website', reason: 'Unknown field: website.' });
-    expect(reason({ ...base, photos: ['a.jpg'] })).toEqual({ field: 'photos', reason: expect.stringContaining('Photos cannot be imported') });
-    expect(reason('a string')).toEqual({ field: null, reason: expect.stringContaining('not a listing') });
+    expect(reason({ ...base, photos: ['a.jpg'] })).toMatchObject({ field: 'photos' });
+    expect(reason({ ...base, photos: ['a.jpg'] })?.reason).toContain('Photos cannot be imported');
+    expect(reason('a string')).toMatchObject({ field: null });
+    expect(reason('a string')?.reason).toContain('not a listing');
   });
 
   it('meets two spellings of one phone number, and of one name and address', () => {

@@ -7,7 +7,7 @@ import { recordHistory } from '../helpers/record-history.js';
 import { useTimeSkippingWorker } from '../helpers/worker.js';
 import { batchStartOptions } from '../../workflows/preview-batch/contract.js';
 import { previewBatchWorkflow } from '../../workflows/preview-batch/workflow.js';
-import { previewOutreachWorkflow } from '../../workflows/preview-outreach.js';
+import type { previewOutreachWorkflow } from '../../workflows/preview-outreach.js';
 
 const DAY = 24 * 3_600_000;
 const ts = useTimeSkippingWorker('preview-lifetime', undefined, { OUTREACH_DAILY_CAP: '1', PREVIEW_LIFETIME: '60d', OUTREACH_POSTAL_ADDRESS: 'WebMagic, 9 Calle 3-10, Antigua, Guatemala' });
