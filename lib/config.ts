@@ -280,6 +280,30 @@ export const SETTINGS = {
     }),
     from: text('EMAIL_FROM', 'WebMagic <hello@webmagic.local>').doc('sender of transactional email'),
   },
+  previews: {
+    ...row('a generation batch: listings generated at once, listings started per second against the content generator, and listings per workflow run before it continues as new (bounding its history)', {
+      concurrency: integer('PREVIEW_BATCH_CONCURRENCY', 8, { minimum: 1, maximum: 200 }),
+      ratePerSecond: integer('PREVIEW_GENERATION_RATE', 20, { minimum: 1, maximum: 10_000 }),
+      continueAsNewEvery: integer('PREVIEW_BATCH_CONTINUE_EVERY', 500, { minimum: 1, maximum: 2000 }),
+    }),
+    maxListings: integer('PREVIEW_BATCH_MAX_LISTINGS', 20_000, { minimum: 1, maximum: 100_000 }).doc('listings one import may carry'),
+    lifetimeMs: duration('PREVIEW_LIFETIME', '60d').doc('how long a generated preview stays up; then it is retired unless it was claimed'),
+  },
+  outreach: {
+    messageStream: text('OUTREACH_MESSAGE_STREAM', 'outreach', { pattern: '^[a-z0-9-]+$' })
+      .check((stream) => (stream === 'outbound' ? 'must be a broadcast stream, never the transactional `outbound`' : undefined))
+      .doc('Postmark broadcast message stream of outreach email (never the transactional `outbound`)'),
+    from: text('OUTREACH_FROM', 'WebMagic <hello@webmagic.local>').doc('sender of outreach email'),
+    postalAddress: text('OUTREACH_POSTAL_ADDRESS', 'WebMagic, 1 Avenida Reforma, Guatemala City, Guatemala', { minLength: 10 })
+      .refuseInProduction((_, given) => (given ? undefined : 'must be set explicitly when NODE_ENV=production'))
+      .doc('the sender\'s postal address, printed in every outreach message (required in production)'),
+    unsubscribeMailto: email('OUTREACH_UNSUBSCRIBE_EMAIL', 'unsubscribe@webmagic.local').doc('the `mailto:` of outreach\'s `List-Unsubscribe` header'),
+    unsubscribeSecret: secret('OUTREACH_UNSUBSCRIBE_SECRET', 'dev-only-outreach-unsubscribe-secret-0123', { minLength: 32 })
+      .doc('signs the unsubscribe links of outreach email (≥ 32 chars; required in production)'),
+    dailyCap: integer('OUTREACH_DAILY_CAP', 200, { minimum: 0 }).doc('outreach messages sent per UTC day at most; the rest wait for the next day'),
+    followUpAfterMs: duration('OUTREACH_FOLLOW_UP_AFTER', '14d')
+      .doc('when the follow-up (the leads and visits an unclaimed preview got) goes out after the first message; none when there is nothing to report'),
+  },
   webhookRelay: {
     pollMs: duration('WEBHOOK_RELAY_POLL', '5s').doc('how often the webhook relay scans the inbox when no `NOTIFY` woke it'),
     ...row('back-off of an event that could not be delivered (doubling from the first to the second)', {

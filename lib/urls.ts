@@ -89,3 +89,13 @@ export function privacyPageUrl(base: PublicBase): string {
 export function previewPageUrl(base: PublicBase, token: string): string {
   return `${base.publicBaseUrl}/preview/${token}`;
 }
+
+/** The human unsubscribe page of outreach email (a button that confirms). */
+export function unsubscribePageUrl(base: PublicBase, token: string): string {
+  return `${base.publicBaseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/** The one-click unsubscribe endpoint of outreach's `List-Unsubscribe` header (RFC 8058: a POST, no sign-in). */
+export function oneClickUnsubscribeUrl(base: PublicBase, token: string): string {
+  return `${base.publicBaseUrl}/api/v1/outreach/unsubscribe?token=${encodeURIComponent(token)}`;
+}

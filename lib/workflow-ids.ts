@@ -11,4 +11,6 @@ export const workflowIds = {
   collaboratorInvitation: (invitationId: string) => `invitation:${invitationId}`,
   erasure: (erasureRequestId: string) => `erasure:${erasureRequestId}`,
   analyticsHousekeeping: () => 'analytics-housekeeping',
+  previewBatch: (batchId: string) => `preview-batch:${batchId}`,
+  previewOutreach: (listingId: string) => `outreach:${listingId}`,
 } as const;

@@ -23,6 +23,9 @@ import { createDomainActivities } from '../activities/domains.js';
 import { createDnsResolver, type DnsResolver } from '../lib/dns/resolver.js';
 import { createSiteEditActivities } from '../activities/site-edits.js';
 import { createTransferActivities } from '../activities/transfers.js';
+import { createPreviewActivities } from '../activities/preview-batches.js';
+import { createOutreachActivities } from '../activities/outreach.js';
+import { createPreviewPipeline, type PreviewPipeline } from './preview-pipeline.js';
 import { LocalSiteEditor } from '../lib/site-editor/local-editor.js';
 import { OpenAiSiteEditor } from '../lib/site-editor/openai-editor.js';
 import type { SiteEditor } from '../lib/site-editor/site-editor.js';
@@ -43,6 +46,8 @@ export interface ActivityDeps {
   assistant: TicketAssistant;
   dns: DnsResolver;
   siteEditor: SiteEditor;
+  /** The preview generator and quality gate of generation batches. */
+  preview: PreviewPipeline;
 }
 
 /** The configured ticket assistant: the embedded model, or an OpenAI-compatible API. */
@@ -62,7 +67,7 @@ export function createSiteEditor(config: AppConfig): SiteEditor {
 export function createActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
   return {
     config, orm, mailer: createMailer(config.postmark), gateway: new RecurrenteGateway(config.recurrente), assistant: createAssistant(config.assistant, config.pricing),
-    dns: createDnsResolver(config.dns), siteEditor: createSiteEditor(config),
+    dns: createDnsResolver(config.dns), siteEditor: createSiteEditor(config), preview: createPreviewPipeline(config),
   };
 }
 
@@ -83,6 +88,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createTransferActivities(deps),
     ...createCollaboratorActivities(deps),
     ...createErasureActivities(deps),
+    ...createPreviewActivities({ ...deps, ...deps.preview }),
+    ...createOutreachActivities(deps),
   };
 }
 

@@ -9,3 +9,5 @@ export { siteEditWorkflow } from './site-edit/workflow.js';
 export { siteTransferWorkflow } from './site-transfer/workflow.js';
 export { collaboratorInvitationWorkflow } from './collaborator-invitation/workflow.js';
 export { accountErasureWorkflow } from './account-erasure/workflow.js';
+export { previewBatchWorkflow } from './preview-batch/workflow.js';
+export { previewOutreachWorkflow } from './preview-outreach.js';

@@ -10,8 +10,11 @@ export const BUSINESS_STATUS = defineSearchAttributeKey('BusinessStatus', Search
 /** A support ticket's triage category. */
 export const TICKET_CATEGORY = defineSearchAttributeKey('TicketCategory', SearchAttributeType.KEYWORD);
 
+/** A generation batch's name, as the operator gave it at import. */
+export const PREVIEW_BATCH = defineSearchAttributeKey('PreviewBatch', SearchAttributeType.KEYWORD);
+
 /** Every custom search attribute the workflows set; servers must register them. */
-export const SEARCH_ATTRIBUTES = [SITE_SLUG, CUSTOMER_EMAIL, BUSINESS_STATUS, TICKET_CATEGORY];
+export const SEARCH_ATTRIBUTES = [SITE_SLUG, CUSTOMER_EMAIL, BUSINESS_STATUS, TICKET_CATEGORY, PREVIEW_BATCH];
 
 /** The same list as `--search-attribute Name=Keyword` flags for the Temporal CLI dev server. */
 export const SEARCH_ATTRIBUTE_FLAGS = SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);

@@ -9,7 +9,7 @@ export const PAGE_PATTERNS = [
   '/account/site-transfer', '/account/transfer', '/account/collaborators', '/account/invitation', '/account/privacy',
   '/console/sign-in', '/console', '/console/tickets/:id', '/console/needs-attention', '/console/statistics', '/console/search',
   '/console/customers/:id', '/console/sites/:id', '/console/queue', '/console/edit-requests', '/console/edit-requests/:id', '/console/reports',
-  '/console/privacy',
+  '/console/privacy', '/console/batches', '/console/batches/:id',
 ] as const;
 
 /** A page path of the portal or console. */

@@ -125,7 +125,7 @@ export const EditDecision = Type.Object({
 
 /** One thing waiting on a person in the agents' work queue, with its deadline. */
 export const WorkItem = Type.Object({
-  kind: Type.Union([Type.Literal('ticket'), Type.Literal('edit_needs_agent'), Type.Literal('edit_rejected'), Type.Literal('operator_case'), Type.Literal('domain_check')]),
+  kind: Type.Union([Type.Literal('ticket'), Type.Literal('edit_needs_agent'), Type.Literal('edit_rejected'), Type.Literal('operator_case'), Type.Literal('domain_check'), Type.Literal('preview_held')]),
   id: Type.String({ format: 'uuid' }),
   title: Type.String(),
   detail: Nullable(Type.String()),

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { EditRequest, OperatorCase, SupportTicket, TicketMessage } from '../../db/entities/index.js';
+import { EditRequest, OperatorCase, PreviewListing, SupportTicket, TicketMessage } from '../../db/entities/index.js';
 import type { IEditRequest } from '../../db/entities/edit-request.entity.js';
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { AppConfig } from '../../lib/config.js';
 import type { WorkItemDto } from '../schemas/answers.js';
 
 /** The kinds of work that wait on a person, in the order the console names them. */
-export const WORK_KINDS = ['ticket', 'edit_needs_agent', 'edit_rejected', 'operator_case', 'domain_check'] as const;
+export const WORK_KINDS = ['ticket', 'edit_needs_agent', 'edit_rejected', 'operator_case', 'domain_check', 'preview_held'] as const;
 /** One kind of work in the queue. */
 export type WorkKind = (typeof WORK_KINDS)[number];
 
@@ -70,9 +70,21 @@ async function caseItems(em: EntityManager, sla: Sla, now: Date): Promise<WorkIt
   }, c.createdAt, after(c.createdAt, sla.workQueue.slaMs.operatorCase), now));
 }
 
+/** Generated previews the quality gate held: never published until an operator looks at the reasons. */
+async function heldPreviewItems(em: EntityManager, sla: Sla, now: Date): Promise<WorkItemDto[]> {
+  const rows = await em.find(PreviewListing, { status: 'held' }, { orderBy: { updatedAt: 'asc' }, limit: 500 });
+  return rows.map((r) => {
+    const reason = (r.reason ?? '').replace(/\n/g, ' ');
+    return item('preview_held', {
+      id: r.id, title: `${r.listing.name}, ${r.listing.city}`, detail: reason.length > 200 ? `${reason.slice(0, 199)}…` : reason,
+      url: `/console/batches/${r.batch.id}#listing-${r.position}`, customer_name: null, site_id: null, site_slug: null, business_name: r.listing.name,
+    }, r.updatedAt, after(r.updatedAt, sla.workQueue.slaMs.operatorCase), now);
+  });
+}
+
 /** Everything waiting on a person, soonest due first (overdue work at the top). */
 export async function workQueue(em: EntityManager, sla: Sla, now = new Date()): Promise<WorkItemDto[]> {
-  const lists = await Promise.all([ticketItems(em.fork(), sla, now), editItems(em.fork(), sla, now), caseItems(em.fork(), sla, now), domainCheckItems(em.fork(), sla, now)]);
+  const lists = await Promise.all([ticketItems(em.fork(), sla, now), editItems(em.fork(), sla, now), caseItems(em.fork(), sla, now), domainCheckItems(em.fork(), sla, now), heldPreviewItems(em.fork(), sla, now)]);
   return lists.flat().sort((a, b) => a.due_at.localeCompare(b.due_at) || a.waiting_since.localeCompare(b.waiting_since));
 }
 

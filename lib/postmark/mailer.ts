@@ -22,6 +22,12 @@ export interface OutgoingEmail {
   metadata?: Record<string, string>;
   /** Stable business key of this email, stored in Postmark's Metadata as `idempotency_key` so a resend can be traced. */
   idempotencyKey?: string;
+  /** Sender, when not the mailer's own (outreach has its own). */
+  from?: string;
+  /** Postmark message stream; `outbound` (transactional) unless given. */
+  messageStream?: string;
+  /** Extra headers, e.g. `List-Unsubscribe`. */
+  headers?: { name: string; value: string }[];
 }
 
 /** Postmark's acknowledgement of an accepted email. */
@@ -85,14 +91,15 @@ export function createMailer(options: MailerOptions): Mailer {
       if (message.idempotencyKey !== undefined) metadata[IDEMPOTENCY_METADATA_KEY] = message.idempotencyKey;
       try {
         const response = await client.sendEmail({
-          From: options.from,
+          From: message.from ?? options.from,
           To: message.to,
           Subject: message.subject,
           HtmlBody: message.htmlBody,
           TextBody: message.textBody,
           Tag: message.tag,
           Metadata: metadata,
-          MessageStream: 'outbound',
+          MessageStream: message.messageStream ?? 'outbound',
+          ...(message.headers ? { Headers: message.headers.map((h) => ({ Name: h.name, Value: h.value })) } : {}),
         });
         return { messageId: response.MessageID, submittedAt: response.SubmittedAt };
       } catch (error) {

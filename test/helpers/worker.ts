@@ -8,12 +8,19 @@ import { openOrm } from '../../db/orm.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import type { AppConfig } from '../../lib/config.js';
 import { startFakePostmark, type FakePostmark } from '../../lib/postmark/fake.js';
-import { createActivities, createActivityDeps, createWorker } from '../../worker/worker.js';
+import { createActivities, createActivityDeps, createWorker, type ActivityDeps } from '../../worker/worker.js';
 import { resetDatabase, testConfig } from './env.js';
+import { withTestFaults } from './preview-generator.js';
 import { createTimeSkippingEnv } from './time-skipping.js';
 
 /** The activities object a worker runs; tests may wrap it to inject faults. */
 export type Activities = ReturnType<typeof createActivities>;
+
+/** The real activity dependencies, with the generator faults tests switch on (test/helpers/preview-generator.ts). */
+export function testActivityDeps(config: AppConfig, orm: MikroORM): ActivityDeps {
+  const deps = createActivityDeps(config, orm);
+  return { ...deps, preview: withTestFaults(deps.preview) };
+}
 
 /** A real worker on the test's task queue. */
 export interface TestWorker {
@@ -28,8 +35,9 @@ export interface TestWorker {
  */
 export async function startTestWorker(config: AppConfig, orm: MikroORM, wrap: (activities: Activities) => Activities = (a) => a, plugins?: WorkerPlugin[]): Promise<TestWorker> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const activities = wrap(createActivities(createActivityDeps(config, orm)));
-  const worker = await createWorker(createActivityDeps(config, orm), connection, plugins ? { plugins, activities } : { workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+  const deps = testActivityDeps(config, orm);
+  const activities = wrap(createActivities(deps));
+  const worker = await createWorker(deps, connection, plugins ? { plugins, activities } : { workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   const running = worker.run();
   let stopped: Promise<void> | undefined;
   return {
@@ -56,8 +64,8 @@ export interface TimeSkippingWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a `TimeSkippingWorker` with the prebuilt workflow bundle and the real activities (optionally wrapped); a failed start stops what it started. */
-export async function startTimeSkippingWorker(taskQueue: string, wrap: (activities: Activities) => Activities = (a) => a): Promise<TimeSkippingWorker> {
+/** Starts a `TimeSkippingWorker` with the prebuilt workflow bundle and the real activities (optionally wrapped), on the test configuration with `overrides`; a failed start stops what it started. */
+export async function startTimeSkippingWorker(taskQueue: string, wrap: (activities: Activities) => Activities = (a) => a, overrides: Record<string, string> = {}): Promise<TimeSkippingWorker> {
   const closers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const close of closers.splice(0).reverse()) await close();
@@ -67,7 +75,7 @@ export async function startTimeSkippingWorker(taskQueue: string, wrap: (activiti
     closers.push(() => env.teardown());
     const postmark = await startFakePostmark({ port: 0, serverToken: 'POSTMARK_API_TEST' });
     closers.push(() => postmark.close());
-    const base = testConfig();
+    const base = testConfig(overrides);
     const config: AppConfig = { ...base, postmark: { ...base.postmark, apiHost: postmark.host, useHttps: false } };
     const orm = await openOrm(config.database);
     closers.push(() => orm.close());
@@ -75,7 +83,7 @@ export async function startTimeSkippingWorker(taskQueue: string, wrap: (activiti
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities: wrap(createActivities(createActivityDeps(config, orm))),
+      activities: wrap(createActivities(testActivityDeps(config, orm))),
     });
     const running = worker.run();
     closers.push(async () => {
@@ -98,12 +106,12 @@ export async function startTimeSkippingWorker(taskQueue: string, wrap: (activiti
  * The file's `TimeSkippingWorker`: started before its tests on a task queue of its own, reset before each test, stopped
  * after all; workflows pushed to `started` are terminated after each test.
  */
-export function useTimeSkippingWorker(queuePrefix: string, wrap?: (activities: Activities) => Activities): { readonly harness: TimeSkippingWorker; taskQueue: string; started: WorkflowHandle[] } {
+export function useTimeSkippingWorker(queuePrefix: string, wrap?: (activities: Activities) => Activities, overrides?: Record<string, string>): { readonly harness: TimeSkippingWorker; taskQueue: string; started: WorkflowHandle[] } {
   const taskQueue = `${queuePrefix}-${randomUUID()}`;
   const started: WorkflowHandle[] = [];
   let harness: TimeSkippingWorker | undefined;
   beforeAll(async () => {
-    harness = await startTimeSkippingWorker(taskQueue, wrap);
+    harness = await startTimeSkippingWorker(taskQueue, wrap, overrides);
   });
   afterAll(() => harness?.stop());
   beforeEach(() => harness!.reset());

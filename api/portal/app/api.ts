@@ -24,6 +24,10 @@ async function send<T>(method: Method, path: string, headers: Record<string, str
     headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     body: body === undefined ? null : JSON.stringify(body),
   });
+  return answer<T>(response);
+}
+
+async function answer<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) {
@@ -129,6 +133,17 @@ export async function loadConsoleSession(): Promise<ConsoleSession | null> {
     if (error instanceof ApiError && error.status === 401) return null;
     throw error;
   }
+}
+
+/** Posts text (a CSV file) to an admin endpoint with the console's session cookie and its CSRF token. */
+export async function consoleUpload<T>(path: string, text: string, contentType: string): Promise<T> {
+  const response = await fetch(`/api/v1${path}`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': contentType, ...(consoleSession ? { 'x-csrf-token': consoleSession.csrf_token } : {}) },
+    body: text,
+  });
+  return answer<T>(response);
 }
 
 /** Calls an admin endpoint with the console's session cookie and its CSRF token. */

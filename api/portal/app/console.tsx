@@ -75,6 +75,7 @@ export function ConsoleShell(props: { url: URL; children: (session: ConsoleSessi
             <li><a href="/console" aria-current={props.url.pathname === '/console' || props.url.pathname.startsWith('/console/tickets/') ? 'page' : undefined}>Ticket queue</a></li>
             <li><a href="/console/edit-requests" aria-current={current('/console/edit-requests')}>Edit requests</a></li>
             <li><a href="/console/needs-attention" aria-current={current('/console/needs-attention')}>Needs attention</a></li>
+            <li><a href="/console/batches" aria-current={current('/console/batches')}>Preview batches</a></li>
             {session?.operator.role === 'admin' && <li><a href="/console/statistics" aria-current={current('/console/statistics')}>Statistics</a></li>}
             {session?.operator.role === 'admin' && <li><a href="/console/reports" aria-current={current('/console/reports')}>Reports</a></li>}
             {session?.operator.role === 'admin' && <li><a href="/console/privacy" aria-current={current('/console/privacy')}>Privacy</a></li>}

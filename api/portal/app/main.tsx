@@ -3,6 +3,7 @@ import { matchPage, type PagePattern } from '../pages.js';
 import './styles.css';
 import { ForgotPasswordPage, PasswordLinkPage, ProfilePage, PublicShell, SignInPage, VerifyEmailPage, WelcomePage } from './account.js';
 import { AnalyticsPage } from './analytics.js';
+import { BatchesPage, BatchPage } from './batches.js';
 import { BillingPage } from './billing.js';
 import { BookingsPage } from './bookings.js';
 import { ClaimCancelledPage } from './claim.js';
@@ -68,6 +69,8 @@ const ROUTES: Route[] = [
   { pattern: '/console/search', title: 'Search', render: (url) => <SearchPage url={url} /> },
   { pattern: '/console/customers/:id', title: 'Customer', render: (url, p) => <CustomerPage url={url} id={p.id ?? ''} /> },
   { pattern: '/console/sites/:id', title: 'Site', render: (url, p) => <SitePage url={url} id={p.id ?? ''} /> },
+  { pattern: '/console/batches', title: 'Preview batches', render: (url) => <BatchesPage url={url} /> },
+  { pattern: '/console/batches/:id', title: 'Preview batch', render: (url, p) => <BatchPage url={url} id={p.id ?? ''} /> },
 ];
 
 function App() {

@@ -12,6 +12,7 @@ const KIND_LABELS: Record<WorkItemDto['kind'], string> = {
   edit_rejected: 'Rejected preview',
   operator_case: 'Needs attention',
   domain_check: 'Domain check',
+  preview_held: 'Held preview',
 };
 
 function span(ms: number): string {

@@ -3,6 +3,7 @@ import { operatorGuard } from '../../auth/guards.js';
 import { adminAnalyticsRoutes } from './analytics.js';
 import { experimentRoutes } from './experiments.js';
 import { needsAttentionRoutes } from './needs-attention.js';
+import { previewBatchRoutes } from './preview-batches.js';
 import { privacyAdminRoutes } from './privacy.js';
 import { backOfficeRoutes } from './records.js';
 import { reportRoutes } from './reports.js';
@@ -25,6 +26,7 @@ export const adminFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminAnalyticsRoutes);
   await app.register(experimentRoutes);
   await app.register(adminSiteRoutes);
+  await app.register(previewBatchRoutes);
   await app.register(agentTicketRoutes, { prefix: '/tickets' });
   await app.register(webhookEventRoutes, { prefix: '/webhook-events' });
   await app.register(operatorSessionRoutes, { prefix: '/session' });

@@ -5,6 +5,7 @@ import { assetRoutes } from './assets.js';
 import { crawlingRoutes } from './crawling.js';
 import { hostingRoutes } from './hosting.js';
 import { previewRoutes } from './previews.js';
+import { unsubscribePageRoutes } from './unsubscribe.js';
 
 /**
  * Everything outside `/api/v1`: hosted sites (by path, subdomain or custom domain), the portal and console pages,
@@ -18,4 +19,5 @@ export const pagesFolder = fp(async (app) => {
   await app.register(analyticsScriptRoutes);
   await app.register(previewRoutes);
   await app.register(crawlingRoutes);
+  await app.register(unsubscribePageRoutes);
 }, { name: 'pages', dependencies: ['context', 'analytics'] });
