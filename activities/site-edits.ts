@@ -110,7 +110,7 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
     },
 
     /**
-     * Asks the editor for the change and saves it as an unpublished version on the live one. Repeating it returns the
+     * Asks the editor for the change (or takes the request's own changes) and saves it as an unpublished version on the live one. Repeating it returns the
      * saved draft; with `rebase`, a draft on an older live version is discarded and drafted again on the current one.
      */
     async draftEditVersion(input: { editRequestId: string; expiresInMs: number; rebase?: boolean }): Promise<DraftResult> {
@@ -125,7 +125,10 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
       const base = withContact(live.content, request.site.business);
       let proposal;
       try {
-        proposal = await deps.siteEditor.propose({ request: request.requestText, content: base, businessName: request.site.business.name });
+        // Changes the requester chose exactly (placing photos) are drafted as given; a request in words goes to the editor.
+        proposal = request.changes
+          ? { kind: 'change' as const, changes: request.changes, summary: request.requestText }
+          : await deps.siteEditor.propose({ request: request.requestText, content: base, businessName: request.site.business.name });
       } catch (error) {
         if (error instanceof ChatCompletionError && !error.retryable) return { kind: 'needs_agent', reason: `the editor failed: ${error.message}` };
         throw error;

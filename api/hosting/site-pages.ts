@@ -4,6 +4,7 @@ import type { SiteContent } from '../../db/entities/site-version.entity.js';
 import type { SiteStatus } from '../../db/entities/site.entity.js';
 import { formatMoney } from '../../lib/money.js';
 import { renderNoLongerAvailablePage, renderNotFoundPage, renderSitePage, renderUnavailablePage } from '../views/site-page.js';
+import type { PictureSource } from '../views/picture.js';
 import { customDomainCandidates } from './host-routing.js';
 import type { CachedPage } from './page-cache.js';
 
@@ -24,11 +25,16 @@ export interface PageRow {
   city: string | null;
   hours: Record<string, string> | null;
   content: SiteContent | null;
+  /** The photos the live content places. */
+  photos: PictureSource[];
 }
 
-/** The public page's one query; the benchmark's bare baseline runs the same text. */
+/** The public page's one query (the photos the live content places come in it); the benchmark's bare baseline runs the same text. */
 export const PAGE_SELECT = `select s.id, s.slug, s.title, s.status, s.purchase_amount_cents, s.monthly_amount_cents, s.currency, s.custom_domain,
- b.name, b.phone, b.email, b.address, b.city, b.hours, v.content
+ b.name, b.phone, b.email, b.address, b.city, b.hours, v.content,
+ (select coalesce(json_agg(json_build_object('id', ph.id, 'alt', ph.alt, 'variants', ph.variants)), '[]'::json) from photos ph
+   where ph.site_id = s.id and (ph.id::text in (v.content->'photos'->>'logo', v.content->'photos'->>'hero')
+   or coalesce(v.content->'photos'->'gallery', '[]'::jsonb) @> to_jsonb(ph.id::text))) as photos
  from sites s join businesses b on b.id = s.business_id left join site_versions v on v.id = s.current_version_id`;
 
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -49,6 +55,7 @@ export function pageFor(row: PageRow): CachedPage {
     title: row.title,
     business: { name: row.name, phone: row.phone, email: row.email, address: row.address, city: row.city, hours: row.hours },
     content: row.content,
+    photos: row.photos,
     slug: row.slug,
     claim: row.status === 'preview'
       ? { slug: row.slug, price: formatMoney(row.purchase_amount_cents, row.currency), monthly: formatMoney(row.monthly_amount_cents, row.currency) }

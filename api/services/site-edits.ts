@@ -6,7 +6,7 @@ import type { EditRequestStatus, IEditRequest } from '../../db/entities/edit-req
 import type { ISite } from '../../db/entities/site.entity.js';
 import type { ISiteVersion } from '../../db/entities/site-version.entity.js';
 import { AppError, ConflictError, NotFoundError } from '../../lib/errors.js';
-import type { SiteContent } from '../../lib/site-editor/content.js';
+import type { SiteChange, SiteContent } from '../../lib/site-editor/content.js';
 import { notEditableReason } from '../../lib/site-editor/editable.js';
 import { hashPreviewToken, previewToken } from '../../lib/site-editor/preview-token.js';
 import { previewPageUrl } from '../../lib/urls.js';
@@ -98,17 +98,25 @@ export async function publishVersion(em: EntityManager, siteId: string, number: 
   });
 }
 
-/** Stores an edit request and starts its workflow; if the workflow cannot start, nothing is kept. */
-export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite, customerId: string, text: string): Promise<IEditRequest> {
+/**
+ * Stores an edit request and starts its workflow; if the workflow cannot start, nothing is kept. With `changes` the
+ * draft is exactly those changes (no editor); with `ticketId` the request belongs to that ticket.
+ */
+export async function openEditRequest(
+  deps: Deps, em: EntityManager, site: ISite, customerId: string, text: string, options: { changes?: SiteChange[]; ticketId?: string } = {},
+): Promise<IEditRequest> {
   assertEditable(site);
-  const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId });
+  const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId, changes: options.changes ?? null, ticket: options.ticketId ?? null });
   await em.flush();
   try {
     await callTemporal(deps, (client) => client.workflow.start(siteEditWorkflow, {
       workflowId: workflowIds.siteEdit(request.id),
       taskQueue: deps.config.temporal.taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      args: [{ editRequestId: request.id, reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs }],
+      args: [{
+        editRequestId: request.id, reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs,
+        ...(options.ticketId ? { ticketId: options.ticketId } : {}),
+      }],
     }), { service: 'site editing' });
   } catch (error) {
     await em.fork().nativeDelete(EditRequest, { id: request.id });

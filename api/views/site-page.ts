@@ -3,6 +3,7 @@ import type { SiteContent } from '../../db/entities/site-version.entity.js';
 import { escapeHtml } from '../../lib/html.js';
 import { FIELD_LIMITS } from '../../lib/field-limits.js';
 import { htmlDocument } from './html.js';
+import { renderPicture, type PictureSource } from './picture.js';
 
 /** What the claim bar on a preview needs. */
 export interface ClaimOffer {
@@ -21,6 +22,24 @@ export interface SitePageModel {
   slug?: string;
   /** HTML shown above the site (the private preview's banner); with it the page is never indexed. */
   banner?: string;
+  /** The uploaded photos the content places (logo, hero, gallery); a photo missing here is left out. */
+  photos?: PictureSource[];
+}
+
+/** The content's logo, hero and gallery photos as markup (empty strings where it places none). */
+function photoBlocks(model: SitePageModel): { logo: string; hero: string; gallery: string } {
+  const byId = new Map((model.photos ?? []).map((photo) => [photo.id, photo]));
+  const { logo, hero, gallery = [] } = model.content.photos ?? {};
+  const name = model.business.name;
+  const logoPhoto = logo ? byId.get(logo) : undefined;
+  const heroPhoto = hero ? byId.get(hero) : undefined;
+  const galleryPhotos = gallery.map((id) => byId.get(id)).filter((photo) => photo !== undefined);
+  return {
+    logo: logoPhoto ? renderPicture(logoPhoto, { alt: logoPhoto.alt ?? `${name} logo`, sizes: '160px', className: 'logo' }) : '',
+    hero: heroPhoto ? renderPicture(heroPhoto, { alt: heroPhoto.alt ?? '', sizes: '(max-width: 880px) 100vw, 880px', priority: true, className: 'hero-photo' }) : '',
+    gallery: galleryPhotos.length === 0 ? '' : `<section><h2>Photos</h2><ul class="gallery">${galleryPhotos
+      .map((photo) => `<li>${renderPicture(photo, { alt: photo.alt ?? `Photo of ${name}`, sizes: '(max-width: 600px) 50vw, 280px' })}</li>`).join('')}</ul></section>`,
+  };
 }
 
 /**
@@ -87,6 +106,11 @@ header.hero h1{margin:0 0 .5rem;font-size:2.2rem}
 .services{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:1rem;padding:0;list-style:none}
 .services li{border:1px solid #e5e7eb;border-radius:8px;padding:1rem}
 .contact{list-style:none;padding:0}
+picture img{display:block;max-width:100%;height:auto}
+.logo img{max-height:80px;width:auto;margin:0 auto 1rem}
+.hero-photo img{width:100%;max-width:880px;margin:1.5rem auto 0;border-radius:8px;object-fit:cover}
+.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(160px,1fr));gap:.75rem;padding:0;list-style:none}
+.gallery img{width:100%;aspect-ratio:4/3;object-fit:cover;border-radius:6px}
 .claim-bar{position:sticky;bottom:0;background:#111827;color:#fff;padding:.5rem 1rem;box-shadow:0 -2px 8px rgba(0,0,0,.25)}
 .claim-bar details{max-width:880px;margin:0 auto}
 .claim-bar summary{display:flex;align-items:center;justify-content:space-between;gap:.75rem;cursor:pointer;list-style:none;min-height:44px}
@@ -109,14 +133,17 @@ details[open] .claim-open{display:none}details[open] .claim-close{display:inline
 .booking .field-error{margin:-.5rem 0 0;color:#b91c1c;font-weight:600}
 .booking output{font-weight:600}.booking-hint{color:#4b5563;margin-top:0}
 .booking .hp{position:absolute;left:-10000px}`;
+  const photos = photoBlocks(model);
   const body = `${model.banner ?? ''}<header class="hero">
-  <h1 data-wm-slot="headline">${escapeHtml(content.headline)}</h1>
+  ${photos.logo}<h1 data-wm-slot="headline">${escapeHtml(content.headline)}</h1>
   <p data-wm-slot="tagline">${escapeHtml(content.tagline)}</p>
   ${business.phone ? `<a class="cta" data-wm-slot="cta" href="tel:${escapeHtml(business.phone)}">${escapeHtml(content.callToAction)}</a>` : ''}
+  ${photos.hero}
 </header>
 <main>
   <section><h2>Our services</h2><ul class="services">${content.services.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul></section>
   <section><h2>About ${escapeHtml(business.name)}</h2><p>${escapeHtml(content.about)}</p></section>
+  ${photos.gallery}
   <section><h2>Contact</h2>${contactBlock(business)}</section>
   ${model.slug ? bookingForm() : ''}
 </main>

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { SiteChange } from '../../lib/site-editor/content.js';
 import { baseProperties } from './base.js';
 import { Site } from './site.entity.js';
 import { SiteVersion } from './site-version.entity.js';
@@ -33,6 +34,8 @@ export const EditRequest = defineEntity({
     agentAnswer: p.text().nullable(),
     agentAnsweredAt: p.datetime().nullable(),
     agentAnsweredBy: p.string().nullable(),
+    /** Changes the requester chose exactly (placing or removing photos): drafted as given, without the editor. */
+    changes: p.json<SiteChange[]>().nullable(),
   },
 });
 export type IEditRequest = InferEntity<typeof EditRequest>;

@@ -22,6 +22,7 @@ export { OperatorNote } from './operator-note.entity.js';
 export { OperatorSession } from './operator-session.entity.js';
 export { Payment } from './payment.entity.js';
 export { ProcessedPayment } from './processed-payment.entity.js';
+export { Photo } from './photo.entity.js';
 export { PurchaseHold } from './purchase-hold.entity.js';
 export { RateLimitCounter } from './rate-limit-counter.entity.js';
 export { RefreshToken } from './refresh-token.entity.js';

@@ -19,6 +19,7 @@ import { Migration20261206134412_purchase_hold_privacy } from './Migration202612
 import { Migration20261206134512_collaborators_privacy } from './Migration20261206134512_collaborators_privacy.js';
 import { Migration20261206134512_work_queue } from './Migration20261206134512_work_queue.js';
 import { Migration20261206143000_webhook_trace_parent } from './Migration20261206143000_webhook_trace_parent.js';
+import { Migration20261206171349_photos } from './Migration20261206171349_photos.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206134512_collaborators_privacy', class: Migration20261206134512_collaborators_privacy },
   { name: 'Migration20261206134512_work_queue', class: Migration20261206134512_work_queue },
   { name: 'Migration20261206143000_webhook_trace_parent', class: Migration20261206143000_webhook_trace_parent },
+  { name: 'Migration20261206171349_photos', class: Migration20261206171349_photos },
 ];

@@ -270,6 +270,10 @@ export function summarise(changes: SiteChange[]): string {
       case 'remove_service': return `remove service ${c.name}`;
       case 'rename_service': return `rename service ${c.from} → ${c.to}`;
       case 'set_color': return `${c.target} colour → ${c.value}`;
+      case 'set_photo': return `new ${c.slot} photo`;
+      case 'remove_photo': return `remove the ${c.slot} photo`;
+      case 'add_gallery_photo': return 'add a gallery photo';
+      case 'remove_gallery_photo': return 'remove a gallery photo';
     }
   });
   const text = parts.join('; ');

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { escapeHtml } from '../../../lib/html.js';
 import { editRequestPageUrl } from '../../../lib/urls.js';
+import { picturesFor } from '../../services/photos.js';
 import { editRequestByPreviewToken } from '../../services/site-edits.js';
 import { htmlDocument } from '../../views/html.js';
 import { renderSitePage } from '../../views/site-page.js';
@@ -78,6 +79,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.status(404).send(renderPreviewGone());
     }
     const requestUrl = editRequestPageUrl(app.deps.config, edit.site.id, edit.id);
-    return reply.send(renderSitePage({ title: `Preview — ${edit.site.title}`, business: edit.site.business, content: version.content, claim: null, banner: previewBanner(edit, requestUrl) }));
+    const photos = await picturesFor(request.em, edit.site.id, version.content);
+    return reply.send(renderSitePage({ title: `Preview — ${edit.site.title}`, business: edit.site.business, content: version.content, photos, claim: null, banner: previewBanner(edit, requestUrl) }));
   });
 };
