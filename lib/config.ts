@@ -373,6 +373,10 @@ export const SETTINGS = {
       maxBytes: integer('PHOTO_MAX_BYTES', 10 * 1024 * 1024, { minimum: 1024 }),
       maxPixels: integer('PHOTO_MAX_PIXELS', 40_000_000, { minimum: 10_000 }),
     }),
+    ...row('photo uploads one customer may make per window (each is resized and encoded a dozen times; 429 `rate_limited`)', {
+      uploadWindowMs: duration('PHOTO_UPLOAD_RATE_WINDOW', '1h'),
+      maxUploadsPerCustomer: integer('PHOTO_UPLOAD_MAX_PER_CUSTOMER', 60, { minimum: 1 }),
+    }),
     retentionMs: duration('PHOTO_RETENTION', '30d')
       .doc('a photo no site version uses is deleted (rows and stored files) this long after its upload, by the housekeeping schedule'),
   },

@@ -62,6 +62,11 @@ function encode(image: Sharp, format: PhotoFormat): Sharp {
 
 const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
+/** 413 for an upload of at least `size` bytes past the limit, saying both in megabytes. */
+export function photoTooLarge(size: number, maxBytes: number): AppError {
+  return new AppError(413, 'photo_too_large', `The photo is more than ${megabytes(Math.max(size, maxBytes))}; photos may be at most ${megabytes(maxBytes)}. Upload a smaller file.`);
+}
+
 /**
  * Checks an upload and makes its variants: the type is sniffed from the bytes (JPEG, PNG, WebP, AVIF; SVG and other
  * markup refused), the size and pixel limits apply (413), the EXIF orientation is applied and every metadata block
@@ -70,7 +75,7 @@ const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10)
 export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<ProcessedPhoto> {
   if (bytes.length === 0) throw new AppError(400, 'photo_empty', 'The upload is empty; choose a photo file to upload.');
   if (bytes.length > limits.maxBytes) {
-    throw new AppError(413, 'photo_too_large', `The photo is ${megabytes(bytes.length)}; photos may be at most ${megabytes(limits.maxBytes)}. Upload a smaller file.`);
+    throw photoTooLarge(bytes.length, limits.maxBytes);
   }
   const type = sniffPhotoType(bytes);
   if (!type) {

@@ -17,7 +17,7 @@ const EditParams = Type.Object({ siteId: Type.String({ format: 'uuid' }), id: Ty
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 
 /** Each edit request drafts a change (possibly with an LLM) and sends an email: a site and a customer get only so many per window. */
-function editRequestLimit(config: AppConfig) {
+export function editRequestLimit(config: AppConfig) {
   const keys = LimitKeys.from(config);
   const { requestWindowMs: windowMs, maxRequestsPerSite, maxRequestsPerCustomer } = config.edits;
   return async (request: FastifyRequest, reply: FastifyReply, siteId: string): Promise<void> => {
