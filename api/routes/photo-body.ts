@@ -6,8 +6,8 @@ import { photoTooLarge } from '../../lib/photos/pipeline.js';
 /** The content types an upload may be sent as; the photo's real type is always sniffed from its bytes. */
 export const PHOTO_UPLOAD_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/svg+xml', 'application/octet-stream'];
 
-/** The OpenAPI body of a photo upload: the file's bytes as the request body. */
-export const PhotoUploadBody = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The photo file itself (JPEG, PNG, WebP or AVIF), as the whole request body' });
+/** The body of a photo upload: the file's bytes, checked by the pipeline rather than a schema (a JSON schema cannot describe bytes). */
+export const PhotoUploadBody = Type.Unsafe<Buffer>({ description: 'The photo file itself (JPEG, PNG, WebP or AVIF), as the whole request body' });
 
 /**
  * Lets the routes of this plugin take a photo file as the raw request body, read up to `maxBytes` (past it: 413 with
