@@ -27,3 +27,9 @@ export function acceptPhotoBodies(app: FastifyInstance, maxBytes: number): void 
     return Buffer.concat(chunks);
   });
 }
+
+/** The uploaded bytes; a body sent as JSON or a form (not a file) is refused with 415. */
+export function photoBytes(body: unknown): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  throw new AppError(415, 'photo_type_unsupported', 'Send the photo file itself as the request body (Content-Type image/jpeg, image/png, image/webp, image/avif or application/octet-stream).');
+}

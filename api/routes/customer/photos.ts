@@ -6,7 +6,7 @@ import { EditRequestView, PhotoAnswer } from '../../schemas/answers.js';
 import { errorResponses, SingleLine } from '../../schemas/common.js';
 import { photoDto, requestPhotoChanges, sitePhotos, uploadPhoto } from '../../services/photos.js';
 import { customerEditRequestDto } from '../../services/site-edits.js';
-import { acceptPhotoBodies, PHOTO_UPLOAD_TYPES, PhotoUploadBody } from '../photo-body.js';
+import { acceptPhotoBodies, PHOTO_UPLOAD_TYPES, photoBytes, PhotoUploadBody } from '../photo-body.js';
 import { editRequestLimit } from './site-edits.js';
 
 const SiteParams = Type.Object({ siteId: Type.String({ format: 'uuid' }) });
@@ -28,7 +28,7 @@ export const photoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         + 'Past `PHOTO_MAX_BYTES` or `PHOTO_MAX_PIXELS`: 413. Metadata (EXIF, GPS) is dropped; the photo is stored in several widths as AVIF, WebP and JPEG.',
       consumes: PHOTO_UPLOAD_TYPES,
       querystring: Type.Object({
-        kind: Type.Union([Type.Literal('logo'), Type.Literal('hero'), Type.Literal('gallery')], { description: 'Where the photo is meant to go' }),
+        kind: Type.Union([Type.Literal('logo'), Type.Literal('hero'), Type.Literal('gallery')], { default: 'gallery', description: 'Where the photo is meant to go' }),
         alt: Type.Optional(SingleLine(200, 'What the photo shows, for people who cannot see it')),
       }, { additionalProperties: false }),
       body: PhotoUploadBody,
@@ -38,7 +38,7 @@ export const photoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { photos: limits } = config;
     await countAttempt(request.em, reply, keys.key('photo-upload', request.customer.id), { max: limits.maxUploadsPerCustomer, windowMs: limits.uploadWindowMs }, 'for photo uploads');
     const photo = await uploadPhoto(app.photos, config, request.em, {
-      siteId: request.site.id, kind: request.query.kind, customerId: request.customer.id, alt: request.query.alt?.trim() ?? null, bytes: request.body,
+      siteId: request.site.id, kind: request.query.kind ?? 'gallery', customerId: request.customer.id, alt: request.query.alt?.trim() ?? null, bytes: photoBytes(request.body),
     });
     return reply.status(201).send(photoDto(photo));
   });

@@ -5,7 +5,7 @@ import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
 import { PhotoAnswer, Ticket } from '../../schemas/answers.js';
 import { errorResponses, SingleLine } from '../../schemas/common.js';
-import { acceptPhotoBodies, PHOTO_UPLOAD_TYPES, PhotoUploadBody } from '../photo-body.js';
+import { acceptPhotoBodies, PHOTO_UPLOAD_TYPES, photoBytes, PhotoUploadBody } from '../photo-body.js';
 import { Accepted, ReplyBody, Text, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
 import { photoDto, uploadPhoto } from '../../services/photos.js';
 import { selectCustomerSite } from '../../services/site-access.js';
@@ -101,7 +101,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { photos: limits } = config;
     await countAttempt(request.em, reply, keys.key('photo-upload', request.customer.id), { max: limits.maxUploadsPerCustomer, windowMs: limits.uploadWindowMs }, 'for photo uploads');
     const photo = await uploadPhoto(app.photos, config, request.em, {
-      siteId: ticket.site.id, kind: 'ticket', ticketId: ticket.id, customerId: request.customer.id, alt: request.query.alt?.trim() ?? null, bytes: request.body,
+      siteId: ticket.site.id, kind: 'ticket', ticketId: ticket.id, customerId: request.customer.id, alt: request.query.alt?.trim() ?? null, bytes: photoBytes(request.body),
     });
     return reply.status(201).send(photoDto(photo));
   });
