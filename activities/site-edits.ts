@@ -112,7 +112,7 @@ export function createSiteEditActivities(deps: { orm: MikroORM; mailer: Mailer; 
     },
 
     /**
-     * Asks the editor for the change and saves it as an unpublished version on the live one. Repeating it returns the
+     * Asks the editor for the change (or takes the request's own changes) and saves it as an unpublished version on the live one. Repeating it returns the
      * saved draft; with `rebase`, a draft on an older live version is discarded and drafted again on the current one.
      */
     async draftEditVersion(input: { editRequestId: string; expiresInMs: number; rebase?: boolean }): Promise<DraftResult> {

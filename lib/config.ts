@@ -79,7 +79,7 @@ export const SETTINGS = {
   env: oneOf('NODE_ENV', ['development', 'test', 'production'], 'development').doc('`development`, `test` or `production`'),
   logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info').doc('pino level (`silent` … `trace`)'),
   publicBaseUrl: baseUrl('PUBLIC_BASE_URL', 'http://localhost:3000').doc('base of links in pages and emails'),
-  dataDir: text('DATA_DIR', '.data', { minLength: 1 }).doc('where the run command keeps embedded PostgreSQL and the Temporal SQLite file'),
+  dataDir: text('DATA_DIR', '.data', { minLength: 1 }).doc('where the run command keeps embedded PostgreSQL and the Temporal SQLite file, and where uploaded photos are kept with `STORAGE=local`'),
   http: {
     ...row('where the API listens', { host: text('HOST', '127.0.0.1'), port: port('PORT', 3000) }),
     trustProxy: text('TRUST_PROXY', 'false', { pattern: '^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$' })
@@ -393,6 +393,32 @@ export const SETTINGS = {
     dimensionRetentionMs: duration('ANALYTICS_DIMENSION_RETENTION', '800d').shown('`800d` (about 26 months)')
       .doc('hourly and daily dimension rows (paths, referrers, UTM values) older than this are deleted by the housekeeping schedule; the hourly totals stay'),
   },
+  photos: {
+    storage: oneOf('STORAGE', ['local', 's3'], 'local')
+      .doc('where uploaded photos are kept: `local` (files under `<DATA_DIR>/photos`) or `s3` (S3-compatible object storage: AWS S3, DigitalOcean Spaces, Cloudflare R2, the `S3_*` settings)'),
+    s3: {
+      ...row('the object storage with `STORAGE=s3`: endpoint (empty: AWS S3 of the region), region, bucket (required), path-style addressing (`true` for most non-AWS servers)', {
+        endpoint: text('S3_ENDPOINT', '', { pattern: '^(https?://[^\\s]+)?$' }).map((endpoint) => endpoint || null),
+        region: text('S3_REGION', 'us-east-1', { minLength: 1 }),
+        bucket: text('S3_BUCKET', ''),
+        forcePathStyle: flag('S3_FORCE_PATH_STYLE', false),
+      }),
+      ...row('its access key; both empty: the AWS SDK\'s own credential chain (`AWS_*` variables, an instance or task role); in production set both or neither', {
+        accessKeyId: text('S3_ACCESS_KEY_ID', ''),
+        secretAccessKey: text('S3_SECRET_ACCESS_KEY', '').shown('(none)'),
+      }),
+    },
+    ...row('an upload is refused (413) past this many bytes, or past this many pixels (width × height)', {
+      maxBytes: integer('PHOTO_MAX_BYTES', 10 * 1024 * 1024, { minimum: 1024 }),
+      maxPixels: integer('PHOTO_MAX_PIXELS', 40_000_000, { minimum: 10_000 }),
+    }),
+    ...row('photo uploads one customer may make per window (each is resized and encoded a dozen times; 429 `rate_limited`)', {
+      uploadWindowMs: duration('PHOTO_UPLOAD_RATE_WINDOW', '1h'),
+      maxUploadsPerCustomer: integer('PHOTO_UPLOAD_MAX_PER_CUSTOMER', 60, { minimum: 1 }),
+    }),
+    retentionMs: duration('PHOTO_RETENTION', '30d')
+      .doc('a photo no site version uses is deleted (rows and stored files) this long after its upload, by the housekeeping schedule'),
+  },
   bookings: {
     minFillTimeMs: duration('BOOKING_MIN_FILL_TIME', '3s').doc('a contact form sent sooner after the page loaded is refused as a bot'),
     ...row('contact-form submissions allowed per window, per client address and site, and per site', {
@@ -420,6 +446,8 @@ const RULES: Rule<AppConfig>[] = [
   (c) => (c.edits.editor === 'openai' && c.assistant.apiKey === '' ? 'OPENAI_API_KEY: must be set when SITE_EDITOR=openai' : undefined),
   (c) => (c.previewGenerator.kind === 'openai' && c.assistant.apiKey === '' ? 'OPENAI_API_KEY: must be set when PREVIEW_GENERATOR=openai' : undefined),
   (c) => (c.edits.reminderMs >= c.edits.expiryMs ? 'EDIT_REMINDER_AFTER: must be shorter than EDIT_EXPIRY' : undefined),
+  (c) => (c.photos.storage === 's3' && c.photos.s3.bucket === '' ? 'S3_BUCKET: must be set when STORAGE=s3' : undefined),
+  (_, context) => (context.given('S3_ACCESS_KEY_ID') !== context.given('S3_SECRET_ACCESS_KEY') ? 'S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither' : undefined),
   (_, context) => (context.given('TEMPORAL_TLS_CERT') !== context.given('TEMPORAL_TLS_KEY') ? 'TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: set both or neither' : undefined),
 ];
 

@@ -16,6 +16,7 @@ import { createPaymentActivities } from '../activities/payments.js';
 import { createSubscriptionActivities } from '../activities/subscriptions.js';
 import { createTicketActivities } from '../activities/tickets.js';
 import { createAnalyticsActivities } from '../activities/analytics.js';
+import { createPhotoActivities } from '../activities/photos.js';
 import { createBookingActivities } from '../activities/bookings.js';
 import { createOperatorCaseActivities } from '../activities/operator-cases.js';
 import type { AppConfig } from '../lib/config.js';
@@ -83,6 +84,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDomainActivities(deps),
     ...createBookingActivities(deps),
     ...createAnalyticsActivities(deps),
+    ...createPhotoActivities(deps),
     ...createSiteEditActivities(deps),
     ...createOperatorCaseActivities(deps),
     ...createTransferActivities(deps),

@@ -4,6 +4,7 @@ import type { SiteContent } from '../../db/entities/site-version.entity.js';
 import type { SiteStatus } from '../../db/entities/site.entity.js';
 import { formatMoney } from '../../lib/money.js';
 import { siteUrl, type SiteAddressConfig } from '../../lib/urls.js';
+import { photoUrl, type PictureSource } from '../views/picture.js';
 import { pageTitle, siteHeadTags, type SocialImage } from '../views/seo.js';
 import { renderNotFound } from '../views/platform-pages.js';
 import { renderNoLongerAvailablePage, renderSitePage, renderUnavailablePage } from '../views/site-page.js';
@@ -30,22 +31,22 @@ export interface PageRow {
   hours: Record<string, string> | null;
   content: SiteContent | null;
   published_at: Date | string | null;
+  /** The photos the live content places. */
+  photos: PictureSource[];
 }
 
-/** The public page's one query; the benchmark's bare baseline runs the same text. */
+/** The public page's one query (the photos the live content places come in it); the benchmark's bare baseline runs the same text. */
 export const PAGE_SELECT = `select s.id, s.slug, s.title, s.status, s.purchase_amount_cents, s.monthly_amount_cents, s.currency, s.custom_domain,
- b.name, b.category, b.phone, b.email, b.address, b.city, b.hours, v.content, v.published_at
+ b.name, b.category, b.phone, b.email, b.address, b.city, b.hours, v.content, v.published_at,
+ (select coalesce(json_agg(json_build_object('id', ph.id, 'alt', ph.alt, 'variants', ph.variants)), '[]'::json) from photos ph
+   where ph.site_id = s.id and (ph.id::text in (v.content->'photos'->>'logo', v.content->'photos'->>'hero')
+   or coalesce(v.content->'photos'->'gallery', '[]'::jsonb) @> to_jsonb(ph.id::text))) as photos
  from sites s join businesses b on b.id = s.business_id left join site_versions v on v.id = s.current_version_id`;
 
 /** What rendering a page depends on besides its row. */
 export interface PageContext {
   /** Where sites live: a site's canonical address is drawn from these (lib/urls.ts `siteUrl`). */
   addresses: SiteAddressConfig;
-  /**
-   * The absolute URL of an uploaded photo by its id, given by the photo store. A site whose content has a hero photo
-   * shows it in link previews and structured data; without one (or without a photo store) its generated card is used.
-   */
-  photoUrl?: (photoId: string) => string | null;
 }
 
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -93,9 +94,9 @@ export function socialCardFor(row: Pick<PageRow, 'name' | 'category' | 'city'>, 
 }
 
 /** The image of a site's link previews and structured data: its hero photo, else its generated card on its canonical host. */
-function socialImage(row: PageRow, content: SiteContent, canonical: string, context: PageContext): SocialImage {
-  const hero = content.photos?.hero ? context.photoUrl?.(content.photos.hero) : null;
-  if (hero) return { url: hero, alt: `${row.name}: ${content.headline}` };
+function socialImage(row: PageRow, content: SiteContent, canonical: string): SocialImage {
+  const hero = row.photos.find((photo) => photo.id === content.photos?.hero);
+  if (hero) return { url: photoUrl(new URL(canonical).origin, hero, 1200), alt: hero.alt ?? `${row.name}: ${content.headline}` };
   return { url: new URL(socialImagePath(row.slug, socialCardFor(row, content.theme)), canonical).href, ...SOCIAL_IMAGE_SIZE, alt: row.name };
 }
 
@@ -112,12 +113,13 @@ export function pageFor(row: PageRow, context: PageContext): CachedPage {
   const preview = row.status === 'preview';
   const seo = {
     title: pageTitle(row.title, row.content),
-    head: siteHeadTags({ title: row.title, business, content: row.content, canonicalUrl: canonical, image: socialImage(row, row.content, canonical, context) }),
+    head: siteHeadTags({ title: row.title, business, content: row.content, canonicalUrl: canonical, image: socialImage(row, row.content, canonical) }),
   };
   const body = Buffer.from(renderSitePage({
     title: row.title,
     business,
     content: row.content,
+    photos: row.photos,
     slug: row.slug,
     claim: preview
       ? { slug: row.slug, price: formatMoney(row.purchase_amount_cents, row.currency), monthly: formatMoney(row.monthly_amount_cents, row.currency) }

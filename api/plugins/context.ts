@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import pg from 'pg';
 import { apiConnectionLimits, poolOptions } from '../../db/orm.js';
+import { createPhotoStore } from '../../lib/photos/create-store.js';
+import type { PhotoStore } from '../../lib/photos/store.js';
 import type { ApiDeps } from '../deps.js';
 
 declare module 'fastify' {
@@ -10,6 +12,8 @@ declare module 'fastify' {
     deps: ApiDeps;
     /** A plain `pg` pool for the hot paths' hand-written, parameterised SQL (inbox writes, owner reads). */
     sql: pg.Pool;
+    /** Where uploaded photos' files live (STORAGE). */
+    photos: PhotoStore;
   }
   interface FastifyRequest {
     /** The request's own entity manager, forked on first use (routes that never touch the ORM pay nothing). */
@@ -18,7 +22,7 @@ declare module 'fastify' {
   }
 }
 
-/** Decorates the app with its dependencies and a SQL pool, and gives each request its own entity manager on demand. */
+/** Decorates the app with its dependencies, a SQL pool and the photo store, and gives each request its own entity manager on demand. */
 export const contextPlugin = fp(async (app: FastifyInstance, deps: ApiDeps) => {
   app.decorate('deps', deps);
   const { database } = deps.config;
@@ -29,6 +33,7 @@ export const contextPlugin = fp(async (app: FastifyInstance, deps: ApiDeps) => {
   pool.on('error', (error) => app.log.warn({ err: error }, 'idle database connection failed'));
   pool.on('connect', (client) => client.on('error', (error) => app.log.warn({ err: error }, 'database connection failed')));
   app.decorate('sql', pool);
+  app.decorate('photos', createPhotoStore(deps.config));
   app.addHook('onClose', () => pool.end());
   app.decorateRequest('forkedEm', null);
   app.decorateRequest('em', {

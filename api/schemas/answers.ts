@@ -46,6 +46,21 @@ export const TicketMessage = Type.Object({
 /** A ticket message as the API shows it. */
 export type TicketMessageDto = Static<typeof TicketMessage>;
 
+/** An uploaded photo. */
+export const PhotoAnswer = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  kind: Type.String({ description: '`logo`, `hero` or `gallery` (uploaded for that place), or `ticket` (attached to a support ticket)' }),
+  width: Type.Integer({ description: 'Width of the upright original, in pixels' }),
+  height: Type.Integer({ description: 'Height of the upright original, in pixels' }),
+  alt: Nullable(Type.String()),
+  ticket_id: Nullable(Type.String({ format: 'uuid' })),
+  created_at: DateTime,
+  widths: Type.Array(Type.Integer(), { description: 'The widths stored, each as AVIF, WebP and JPEG' }),
+  url: Type.String({ description: 'The largest JPEG, at an address that never changes (`/_wm/photos/<id>/<width>.<avif|webp|jpg>`)' }),
+});
+/** An uploaded photo. */
+export type PhotoDto = Static<typeof PhotoAnswer>;
+
 /** A ticket as the API shows it; the agent view adds the AI draft and the agents' actions. */
 export const Ticket = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -67,6 +82,7 @@ export const Ticket = Type.Object({
   updated_at: DateTime,
   closed_at: Nullable(Type.String()),
   messages: Type.Optional(Type.Array(TicketMessage)),
+  photos: Type.Optional(Type.Array(PhotoAnswer, { description: 'Photos the customer attached, oldest first' })),
   ai_draft: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'The reply the AI drafted at triage (agent view only)' })),
   ai_draft_new: Type.Optional(Type.Boolean({ description: 'True while the draft is news: neither the AI nor an agent has answered yet (agent view only)' })),
   customer: Type.Optional(Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String(), email: Type.String() }, { description: 'Who opened the ticket (agent view only)' })),

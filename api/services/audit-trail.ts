@@ -14,6 +14,7 @@ const SENTENCES: Record<string, (details: Record<string, unknown>) => string> = 
   'site.transfer_accepted': (d) => `Accepted the transfer of the site from ${text(d.fromEmail, 'its owner')} to ${text(d.toEmail, 'the recipient')}`,
   'site.transfer_cancelled': () => 'Cancelled the pending transfer of the site',
   'site.transfer_expired': () => 'The transfer of the site expired: the recipient did not accept in time',
+  'photo.placed': (d) => `Placed a photo from ticket ${text(d.ticketId, '?').slice(0, 8)} as the ${d.slot === 'gallery' ? 'gallery photo' : `${text(d.slot, 'site')} photo`}, for the owner's approval (edit request ${text(d.editRequestId, '?').slice(0, 8)})`,
 };
 
 /** Describes an audit entry in words. */

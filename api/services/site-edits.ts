@@ -101,19 +101,24 @@ export async function publishVersion(em: EntityManager, siteId: string, number: 
 }
 
 /**
- * Stores an edit request and starts its workflow; if the workflow cannot start, nothing is kept. With `changes`, the
- * draft applies exactly those instead of asking the editor to read `text`.
+ * Stores an edit request and starts its workflow; if the workflow cannot start, nothing is kept. With `changes` the
+ * draft is exactly those changes (no editor); with `ticketId` the request belongs to that ticket.
  */
-export async function openEditRequest(deps: Deps, em: EntityManager, site: ISite, customerId: string, text: string, changes?: SiteChange[]): Promise<IEditRequest> {
+export async function openEditRequest(
+  deps: Deps, em: EntityManager, site: ISite, customerId: string, text: string, options: { changes?: SiteChange[]; ticketId?: string } = {},
+): Promise<IEditRequest> {
   assertEditable(site);
-  const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId, changes: changes ?? null });
+  const request = em.create(EditRequest, { site, requestText: text, requestedBy: customerId, changes: options.changes ?? null, ticket: options.ticketId ?? null });
   await em.flush();
   try {
     await callTemporal(deps, (client) => client.workflow.start(siteEditWorkflow, {
       workflowId: workflowIds.siteEdit(request.id),
       taskQueue: deps.config.temporal.taskQueue,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      args: [{ editRequestId: request.id, reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs }],
+      args: [{
+        editRequestId: request.id, reminderMs: deps.config.edits.reminderMs, expiryMs: deps.config.edits.expiryMs,
+        ...(options.ticketId ? { ticketId: options.ticketId } : {}),
+      }],
     }), { service: 'site editing' });
   } catch (error) {
     await em.fork().nativeDelete(EditRequest, { id: request.id });
@@ -155,7 +160,7 @@ export async function openDesignRequest(deps: Deps, em: EntityManager, site: ISi
   const theme = applyChanges(live.content, changes).theme;
   const [problem] = newThemeProblems(live.content.theme, theme);
   if (problem) throw new ValidationError('theme_contrast', problem.message, { field: problem.token === 'primaryColor' ? 'primary_color' : 'accent_color' });
-  return openEditRequest(deps, em, site, customerId, `New design: ${summarise(changes)}`, changes);
+  return openEditRequest(deps, em, site, customerId, `New design: ${summarise(changes)}`, { changes });
 }
 
 /** An edit request of the site, with its preview version. */

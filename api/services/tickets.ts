@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { EditRequest, SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
+import { EditRequest, Photo, SupportTicket, TicketAction, TicketMessage } from '../../db/entities/index.js';
 import type { IOperator } from '../../db/entities/operator.entity.js';
 import type { ITicketAction } from '../../db/entities/ticket-action.entity.js';
 import type { ISupportTicket, TicketStatus } from '../../db/entities/support-ticket.entity.js';
@@ -19,6 +19,7 @@ import { TICKET_CATEGORY } from '../../workflows/search-attributes.js';
 import type { ApiDeps } from '../deps.js';
 import { callTemporal } from '../temporal.js';
 import type { TicketDto, TicketMessageDto } from '../schemas/answers.js';
+import { photoDto } from './photos.js';
 
 type Deps = Pick<ApiDeps, 'temporal' | 'config'>;
 
@@ -49,10 +50,14 @@ export function ticketDto(ticket: ISupportTicket, messages?: TicketMessageDto[])
   };
 }
 
-/** The ticket with its messages, oldest first. */
+/** The ticket with its messages and attached photos, oldest first. */
 export async function ticketWithMessages(em: EntityManager, ticket: ISupportTicket): Promise<TicketDto> {
   const messages = await em.find(TicketMessage, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
-  return ticketDto(ticket, messages.map((m) => ({ id: m.id, author_type: m.authorType, author_name: m.authorName ?? null, body: m.body, created_at: m.createdAt.toISOString() })));
+  const photos = await em.find(Photo, { ticket: ticket.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  return {
+    ...ticketDto(ticket, messages.map((m) => ({ id: m.id, author_type: m.authorType, author_name: m.authorName ?? null, body: m.body, created_at: m.createdAt.toISOString() }))),
+    photos: photos.map(photoDto),
+  };
 }
 
 /** Stores a new ticket with the customer's first message and starts its workflow; if the workflow cannot start, nothing is kept. */

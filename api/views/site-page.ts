@@ -7,7 +7,8 @@ import { htmlDocument } from './html.js';
 import { boldTemplate } from './templates/bold.js';
 import { classicTemplate } from './templates/classic.js';
 import { freshTemplate } from './templates/fresh.js';
-import type { ClaimOffer, PhotoRenderer, Template } from './templates/shared.js';
+import type { ClaimOffer, PhotoRenderer, PhotoRole, Template } from './templates/shared.js';
+import { renderPicture, type PictureOptions, type PictureSource } from './picture.js';
 
 export type { ClaimOffer, PhotoRenderer } from './templates/shared.js';
 
@@ -25,8 +26,24 @@ export interface SitePageModel {
   seo?: { title: string; head: string };
   /** Keeps the page out of search engines (unclaimed previews). */
   noindex?: boolean;
-  /** Renders the logo, hero and gallery photos; without it a page shows none. */
-  photo?: PhotoRenderer;
+  /** The uploaded photos the content places (logo, hero, gallery); a photo missing here is left out. */
+  photos?: PictureSource[];
+}
+
+/** How each placement lays a photo out: the hero loads at once, the others lazily at their layout width. */
+const PICTURE_LAYOUT: Record<PhotoRole, Omit<PictureOptions, 'alt'>> = {
+  logo: { sizes: '160px', className: 'logo' },
+  hero: { sizes: '(max-width: 880px) 100vw, 880px', priority: true, className: 'hero-photo' },
+  gallery: { sizes: '(max-width: 600px) 50vw, 280px' },
+};
+
+/** Renders the given photos by id as `<picture>` elements (with their own description when they have one). */
+function photoRenderer(photos: PictureSource[]): PhotoRenderer {
+  const byId = new Map(photos.map((photo) => [photo.id, photo]));
+  return (id, role, alt) => {
+    const photo = byId.get(id);
+    return photo ? renderPicture(photo, { alt: photo.alt ?? alt, ...PICTURE_LAYOUT[role] }) : '';
+  };
 }
 
 const TEMPLATES: Record<TemplateId, Template> = { classic: classicTemplate, bold: boldTemplate, fresh: freshTemplate };
@@ -37,7 +54,7 @@ export function renderSitePage(model: SitePageModel): string {
   // Contact details a version carries win over the business record, so publishing (or rolling back) changes them too.
   const business = { ...model.business, ...content.contact };
   const template = TEMPLATES[content.template ?? TEMPLATE_IDS[0]];
-  const page = template({ business, content, claim: model.claim, photo: model.photo ?? (() => ''), ...(model.slug === undefined ? {} : { slug: model.slug }) });
+  const page = template({ business, content, claim: model.claim, photo: photoRenderer(model.photos ?? []), ...(model.slug === undefined ? {} : { slug: model.slug }) });
   return htmlDocument(model.seo?.title ?? model.title, `${model.banner ?? ''}${page.body}`, page.css, {
     noindex: model.noindex === true || model.banner !== undefined, head: model.seo?.head, icon: monogramIcon(business.name, content.theme.primaryColor) });
 }

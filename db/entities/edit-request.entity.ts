@@ -20,7 +20,7 @@ export const EditRequest = defineEntity({
     site: () => p.manyToOne(Site),
     ticket: () => p.manyToOne(SupportTicket).nullable(),
     requestText: p.text(),
-    /** Changes the owner chose exactly (the design picker): drafted as they are, without asking the editor. */
+    /** Changes the requester chose exactly (the design picker, placing or removing photos): drafted as given, without the editor. */
     changes: p.json<SiteChange[]>().nullable(),
     status: p.enum(EDIT_REQUEST_STATUSES).default('pending'),
     previewVersion: () => p.manyToOne(SiteVersion).nullable(),

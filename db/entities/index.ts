@@ -26,6 +26,7 @@ export { Payment } from './payment.entity.js';
 export { PreviewBatch } from './preview-batch.entity.js';
 export { PreviewListing } from './preview-listing.entity.js';
 export { ProcessedPayment } from './processed-payment.entity.js';
+export { Photo } from './photo.entity.js';
 export { PurchaseHold } from './purchase-hold.entity.js';
 export { RateLimitCounter } from './rate-limit-counter.entity.js';
 export { RefreshToken } from './refresh-token.entity.js';

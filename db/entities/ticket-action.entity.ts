@@ -4,9 +4,9 @@ import { Operator } from './operator.entity.js';
 import { SupportTicket } from './support-ticket.entity.js';
 
 /** What an agent did on a ticket. */
-export const TICKET_ACTIONS = ['reply', 'assign', 'resolve'] as const;
+export const TICKET_ACTIONS = ['reply', 'assign', 'resolve', 'place_photo'] as const;
 
-/** The ticket's audit trail: who replied, assigned or resolved it, and when; no operator means a machine client with the admin token. */
+/** The ticket's audit trail: who replied, assigned, resolved it or placed one of its photos on the site, and when; no operator means a machine client with the admin token. */
 export const TicketAction = defineEntity({
   name: 'TicketAction',
   tableName: 'ticket_actions',

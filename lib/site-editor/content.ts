@@ -26,7 +26,7 @@ export const CORNER_RADII = ['square', 'soft', 'round'] as const;
 export type CornerRadius = (typeof CORNER_RADII)[number];
 
 /** An uploaded photo, by its id in the photo store. */
-const PhotoId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
+export const PhotoId = Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' });
 
 /** The theme tokens of a version: colours, and optionally a font pairing and a corner radius. */
 export const SiteThemeSchema = Type.Object({
@@ -78,8 +78,27 @@ export type SiteTheme = Static<typeof SiteThemeSchema>;
 /** Text fields a change may set. */
 export const TEXT_FIELDS = ['headline', 'tagline', 'about', 'callToAction', 'phone', 'email', 'address'] as const;
 
+/** The single-photo places of a page: the logo and the hero image. */
+export const PHOTO_SLOTS = ['logo', 'hero'] as const;
+/** A single-photo place of a page. */
+export type PhotoSlot = (typeof PHOTO_SLOTS)[number];
+/** At most this many photos in a gallery. */
+export const MAX_GALLERY_PHOTOS = 24;
+
+/** Edits that place or remove uploaded photos (chosen by a person, never proposed by an editor). */
+export const PhotoChangeSchema = Type.Union([
+  Type.Object({ op: Type.Literal('set_photo'), slot: Type.Enum(PHOTO_SLOTS), photoId: PhotoId }, { additionalProperties: false }),
+  Type.Object({ op: Type.Literal('remove_photo'), slot: Type.Enum(PHOTO_SLOTS) }, { additionalProperties: false }),
+  Type.Object({ op: Type.Literal('add_gallery_photo'), photoId: PhotoId }, { additionalProperties: false }),
+  Type.Object({ op: Type.Literal('remove_gallery_photo'), photoId: PhotoId }, { additionalProperties: false }),
+]);
+
+/** An edit that places or removes a photo. */
+export type PhotoChange = Static<typeof PhotoChangeSchema>;
+
 /** One field-level edit of the structured content. */
 export const SiteChangeSchema = Type.Union([
+  ...PhotoChangeSchema.anyOf,
   Type.Object({ op: Type.Literal('set'), field: Type.Enum(TEXT_FIELDS), value: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('set_hours'), days: Type.String({ minLength: 1, maxLength: 40 }), value: Line(60) }, { additionalProperties: false }),
   Type.Object({ op: Type.Literal('add_service'), name: Line(120) }, { additionalProperties: false }),
@@ -103,6 +122,12 @@ export const SiteChangeSetSchema = Type.Object({
 
 /** A proposed change set. */
 export type SiteChangeSet = Static<typeof SiteChangeSetSchema>;
+
+/** The ids of every photo the content places (logo, hero, gallery). */
+export function photoIdsOf(content: Pick<SiteContent, 'photos'>): string[] {
+  const { logo, hero, gallery = [] } = content.photos ?? {};
+  return [...new Set([logo, hero, ...gallery].filter((id): id is string => id !== undefined))];
+}
 
 /** The first schema violation of a value, or null when it is valid. */
 export function schemaProblem(schema: TSchema, value: unknown): string | null {
@@ -184,6 +209,28 @@ export function applyChanges(content: SiteContent, changes: SiteChange[]): SiteC
       case 'set_radius':
         next.theme = { ...next.theme, radius: change.radius };
         break;
+      case 'set_photo':
+        next.photos = { ...next.photos, [change.slot]: change.photoId };
+        break;
+      case 'remove_photo': {
+        if (!next.photos?.[change.slot]) throw new ChangeConflictError(`the site has no ${change.slot} photo`);
+        const { [change.slot]: _removed, ...rest } = next.photos;
+        next.photos = rest;
+        break;
+      }
+      case 'add_gallery_photo': {
+        const gallery = next.photos?.gallery ?? [];
+        if (gallery.includes(change.photoId)) throw new ChangeConflictError('the gallery already shows this photo');
+        if (gallery.length >= MAX_GALLERY_PHOTOS) throw new ChangeConflictError(`the gallery is full (${MAX_GALLERY_PHOTOS} photos); remove one first`);
+        next.photos = { ...next.photos, gallery: [...gallery, change.photoId] };
+        break;
+      }
+      case 'remove_gallery_photo': {
+        const gallery = next.photos?.gallery ?? [];
+        if (!gallery.includes(change.photoId)) throw new ChangeConflictError('the gallery does not show this photo');
+        next.photos = { ...next.photos, gallery: gallery.filter((id) => id !== change.photoId) };
+        break;
+      }
     }
   }
   const problem = schemaProblem(SiteContentSchema, next);

@@ -309,6 +309,10 @@ export function summarise(changes: SiteChange[]): string {
       case 'set_template': return `template → ${c.template}`;
       case 'set_font': return `fonts → ${c.font}`;
       case 'set_radius': return `corners → ${c.radius}`;
+      case 'set_photo': return `new ${c.slot} photo`;
+      case 'remove_photo': return `remove the ${c.slot} photo`;
+      case 'add_gallery_photo': return 'add a gallery photo';
+      case 'remove_gallery_photo': return 'remove a gallery photo';
     }
   });
   const text = parts.join('; ');

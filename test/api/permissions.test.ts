@@ -27,6 +27,7 @@ const BODIES: Record<string, object> = {
   'POST /api/v1/customer/sites/:siteId/edit-requests': { request: 'Change the phone number to 555-010-2233' },
   'POST /api/v1/customer/sites/:siteId/design-requests': { template: 'bold' },
   'POST /api/v1/customer/sites/:siteId/edit-requests/:id/reject': { reason: 'Not what I asked for' },
+  'POST /api/v1/customer/sites/:siteId/photo-edits': { changes: [{ op: 'remove_photo', slot: 'logo' }] },
   'PATCH /api/v1/customer/sites/:siteId/bookings/:bookingId': { status: 'contacted' },
   'POST /api/v1/admin/experiments': { key: 'perm-test', slot: 'headline', goal: 'claim_started', variants: [{ name: 'a', weight: 1, content: 'A' }, { name: 'b', weight: 1, content: 'B' }] },
   'POST /api/v1/admin/experiments/:id/stop': {},

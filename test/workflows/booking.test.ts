@@ -192,7 +192,7 @@ async function seedExpiredState(em: EntityManager): Promise<void> {
 }
 
 describe('analytics housekeeping', () => {
-  it('creates its schedule once and deletes raw data past retention, keeping the hourly and daily roll-ups, and state that ended', async () => {
+  it('creates its schedule once and deletes raw data and unused photos past retention, keeping the hourly and daily roll-ups, and state that ended', async () => {
     const client = stack.api.temporal;
     const config = { ...stack.config, temporal: { ...stack.config.temporal } };
     expect(await ensureAnalyticsHousekeepingSchedule(client, config)).toBe('created');
@@ -221,15 +221,23 @@ describe('analytics housekeeping', () => {
       await em.execute(`insert into purchase_holds (id, created_at, site_id, email, client_ip, expires_at, released_at) values (gen_random_uuid(), now(), gen_random_uuid(), ?, 'purchase-hold:x', ?, ?)`, [email, expiresAt, releasedAt]);
     }
     await seedExpiredState(em);
+    // Photos past PHOTO_RETENTION go unless a version places them; a recent upload stays.
+    const oldUpload = new Date(Date.now() - stack.config.photos.retentionMs - 86_400_000).toISOString();
+    const placed = '00000000-0000-4000-8000-0000000000a1';
+    for (const [id, at] of [['00000000-0000-4000-8000-0000000000a0', oldUpload], [placed, oldUpload], ['00000000-0000-4000-8000-0000000000a2', new Date().toISOString()]] as const) {
+      await em.execute(`insert into photos (id, created_at, site_id, kind, width, height, variants) values (?, ?, ?, 'gallery', 10, 10, '[]')`, [id, at, siteId]);
+    }
+    await em.execute(`update site_versions set content = jsonb_set(content, '{photos}', jsonb_build_object('gallery', jsonb_build_array(?::text))) where site_id = ?`, [placed, siteId]);
     const handle = await client.workflow.start<typeof analyticsHousekeepingWorkflow>('analyticsHousekeepingWorkflow', {
       workflowId: `${workflowIds.analyticsHousekeeping()}-test-${Date.now()}`, taskQueue: stack.config.temporal.taskQueue, args: [],
     });
-    expect(await handle.result()).toEqual({ events: 1, sessions: 1, dimensions: 2, holds: 2, expired: { rateLimits: 1, refreshTokens: 2, inbox: 1 } });
-    await recordHistory(handle, 'analytics-housekeeping-expired-state');
+    expect(await handle.result()).toEqual({ events: 1, sessions: 1, dimensions: 2, holds: 2, expired: { rateLimits: 1, refreshTokens: 2, inbox: 1 }, photos: 1 });
+    await recordHistory(handle, 'analytics-housekeeping-expired-state-and-photos');
     expect((await em.execute<{ key: string }[]>(`select key from rate_limit_counters order by key`)).map((r) => r.key)).toEqual(['backing-off', 'open-window']);
     expect((await em.execute<{ token_hash: string }[]>(`select token_hash from refresh_tokens order by token_hash`)).map((r) => r.token_hash)).toEqual(['live-first', 'live-now']);
     expect((await em.execute<{ provider_event_id: string }[]>(`select provider_event_id from webhook_events order by provider_event_id`)).map((r) => r.provider_event_id))
       .toEqual(['delivered-lately', 'parked-long-ago', 'pending']);
+    expect((await em.execute<{ id: string }[]>(`select id from photos order by id`)).map((r) => r.id)).toEqual([placed, '00000000-0000-4000-8000-0000000000a2']);
     expect((await em.execute<{ email: string }[]>(`select email from purchase_holds order by email`)).map((r) => r.email)).toEqual(['open@example.com', 'released-lately@example.com']);
     const left = await em.execute<{ n: number }[]>(`select (select count(*) from visitor_sessions)::int + (select count(*) from analytics_events)::int as n`);
     expect(left[0]!.n).toBe(2);

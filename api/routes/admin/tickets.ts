@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
-import { Ticket } from '../../schemas/answers.js';
+import { EditRequestView, Ticket } from '../../schemas/answers.js';
 import { errorResponses, SingleLine } from '../../schemas/common.js';
 import { Accepted, ReplyBody, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
+import { editRequestDto } from '../../services/site-edits.js';
+import { placeTicketPhoto } from '../../services/ticket-photos.js';
 import { addReply, agentTicket, agentTicketView, assignTicket, endTicket, recordTicketAction, ticketDto, ticketPage } from '../../services/tickets.js';
 
 /** The agents' side of support (admin auth): the queue, replies, assignment and resolution. */
@@ -50,5 +52,18 @@ export const agentTicketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await endTicket(app.deps, await agentTicket(request.em, request.params.id), 'agent');
     await recordTicketAction(request.em, request.operator, request.params.id, 'resolve', null);
     return reply.status(202).send({ accepted: true as const });
+  });
+
+  app.post('/:id/photos/:photoId/place', {
+    schema: {
+      tags: ['support agents'], summary: 'Place a photo the customer attached on the ticket\'s site (logo, hero or gallery): an edit whose preview the owner approves', security,
+      params: Type.Object({ id: Type.String({ format: 'uuid' }), photoId: Type.String({ format: 'uuid' }) }),
+      body: Type.Object({ slot: Type.Union([Type.Literal('logo'), Type.Literal('hero'), Type.Literal('gallery')]) }, { additionalProperties: false }),
+      description: 'Recorded in the ticket\'s actions and the audit log. A site that cannot be edited (no active subscription): 402; a change that does not fit the live site: 409.',
+      response: { 201: EditRequestView, ...errorResponses(400, 401, 402, 403, 404, 409) },
+    },
+  }, async (request, reply) => {
+    const created = await placeTicketPhoto(app.deps, request.em, request.params.id, request.params.photoId, request.body.slot, request.operator);
+    return reply.status(201).send(editRequestDto(created));
   });
 };

@@ -5,6 +5,7 @@ import { domainRoutes } from './domains.js';
 import { emailLinkRoutes } from './email-links.js';
 import { mySitesRoutes } from './my-sites.js';
 import { paymentRoutes } from './payments.js';
+import { photoRoutes } from './photos.js';
 import { privacyRoutes } from './privacy.js';
 import { profileRoutes } from './profile.js';
 import { sessionRoutes } from './sessions.js';
@@ -28,6 +29,7 @@ export const customerFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(siteAnalyticsRoutes);
   await app.register(siteEditRoutes);
   await app.register(siteDesignRoutes);
+  await app.register(photoRoutes);
   await app.register(paymentRoutes);
   await app.register(transferRoutes);
   await app.register(collaboratorRoutes);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { escapeHtml } from '../../../lib/html.js';
 import { editRequestPageUrl, siteUrl } from '../../../lib/urls.js';
+import { picturesFor } from '../../services/photos.js';
 import { editRequestByPreviewToken } from '../../services/site-edits.js';
 import { htmlDocument } from '../../views/html.js';
 import { canonicalLink } from '../../views/seo.js';
@@ -82,6 +83,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const title = `Preview — ${edit.site.title}`;
     // Never indexed, but a crawler that reaches it anyway learns where the site itself lives.
     const seo = { title, head: canonicalLink(new URL(siteUrl(app.deps.config, edit.site.slug, edit.site.customDomain)).href) };
-    return reply.send(renderSitePage({ title, business: edit.site.business, content: version.content, claim: null, banner: previewBanner(edit, requestUrl), seo }));
+    const photos = await picturesFor(request.em, edit.site.id, version.content);
+    return reply.send(renderSitePage({ title, business: edit.site.business, content: version.content, photos, claim: null, banner: previewBanner(edit, requestUrl), seo }));
   });
 };

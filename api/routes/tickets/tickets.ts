@@ -3,10 +3,13 @@ import { Type } from 'typebox';
 import { NotFoundError, ValidationError } from '../../../lib/errors.js';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { countAttempt, LimitKeys } from '../../auth/rate-limit.js';
-import { Ticket } from '../../schemas/answers.js';
+import { PhotoAnswer, Ticket } from '../../schemas/answers.js';
 import { errorResponses, SingleLine } from '../../schemas/common.js';
+import { acceptPhotoBodies, PHOTO_UPLOAD_TYPES, photoBytes, PhotoUploadBody } from '../photo-body.js';
 import { Accepted, ReplyBody, Text, TicketId, TicketList, TicketPage, TicketStatus } from '../../schemas/tickets.js';
+import { photoDto, uploadPhoto } from '../../services/photos.js';
 import { selectCustomerSite } from '../../services/site-access.js';
+import { assertTicketTakesPhotos } from '../../services/ticket-photos.js';
 import { addReply, customerTicket, endTicket, openTicket, rateTicket, ticketDto, ticketPage, ticketWithMessages } from '../../services/tickets.js';
 
 const OpenTicketBody = Type.Object({
@@ -19,6 +22,8 @@ const OpenTicketBody = Type.Object({
 export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const security = [{ bearer: [] }];
   const keys = LimitKeys.from(app.deps.config);
+  const { config } = app.deps;
+  acceptPhotoBodies(app, config.photos.maxBytes);
 
   app.post('/', {
     schema: {
@@ -79,5 +84,25 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const ticket = await customerTicket(request.em, request.customer.id, request.params.id);
     await rateTicket(request.em, ticket, request.body.rating);
     return ticketDto(await customerTicket(request.em.fork(), request.customer.id, ticket.id));
+  });
+
+  app.post('/:id/photos', {
+    schema: {
+      tags: ['tickets'], summary: 'Attach a photo to your ticket (an agent can then place it on your site, for your approval)', security, params: TicketId,
+      description: 'The request body is the file itself (JPEG, PNG, WebP or AVIF; its type is read from its bytes). SVG and other markup: 415; past the size or pixel limit: 413.',
+      consumes: PHOTO_UPLOAD_TYPES,
+      querystring: Type.Object({ alt: Type.Optional(SingleLine(200, 'What the photo shows')) }, { additionalProperties: false }),
+      body: PhotoUploadBody,
+      response: { 201: PhotoAnswer, ...errorResponses(400, 401, 404, 409, 413, 415, 429) },
+    },
+  }, async (request, reply) => {
+    const ticket = await customerTicket(request.em, request.customer.id, request.params.id);
+    assertTicketTakesPhotos(ticket);
+    const { photos: limits } = config;
+    await countAttempt(request.em, reply, keys.key('photo-upload', request.customer.id), { max: limits.maxUploadsPerCustomer, windowMs: limits.uploadWindowMs }, 'for photo uploads');
+    const photo = await uploadPhoto(app.photos, config, request.em, {
+      siteId: ticket.site.id, kind: 'ticket', ticketId: ticket.id, customerId: request.customer.id, alt: request.query.alt?.trim() ?? null, bytes: photoBytes(request.body),
+    });
+    return reply.status(201).send(photoDto(photo));
   });
 };

@@ -62,13 +62,16 @@ describe.each(TEMPLATE_IDS)('the %s template', (template) => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 
-  it('puts photos in the logo, hero and gallery slots through the photo renderer', () => {
+  it('puts photos in the logo, hero and gallery slots as responsive pictures, the hero loaded first', () => {
     const ids = { logo: '00000000-0000-4000-8000-000000000001', hero: '00000000-0000-4000-8000-000000000002', gallery: ['00000000-0000-4000-8000-000000000003'] };
-    const seen: string[] = [];
-    const html = page(content(template, { photos: ids }), { photo: (id, role, alt) => { seen.push(`${role}:${id}`); return `<img src="/p/${id}.jpg" alt="${alt}" width="10" height="10">`; } });
-    expect(seen.sort()).toEqual([`gallery:${ids.gallery[0]}`, `hero:${ids.hero}`, `logo:${ids.logo}`]);
+    const variants = [320, 640].flatMap((width) => (['avif', 'webp', 'jpeg'] as const).map((format) => ({ width, height: width / 2, format })));
+    const photos = [ids.logo, ids.hero, ...ids.gallery].map((id) => ({ id, alt: null, variants }));
+    const html = page(content(template, { photos: ids }), { photos });
+    for (const id of [ids.logo, ids.hero, ...ids.gallery]) expect(html).toContain(`/_wm/photos/${id}/640.jpg`);
+    expect(html).toMatch(new RegExp(`<img src="/_wm/photos/${ids.hero}/640.jpg"[^>]*width="640" height="320" loading="eager" fetchpriority="high"`));
+    expect(html).toContain(`alt="${business.name} logo"`);
     expect(html).toContain('gallery-title');
-    expect(html).toContain(`src="/p/${ids.hero}.jpg"`);
+    // A photo the page was not given (deleted, or not yet stored) is left out, and an empty gallery with it.
     expect(page(content(template, { photos: ids }))).not.toContain('gallery-title');
   });
 
