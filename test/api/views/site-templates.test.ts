@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ASSETS } from '../../../api/routes/pages/assets.js';
 import { ANALYTICS_SCRIPT } from '../../../api/views/analytics-script.js';
 import { renderSitePage, type SitePageModel } from '../../../api/views/site-page.js';
+import { escapeHtml } from '../../../lib/html.js';
 import { TEMPLATE_IDS, type SiteContent, type TemplateId } from '../../../lib/site-editor/content.js';
 import { TEMPLATE_SITES } from '../../../bench/template-sites.js';
 
@@ -69,7 +70,7 @@ describe.each(TEMPLATE_IDS)('the %s template', (template) => {
     const html = page(content(template, { photos: ids }), { photos });
     for (const id of [ids.logo, ids.hero, ...ids.gallery]) expect(html).toContain(`/_wm/photos/${id}/640.jpg`);
     expect(html).toMatch(new RegExp(`<img src="/_wm/photos/${ids.hero}/640.jpg"[^>]*width="640" height="320" loading="eager" fetchpriority="high"`));
-    expect(html).toContain(`alt="${business.name} logo"`);
+    expect(html).toContain(`alt="${escapeHtml(business.name)} logo"`);
     expect(html).toContain('gallery-title');
     // A photo the page was not given (deleted, or not yet stored) is left out, and an empty gallery with it.
     expect(page(content(template, { photos: ids }))).not.toContain('gallery-title');
