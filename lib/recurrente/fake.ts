@@ -72,6 +72,14 @@ export interface DeliveryRecord {
   at: string;
 }
 
+/** A refund the simulator made. */
+export interface RefundRecord {
+  id: string;
+  paymentIntentId: string;
+  amountCents: number;
+  createdAt: string;
+}
+
 /** Delivery faults to simulate: `duplicate` sends each event N times; `reorder` holds events until `flush()` (or until it is switched off) and sends them in reverse. */
 export interface DeliveryMode {
   duplicate?: number;
@@ -85,6 +93,8 @@ export interface FakeRecurrente {
   close(): Promise<void>;
   checkouts(): CheckoutRecord[];
   deliveries(): DeliveryRecord[];
+  /** Refunds made, oldest first (a payment can be refunded once). */
+  refunds(): RefundRecord[];
   setDeliveryMode(mode: DeliveryMode): void;
   renewSubscription(subscriptionId: string, outcome: 'succeeded' | 'failed'): Promise<void>;
   flush(): Promise<void>;
@@ -197,6 +207,7 @@ export async function startFakeRecurrente(options: FakeRecurrenteOptions): Promi
     },
     checkouts: () => structuredClone(simulator.allCheckouts()),
     deliveries: () => structuredClone(sender.records),
+    refunds: () => structuredClone(simulator.allRefunds()),
     setDeliveryMode: (mode) => sender.setMode(mode),
     renewSubscription: async (subscriptionId, outcome) => simulator.renew(subscriptionId, outcome),
     flush: () => sender.flush(),
@@ -280,6 +291,7 @@ class Simulator {
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
   private readonly intents = new Map<string, PaymentIntentRecord>();
   private readonly refunds = new Map<string, Record<string, unknown>>();
+  private readonly refundLog: RefundRecord[] = [];
   private readonly customers = new Map<string, Customer>();
 
   constructor(
@@ -323,6 +335,10 @@ class Simulator {
 
   checkout(id: string): CheckoutRecord {
     return this.findCheckout(id) ?? notFound(`checkout ${id} not found`);
+  }
+
+  allRefunds(): RefundRecord[] {
+    return this.refundLog;
   }
 
   allCheckouts(): CheckoutRecord[] {
@@ -382,6 +398,7 @@ class Simulator {
     if (intent.status !== 'succeeded') throw httpError(422, `payment intent ${paymentIntentId} did not succeed`);
     if (intent.refundId) throw httpError(422, `payment intent ${paymentIntentId} is already refunded`);
     intent.refundId = randomId('re_', 8);
+    this.refundLog.push({ id: intent.refundId, paymentIntentId, amountCents: intent.amountCents, createdAt: new Date().toISOString() });
     const refund = {
       id: intent.refundId,
       status: 'succeeded',

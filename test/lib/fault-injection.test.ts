@@ -127,6 +127,7 @@ describe('simulated Recurrente fault modes', () => {
     fake.setFaults({ lateRate: 0 });
     const first = await gateway.refund(intent, 'refund:k-late');
     expect(await gateway.refund(intent, 'refund:k-late')).toEqual(first);
+    expect(fake.refunds().map((r) => [r.id, r.paymentIntentId])).toEqual([[first.refundId, intent]]);
     // A refund under another key is refused: the payment was refunded once.
     expect((await rejection(gateway.refund(intent, 'refund:other'), GatewayError)).status).toBe(422);
   });
