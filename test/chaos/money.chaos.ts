@@ -53,6 +53,8 @@ const FAULT_SEED = setting('CHAOS_FAULT_SEED', 1);
 const UNSENDABLE_EVERY = setting('CHAOS_UNSENDABLE_EVERY', 10);
 /** The clients give up after this; the fakes hold a timed-out request longer. */
 const CLIENT_TIMEOUT = '2s';
+/** A loaded machine may take half a minute a purchase (most of it waiting for a restarted worker): ten minutes plus one a purchase. */
+const RUN_TIMEOUT_MS = 60_000 * (10 + PURCHASES);
 const FAULT_HOLD_MS = 3000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webmagic-chaos-'));
@@ -258,5 +260,5 @@ describe('chaos: purchases under worker kills, a Temporal restart, redelivered w
     figures.nondeterminism = replay.nondeterministic;
     figures.replayErrors = replay.errors;
     expect(replay.nondeterministic).toBe(0);
-  }, 900_000);
+  }, RUN_TIMEOUT_MS);
 });
