@@ -229,10 +229,13 @@ describe('chaos: purchases under worker kills, a Temporal restart, redelivered w
     const em = () => stack.api.orm.em.fork();
     await eventually(async () => em().count(CustomerSiteOwnership), (n) => n === PURCHASES, 240_000);
     const sendable = PURCHASES - unsendable.size;
-    await eventually(async () => em().count(EmailMessage, { template: 'purchase_confirmation', status: 'sent' }), (n) => n === sendable, 240_000);
+    // An email whose attempts kept failing (Postmark faults, attempts lost with killed workers) may sit in its back-off
+    // for up to the email activity's longest interval (10 minutes) before its next attempt.
+    const EMAIL_SETTLE_MS = 12 * 60_000;
+    await eventually(async () => em().count(EmailMessage, { template: 'purchase_confirmation', status: 'sent' }), (n) => n === sendable, EMAIL_SETTLE_MS);
     // Every purchase email has gone out or been given up on (the suppressed buyers'): none is still being retried.
     const unsettled = () => em().count(EmailMessage, { template: { $in: ['welcome_set_password', 'purchase_confirmation'] }, status: 'pending' });
-    await eventually(unsettled, (n) => n === 0, 240_000);
+    await eventually(unsettled, (n) => n === 0, EMAIL_SETTLE_MS);
     const context = { em, acceptedEmailKeys: () => stack.postmark.sent().map((m) => m.Metadata.idempotency_key ?? '') };
     expect(await moneyViolations(context, paid)).toEqual([]);
     expect(await refundViolations(context, stack.recurrente.refunds())).toEqual([]);
