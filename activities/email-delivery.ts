@@ -20,9 +20,12 @@ export interface EmailDeliveryDeps {
   config: AppConfig;
 }
 
-/** A message that can never go out: its model does not fit the template (`EmailUnsendable`) or Postmark refused it for good (`EmailRejected`). */
+/**
+ * A message that can never go out: its model does not fit the template (`EmailUnsendable`), Postmark refused it for
+ * good (`EmailRejected`), or Postmark could not be reached on any of the attempts allowed (`EmailUndelivered`).
+ */
 export class UndeliverableEmailError extends Error {
-  constructor(readonly type: 'EmailUnsendable' | 'EmailRejected', message: string) {
+  constructor(readonly type: 'EmailUnsendable' | 'EmailRejected' | 'EmailUndelivered', message: string) {
     super(message);
     this.name = 'UndeliverableEmailError';
   }
@@ -83,4 +86,11 @@ export async function deliverEmail(deps: EmailDeliveryDeps, queued: SendEmailInp
     if (!retryable) throw new UndeliverableEmailError('EmailRejected', message);
     throw error;
   }
+}
+
+/** Marks a message whose last allowed attempt failed as failed in the log; answers the failure to raise to operators. */
+export async function giveUpEmail(deps: EmailDeliveryDeps, idempotencyKey: string, attempts: number, lastError: string): Promise<UndeliverableEmailError> {
+  const message = `Postmark did not accept it in ${attempts} attempts; the last one: ${lastError}`;
+  await deps.orm.em.fork().nativeUpdate(EmailMessage, { idempotencyKey, status: { $ne: 'sent' } }, { status: 'failed', error: message });
+  return new UndeliverableEmailError('EmailUndelivered', message);
 }

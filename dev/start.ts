@@ -104,12 +104,13 @@ async function startFakes(config: AppConfig): Promise<void> {
       webhookSecret: config.recurrente.webhookSecret,
       publicKey: config.recurrente.publicKey,
       secretKey: config.recurrente.secretKey,
+      faults: config.recurrente.fakeFaults,
     });
     stops.unshift(() => fake.close());
   }
   if (isLocal(config.postmark.apiHost)) {
     const [host, port] = config.postmark.apiHost.split(':');
-    const fake = await startFakePostmark({ host: host ?? '127.0.0.1', port: Number(port), serverToken: config.postmark.serverToken });
+    const fake = await startFakePostmark({ host: host ?? '127.0.0.1', port: Number(port), serverToken: config.postmark.serverToken, faults: config.postmark.fakeFaults });
     stops.unshift(() => fake.close());
   }
 }
@@ -175,8 +176,8 @@ WebMagic is running — Ctrl-C stops everything.
   Temporal gRPC  ${config.temporal.address}
   Metrics        ${metricsLine(config)}
   Prometheus     ${config.prometheusPort > 0 ? `http://127.0.0.1:${config.prometheusPort}  (alerts: http://127.0.0.1:${config.prometheusPort}/alerts)` : '(PROMETHEUS_PORT=0: none)'}
-  Recurrente sim ${config.recurrente.apiUrl}
-  Postmark fake  http://${config.postmark.apiHost}/messages/outbound  (header X-Postmark-Server-Token: ${config.postmark.serverToken === 'POSTMARK_API_TEST' ? 'POSTMARK_API_TEST' : '<your token>'})
+  Recurrente sim ${config.recurrente.apiUrl}  (faults: ${new URL(config.recurrente.apiUrl).origin}/__faults)
+  Postmark fake  http://${config.postmark.apiHost}/messages/outbound  (header X-Postmark-Server-Token: ${config.postmark.serverToken === 'POSTMARK_API_TEST' ? 'POSTMARK_API_TEST' : '<your token>'}; faults: http://${config.postmark.apiHost}/__faults)
   Local DNS      ${dns ? `${dns.address} (records: ${dns.adminUrl}/records)` : '(DNS_SERVERS is not local)'}
   Custom domain  ${demoDomain ? `curl -H 'Host: ${DEMO_DOMAIN}' ${base}/   (plumber-joe, verified by the domain workflow)` : '-'}
 `);

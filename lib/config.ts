@@ -3,6 +3,8 @@ import {
   type ConfigOf, type Rule,
 } from './env-settings.js';
 
+import { faultSpecProblem, parseFaultSpec } from './fault-injection.js';
+
 export { ConfigError, parseDuration } from './env-settings.js';
 
 /** The embedded PostgreSQL the run command starts when DATABASE_URL is not set (on DB_EMBEDDED_PORT). */
@@ -69,6 +71,16 @@ function apiHosts(given: string, publicBaseUrl: string, production: boolean): st
 }
 
 const DURATION_ITEM = '[0-9]+(ms|s|m|h|d)';
+
+/** Provider calls run in activities whose attempts end after 30 s; a call must give up before its attempt is timed out. */
+const ACTIVITY_ATTEMPT_LIMIT_MS = 30_000;
+
+function underAttemptLimit(text: string): string | undefined {
+  return parseDuration(text) < ACTIVITY_ATTEMPT_LIMIT_MS ? undefined : `must be shorter than ${ACTIVITY_ATTEMPT_LIMIT_MS / 1000}s (got ${text})`;
+}
+
+/** An example of the fakes' fault settings, for the settings table. */
+const FAULT_SPEC_EXAMPLE = 'error=0.2,timeout=0.05,late=0.05,latency=100ms,hold=35s,seed=7';
 const HOST_NAME = '^([a-z0-9-]+\\.)+[a-z0-9-]+$';
 
 /**
@@ -271,6 +283,10 @@ export const SETTINGS = {
     webhookSecrets: secret('RECURRENTE_WEBHOOK_SECRET', 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtMDEyMzQ1Njc4OQ==', { pattern: '^whsec_[^,\\s]+(,whsec_[^,\\s]+)*$' })
       .map((secrets) => secrets.split(','))
       .doc('Svix signing secret (`whsec_…`) of the webhook endpoint (required in production); during a rotation give both, comma-separated (`whsec_new,whsec_old`): either signature is accepted'),
+    timeoutMs: duration('RECURRENTE_TIMEOUT', '10s').check(underAttemptLimit)
+      .doc('how long one Recurrente API call may take; past it the call is retried (under 30s, the activity\'s own limit per attempt)'),
+    fakeFaults: text('FAKE_RECURRENTE_FAULTS', '').check(faultSpecProblem).map(parseFaultSpec)
+      .doc(`faults the simulator the run command starts injects into its API, e.g. \`${FAULT_SPEC_EXAMPLE}\` (switch at run time: \`PUT /__faults\`)`),
   }, (recurrente) => ({ ...recurrente, webhookSecret: recurrente.webhookSecrets[0] ?? '' })),
   postmark: {
     serverToken: text('POSTMARK_SERVER_TOKEN', 'POSTMARK_API_TEST').doc('Postmark server token'),
@@ -279,6 +295,10 @@ export const SETTINGS = {
       useHttps: flag('POSTMARK_USE_HTTPS', false).refuseInProduction((https) => (https === 'true' ? undefined : 'must be true when NODE_ENV=production')),
     }),
     from: text('EMAIL_FROM', 'WebMagic <hello@webmagic.local>').doc('sender of transactional email'),
+    timeoutSeconds: duration('POSTMARK_TIMEOUT', '20s').check(underAttemptLimit).map((ms) => ms / 1000)
+      .doc('how long one Postmark call may take; past it the send is retried, after a search for the message (under 30s, the activity\'s own limit per attempt, so no attempt overlaps the next)'),
+    fakeFaults: text('FAKE_POSTMARK_FAULTS', '').check(faultSpecProblem).map(parseFaultSpec)
+      .doc(`faults the fake Postmark the run command starts injects into its API; \`late\` accepts the message but answers after the hold (switch at run time: \`PUT /__faults\`)`),
   },
   previews: {
     ...row('a generation batch: listings generated at once, listings started per second against the content generator, and listings per workflow run before it continues as new (bounding its history)', {

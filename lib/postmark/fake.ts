@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { FaultInjector, injectFaults, registerFaultControl, type FaultChange, type FaultReport } from '../fault-injection.js';
 
 /** Options of the local fake Postmark server. */
 export interface FakePostmarkOptions {
@@ -10,6 +11,8 @@ export interface FakePostmarkOptions {
   /** The only `X-Postmark-Server-Token` the server accepts. */
   serverToken: string;
   logger?: boolean;
+  /** Faults its API injects from the start (see lib/fault-injection.ts); none by default. */
+  faults?: FaultChange;
 }
 
 /** A message the fake accepted, in Postmark's own field names. */
@@ -51,6 +54,13 @@ export interface FakePostmark {
   markInactive(email: string): void;
   /** Forgets messages, inactive recipients and pending failures. */
   reset(): void;
+  /**
+   * Changes the faults its API injects (sends and message retrieval); the same as `PUT /__faults`. A late answer
+   * ("accept then time out") accepts and records the message, then answers after the hold. Throws a RangeError when invalid.
+   */
+  setFaults(change: FaultChange): FaultReport;
+  /** The faults in force and how many were injected; the same as `GET /__faults`. */
+  faults(): FaultReport;
 }
 
 interface PostmarkErrorBody {
@@ -76,6 +86,20 @@ const INJECTED_BODIES: Record<InjectedFailureStatus, Partial<PostmarkErrorBody>>
   503: { ErrorCode: 100, Message: 'Postmark is offline for maintenance. Please try again later.' },
   429: { ErrorCode: 429, Message: 'Rate limit exceeded. Please slow down your requests.' },
 };
+
+/** Injected faults answer the way Postmark's API does: 500 or 503 with an ErrorCode and Message. */
+const FAULT_ANSWERS = {
+  error: (faults: FaultInjector) => faults.pick([
+    { status: 500, body: { ErrorCode: 0, ...INJECTED_BODIES[500] } },
+    { status: 503, body: INJECTED_BODIES[503] },
+  ]),
+  timeout: { status: 504, body: { ErrorCode: 0, Message: 'Gateway timeout. Please try again later.' } },
+};
+
+/** The fault control endpoint, which needs no server token (an operator's switch on a local fake). */
+function isFaultControl(request: FastifyRequest): boolean {
+  return request.routeOptions.url === '/__faults';
+}
 
 const UNAUTHORIZED: PostmarkErrorBody = { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' };
 const JSON_REQUIRED: PostmarkErrorBody = {
@@ -381,6 +405,7 @@ function guardRequests(app: FastifyInstance, expectedToken: string): void {
   });
 
   app.addHook('onRequest', async (request, reply) => {
+    if (isFaultControl(request)) return;
     const token = request.headers['x-postmark-server-token'];
     if (typeof token !== 'string' || token.trim().toLowerCase() !== expectedToken) {
       return reply.code(401).send(UNAUTHORIZED);
@@ -441,9 +466,12 @@ function sendRoutes(app: FastifyInstance, state: FakeState): void {
 export async function startFakePostmark(options: FakePostmarkOptions): Promise<FakePostmark> {
   if (options.serverToken.trim() === '') throw new Error('fake Postmark needs a non-empty server token');
   const state: FakeState = { messages: [], inactive: new Set(), failures: [] };
+  const faults = new FaultInjector(options.faults);
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 50 * 1024 * 1024 });
   guardRequests(app, options.serverToken.trim().toLowerCase());
+  injectFaults(app, faults, FAULT_ANSWERS, (request) => !isFaultControl(request));
+  registerFaultControl(app, faults, (message) => invalidRequest(message));
   sendRoutes(app, state);
   app.get('/messages/outbound', async (request, reply) => {
     const result = searchOutbound(state.messages, request.url);
@@ -478,5 +506,7 @@ export async function startFakePostmark(options: FakePostmarkOptions): Promise<F
       state.inactive.clear();
       state.failures.length = 0;
     },
+    setFaults: (change) => faults.change(change),
+    faults: () => faults.report(),
   };
 }

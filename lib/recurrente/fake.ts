@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { FaultInjector, injectFaults, registerFaultControl, type FaultChange, type FaultReport } from '../fault-injection.js';
 import { signWebhook } from './signature.js';
 
 /** How the simulated Recurrente listens, where it delivers webhooks and which keys it accepts. */
@@ -16,6 +17,8 @@ export interface FakeRecurrenteOptions {
   secretKey: string;
   retryDelaysMs?: number[];
   logger?: boolean;
+  /** Faults its API injects from the start (see lib/fault-injection.ts); none by default. */
+  faults?: FaultChange;
 }
 
 /** Svix's schedule: the wait before each delivery attempt. */
@@ -69,6 +72,14 @@ export interface DeliveryRecord {
   at: string;
 }
 
+/** A refund the simulator made. */
+export interface RefundRecord {
+  id: string;
+  paymentIntentId: string;
+  amountCents: number;
+  createdAt: string;
+}
+
 /** Delivery faults to simulate: `duplicate` sends each event N times; `reorder` holds events until `flush()` (or until it is switched off) and sends them in reverse. */
 export interface DeliveryMode {
   duplicate?: number;
@@ -82,9 +93,15 @@ export interface FakeRecurrente {
   close(): Promise<void>;
   checkouts(): CheckoutRecord[];
   deliveries(): DeliveryRecord[];
+  /** Refunds made, oldest first (a payment can be refunded once). */
+  refunds(): RefundRecord[];
   setDeliveryMode(mode: DeliveryMode): void;
   renewSubscription(subscriptionId: string, outcome: 'succeeded' | 'failed'): Promise<void>;
   flush(): Promise<void>;
+  /** Changes the faults the API (`/api/*`) injects; the same as `PUT /__faults`. Throws a RangeError when invalid. */
+  setFaults(change: FaultChange): FaultReport;
+  /** The faults in force and how many were injected; the same as `GET /__faults`. */
+  faults(): FaultReport;
 }
 
 interface Customer {
@@ -146,12 +163,23 @@ const CreateCheckoutBody = Type.Object({
 
 const CreateRefundBody = Type.Object({ payment_intent_id: Type.String({ minLength: 1 }) });
 
+/** Injected faults answer like Recurrente's API does: JSON with an `error` message. */
+const PROVIDER_FAULT_ANSWERS = {
+  error: (faults: FaultInjector) => faults.pick([
+    { status: 500, body: { error: 'Internal Server Error' } },
+    { status: 502, body: { error: 'Bad Gateway' } },
+    { status: 503, body: { error: 'Service Unavailable' } },
+  ]),
+  timeout: { status: 504, body: { error: 'Gateway Timeout' } },
+};
+
 /** Starts the simulated Recurrente: REST API under `/api`, hosted checkout pages, Svix-signed webhooks. */
 export async function startFakeRecurrente(options: FakeRecurrenteOptions): Promise<FakeRecurrente> {
   const app = Fastify({ logger: options.logger ?? false });
   const sender = new WebhookSender(options.webhookUrl, options.webhookSecret, options.retryDelaysMs ?? SVIX_RETRY_DELAYS_MS);
   let publicBaseUrl = '';
   const simulator = new Simulator(sender, () => publicBaseUrl);
+  const faults = new FaultInjector(options.faults);
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -159,8 +187,12 @@ export async function startFakeRecurrente(options: FakeRecurrenteOptions): Promi
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     void reply.code(error.statusCode ?? 500).send({ error: error.message });
   });
-  await app.register(async (api) => registerApi(api, simulator, options), { prefix: '/api' });
+  await app.register(async (api) => {
+    registerApi(api, simulator, options);
+    injectFaults(api, faults, PROVIDER_FAULT_ANSWERS);
+  }, { prefix: '/api' });
   registerCheckoutPages(app, simulator);
+  registerFaultControl(app, faults, (message) => ({ error: message }));
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const url = `http://${displayHost(options.host ?? '127.0.0.1')}:${(app.server.address() as AddressInfo).port}`;
@@ -175,9 +207,12 @@ export async function startFakeRecurrente(options: FakeRecurrenteOptions): Promi
     },
     checkouts: () => structuredClone(simulator.allCheckouts()),
     deliveries: () => structuredClone(sender.records),
+    refunds: () => structuredClone(simulator.allRefunds()),
     setDeliveryMode: (mode) => sender.setMode(mode),
     renewSubscription: async (subscriptionId, outcome) => simulator.renew(subscriptionId, outcome),
     flush: () => sender.flush(),
+    setFaults: (change) => faults.change(change),
+    faults: () => faults.report(),
   };
 }
 
@@ -256,6 +291,7 @@ class Simulator {
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
   private readonly intents = new Map<string, PaymentIntentRecord>();
   private readonly refunds = new Map<string, Record<string, unknown>>();
+  private readonly refundLog: RefundRecord[] = [];
   private readonly customers = new Map<string, Customer>();
 
   constructor(
@@ -299,6 +335,10 @@ class Simulator {
 
   checkout(id: string): CheckoutRecord {
     return this.findCheckout(id) ?? notFound(`checkout ${id} not found`);
+  }
+
+  allRefunds(): RefundRecord[] {
+    return this.refundLog;
   }
 
   allCheckouts(): CheckoutRecord[] {
@@ -358,6 +398,7 @@ class Simulator {
     if (intent.status !== 'succeeded') throw httpError(422, `payment intent ${paymentIntentId} did not succeed`);
     if (intent.refundId) throw httpError(422, `payment intent ${paymentIntentId} is already refunded`);
     intent.refundId = randomId('re_', 8);
+    this.refundLog.push({ id: intent.refundId, paymentIntentId, amountCents: intent.amountCents, createdAt: new Date().toISOString() });
     const refund = {
       id: intent.refundId,
       status: 'succeeded',

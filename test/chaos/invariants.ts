@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
-import { CustomerSiteOwnership, EmailMessage, Payment, ProcessedPayment, Site, Subscription } from '../../db/entities/index.js';
+import { CustomerSiteOwnership, EmailMessage, OperatorCase, Payment, ProcessedPayment, Site, Subscription } from '../../db/entities/index.js';
 import type { AppConfig } from '../../lib/config.js';
 import { encryptedDataConverter } from '../../lib/temporal/codec.js';
 
@@ -45,6 +45,47 @@ export async function moneyViolations(ctx: InvariantContext, paidSlugs: readonly
       const sends = accepted.filter((key) => key === message.idempotencyKey).length;
       if (message.status === 'sent' && sends !== 1) violations.push(`${template} ${message.idempotencyKey}: sent ${sends} times`);
     }
+  }
+  return violations;
+}
+
+/**
+ * Nothing was refunded that was not meant to be, and nothing twice: every refund the provider made is of a payment the
+ * platform decided to give back (recorded refunded, its processed outcome `refunded`), once; every payment recorded
+ * refunded was refunded at the provider; no refund was refused (a second refund of the same payment is refused).
+ */
+export async function refundViolations(ctx: Pick<InvariantContext, 'em'>, providerRefunds: readonly { paymentIntentId: string }[]): Promise<string[]> {
+  const violations: string[] = [];
+  const em = ctx.em();
+  const refundedAtProvider = new Map<string, number>();
+  for (const { paymentIntentId } of providerRefunds) refundedAtProvider.set(paymentIntentId, (refundedAtProvider.get(paymentIntentId) ?? 0) + 1);
+  for (const [paymentIntentId, times] of refundedAtProvider) {
+    if (times > 1) violations.push(`payment ${paymentIntentId}: refunded ${times} times at the provider`);
+    const payment = await em.findOne(Payment, { providerPaymentId: paymentIntentId });
+    const decision = await em.findOne(ProcessedPayment, { providerPaymentId: paymentIntentId });
+    if (payment?.status !== 'refunded' || decision?.outcome !== 'refunded') {
+      violations.push(`payment ${paymentIntentId}: refunded at the provider, but recorded ${payment?.status ?? 'nowhere'} (outcome ${decision?.outcome ?? 'none'})`);
+    }
+  }
+  for (const payment of await em.find(Payment, { status: 'refunded' })) {
+    if (!refundedAtProvider.has(payment.providerPaymentId)) violations.push(`payment ${payment.providerPaymentId}: recorded refunded, but the provider made no refund`);
+  }
+  for (const refused of await em.find(OperatorCase, { kind: 'refund_refused' })) violations.push(`refund refused by the provider: ${refused.key}`);
+  return violations;
+}
+
+/**
+ * No email was lost without a trace: every logged email that did not go out is on the operators' list
+ * (an `email_unsendable` case), and none of them was accepted by Postmark after all.
+ */
+export async function lostEmailViolations(ctx: InvariantContext): Promise<string[]> {
+  const violations: string[] = [];
+  const em = ctx.em();
+  const accepted = new Set(ctx.acceptedEmailKeys());
+  const cases = new Set((await em.find(OperatorCase, { kind: 'email_unsendable' })).map((c) => c.key));
+  for (const message of await em.find(EmailMessage, { status: { $ne: 'sent' }, template: { $ne: 'operator_case' } })) {
+    if (!cases.has(`email_unsendable:${message.idempotencyKey}`)) violations.push(`${message.template} ${message.idempotencyKey}: ${message.status}, and no operator case`);
+    if (accepted.has(message.idempotencyKey)) violations.push(`${message.template} ${message.idempotencyKey}: logged ${message.status}, but Postmark accepted it`);
   }
   return violations;
 }

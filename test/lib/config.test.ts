@@ -54,6 +54,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
   });
 
+  it('reads the provider clients\' timeouts (shorter than an activity attempt) and the fakes\' faults', () => {
+    const config = loadConfig({ RECURRENTE_TIMEOUT: '2s', POSTMARK_TIMEOUT: '1500ms', FAKE_POSTMARK_FAULTS: 'error=0.2,late=0.05,hold=3s,seed=4' });
+    expect(config.recurrente.timeoutMs).toBe(2000);
+    expect(config.postmark.timeoutSeconds).toBe(1.5);
+    expect(config.postmark.fakeFaults).toEqual({ errorRate: 0.2, lateRate: 0.05, holdMs: 3000, seed: 4 });
+    expect(config.recurrente.fakeFaults).toEqual({});
+    expect(() => loadConfig({ POSTMARK_TIMEOUT: '30s' })).toThrow(/POSTMARK_TIMEOUT: must be shorter than 30s/);
+    expect(() => loadConfig({ FAKE_RECURRENTE_FAULTS: 'error=often' })).toThrow(/FAKE_RECURRENTE_FAULTS: fault "error" needs a number/);
+  });
+
   it('refuses development secrets and the embedded database in production', () => {
     let message = '';
     try {

@@ -27,7 +27,11 @@ afterAll(async () => {
   await postmark.close();
   await orm.close();
 });
-beforeEach(() => resetDatabase(orm));
+beforeEach(async () => {
+  postmark.reset();
+  postmark.setFaults({ errorRate: 0, timeoutRate: 0, lateRate: 0, holdMs: 1500 });
+  await resetDatabase(orm);
+});
 
 const confirmation: SendEmailInput = {
   idempotencyKey: 'claim:pa_once:confirmation',
@@ -76,5 +80,38 @@ describe('sendEmail', () => {
     const cases = await orm.em.fork().find(OperatorCase, {});
     expect(cases.map((c) => [c.kind, c.key])).toEqual([['email_unsendable', `email_unsendable:${broken.idempotencyKey}`]]);
     expect(postmark.sent().some((m) => m.To === config.operators.email && m.Subject.includes('email_unsendable'))).toBe(true);
+  });
+
+  it('does not send twice when Postmark accepted the message but answered after the client timed out', async () => {
+    // Postmark accepts and records the message, then answers long after this client's timeout.
+    const impatient = createMailer({ ...config.postmark, timeoutSeconds: 0.3 });
+    postmark.setFaults({ lateRate: 1 });
+    const env = new MockActivityEnvironment();
+    const firstAttempt: unknown = await env.run(sendWith(impatient), confirmation).then(() => null, (e: unknown) => e);
+    expect(firstAttempt).toMatchObject({ name: 'MailerError', statusCode: 0, retryable: true });
+    expect(sentWithKey(confirmation.idempotencyKey)).toHaveLength(1);
+    expect(await orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: confirmation.idempotencyKey })).toMatchObject({ status: 'pending', attempts: 1 });
+
+    // The retry looks the message up by its key before sending, finds it, and does not send it again.
+    postmark.setFaults({ lateRate: 0 });
+    expect(await env.run(sendWith(impatient), confirmation)).toEqual({ status: 'already_sent', messageId: sentWithKey(confirmation.idempotencyKey)[0]?.MessageID });
+    expect(sentWithKey(confirmation.idempotencyKey)).toHaveLength(1);
+    expect(await orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: confirmation.idempotencyKey })).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('retries a Postmark outage, and on the last attempt allowed raises the email to operators instead of dropping it', async () => {
+    postmark.setFaults({ errorRate: 1 });
+    const retryPolicy = { maximumAttempts: 3, initialInterval: 1000, backoffCoefficient: 2, nonRetryableErrorTypes: [] };
+    const early: unknown = await new MockActivityEnvironment({ attempt: 2, retryPolicy }).run(sendWith(mailer), confirmation).then(() => null, (e: unknown) => e);
+    expect(early).toMatchObject({ name: 'MailerError', retryable: true });
+    expect(await orm.em.fork().count(OperatorCase, {})).toBe(0);
+
+    const last: unknown = await new MockActivityEnvironment({ attempt: 3, retryPolicy }).run(sendWith(mailer), confirmation).then(() => null, (e: unknown) => e);
+    expect(last).toMatchObject({ type: 'EmailUndelivered', nonRetryable: true });
+    expect(sentWithKey(confirmation.idempotencyKey)).toHaveLength(0);
+    const cases = await orm.em.fork().find(OperatorCase, {});
+    expect(cases.map((c) => [c.kind, c.key])).toEqual([['email_unsendable', `email_unsendable:${confirmation.idempotencyKey}`]]);
+    expect(cases[0]?.reason).toMatch(/did not accept it in 3 attempts/);
+    expect(await orm.em.fork().findOneOrFail(EmailMessage, { idempotencyKey: confirmation.idempotencyKey })).toMatchObject({ status: 'failed' });
   });
 });
