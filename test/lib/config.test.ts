@@ -13,6 +13,8 @@ const PRODUCTION = {
   POSTMARK_USE_HTTPS: 'true',
   TEMPORAL_CODEC_KEYS: `k2026:${Buffer.alloc(32, 7).toString('base64')}`,
   ANALYTICS_SALT: 'analytics-salt-from-the-vault',
+  OUTREACH_POSTAL_ADDRESS: 'WebMagic, 1 Avenida Reforma, Guatemala City, Guatemala',
+  OUTREACH_UNSUBSCRIBE_SECRET: 'outreach-unsubscribe-secret-from-the-vault',
 };
 
 describe('loadConfig', () => {
