@@ -146,9 +146,16 @@ export function claimBar(offer: ClaimOffer): string {
 <script src="/assets/claim.js" defer></script>`;
 }
 
+/** The address with the city, unless the address already names it (a version's own address often does). */
+function placeOf(business: TemplateModel['business']): string {
+  const { address, city } = business;
+  if (address && city && address.toLowerCase().includes(city.toLowerCase())) return address;
+  return [address, city].filter(Boolean).join(', ');
+}
+
 /** The ways to reach the business: phone, email and address as links and text. */
 export function contactBlock(business: TemplateModel['business']): string {
-  const place = [business.address, business.city].filter(Boolean).join(', ');
+  const place = placeOf(business);
   const lines = [
     business.phone ? `<li>Call <a href="tel:${escapeHtml(business.phone.replace(/[^\d+]/g, ''))}">${escapeHtml(business.phone)}</a></li>` : '',
     business.email ? `<li>Email <a href="mailto:${escapeHtml(business.email)}">${escapeHtml(business.email)}</a></li>` : '',

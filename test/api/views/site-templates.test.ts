@@ -90,3 +90,9 @@ it('renders a version that names no template with the first one', () => {
   const { template: _none, ...rest } = content('bold');
   expect(page(rest)).toContain('data-template="classic"');
 });
+
+it('names the city once when the version’s own address already carries it', () => {
+  const html = page(content('classic', { contact: { address: '12 Main St, Austin' } }), { business: { ...business, city: 'Austin' } });
+  expect(html).toContain('<li>12 Main St, Austin</li>');
+  expect(html).not.toContain('Austin, Austin');
+});
