@@ -99,8 +99,8 @@ function Placements(props: { site: OwnedSite; photos: PhotoDto[]; placed: NonNul
     navigate(`/account/edits/${created.id}?site_id=${props.site.site_id}`);
   });
   const button = (label: string, photo: PhotoDto, change: PhotoChange) => (
-    <button type="button" class="secondary" disabled={action.busy} onClick={() => void request(change)}>
-      {label}<span class="visually-hidden">: {photo.alt ?? `photo of ${formatDate(photo.created_at)}`}</span>
+    <button type="button" class="secondary" disabled={action.busy} aria-label={`${label}: ${photo.alt ?? `photo of ${formatDate(photo.created_at)}`}`} onClick={() => void request(change)}>
+      {label}
     </button>
   );
   return (
