@@ -289,6 +289,7 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
 
 type PlacementSlot = 'logo' | 'hero' | 'gallery';
 const SLOTS: Record<PlacementSlot, string> = { logo: 'Logo', hero: 'Hero image', gallery: 'Gallery' };
+const PLACED_AS: Record<PlacementSlot, string> = { logo: 'the logo', hero: 'the hero image', gallery: 'a gallery photo' };
 
 /** The photos the customer attached, each with a control that places it on the site as an edit for the owner to approve. */
 function TicketPhotos(props: { ticket: AgentTicket; onPlaced: () => void }) {
@@ -321,7 +322,7 @@ function TicketPhoto(props: { ticketId: string; photo: PhotoDto; onPlaced: () =>
       <p class="muted">{photo.alt ?? 'No description'} · {photo.width} × {photo.height} · {formatDateTime(photo.created_at)}</p>
       {action.error && <Notice kind="error">{action.error.message}</Notice>}
       {placed
-        ? <Notice kind="success">Placed as {SLOTS[slot].toLowerCase()} for the owner to approve: <a href={`/console/edit-requests/${placed.id}`}>open the change request</a>.</Notice>
+        ? <Notice kind="success">Placed as {PLACED_AS[slot]} for the owner to approve: <a href={`/console/edit-requests/${placed.id}`}>open the change request</a>.</Notice>
         : (
           <form onSubmit={onSubmit(place)} class="inline-form">
             <div class="field"><label for={selectId}>Place on site as</label>

@@ -10,7 +10,7 @@ import { Field, fieldError, formatDate, Notice, onSubmit, useAction, useLoad } f
 type UploadKind = 'logo' | 'hero' | 'gallery';
 
 const KINDS: Record<UploadKind, string> = { logo: 'Logo', hero: 'Hero image (the large picture at the top)', gallery: 'Gallery photo' };
-const KIND_WORDS: Record<string, string> = { logo: 'logo', hero: 'hero image', gallery: 'gallery photo', ticket: 'sent with a support request' };
+const ORIGINS: Record<string, string> = { logo: 'Uploaded as a logo', hero: 'Uploaded as a hero image', gallery: 'Uploaded for the gallery', ticket: 'Sent with a support request' };
 /** The file types the API takes; the chooser offers these, the API reads the real type from the bytes. */
 const ACCEPT = 'image/jpeg,image/png,image/webp,image/avif';
 /** The most characters of an alt text, as the upload routes check it. */
@@ -117,7 +117,7 @@ function Placements(props: { site: OwnedSite; photos: PhotoDto[]; placed: NonNul
             <li key={photo.id} class="card photo">
               <img src={thumbnailUrl(photo)} alt={photo.alt ?? ''} width={160} height={Math.round((160 * photo.height) / photo.width)} loading="lazy" />
               <p>{photo.alt ?? <span class="muted">No description</span>}</p>
-              <p class="muted">Uploaded as {KIND_WORDS[photo.kind] ?? photo.kind}, {formatDate(photo.created_at)} · {photo.width} × {photo.height}</p>
+              <p class="muted">{ORIGINS[photo.kind] ?? photo.kind}, {formatDate(photo.created_at)} · {photo.width} × {photo.height}</p>
               <p>{where ? `On your site: ${where}` : 'Not on your site'}</p>
               <p class="actions">
                 {placed.logo === photo.id ? button('Remove the logo', photo, { op: 'remove_photo', slot: 'logo' }) : button('Use as logo', photo, { op: 'set_photo', slot: 'logo', photoId: photo.id })}
