@@ -80,15 +80,32 @@ export async function refreshSession(): Promise<boolean> {
   }
 }
 
-/** Calls an owner endpoint with the access token, refreshing it once when it has expired. */
-export async function ownerCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
+/** Runs a call with the owner's access token, refreshing the token once when it has expired. */
+async function asOwner<T>(call: (headers: Record<string, string>) => Promise<T>): Promise<T> {
   if (!accessToken && !(await refreshSession())) throw new ApiError(401, 'unauthorized', 'Please sign in.', {});
+  const bearer = () => ({ authorization: `Bearer ${accessToken ?? ''}` });
   try {
-    return await send<T>(method, `/api/v1${path}`, { authorization: `Bearer ${accessToken ?? ''}` }, body);
+    return await call(bearer());
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401 || !(await refreshSession())) throw error;
-    return send<T>(method, `/api/v1${path}`, { authorization: `Bearer ${accessToken ?? ''}` }, body);
+    return call(bearer());
   }
+}
+
+/** Calls an owner endpoint with the access token, refreshing it once when it has expired. */
+export function ownerCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
+  return asOwner((headers) => send<T>(method, `/api/v1${path}`, headers, body));
+}
+
+/** The content types a photo upload is sent as; any other file goes as bytes and the API says what it is. */
+const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/svg+xml'];
+
+/** Posts a file as the whole request body (a photo upload) to an owner endpoint, with the file's content type. */
+export function ownerUpload<T>(path: string, file: File): Promise<T> {
+  const contentType = PHOTO_TYPES.includes(file.type) ? file.type : 'application/octet-stream';
+  return asOwner(async (headers) => answer<T>(await fetch(`/api/v1${path}`, {
+    method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': contentType, ...headers }, body: file,
+  })));
 }
 
 /** Downloads a file from an owner endpoint with the access token: its bytes and the file name it is sent with. */

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { TicketDto } from '../../schemas/answers.js';
+import type { EditRequestDto, PhotoDto, TicketDto } from '../../schemas/answers.js';
 import { adoptConsoleSession, consoleCall, loadConsoleSession, type ConsoleSession } from './api.js';
+import { thumbnailUrl } from './photos.js';
 import { navigate } from './router.js';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { Field, fieldError, FormError, formatDateTime, humanize, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
@@ -245,6 +246,7 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
       <FormError error={action.error} fields={['body', 'agent']} />
       <TicketFacts ticket={data} />
       <p><a href={workflowUrl} target="_blank" rel="noopener noreferrer">Open the ticket's workflow in the Temporal UI<span class="visually-hidden"> (opens in a new tab)</span></a></p>
+      {(data.photos ?? []).length > 0 && <TicketPhotos ticket={data} onPlaced={reload} />}
       <h2>Conversation</h2>
       <ol class="thread" aria-label="Messages">
         {(data.messages ?? []).map((message) => (
@@ -282,6 +284,55 @@ function AgentThread(props: { id: string; session: ConsoleSession }) {
         </ul>
       )}
     </>
+  );
+}
+
+type PlacementSlot = 'logo' | 'hero' | 'gallery';
+const SLOTS: Record<PlacementSlot, string> = { logo: 'Logo', hero: 'Hero image', gallery: 'Gallery' };
+const PLACED_AS: Record<PlacementSlot, string> = { logo: 'the logo', hero: 'the hero image', gallery: 'a gallery photo' };
+
+/** The photos the customer attached, each with a control that places it on the site as an edit for the owner to approve. */
+function TicketPhotos(props: { ticket: AgentTicket; onPlaced: () => void }) {
+  return (
+    <section aria-labelledby="ticket-photos-heading">
+      <h2 id="ticket-photos-heading">Attached photos</h2>
+      <ul class="photos">
+        {(props.ticket.photos ?? []).map((photo) => <TicketPhoto key={photo.id} ticketId={props.ticket.id} photo={photo} onPlaced={props.onPlaced} />)}
+      </ul>
+    </section>
+  );
+}
+
+function TicketPhoto(props: { ticketId: string; photo: PhotoDto; onPlaced: () => void }) {
+  const { photo } = props;
+  const [slot, setSlot] = useState<PlacementSlot>('gallery');
+  const [placed, setPlaced] = useState<EditRequestDto | null>(null);
+  const action = useAction();
+  const place = () => action.run(async () => {
+    setPlaced(await consoleCall<EditRequestDto>('POST', `/admin/tickets/${props.ticketId}/photos/${photo.id}/place`, { slot }));
+    props.onPlaced();
+  });
+  const selectId = `place-slot-${photo.id}`;
+  return (
+    <li class="card photo">
+      <a href={photo.url} target="_blank" rel="noopener noreferrer">
+        <img src={thumbnailUrl(photo)} alt={photo.alt ?? `Photo attached ${formatDateTime(photo.created_at)}`} width={160} height={Math.round((160 * photo.height) / photo.width)} loading="lazy" />
+        <span class="visually-hidden"> (full size, opens in a new tab)</span>
+      </a>
+      <p class="muted">{photo.alt ?? 'No description'} · {photo.width} × {photo.height} · {formatDateTime(photo.created_at)}</p>
+      {action.error && <Notice kind="error">{action.error.message}</Notice>}
+      {placed
+        ? <Notice kind="success">Placed as {PLACED_AS[slot]} for the owner to approve: <a href={`/console/edit-requests/${placed.id}`}>open the change request</a>.</Notice>
+        : (
+          <form onSubmit={onSubmit(place)} class="inline-form">
+            <div class="field"><label for={selectId}>Place on site as</label>
+              <select id={selectId} value={slot} onChange={(event) => setSlot(event.currentTarget.value as PlacementSlot)}>
+                {(Object.keys(SLOTS) as PlacementSlot[]).map((id) => <option key={id} value={id}>{SLOTS[id]}</option>)}
+              </select></div>
+            <button type="submit" class="secondary" disabled={action.busy}>Place on site</button>
+          </form>
+        )}
+    </li>
   );
 }
 

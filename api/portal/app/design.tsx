@@ -19,7 +19,7 @@ const DEFAULTS: Record<TemplateId, { font: FontPairing; radius: CornerRadius }> 
 };
 
 /** The live version's content (or none), for the design picker's starting values. */
-async function liveContent(siteId: string): Promise<{ content: SiteContent | null }> {
+export async function liveContent(siteId: string): Promise<{ content: SiteContent | null }> {
   const { versions } = await ownerCall<{ versions: VersionDto[] }>('GET', `/customer/sites/${siteId}/versions`);
   const live = versions.find((v) => v.live);
   if (!live) return { content: null };

@@ -3,6 +3,7 @@ import type { EditRequestDto, VersionDto } from '../../schemas/answers.js';
 import { ownerCall } from './api.js';
 import { SitePage, type OwnedSite } from './account.js';
 import { DesignForm } from './design.js';
+import { PhotosPanel } from './photos.js';
 import { navigate } from './router.js';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
 import { Field, fieldError, FormError, formatDate, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useFocusOnMount, useLoad } from './ui.js';
@@ -32,7 +33,7 @@ function Edits(props: { site: OwnedSite }) {
   return (
     <>
       <PageTitle>Changes — {site.site_title}</PageTitle>
-      {site.role === 'owner' ? <><NewEditForm site={site} /><DesignForm site={site} /></> : <p>Only the site’s owner can ask for changes; you can follow them here.</p>}
+      {site.role === 'owner' ? <><NewEditForm site={site} /><DesignForm site={site} /><PhotosPanel site={site} /></> : <p>Only the site’s owner can ask for changes; you can follow them here.</p>}
       <section aria-labelledby="requests-heading">
         <h2 id="requests-heading">Your change requests</h2>
         {requests.error && <Notice kind="error">{requests.error.message}</Notice>}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { TicketDto } from '../../schemas/answers.js';
-import { ownerCall } from './api.js';
+import type { PhotoDto, TicketDto } from '../../schemas/answers.js';
+import { ownerCall, ownerUpload } from './api.js';
+import { ALT_MAX, PhotoFileInput, thumbnailUrl } from './photos.js';
 import { AccountShell, type MySites, type OwnedSite } from './account.js';
 import { navigate } from './router.js';
 import { FIELD_LIMITS } from '../../../lib/field-limits.js';
@@ -150,6 +151,8 @@ function Thread(props: { id: string; scopedTo: string | null }) {
           </p>
         </form>
       )}
+      {(data.photos ?? []).length > 0 && <SentPhotos photos={data.photos ?? []} />}
+      {open && <AttachPhotoForm ticketId={data.id} onAttached={reload} />}
       {data.csat_requested && data.csat_rating === null && (
         <section aria-labelledby="rating-heading" class="card">
           <h2 id="rating-heading">How helpful was our answer?</h2>
@@ -165,5 +168,54 @@ function Thread(props: { id: string; scopedTo: string | null }) {
       )}
       {data.csat_rating !== null && <p>You rated this answer {data.csat_rating} out of 5.</p>}
     </>
+  );
+}
+
+/** The photos the owner attached to the ticket. */
+function SentPhotos(props: { photos: PhotoDto[] }) {
+  return (
+    <section aria-labelledby="ticket-photos-heading">
+      <h2 id="ticket-photos-heading">Photos you sent</h2>
+      <ul class="photos">
+        {props.photos.map((photo) => (
+          <li key={photo.id} class="card photo">
+            <img src={thumbnailUrl(photo)} alt={photo.alt ?? ''} width={160} height={Math.round((160 * photo.height) / photo.width)} loading="lazy" />
+            <p class="muted">{photo.alt ?? 'No description'} · {formatDateTime(photo.created_at)}</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Attaches a photo to the ticket (a logo or a picture for the site); an agent can then place it, for the owner's approval. */
+function AttachPhotoForm(props: { ticketId: string; onAttached: () => void }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [alt, setAlt] = useState('');
+  const [round, setRound] = useState(0);
+  const [notice, setNotice] = useState<string | null>(null);
+  const action = useAction();
+  const altError = fieldError(action.error, 'alt');
+  const submit = () => (!file ? Promise.resolve() : action.run(async () => {
+    setNotice(null);
+    const query = alt.trim() ? `?${new URLSearchParams({ alt: alt.trim() }).toString()}` : '';
+    await ownerUpload<PhotoDto>(`/tickets/${props.ticketId}/photos${query}`, file);
+    setNotice(`${file.name} is attached to your request.`);
+    setFile(null);
+    setAlt('');
+    setRound((n) => n + 1);
+    props.onAttached();
+  }));
+  return (
+    <section aria-labelledby="attach-heading" class="card">
+      <h2 id="attach-heading">Send a photo</h2>
+      <p class="hint">A logo or a picture for your site: our team can place it, and you approve the change before it goes live.</p>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <form onSubmit={onSubmit(submit)}>
+        <PhotoFileInput id="ticket-photo-file" error={action.error && !altError ? action.error.message : undefined} reset={round} onChange={setFile} />
+        <Field id="ticket-photo-alt" label="What the photo shows" maxLength={ALT_MAX} value={alt} onInput={setAlt} error={altError} />
+        <button type="submit" disabled={action.busy || !file}>{action.busy ? 'Sending…' : 'Send photo'}</button>
+      </form>
+    </section>
   );
 }
