@@ -116,7 +116,8 @@ describe('security headers', () => {
       expect(csp, url).not.toMatch(/script-src[^;]*'unsafe-inline'/);
       expect(res.headers['x-content-type-options'], url).toBe('nosniff');
       expect(res.headers['referrer-policy'], url).toBeTruthy();
-      if (!url.startsWith('/api/docs')) expect(res.body, url).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      // Structured data (JSON-LD) is inert, never run; any other inline script would be.
+      if (!url.startsWith('/api/docs')) expect(res.body, url).not.toMatch(/<script(?![^>]*\b(?:src=|type="application\/ld\+json"))[^>]*>/);
     }
     const script = await json('GET', '/assets/claim.js');
     expect(script.statusCode).toBe(200);
