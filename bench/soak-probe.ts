@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { BroadcastChannel, isMainThread, threadId } from 'node:worker_threads';
 import type pg from 'pg';
 
@@ -21,14 +21,16 @@ export interface ProbeReport {
   /** Of the whole process, read after every thread's collection; `anonymous` is the part not backed by a file (heaps, allocator, stacks). */
   rss: number;
   anonymous: number;
-  /** The main thread's isolate. */
+  /** The main thread's isolate: heap used and reserved, and the part of it reserved for the young generation (new space). */
   heapUsed: number;
   heapTotal: number;
+  newSpace: number;
   external: number;
   /** The other threads' isolates (the worker's workflow thread), after their own full collection: how many answered, heap used and reserved. */
   threads: number;
   threadsHeapUsed: number;
   threadsHeapTotal: number;
+  threadsNewSpace: number;
   /** Event-loop delay p99 and max since the previous answer, and p99 since the start. */
   loopP99: number;
   loopMax: number;
@@ -45,6 +47,7 @@ interface ThreadHeap {
   threadId: number;
   used: number;
   total: number;
+  newSpace: number;
 }
 
 const CHANNEL = 'webmagic-soak-probe';
@@ -52,6 +55,8 @@ const CHANNEL = 'webmagic-soak-probe';
 const THREAD_ANSWER_MS = 5000;
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
+/** Bytes V8 reserves for the young generation of this thread's isolate; it grows with the allocation rate up to `--max-semi-space-size`. */
+const newSpaceBytes = () => getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0;
 
 if (isMainThread) probeMainThread();
 else answerForThread();
@@ -62,7 +67,7 @@ function answerForThread(): void {
     if (event.data !== 'heap?') return;
     gc();
     const heap = getHeapStatistics();
-    channel.postMessage({ threadId, used: heap.used_heap_size, total: heap.total_heap_size } satisfies ThreadHeap);
+    channel.postMessage({ threadId, used: heap.used_heap_size, total: heap.total_heap_size, newSpace: newSpaceBytes() } satisfies ThreadHeap);
   };
   // The channel must not keep a thread alive that has finished its work.
   channel.unref();
@@ -135,10 +140,12 @@ function probeMainThread(): void {
         anonymous: anonymousBytes(),
         heapUsed: memory.heapUsed,
         heapTotal: memory.heapTotal,
+        newSpace: newSpaceBytes(),
         external: memory.external,
         threads: threads.length,
         threadsHeapUsed: threads.reduce((sum, t) => sum + t.used, 0),
         threadsHeapTotal: threads.reduce((sum, t) => sum + t.total, 0),
+        threadsNewSpace: threads.reduce((sum, t) => sum + t.newSpace, 0),
         loopP99: ms(sinceLast.percentile(99)),
         loopMax: ms(sinceLast.max),
         loopP99Run: ms(sinceStart.percentile(99)),

@@ -114,8 +114,8 @@ const mb = (n: number) => (n / 2 ** 20).toFixed(1);
 function minuteLine(r: Reading, paid: number, serverErrors: number): string {
   const dbBytes = Object.values(r.tables).reduce((sum, t) => sum + t.bytes, 0);
   return `min ${r.minute}: ${r.requests} req · API rss ${mb(r.api.rss)} MB heap ${mb(r.api.heapUsed)} MB loop p99 ${r.api.loopP99.toFixed(1)} ms · `
-    + `worker rss ${mb(r.worker.rss)} MB (anonymous ${mb(r.worker.anonymous)}) heap ${mb(r.worker.heapUsed)} / ${mb(r.worker.heapTotal)} MB external ${mb(r.worker.external)} MB `
-    + `workflow thread heap ${mb(r.worker.threadsHeapUsed)} / ${mb(r.worker.threadsHeapTotal)} MB (${r.worker.threads} thread${r.worker.threads === 1 ? '' : 's'}) loop p99 ${r.worker.loopP99.toFixed(1)} ms cached ${r.workerCache} · `
+    + `worker rss ${mb(r.worker.rss)} MB (anonymous ${mb(r.worker.anonymous)}) heap ${mb(r.worker.heapUsed)} / ${mb(r.worker.heapTotal)} MB (new space ${mb(r.worker.newSpace)}) external ${mb(r.worker.external)} MB `
+    + `workflow thread heap ${mb(r.worker.threadsHeapUsed)} / ${mb(r.worker.threadsHeapTotal)} MB (new space ${mb(r.worker.threadsNewSpace)}; ${r.worker.threads} thread${r.worker.threads === 1 ? '' : 's'}) loop p99 ${r.worker.loopP99.toFixed(1)} ms cached ${r.workerCache} · `
     + `pool waits API ${r.api.poolWaits} worker ${r.worker.poolWaits} · db ${bytes(dbBytes)} · workflows ${r.visibility.executions} (running ${r.visibility.running}) · paid ${paid} · 5xx ${serverErrors}`;
 }
 
