@@ -33,7 +33,7 @@ import { cloneSites } from './seed-sites.js';
 import type { ProbeReport } from './soak-probe.js';
 import {
   bytes, DEFAULT_TOLERANCE, growthTable, memoryVerdict, PER_CACHED_WORKFLOW, tableGrowth, unexplainedGrowth, visibilityLine,
-  type MemoryVerdict, type TableSizes, type VisibilitySize,
+  type MemoryReading, type MemoryVerdict, type TableSizes, type VisibilitySize,
 } from './soak-report.js';
 import { scrapeApi, startProcess, stopProcess, tableSizes, visibility, workerCachedWorkflows, type Platform } from './soak-stack.js';
 import { MIX, SoakTraffic, type SoakOwner } from './soak-traffic.js';
@@ -182,28 +182,37 @@ async function checkInvariants(orm: MikroORM, client: Parameters<typeof workflow
   return [...money, ...stuck.map((id) => `${id} waits without a timer`)];
 }
 
+/** The worker's memory as judged: RSS, and the heap used of both its isolates (main thread and workflow thread) after their full GC. */
+const workerMemory = (r: Reading): MemoryReading => ({ rss: r.worker.rss, heapUsed: r.worker.heapUsed + r.worker.threadsHeapUsed });
+
 function memoryRows(readings: Reading[]): { lines: string[]; verdicts: [string, MemoryVerdict][] } {
   const [start, plateau, end] = [readings[0]!, readings[1]!, readings.at(-1)!];
+  const later = readings.slice(2);
   const verdicts: [string, MemoryVerdict][] = [
-    ['API', memoryVerdict(plateau.api, end.api)],
-    ['worker', memoryVerdict(plateau.worker, end.worker, end.workerCache - plateau.workerCache)],
+    ['API', memoryVerdict(plateau.api, later.map((r) => r.api))],
+    ['worker', memoryVerdict(workerMemory(plateau), later.map(workerMemory), end.workerCache - plateau.workerCache)],
   ];
-  const row = (name: string, pick: (r: Reading) => { rss: number; heapUsed: number }, verdict?: MemoryVerdict) => {
+  const row = (name: string, pick: (r: Reading) => MemoryReading, verdict?: MemoryVerdict) => {
     const [a, b, c] = [pick(start), pick(plateau), pick(end)];
     const growth = verdict
       ? `${bytes(verdict.heapGrowth)} / ${bytes(verdict.rssGrowth)} (limits ${bytes(verdict.heapLimit)} / ${bytes(verdict.rssLimit)}) ${verdict.ok ? 'ok' : 'TOO MUCH'}`
       : `${bytes(c.heapUsed - b.heapUsed)} / ${bytes(c.rss - b.rss)} (not judged: no forced GC)`;
     return `| ${name} | ${mb(a.rss)} / ${mb(a.heapUsed)} | ${mb(b.rss)} / ${mb(b.heapUsed)} | ${mb(c.rss)} / ${mb(c.heapUsed)} | ${growth} |`;
   };
+  const perMinute = (pick: (r: Reading) => number) => readings.map((r) => mb(pick(r))).join(' → ');
   return {
     verdicts,
     lines: [
-      '| process | start RSS / heap MB | after 1 min (plateau) | end | heap / RSS growth past the plateau |',
+      '| process | start RSS / heap MB | after 1 min (plateau) | end | heap growth at the end / RSS growth at its floor of the last third |',
       '|---|---:|---:|---:|---|',
       row('API (probe, after full GC)', (r) => r.api, verdicts[0]![1]),
       row('API (its metrics listener)', (r) => r.apiScrape),
-      row('worker (probe, after full GC)', (r) => r.worker, verdicts[1]![1]),
+      row('worker (probe, both isolates after full GC)', workerMemory, verdicts[1]![1]),
       '',
+      `Worker per minute, MB: RSS ${perMinute((r) => r.worker.rss)}; anonymous ${perMinute((r) => r.worker.anonymous)}; `
+        + `main-thread heap used ${perMinute((r) => r.worker.heapUsed)}, reserved ${perMinute((r) => r.worker.heapTotal)}; `
+        + `workflow thread heap used ${perMinute((r) => r.worker.threadsHeapUsed)}, reserved ${perMinute((r) => r.worker.threadsHeapTotal)} `
+        + `(threads answering: ${readings.map((r) => r.worker.threads).join(', ')}).`,
       `Worker sticky cache: ${start.workerCache} → ${plateau.workerCache} → ${end.workerCache} workflows; each one more after the plateau widens the worker's limits by `
         + `${bytes(PER_CACHED_WORKFLOW.heapUsed)} of heap and ${bytes(PER_CACHED_WORKFLOW.rss)} of RSS.`,
     ],
