@@ -5,7 +5,8 @@
  * minute, then the report: memory at start, after the first minute (the plateau) and at the end, event-loop delay,
  * pool waits, the growth of every table and of the Temporal visibility store per 1 000 requests, and the money
  * invariants. Exits non-zero when an invariant fails, a table grows without an explanation, an answer is a 5xx other
- * than 503 or never comes, or memory ends past the plateau by more than the tolerance.
+ * than 503 or never comes, or memory grows past the plateau by more than the tolerance (the heaps of every isolate
+ * after a full GC at the end, the RSS at its floor over the run's last third).
  *
  * Usage: npm run soak [-- --minutes=10 --rate=10]   (or SOAK_MINUTES, SOAK_RATE: actions per second)
  */
