@@ -126,16 +126,29 @@ export function rssFloor(readings: readonly MemoryReading[]): number {
   return Math.min(...last.map((r) => r.rss));
 }
 
+/** What may have grown past the plateau for reasons the report shows, widening the limits. */
+export interface MemoryAllowances {
+  /** Workflows more in the worker's sticky cache at the end than at the plateau: PER_CACHED_WORKFLOW each. */
+  cachedWorkflows?: number;
+  /**
+   * Bytes the isolates' young generations (new space) grew past their size at the plateau, at their largest over the
+   * run: V8 sizes them to the allocation rate, up to `--max-semi-space-size`, and pages they give back mostly stay in
+   * the process, so the RSS keeps that high-water mark.
+   */
+  youngGeneration?: number;
+}
+
 /**
  * Judges the growth from the plateau to the end against the tolerance: the heap at the last reading, the RSS at its
- * floor over the last third of `later` (the readings after the plateau, the last one the end); `cachedWorkflows` more
- * workflows in the sticky cache at the end than at the plateau (the worker) widen the limits by PER_CACHED_WORKFLOW each.
+ * floor over the last third of `later` (the readings after the plateau, the last one the end), the limits widened by
+ * the allowances (never narrowed).
  */
-export function memoryVerdict(plateau: MemoryReading, later: readonly MemoryReading[], cachedWorkflows = 0, tolerance: MemoryTolerance = DEFAULT_TOLERANCE): MemoryVerdict {
+export function memoryVerdict(plateau: MemoryReading, later: readonly MemoryReading[], allowances: MemoryAllowances = {}, tolerance: MemoryTolerance = DEFAULT_TOLERANCE): MemoryVerdict {
   const end = later.at(-1) ?? plateau;
-  const cached = Math.max(0, cachedWorkflows);
+  const cached = Math.max(0, allowances.cachedWorkflows ?? 0);
+  const young = Math.max(0, allowances.youngGeneration ?? 0);
   const heapLimit = plateau.heapUsed * tolerance.heapShare + tolerance.heapBytes + cached * PER_CACHED_WORKFLOW.heapUsed;
-  const rssLimit = plateau.rss * tolerance.rssShare + tolerance.rssBytes + cached * PER_CACHED_WORKFLOW.rss;
+  const rssLimit = plateau.rss * tolerance.rssShare + tolerance.rssBytes + cached * PER_CACHED_WORKFLOW.rss + young;
   const heapGrowth = end.heapUsed - plateau.heapUsed;
   const rssGrowth = (later.length > 0 ? rssFloor(later) : plateau.rss) - plateau.rss;
   return { heapGrowth, heapLimit, rssGrowth, rssLimit, ok: heapGrowth <= heapLimit && rssGrowth <= rssLimit };

@@ -189,9 +189,14 @@ const workerMemory = (r: Reading): MemoryReading => ({ rss: r.worker.rss, heapUs
 function memoryRows(readings: Reading[]): { lines: string[]; verdicts: [string, MemoryVerdict][] } {
   const [start, plateau, end] = [readings[0]!, readings[1]!, readings.at(-1)!];
   const later = readings.slice(2);
+  const young = (p: ProbeReport) => p.newSpace + p.threadsNewSpace;
+  /** How far a process's young generations grew past their size at the plateau, at their largest after it. */
+  const youngGrowth = (pick: (r: Reading) => ProbeReport) => Math.max(0, ...later.map((r) => young(pick(r)))) - young(pick(plateau));
   const verdicts: [string, MemoryVerdict][] = [
-    ['API', memoryVerdict(plateau.api, later.map((r) => r.api))],
-    ['worker', memoryVerdict(workerMemory(plateau), later.map(workerMemory), end.workerCache - plateau.workerCache)],
+    ['API', memoryVerdict(plateau.api, later.map((r) => r.api), { youngGeneration: youngGrowth((r) => r.api) })],
+    ['worker', memoryVerdict(workerMemory(plateau), later.map(workerMemory), {
+      cachedWorkflows: end.workerCache - plateau.workerCache, youngGeneration: youngGrowth((r) => r.worker),
+    })],
   ];
   const row = (name: string, pick: (r: Reading) => MemoryReading, verdict?: MemoryVerdict) => {
     const [a, b, c] = [pick(start), pick(plateau), pick(end)];
@@ -214,6 +219,8 @@ function memoryRows(readings: Reading[]): { lines: string[]; verdicts: [string, 
         + `main-thread heap used ${perMinute((r) => r.worker.heapUsed)}, reserved ${perMinute((r) => r.worker.heapTotal)}; `
         + `workflow thread heap used ${perMinute((r) => r.worker.threadsHeapUsed)}, reserved ${perMinute((r) => r.worker.threadsHeapTotal)} `
         + `(threads answering: ${readings.map((r) => r.worker.threads).join(', ')}).`,
+      `Young generations (new space, all isolates) per minute, MB: API ${perMinute((r) => young(r.api))}; worker ${perMinute((r) => young(r.worker))}; `
+        + `their growth past the plateau at their largest widens the RSS limit by as much (API ${bytes(Math.max(0, youngGrowth((r) => r.api)))}, worker ${bytes(Math.max(0, youngGrowth((r) => r.worker)))}).`,
       `Worker sticky cache: ${start.workerCache} → ${plateau.workerCache} → ${end.workerCache} workflows; each one more after the plateau widens the worker's limits by `
         + `${bytes(PER_CACHED_WORKFLOW.heapUsed)} of heap and ${bytes(PER_CACHED_WORKFLOW.rss)} of RSS.`,
     ],

@@ -49,11 +49,20 @@ describe('soak report', () => {
     const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
     const grown = [{ rss: 400 * MB + 200 * MB, heapUsed: 100 * MB + 30 * MB }];
     expect(memoryVerdict(plateau, grown).ok).toBe(false);
-    expect(memoryVerdict(plateau, grown, 600)).toMatchObject({
+    expect(memoryVerdict(plateau, grown, { cachedWorkflows: 600 })).toMatchObject({
       heapLimit: 100 * MB * DEFAULT_TOLERANCE.heapShare + DEFAULT_TOLERANCE.heapBytes + 600 * PER_CACHED_WORKFLOW.heapUsed,
       rssLimit: 400 * MB * DEFAULT_TOLERANCE.rssShare + DEFAULT_TOLERANCE.rssBytes + 600 * PER_CACHED_WORKFLOW.rss, ok: true,
     });
-    expect(memoryVerdict(plateau, grown, -50)).toEqual(memoryVerdict(plateau, grown, 0));
+    expect(memoryVerdict(plateau, grown, { cachedWorkflows: -50, youngGeneration: -MB })).toEqual(memoryVerdict(plateau, grown));
+  });
+
+  it('widens the RSS limit by how far the young generations grew past the plateau, and only the RSS limit', () => {
+    const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
+    const grown = [{ rss: 400 * MB + 200 * MB, heapUsed: 100 * MB }];
+    expect(memoryVerdict(plateau, grown).ok).toBe(false);
+    const base = memoryVerdict(plateau, grown);
+    expect(memoryVerdict(plateau, grown, { youngGeneration: 96 * MB })).toEqual({ ...base, rssLimit: base.rssLimit + 96 * MB, ok: true });
+    expect(memoryVerdict(plateau, [{ rss: 400 * MB + 250 * MB, heapUsed: 100 * MB }], { youngGeneration: 96 * MB }).ok).toBe(false);
   });
 
   it('writes sizes for people', () => {
