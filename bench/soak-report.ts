@@ -108,7 +108,7 @@ export interface MemoryVerdict {
 
 /**
  * What one more workflow in the worker's sticky cache may cost: the bench measured 262 kB of RSS per cached idle
- * subscription, and the soak about 80 kB of the workflow thread's heap per cached workflow of its mix (tickets, edits,
+ * subscription, and the soak 80–140 kB of the workflow thread's heap per cached workflow of its mix (tickets, edits,
  * purchases, subscriptions); the margin is for workflows that carry more state. The cache is bounded by the worker's
  * `maxCachedWorkflows`.
  */
