@@ -5,7 +5,8 @@
  * minute, then the report: memory at start, after the first minute (the plateau) and at the end, event-loop delay,
  * pool waits, the growth of every table and of the Temporal visibility store per 1 000 requests, and the money
  * invariants. Exits non-zero when an invariant fails, a table grows without an explanation, an answer is a 5xx other
- * than 503 or never comes, or memory ends past the plateau by more than the tolerance.
+ * than 503 or never comes, or memory grows past the plateau by more than the tolerance (the heaps of every isolate
+ * after a full GC at the end, the RSS at its floor over the run's last third).
  *
  * Usage: npm run soak [-- --minutes=10 --rate=10]   (or SOAK_MINUTES, SOAK_RATE: actions per second)
  */
@@ -33,7 +34,7 @@ import { cloneSites } from './seed-sites.js';
 import type { ProbeReport } from './soak-probe.js';
 import {
   bytes, DEFAULT_TOLERANCE, growthTable, memoryVerdict, PER_CACHED_WORKFLOW, tableGrowth, unexplainedGrowth, visibilityLine,
-  type MemoryVerdict, type TableSizes, type VisibilitySize,
+  type MemoryReading, type MemoryVerdict, type TableSizes, type VisibilitySize,
 } from './soak-report.js';
 import { scrapeApi, startProcess, stopProcess, tableSizes, visibility, workerCachedWorkflows, type Platform } from './soak-stack.js';
 import { MIX, SoakTraffic, type SoakOwner } from './soak-traffic.js';
@@ -114,7 +115,8 @@ const mb = (n: number) => (n / 2 ** 20).toFixed(1);
 function minuteLine(r: Reading, paid: number, serverErrors: number): string {
   const dbBytes = Object.values(r.tables).reduce((sum, t) => sum + t.bytes, 0);
   return `min ${r.minute}: ${r.requests} req · API rss ${mb(r.api.rss)} MB heap ${mb(r.api.heapUsed)} MB loop p99 ${r.api.loopP99.toFixed(1)} ms · `
-    + `worker rss ${mb(r.worker.rss)} MB heap ${mb(r.worker.heapUsed)} MB external ${mb(r.worker.external)} MB loop p99 ${r.worker.loopP99.toFixed(1)} ms cached ${r.workerCache} · `
+    + `worker rss ${mb(r.worker.rss)} MB (anonymous ${mb(r.worker.anonymous)}) heap ${mb(r.worker.heapUsed)} / ${mb(r.worker.heapTotal)} MB (new space ${mb(r.worker.newSpace)}) external ${mb(r.worker.external)} MB `
+    + `workflow thread heap ${mb(r.worker.threadsHeapUsed)} / ${mb(r.worker.threadsHeapTotal)} MB (new space ${mb(r.worker.threadsNewSpace)}; ${r.worker.threads} thread${r.worker.threads === 1 ? '' : 's'}) loop p99 ${r.worker.loopP99.toFixed(1)} ms cached ${r.workerCache} · `
     + `pool waits API ${r.api.poolWaits} worker ${r.worker.poolWaits} · db ${bytes(dbBytes)} · workflows ${r.visibility.executions} (running ${r.visibility.running}) · paid ${paid} · 5xx ${serverErrors}`;
 }
 
@@ -181,28 +183,44 @@ async function checkInvariants(orm: MikroORM, client: Parameters<typeof workflow
   return [...money, ...stuck.map((id) => `${id} waits without a timer`)];
 }
 
+/** The worker's memory as judged: RSS, and the heap used of both its isolates (main thread and workflow thread) after their full GC. */
+const workerMemory = (r: Reading): MemoryReading => ({ rss: r.worker.rss, heapUsed: r.worker.heapUsed + r.worker.threadsHeapUsed });
+
 function memoryRows(readings: Reading[]): { lines: string[]; verdicts: [string, MemoryVerdict][] } {
   const [start, plateau, end] = [readings[0]!, readings[1]!, readings.at(-1)!];
+  const later = readings.slice(2);
+  const young = (p: ProbeReport) => p.newSpace + p.threadsNewSpace;
+  /** How far a process's young generations grew past their size at the plateau, at their largest after it. */
+  const youngGrowth = (pick: (r: Reading) => ProbeReport) => Math.max(0, ...later.map((r) => young(pick(r)))) - young(pick(plateau));
   const verdicts: [string, MemoryVerdict][] = [
-    ['API', memoryVerdict(plateau.api, end.api)],
-    ['worker', memoryVerdict(plateau.worker, end.worker, end.workerCache - plateau.workerCache)],
+    ['API', memoryVerdict(plateau.api, later.map((r) => r.api), { youngGeneration: youngGrowth((r) => r.api) })],
+    ['worker', memoryVerdict(workerMemory(plateau), later.map(workerMemory), {
+      cachedWorkflows: end.workerCache - plateau.workerCache, youngGeneration: youngGrowth((r) => r.worker),
+    })],
   ];
-  const row = (name: string, pick: (r: Reading) => { rss: number; heapUsed: number }, verdict?: MemoryVerdict) => {
+  const row = (name: string, pick: (r: Reading) => MemoryReading, verdict?: MemoryVerdict) => {
     const [a, b, c] = [pick(start), pick(plateau), pick(end)];
     const growth = verdict
       ? `${bytes(verdict.heapGrowth)} / ${bytes(verdict.rssGrowth)} (limits ${bytes(verdict.heapLimit)} / ${bytes(verdict.rssLimit)}) ${verdict.ok ? 'ok' : 'TOO MUCH'}`
       : `${bytes(c.heapUsed - b.heapUsed)} / ${bytes(c.rss - b.rss)} (not judged: no forced GC)`;
     return `| ${name} | ${mb(a.rss)} / ${mb(a.heapUsed)} | ${mb(b.rss)} / ${mb(b.heapUsed)} | ${mb(c.rss)} / ${mb(c.heapUsed)} | ${growth} |`;
   };
+  const perMinute = (pick: (r: Reading) => number) => readings.map((r) => mb(pick(r))).join(' → ');
   return {
     verdicts,
     lines: [
-      '| process | start RSS / heap MB | after 1 min (plateau) | end | heap / RSS growth past the plateau |',
+      '| process | start RSS / heap MB | after 1 min (plateau) | end | heap growth at the end / RSS growth at its floor of the last third |',
       '|---|---:|---:|---:|---|',
       row('API (probe, after full GC)', (r) => r.api, verdicts[0]![1]),
       row('API (its metrics listener)', (r) => r.apiScrape),
-      row('worker (probe, after full GC)', (r) => r.worker, verdicts[1]![1]),
+      row('worker (probe, both isolates after full GC)', workerMemory, verdicts[1]![1]),
       '',
+      `Worker per minute, MB: RSS ${perMinute((r) => r.worker.rss)}; anonymous ${perMinute((r) => r.worker.anonymous)}; `
+        + `main-thread heap used ${perMinute((r) => r.worker.heapUsed)}, reserved ${perMinute((r) => r.worker.heapTotal)}; `
+        + `workflow thread heap used ${perMinute((r) => r.worker.threadsHeapUsed)}, reserved ${perMinute((r) => r.worker.threadsHeapTotal)} `
+        + `(threads answering: ${readings.map((r) => r.worker.threads).join(', ')}).`,
+      `Young generations (new space, all isolates) per minute, MB: API ${perMinute((r) => young(r.api))}; worker ${perMinute((r) => young(r.worker))}; `
+        + `their growth past the plateau at their largest widens the RSS limit by as much (API ${bytes(Math.max(0, youngGrowth((r) => r.api)))}, worker ${bytes(Math.max(0, youngGrowth((r) => r.worker)))}).`,
       `Worker sticky cache: ${start.workerCache} → ${plateau.workerCache} → ${end.workerCache} workflows; each one more after the plateau widens the worker's limits by `
         + `${bytes(PER_CACHED_WORKFLOW.heapUsed)} of heap and ${bytes(PER_CACHED_WORKFLOW.rss)} of RSS.`,
     ],

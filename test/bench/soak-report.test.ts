@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, DEFAULT_TOLERANCE, memoryVerdict, PER_CACHED_WORKFLOW, tableGrowth, TABLE_GROWTH, unexplainedGrowth } from '../../bench/soak-report.js';
+import { bytes, DEFAULT_TOLERANCE, memoryVerdict, PER_CACHED_WORKFLOW, rssFloor, tableGrowth, TABLE_GROWTH, unexplainedGrowth } from '../../bench/soak-report.js';
 
 const MB = 2 ** 20;
 
@@ -23,20 +23,46 @@ describe('soak report', () => {
   it('holds memory past the plateau to a share of it plus an allowance', () => {
     const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
     const heapLimit = 100 * MB * DEFAULT_TOLERANCE.heapShare + DEFAULT_TOLERANCE.heapBytes;
-    expect(memoryVerdict(plateau, { rss: 400 * MB, heapUsed: 100 * MB + heapLimit })).toMatchObject({ heapGrowth: heapLimit, heapLimit, ok: true });
-    expect(memoryVerdict(plateau, { rss: 400 * MB, heapUsed: 100 * MB + heapLimit + 1 }).ok).toBe(false);
+    expect(memoryVerdict(plateau, [{ rss: 400 * MB, heapUsed: 100 * MB + heapLimit }])).toMatchObject({ heapGrowth: heapLimit, heapLimit, ok: true });
+    expect(memoryVerdict(plateau, [{ rss: 400 * MB, heapUsed: 100 * MB + heapLimit + 1 }]).ok).toBe(false);
     const rssLimit = 400 * MB * DEFAULT_TOLERANCE.rssShare + DEFAULT_TOLERANCE.rssBytes;
-    expect(memoryVerdict(plateau, { rss: 400 * MB + rssLimit + 1, heapUsed: 90 * MB })).toMatchObject({ rssLimit, ok: false });
+    expect(memoryVerdict(plateau, [{ rss: 400 * MB + rssLimit + 1, heapUsed: 90 * MB }])).toMatchObject({ rssLimit, ok: false });
+    expect(memoryVerdict(plateau, [])).toMatchObject({ heapGrowth: 0, rssGrowth: 0, ok: true });
+  });
+
+  it('judges the heap at the end and the RSS at its floor over the last third, so a tooth passes and a rising floor does not', () => {
+    const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
+    const rss = (...mbs: number[]) => mbs.map((m) => ({ rss: m * MB, heapUsed: 100 * MB }));
+    expect(rssFloor(rss(450, 500, 470, 560))).toBe(470 * MB);
+    expect(rssFloor(rss(450))).toBe(450 * MB);
+    // A saw-tooth whose last reading lands on a tooth: judged by the floor it came back to.
+    const sawTooth = memoryVerdict(plateau, rss(480, 540, 470, 500, 480, 530, 470, 560));
+    expect(sawTooth).toMatchObject({ rssGrowth: 70 * MB, ok: true });
+    // Steady growth raises the floor with the teeth: past the limit.
+    const leak = memoryVerdict(plateau, rss(420, 440, 460, 480, 500, 520, 540, 560, 580));
+    expect(leak).toMatchObject({ rssGrowth: 140 * MB, ok: false });
+    // A heap that grows is judged at the end, whatever the RSS does.
+    expect(memoryVerdict(plateau, [{ rss: 400 * MB, heapUsed: 100 * MB }, { rss: 400 * MB, heapUsed: 140 * MB }]).ok).toBe(false);
   });
 
   it('widens the worker limits by what the workflows cached since the plateau may cost, never narrows them', () => {
     const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
-    const grown = { rss: 400 * MB + 200 * MB, heapUsed: 100 * MB + 30 * MB };
+    const grown = [{ rss: 400 * MB + 200 * MB, heapUsed: 100 * MB + 30 * MB }];
     expect(memoryVerdict(plateau, grown).ok).toBe(false);
-    expect(memoryVerdict(plateau, grown, 600)).toMatchObject({
+    expect(memoryVerdict(plateau, grown, { cachedWorkflows: 600 })).toMatchObject({
+      heapLimit: 100 * MB * DEFAULT_TOLERANCE.heapShare + DEFAULT_TOLERANCE.heapBytes + 600 * PER_CACHED_WORKFLOW.heapUsed,
       rssLimit: 400 * MB * DEFAULT_TOLERANCE.rssShare + DEFAULT_TOLERANCE.rssBytes + 600 * PER_CACHED_WORKFLOW.rss, ok: true,
     });
-    expect(memoryVerdict(plateau, grown, -50)).toEqual(memoryVerdict(plateau, grown, 0));
+    expect(memoryVerdict(plateau, grown, { cachedWorkflows: -50, youngGeneration: -MB })).toEqual(memoryVerdict(plateau, grown));
+  });
+
+  it('widens the RSS limit by how far the young generations grew past the plateau, and only the RSS limit', () => {
+    const plateau = { rss: 400 * MB, heapUsed: 100 * MB };
+    const grown = [{ rss: 400 * MB + 200 * MB, heapUsed: 100 * MB }];
+    expect(memoryVerdict(plateau, grown).ok).toBe(false);
+    const base = memoryVerdict(plateau, grown);
+    expect(memoryVerdict(plateau, grown, { youngGeneration: 96 * MB })).toEqual({ ...base, rssLimit: base.rssLimit + 96 * MB, ok: true });
+    expect(memoryVerdict(plateau, [{ rss: 400 * MB + 250 * MB, heapUsed: 100 * MB }], { youngGeneration: 96 * MB }).ok).toBe(false);
   });
 
   it('writes sizes for people', () => {
