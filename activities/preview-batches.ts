@@ -41,14 +41,17 @@ export function sentenceHash(sentence: string): string {
 export async function sharedSentenceCount(em: EntityManager, sentences: string[]): Promise<number> {
   if (sentences.length === 0) return 0;
   const hashes = [...new Set(sentences.map(sentenceHash))];
-  const [row] = await em.getConnection().execute<{ n: string }[]>('select count(distinct hash) as n from site_sentences where hash in (?)', [hashes]);
+  const [row] = await em.execute<{ n: string }[]>('select count(distinct hash) as n from site_sentences where hash in (?)', [hashes]);
   return Number(row?.n ?? 0);
 }
 
-/** The slug itself when free, else the first free `-2`, `-3`, … (trimmed so the suffix fits the 100-character limit). */
+/**
+ * The slug itself when free, else the first free `-2`, `-3`, … (trimmed so the suffix fits the 100-character limit).
+ * Asked on the caller's transaction (`em.execute`), so it takes no second pool connection while the listing is locked.
+ */
 async function freeSlug(em: EntityManager, wanted: string): Promise<string> {
   const base = wanted.slice(0, 94).replace(/-+$/, '');
-  const taken = new Set((await em.getConnection().execute<{ slug: string }[]>(
+  const taken = new Set((await em.execute<{ slug: string }[]>(
     `select slug from sites where slug = ? or slug ~ ?`, [base, `^${base}-[0-9]+$`],
   )).map((r) => r.slug));
   if (!taken.has(base)) return base;

