@@ -85,7 +85,7 @@ it('every operation keeps the OpenAPI contract under Schemathesis', async () => 
     '[checks.negative_data_rejection]', 'expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "414", "415", "422", "428", "429"]',
   ].join('\n'));
   const started = Date.now();
-  const { code, output } = await schemathesis([
+  const run = () => schemathesis([
     '--config-file', config,
     'run', `${stack.baseUrl}/api/v1/openapi.json`,
     '--checks', CHECKS.join(','),
@@ -97,6 +97,10 @@ it('every operation keeps the OpenAPI contract under Schemathesis', async () => 
     '--request-timeout', '30',
     '--report', 'junit', '--report-dir', workDir,
   ], { CONTRACT_OWNER_TOKEN: token, CONTRACT_ADMIN_TOKEN: stack.api.config.auth.adminApiToken });
+  let { code, output } = await run();
+  // CPython 3.11's parser can crash inside Hypothesis when two worker threads describe a strategy at once
+  // ("SystemError: AST constructor recursion depth mismatch"): the tool failed, not the API, so the run is repeated once.
+  if (code !== 0 && output.includes('AST constructor recursion depth mismatch')) ({ code, output } = await run());
   const seconds = Math.round((Date.now() - started) / 1000);
   expect(code, `${output}\nSchemathesis took ${seconds} s`).toBe(0);
-}, 420_000);
+}, 840_000);

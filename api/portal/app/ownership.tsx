@@ -87,6 +87,8 @@ export function SiteOwnership(props: { site: SiteRecordDto; session: ConsoleSess
   const transfer = useLoad(() => consoleCall<{ transfer: PendingTransferDto | null }>('GET', `/admin/ownership/transfer?site_id=${site.id}`), [site.id, site.audit.length]);
   const isAdmin = props.session.operator.role === 'admin';
   const pending = transfer.data?.transfer ?? null;
+  // Removing the owner takes the remove form away with it, so what happened is said above the forms.
+  const [removed, setRemoved] = useState<string | null>(null);
   const changed = () => {
     props.onChanged();
     transfer.reload();
@@ -96,6 +98,7 @@ export function SiteOwnership(props: { site: SiteRecordDto; session: ConsoleSess
   return (
     <section aria-labelledby="site-ownership-actions" class="record-section">
       <h2 id="site-ownership-actions">Ownership actions</h2>
+      {removed && <Notice kind="success">{removed}</Notice>}
       {pending && (
         <Notice kind="info">A transfer to {pending.recipient_email} is waiting for them to accept (asked by {pending.requested_by} on {formatDate(pending.requested_at)}; expires {formatDateTime(pending.expires_at)}).</Notice>
       )}
@@ -132,8 +135,10 @@ export function SiteOwnership(props: { site: SiteRecordDto; session: ConsoleSess
             <ActionForm id="remove-site" title={`Remove from ${owner.email}’s account`} submit="Remove the site" danger
               run={async (v) => {
                 await consoleCall('POST', '/admin/ownership/remove', { site_id: site.id, reason: v.reason ?? '' });
+                const message = 'The site was removed: its subscription is cancelled and it is offline.';
+                setRemoved(message);
                 changed();
-                return 'The site was removed: its subscription is cancelled and it is offline.';
+                return message;
               }} />
           )}
         </div>
