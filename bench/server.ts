@@ -5,7 +5,7 @@
  * and `obliged` Fastify hello with the app's security headers and request line.
  * Sends `{ port }` to the parent over IPC once listening. Usage: `server.ts app|bare|obliged <bench account password>`.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
@@ -13,12 +13,10 @@ import pino from 'pino';
 import { API_PREFIX, buildApp } from '../api/app.js';
 import { SECURITY_HEADERS, securityHeadersPlugin } from '../api/plugins/security-headers.js';
 import { BatchedStdout, echoRequestId, OneLinePerRequest } from '../api/request-log.js';
-import { renderSitePage } from '../api/views/site-page.js';
+import { PAGE_SELECT, pageFor, type PageRow } from '../api/hosting/site-pages.js';
 import { openOrm } from '../db/orm.js';
-import type { SiteContent } from '../db/entities/site-version.entity.js';
 import { hashPassword, verifyPassword } from '../lib/auth/passwords.js';
 import { loadConfig } from '../lib/config.js';
-import { formatMoney } from '../lib/money.js';
 import { siteUrl } from '../lib/urls.js';
 import { createTemporalClient } from '../lib/temporal/client.js';
 import { addBareInsertRoute, WEBHOOK_INBOX_BASELINE } from './bare-insert.js';
@@ -34,11 +32,6 @@ async function startApp(): Promise<number> {
   return (app.server.address() as { port: number }).port;
 }
 
-interface PageRow {
-  slug: string; title: string; status: string; purchase_amount_cents: number; monthly_amount_cents: number; currency: string;
-  name: string; phone: string | null; email: string | null; address: string | null; city: string | null; hours: Record<string, string> | null; content: SiteContent;
-}
-
 async function startBare(): Promise<number> {
   const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolMax });
   const key = new TextEncoder().encode(config.auth.jwtSecret);
@@ -48,24 +41,13 @@ async function startBare(): Promise<number> {
 
   app.get('/hello', async () => ({ hello: 'world' }));
 
+  // The same query and rendering as the API's page loader, without its cache, plugins or hooks.
   app.get<{ Params: { slug: string } }>('/sites/:slug', async (request, reply) => {
-    const { rows: [site] } = await pool.query<PageRow>(
-      `select s.slug, s.title, s.status, s.purchase_amount_cents, s.monthly_amount_cents, s.currency, b.name, b.phone, b.email, b.address, b.city, b.hours, v.content
-         from sites s join businesses b on b.id = s.business_id join site_versions v on v.id = s.current_version_id where s.slug = $1`,
-      [request.params.slug],
-    );
-    if (!site) return reply.status(404).send('not found');
-    const html = renderSitePage({
-      title: site.title,
-      business: site,
-      content: site.content,
-      slug: site.slug,
-      claim: site.status === 'preview' ? { slug: site.slug, price: formatMoney(site.purchase_amount_cents, site.currency), monthly: formatMoney(site.monthly_amount_cents, site.currency) } : null,
-    });
-    const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
-    reply.type('text/html; charset=utf-8').header('etag', etag).header('cache-control', site.status === 'preview' ? 'public, max-age=60' : 'public, max-age=300');
-    if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);
-    return reply.send(html);
+    const { rows: [row] } = await pool.query<PageRow>(`${PAGE_SELECT} where s.slug = $1`, [request.params.slug]);
+    if (!row) return reply.status(404).send('not found');
+    const page = pageFor(row, { addresses: config });
+    if (page.etag !== null && request.headers['if-none-match'] === page.etag) return reply.code(304).headers(page.headers).send(null);
+    return reply.code(page.statusCode).headers(page.headers).send(page.body);
   });
 
   app.get('/my-sites', async (request, reply) => {
