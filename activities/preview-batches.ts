@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { ApplicationFailure } from '@temporalio/activity';
-import { Business, PreviewBatch, PreviewListing, PurchaseHold, Site, SiteSentence, SiteVersion } from '../db/entities/index.js';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Business, Photo, PreviewBatch, PreviewBatchPhoto, PreviewListing, PurchaseHold, Site, SiteSentence, SiteVersion } from '../db/entities/index.js';
+import type { IPreviewListing } from '../db/entities/preview-listing.entity.js';
 import type { AppConfig } from '../lib/config.js';
+import { AppError } from '../lib/errors.js';
+import { createPhotoStore } from '../lib/photos/create-store.js';
+import { processPhoto } from '../lib/photos/pipeline.js';
+import type { PhotoStore } from '../lib/photos/store.js';
+import { FORMAT_FILES, variantKey, type PhotoVariant } from '../lib/photos/variants.js';
 import type { GeneratedSite, PreviewGenerator, QualityGate } from '../lib/preview-generator/generator.js';
-import { schemaProblem, SiteContentSchema } from '../lib/site-editor/content.js';
+import { schemaProblem, SiteContentSchema, type SiteContent } from '../lib/site-editor/content.js';
 import { isSlug } from '../lib/slug.js';
 
 /** What the batch activities need: the database, the configuration, and the generator and quality gate they are given. */
@@ -14,7 +20,12 @@ export interface PreviewActivityDeps {
   config: AppConfig;
   generator: PreviewGenerator;
   gate: QualityGate;
+  /** Where the batch's photo files and the sites' photos are kept (the configured store unless given). */
+  photos?: PhotoStore;
 }
+
+/** How often a generating listing tells Temporal its worker is alive (the workflow's heartbeat timeout is 15 s). */
+const HEARTBEAT_EVERY_MS = 5000;
 
 /** One listing of a batch, named the way the workflow carries it. */
 export interface ListingRef {
@@ -65,12 +76,59 @@ function unusable(site: GeneratedSite): string | null {
   return problem ? `the generated content does not fit the site format (${problem})` : null;
 }
 
+/** A listing's photo id for one of its files: the same on every attempt, so a re-run writes the same files again rather than new ones. */
+function listingPhotoId(listingId: string, name: string): string {
+  const h = createHash('sha256').update(`${listingId}\n${name}`).digest('hex');
+  const variant = (8 | (Number.parseInt(h[16] ?? '0', 16) & 3)).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A photo of a listing made ready for its site: its variants are in the store, its row is not written yet. */
+interface ListingPhoto {
+  id: string;
+  width: number;
+  height: number;
+  variants: PhotoVariant[];
+}
+
+/**
+ * Turns the photo files a listing names into its site's photos, in the listing's order (the first is the hero): each
+ * original uploaded with the batch goes through the photo pipeline and its variants are written to the store. A file
+ * that is gone or cannot be read fails the listing for good, with the file named.
+ */
+async function makeListingPhotos(em: EntityManager, store: PhotoStore, config: AppConfig, row: IPreviewListing): Promise<ListingPhoto[]> {
+  const names = row.listing.photos ?? [];
+  if (names.length === 0) return [];
+  const files = new Map((await em.find(PreviewBatchPhoto, { batch: row.batch.id, name: { $in: names } })).map((f) => [f.name, f]));
+  const made: ListingPhoto[] = [];
+  for (const name of names) {
+    const file = files.get(name);
+    const original = file && !file.deletedAt ? await store.get(file.storageKey) : null;
+    if (!original) throw ApplicationFailure.nonRetryable(`the photo "${name}" uploaded with the batch is no longer stored; import the listing again with its photos`, PREVIEW_FAILURES.unusable);
+    const processed = await processPhoto(original.body, config.photos).catch((error: unknown) => {
+      if (error instanceof AppError) throw ApplicationFailure.nonRetryable(`the photo "${name}" cannot be used: ${error.message}`, PREVIEW_FAILURES.unusable);
+      throw error;
+    });
+    const id = listingPhotoId(row.id, name);
+    await Promise.all(processed.variants.map((v) => store.put(variantKey(id, v.width, v.format), v.body, FORMAT_FILES[v.format].contentType)));
+    made.push({ id, width: processed.width, height: processed.height, variants: processed.variants.map(({ body: _body, ...variant }) => variant) });
+  }
+  return made;
+}
+
+/** The generated content with the listing's photos placed: the first as the hero image, the others in the gallery. */
+function withPhotos(content: SiteContent, photos: ListingPhoto[]): SiteContent {
+  const [hero, ...gallery] = photos;
+  if (!hero) return content;
+  return { ...content, photos: { hero: hero.id, ...(gallery.length > 0 ? { gallery: gallery.map((p) => p.id) } : {}) } };
+}
+
 /**
  * Generates a listing's preview: generate → quality gate → create the business, site and published first version, once.
  * The site is created in one transaction that locks the listing row and sets its `site`, so a re-run (a worker that
  * died before reporting) finds it and creates nothing more. A listing already settled is answered as it stands.
  */
-async function processListing(deps: PreviewActivityDeps, ref: ListingRef): Promise<ListingOutcome> {
+async function processListing(deps: PreviewActivityDeps, store: PhotoStore, ref: ListingRef): Promise<ListingOutcome> {
   const em = deps.orm.em.fork();
   const row = await em.findOneOrFail(PreviewListing, { batch: ref.batchId, position: ref.position }, { populate: ['batch'] });
   if (row.site) return { status: 'done', siteId: row.site.id, listingId: row.id, outreach: row.batch.sendOutreach && row.listing.email !== undefined };
@@ -89,6 +147,7 @@ async function processListing(deps: PreviewActivityDeps, ref: ListingRef): Promi
     await em.nativeUpdate(PreviewListing, { id: row.id, site: null }, { status: 'held', reason: problems.join('\n') });
     return { status: 'held' };
   }
+  const photos = await makeListingPhotos(em, store, deps.config, row);
   const siteId = await em.transactional(async (tx) => {
     const locked = await tx.findOneOrFail(PreviewListing, row.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (locked.site) return locked.site.id;
@@ -102,7 +161,8 @@ async function processListing(deps: PreviewActivityDeps, ref: ListingRef): Promi
       slug: await freeSlug(tx, generated.slug), business, title: generated.title,
       purchaseAmountCents: pricing.purchaseAmountCents, monthlyAmountCents: pricing.monthlyAmountCents, currency: pricing.currency,
     });
-    const version = tx.create(SiteVersion, { site, versionNumber: 1, content: generated.content, createdBy: 'system', publishedAt: new Date(), changeSummary: 'Generated preview' });
+    photos.forEach((photo, index) => tx.create(Photo, { ...photo, site, kind: index === 0 ? 'hero' : 'gallery', alt: null, createdBy: null }));
+    const version = tx.create(SiteVersion, { site, versionNumber: 1, content: withPhotos(generated.content, photos), createdBy: 'system', publishedAt: new Date(), changeSummary: 'Generated preview' });
     site.currentVersion = version;
     for (const hash of new Set([...asked].map(sentenceHash))) tx.create(SiteSentence, { hash, site });
     Object.assign(locked, { site, status: 'done', reason: null, expiresAt: new Date(Date.now() + deps.config.previews.lifetimeMs) });
@@ -111,12 +171,33 @@ async function processListing(deps: PreviewActivityDeps, ref: ListingRef): Promi
   return { status: 'done', siteId, listingId: row.id, outreach: row.batch.sendOutreach && row.listing.email !== undefined };
 }
 
+/** Deletes a batch's uploaded originals that no listing still waiting or failed names (marked deleted, deleted again when repeated). */
+async function releaseBatchPhotos(em: EntityManager, store: PhotoStore, batchId: string): Promise<void> {
+  const files = await em.find(PreviewBatchPhoto, { batch: batchId, deletedAt: null });
+  if (files.length === 0) return;
+  const waiting = await em.find(PreviewListing, { batch: batchId, status: { $in: ['pending', 'failed'] } }, { fields: ['listing'] });
+  const named = new Set(waiting.flatMap((l) => l.listing.photos ?? []));
+  const released = files.filter((f) => !named.has(f.name));
+  await Promise.all(released.map((f) => store.delete(f.storageKey)));
+  if (released.length > 0) await em.nativeUpdate(PreviewBatchPhoto, { id: { $in: released.map((f) => f.id) } }, { deletedAt: new Date() });
+}
+
 /** Activities of a generation batch, built with the generator and quality gate injected. */
 export function createPreviewActivities(deps: PreviewActivityDeps) {
+  const store = deps.photos ?? createPhotoStore(deps.config);
   return {
-    /** Generates one listing's preview (idempotent on the listing; a held or cancelled listing is left as it is). */
+    /**
+     * Generates one listing's preview (idempotent on the listing; a held or cancelled listing is left as it is),
+     * heartbeating while it works, so a worker that died is noticed long before a listing with many photos is done.
+     */
     async processListing(ref: ListingRef): Promise<ListingOutcome> {
-      return processListing(deps, ref);
+      const context = Context.current();
+      const alive = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        return await processListing(deps, store, ref);
+      } finally {
+        clearInterval(alive);
+      }
     },
 
     /** Marks a listing whose generation failed, with the reason an operator reads; a listing settled meanwhile is left alone. */
@@ -129,12 +210,16 @@ export function createPreviewActivities(deps: PreviewActivityDeps) {
       return (await deps.orm.em.fork().nativeUpdate(PreviewListing, { batch: ref.batchId, position: ref.position, status: 'failed' }, { status: 'pending', reason: null })) > 0;
     },
 
-    /** Settles a batch: listings still pending become cancelled when it was cancelled; records when it finished. */
+    /**
+     * Settles a batch: listings still pending become cancelled when it was cancelled; records when it finished; deletes
+     * the photo files uploaded with it that no failed listing (which may be retried) still names.
+     */
     async finishBatch(input: { batchId: string; cancelled: boolean }): Promise<{ cancelledListings: number }> {
       const em = deps.orm.em.fork();
       const cancelledListings = input.cancelled ? await em.nativeUpdate(PreviewListing, { batch: input.batchId, status: 'pending' }, { status: 'cancelled', reason: 'The batch was cancelled before this listing was generated.' }) : 0;
       const now = new Date();
       await em.nativeUpdate(PreviewBatch, { id: input.batchId, finishedAt: null }, input.cancelled ? { status: 'cancelled', cancelledAt: now, finishedAt: now } : { status: 'completed', finishedAt: now });
+      await releaseBatchPhotos(em, store, input.batchId);
       return { cancelledListings };
     },
 

@@ -3,8 +3,17 @@ import { parseCsv } from './csv.js';
 import { FIELD_LIMITS } from './field-limits.js';
 import { ListingSchema, type Listing } from './preview-generator/generator.js';
 
-/** CSV columns of a listings import, in any order; the first five are required, `hours`, `services` and `reviews` are `|`-separated. */
-export const LISTING_CSV_COLUMNS = ['name', 'category', 'address', 'city', 'phone', 'email', 'hours', 'rating', 'review_count', 'services', 'reviews'] as const;
+/** CSV columns of a listings import, in any order; the first five are required, `hours`, `services`, `reviews` and `photos` are `|`-separated. */
+export const LISTING_CSV_COLUMNS = ['name', 'category', 'address', 'city', 'phone', 'email', 'hours', 'rating', 'review_count', 'services', 'reviews', 'photos'] as const;
+
+/** At most this many photos per listing: the first is the hero image, the rest the gallery. */
+export const MAX_LISTING_PHOTOS = 24;
+
+/** Why a photo file a listing names cannot be used (not uploaded with the batch, not a photo…), or null when it can. */
+export type PhotoCheck = (name: string) => string | null;
+
+/** The check of an import that carries no photo files. */
+const NO_PHOTOS: PhotoCheck = (name) => `The photo "${name}" was not uploaded with the batch; upload the listings and their photos together.`;
 const REQUIRED_COLUMNS = ['name', 'category', 'address', 'city', 'phone'] as const;
 
 /** A row that can be checked: the listing it claims to be, and its row number in the upload (from 1). */
@@ -48,6 +57,7 @@ export function listingRowsFromCsv(text: string): { rows: ListingRow[] } | { err
       rating: rating === undefined ? undefined : Number(rating),
       reviewCount: reviewCount === undefined ? undefined : Number(reviewCount),
       services: split('services').length > 0 ? split('services') : undefined,
+      photos: split('photos').length > 0 ? split('photos') : undefined,
       reviews: reviews.length > 0 ? reviews.map((entry) => {
         const at = entry.lastIndexOf('~');
         return at < 0 ? { text: entry } : { text: entry.slice(0, at).trim(), author: entry.slice(at + 1).trim() };
@@ -67,8 +77,11 @@ function line(value: unknown, label: string, max: number, required: boolean): st
   return null;
 }
 
-/** Checks one listing with a sentence per problem, in the order a person reads a row; the first problem is the row's reason. */
-export function checkListing(row: ListingRow): CheckedRow {
+/**
+ * Checks one listing with a sentence per problem, in the order a person reads a row; the first problem is the row's
+ * reason. The photos it names are asked of `photos` (the files uploaded with the batch).
+ */
+export function checkListing(row: ListingRow, photos: PhotoCheck = NO_PHOTOS): CheckedRow {
   const refuse = (field: string | null, reason: string): CheckedRow => ({ row: row.row, field, reason });
   const v = row.value;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return refuse(null, 'The row is not a listing (an object with name, category, address, city and phone).');
@@ -121,7 +134,15 @@ export function checkListing(row: ListingRow): CheckedRow {
       if (problem) return refuse('reviews', problem);
     }
   }
-  if (o.photos !== undefined) return refuse('photos', 'Photos cannot be imported with listings yet; leave the field out.');
+  if (o.photos !== undefined) {
+    if (!Array.isArray(o.photos) || o.photos.length > MAX_LISTING_PHOTOS) return refuse('photos', `The photos must be a list of at most ${MAX_LISTING_PHOTOS} file names (the first is the hero image).`);
+    const names = o.photos as unknown[];
+    for (const name of names) {
+      const problem = line(name, 'A photo\'s file name', 200, true) ?? photos(String(name));
+      if (problem) return refuse('photos', problem);
+    }
+    if (new Set(names).size !== names.length) return refuse('photos', 'The photos name the same file twice.');
+  }
   if (!Value.Check(ListingSchema, o)) return refuse(null, 'The listing does not have the expected shape.');
   return { row: row.row, listing: o };
 }

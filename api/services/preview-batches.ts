@@ -3,12 +3,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { Type, type Static } from 'typebox';
-import { EmailSuppression, PreviewBatch, PreviewListing } from '../../db/entities/index.js';
+import { EmailSuppression, PreviewBatch, PreviewBatchPhoto, PreviewListing } from '../../db/entities/index.js';
 import { PREVIEW_BATCH_STATUSES } from '../../db/entities/preview-batch.entity.js';
 import { PREVIEW_LISTING_STATUSES, type PreviewListingStatus } from '../../db/entities/preview-listing.entity.js';
 import { SUPPRESSION_REASONS, type SuppressionReason } from '../../db/entities/email-suppression.entity.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { checkListing, nameAddressKey, phoneKey, type ListingRow } from '../../lib/listing-import.js';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { checkListing, nameAddressKey, phoneKey, type ListingRow, type PhotoCheck } from '../../lib/listing-import.js';
+import { inspectPhoto } from '../../lib/photos/pipeline.js';
+import type { PhotoStore } from '../../lib/photos/store.js';
 import type { Listing } from '../../lib/preview-generator/generator.js';
 import { siteUrl } from '../../lib/urls.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
@@ -42,6 +44,7 @@ export const ImportAnswer = Type.Object({
   duplicates: Type.Integer(),
   refused: Type.Integer(),
   rows: Type.Array(ImportRowReport),
+  unused_photos: Type.Array(Type.String(), { description: 'Uploaded photo files no accepted listing names (they are not kept)' }),
 });
 /** What an import answers. */
 export type ImportAnswer = Static<typeof ImportAnswer>;
@@ -108,15 +111,54 @@ async function knownKeys(em: EntityManager, phones: string[], names: string[]): 
   return { phones: new Set([...businessPhones, ...listingPhones].map((r) => r.k)), names: new Set([...businessNames, ...listingNames].map((r) => r.k)) };
 }
 
+/** The business name a refused row gives, when it gives one, so the report says which business it was. */
+function nameOf(value: unknown): string | null {
+  const name = typeof value === 'object' && value !== null ? (value as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name.trim() !== '' ? name.trim().slice(0, 200) : null;
+}
+
+/** A photo file uploaded with a batch, by the name its listings give in `photos`. */
+export interface UploadedPhoto {
+  name: string;
+  bytes: Buffer;
+}
+
+/** The uploaded files by name, each readable as a photo or with the reason it is not; two files of one name fail the upload. */
+async function inspectUploads(deps: Pick<ApiDeps, 'config'>, photos: UploadedPhoto[]): Promise<{ check: PhotoCheck; usable: Map<string, UploadedPhoto> }> {
+  const problems = new Map<string, string>();
+  const usable = new Map<string, UploadedPhoto>();
+  for (const photo of photos) {
+    if (usable.has(photo.name) || problems.has(photo.name)) throw new ValidationError('duplicate_photo_name', `Two photo files are named "${photo.name}"; give every file its own name.`);
+    try {
+      await inspectPhoto(photo.bytes, deps.config.photos);
+      usable.set(photo.name, photo);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      problems.set(photo.name, error.message);
+    }
+  }
+  const check: PhotoCheck = (name) => {
+    const problem = problems.get(name);
+    if (problem) return `The photo "${name}" cannot be used: ${problem}`;
+    return usable.has(name) ? null : `The photo "${name}" was not uploaded with the batch; upload it with the listings, or leave it out.`;
+  };
+  return { check, usable };
+}
+
 /**
- * Imports a batch of listings: checks every row, finds duplicates (the same phone number, or the same name and address,
- * as an existing business, a listing of another batch or an earlier row), stores the accepted ones and starts the
- * batch's workflow. Nothing is stored when no row is accepted; a workflow that cannot start removes the batch again.
+ * Imports a batch of listings: checks every row and the photo files it names, finds duplicates (the same phone
+ * number, or the same name and address, as an existing business, a listing of another batch or an earlier row), stores
+ * the accepted ones and the photo files they name, and starts the batch's workflow. Nothing is stored when no row is
+ * accepted; a workflow that cannot start removes the batch and its files again.
  */
-export async function importListingBatch(deps: ApiDeps, em: EntityManager, input: { name: string; sendOutreach: boolean; rows: ListingRow[]; createdBy: string | null }): Promise<ImportAnswer> {
+export async function importListingBatch(
+  deps: ApiDeps, em: EntityManager, store: PhotoStore,
+  input: { name: string; sendOutreach: boolean; rows: ListingRow[]; photos?: UploadedPhoto[]; createdBy: string | null },
+): Promise<ImportAnswer> {
   if (input.rows.length === 0) throw new ValidationError('no_listings', 'The upload has no listings.');
   if (input.rows.length > deps.config.previews.maxListings) throw new ValidationError('too_many_listings', `One import may carry at most ${deps.config.previews.maxListings} listings; split the file.`);
-  const checked = input.rows.map(checkListing);
+  const uploads = await inspectUploads(deps, input.photos ?? []);
+  const checked = input.rows.map((row) => checkListing(row, uploads.check));
   const valid = checked.flatMap((c) => ('listing' in c ? [{ row: c.row, listing: c.listing, phone: phoneKey(c.listing.phone), place: nameAddressKey(c.listing) }] : []));
   const known = await knownKeys(em, [...new Set(valid.map((v) => v.phone))], [...new Set(valid.map((v) => v.place))]);
   const firstPhone = new Map<string, number>();
@@ -124,9 +166,9 @@ export async function importListingBatch(deps: ApiDeps, em: EntityManager, input
   const accepted: { row: number; listing: Listing; phone: string; place: string }[] = [];
   const reports = new Map<number, ImportRowReport>();
   const report = (row: number, fields: Omit<ImportRowReport, 'row'>) => reports.set(row, { row, ...fields });
-  for (const c of checked) {
-    if (!('listing' in c)) report(c.row, { outcome: 'refused', name: null, position: null, field: c.field, reason: c.reason });
-  }
+  checked.forEach((c, index) => {
+    if (!('listing' in c)) report(c.row, { outcome: 'refused', name: nameOf(input.rows[index]?.value), position: null, field: c.field, reason: c.reason });
+  });
   for (const v of valid) {
     const earlier = firstPhone.get(v.phone) ?? firstPlace.get(v.place);
     const duplicate = known.phones.has(v.phone)
@@ -144,14 +186,26 @@ export async function importListingBatch(deps: ApiDeps, em: EntityManager, input
     report(v.row, { outcome: 'accepted', name: v.listing.name, position: accepted.length, field: null, reason: null });
   }
   const rows = [...reports.values()].sort((a, b) => a.row - b.row);
+  const named = new Set(accepted.flatMap((a) => a.listing.photos ?? []));
   const answer = (batchId: string | null): ImportAnswer => ({
     batch_id: batchId, workflow_id: batchId ? workflowIds.previewBatch(batchId) : null,
     accepted: accepted.length, duplicates: rows.filter((r) => r.outcome === 'duplicate').length, refused: rows.filter((r) => r.outcome === 'refused').length, rows,
+    unused_photos: [...uploads.usable.keys()].filter((name) => !named.has(name)),
   });
   if (accepted.length === 0) return answer(null);
 
+  const batchId = randomUUID();
+  const files = [...named].map((name, index) => ({ name, key: `imports/${batchId}/${index + 1}`, bytes: uploads.usable.get(name)!.bytes }));
+  const removeFiles = () => Promise.allSettled(files.map((f) => store.delete(f.key)));
+  try {
+    await Promise.all(files.map((f) => store.put(f.key, f.bytes, 'application/octet-stream')));
+  } catch (error) {
+    await removeFiles();
+    throw error;
+  }
   const batch = await em.fork().transactional(async (tx) => {
-    const created = tx.create(PreviewBatch, { name: input.name, accepted: accepted.length, sendOutreach: input.sendOutreach, createdBy: input.createdBy });
+    const created = tx.create(PreviewBatch, { id: batchId, name: input.name, accepted: accepted.length, sendOutreach: input.sendOutreach, createdBy: input.createdBy });
+    for (const f of files) tx.create(PreviewBatchPhoto, { batch: created, name: f.name, storageKey: f.key, bytes: f.bytes.length });
     await tx.flush();
     const now = new Date();
     // insertMany skips the entity's onCreate hooks: the key and timestamps are given here, in chunks within PostgreSQL's parameter limit.
@@ -162,6 +216,9 @@ export async function importListingBatch(deps: ApiDeps, em: EntityManager, input
       })));
     }
     return created;
+  }).catch(async (error: unknown) => {
+    await removeFiles();
+    throw error;
   });
   try {
     await callTemporal(deps, (client) => client.workflow.start(previewBatchWorkflow, {
@@ -171,6 +228,7 @@ export async function importListingBatch(deps: ApiDeps, em: EntityManager, input
     }), { service: 'preview batches' });
   } catch (error) {
     await em.fork().nativeDelete(PreviewBatch, { id: batch.id });
+    await removeFiles();
     throw error;
   }
   return answer(batch.id);

@@ -24,6 +24,7 @@ export { OperatorSession } from './operator-session.entity.js';
 export { OutreachMessage } from './outreach-message.entity.js';
 export { Payment } from './payment.entity.js';
 export { PreviewBatch } from './preview-batch.entity.js';
+export { PreviewBatchPhoto } from './preview-batch-photo.entity.js';
 export { PreviewListing } from './preview-listing.entity.js';
 export { ProcessedPayment } from './processed-payment.entity.js';
 export { Photo } from './photo.entity.js';

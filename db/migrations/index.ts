@@ -21,6 +21,7 @@ import { Migration20261206134512_work_queue } from './Migration20261206134512_wo
 import { Migration20261206143000_webhook_trace_parent } from './Migration20261206143000_webhook_trace_parent.js';
 import { Migration20261206170512_preview_batches } from './Migration20261206170512_preview_batches.js';
 import { Migration20261206171349_photos } from './Migration20261206171349_photos.js';
+import { Migration20261206203000_preview_batch_photos } from './Migration20261206203000_preview_batch_photos.js';
 
 /** Every migration in order; a new migration is added here after it is generated. */
 export const migrationsList: MigrationObject[] = [
@@ -46,4 +47,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261206143000_webhook_trace_parent', class: Migration20261206143000_webhook_trace_parent },
   { name: 'Migration20261206170512_preview_batches', class: Migration20261206170512_preview_batches },
   { name: 'Migration20261206171349_photos', class: Migration20261206171349_photos },
+  { name: 'Migration20261206203000_preview_batch_photos', class: Migration20261206203000_preview_batch_photos },
 ];

@@ -60,6 +60,8 @@ function encode(image: Sharp, format: PhotoFormat): Sharp {
   }
 }
 
+const unreadable = () => new AppError(400, 'photo_unreadable', 'The photo could not be read; the file may be damaged. Save it again and upload it once more.');
+
 const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
 /** 413 for an upload of at least `size` bytes past the limit, saying both in megabytes. */
@@ -68,11 +70,11 @@ export function photoTooLarge(size: number, maxBytes: number): AppError {
 }
 
 /**
- * Checks an upload and makes its variants: the type is sniffed from the bytes (JPEG, PNG, WebP, AVIF; SVG and other
- * markup refused), the size and pixel limits apply (413), the EXIF orientation is applied and every metadata block
- * (EXIF with GPS, XMP, IPTC, comments) is dropped, and each width is encoded as AVIF, WebP and JPEG, never upscaled.
+ * Checks an upload without encoding it: the type is sniffed from the bytes (JPEG, PNG, WebP, AVIF; SVG and other
+ * markup refused with 415), the size and pixel limits apply (413), and the header must read (400). Answers the type
+ * and the upright size.
  */
-export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<ProcessedPhoto> {
+export async function inspectPhoto(bytes: Buffer, limits: PhotoLimits): Promise<{ type: SniffedType; width: number; height: number }> {
   if (bytes.length === 0) throw new AppError(400, 'photo_empty', 'The upload is empty; choose a photo file to upload.');
   if (bytes.length > limits.maxBytes) {
     throw photoTooLarge(bytes.length, limits.maxBytes);
@@ -82,7 +84,6 @@ export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<
     if (looksLikeMarkup(bytes)) throw new AppError(415, 'photo_type_refused', 'SVG and other markup files are not accepted, as they can carry scripts. Upload a JPEG, PNG, WebP or AVIF photo.');
     throw new AppError(415, 'photo_type_unsupported', 'This file is not a photo we can use. Upload a JPEG, PNG, WebP or AVIF photo.');
   }
-  const unreadable = () => new AppError(400, 'photo_unreadable', 'The photo could not be read; the file may be damaged. Save it again and upload it once more.');
   const metadata = await sharp(bytes).metadata().catch(() => {
     throw unreadable();
   });
@@ -90,7 +91,15 @@ export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<
   if (metadata.width * metadata.height > limits.maxPixels) {
     throw new AppError(413, 'photo_too_many_pixels', `The photo is ${metadata.width} × ${metadata.height} pixels; photos may have at most ${(limits.maxPixels / 1e6).toFixed(0)} megapixels. Upload a smaller photo.`);
   }
-  const { width, height } = metadata.autoOrient;
+  return { type, ...metadata.autoOrient };
+}
+
+/**
+ * Checks an upload (`inspectPhoto`) and makes its variants: the EXIF orientation is applied and every metadata block
+ * (EXIF with GPS, XMP, IPTC, comments) is dropped, and each width is encoded as AVIF, WebP and JPEG, never upscaled.
+ */
+export async function processPhoto(bytes: Buffer, limits: PhotoLimits): Promise<ProcessedPhoto> {
+  const { type, width, height } = await inspectPhoto(bytes, limits);
   // Decoded once (upright, metadata dropped: sharp keeps none unless asked), then resized and encoded per variant.
   const upright = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'error' }).autoOrient();
   try {

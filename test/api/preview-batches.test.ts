@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EmailSuppression, PreviewListing, Site } from '../../db/entities/index.js';
+import sharp from 'sharp';
+import { EmailSuppression, Photo, PreviewBatchPhoto, PreviewListing, Site, SiteVersion } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { unsubscribeToken } from '../../lib/outreach-token.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
@@ -24,7 +25,7 @@ beforeEach(async () => {
   embellishedNames.clear();
 });
 
-interface Report { batch_id: string | null; workflow_id: string | null; accepted: number; duplicates: number; refused: number; rows: { row: number; outcome: string; name: string | null; position: number | null; field: string | null; reason: string | null }[] }
+interface Report { batch_id: string | null; workflow_id: string | null; accepted: number; duplicates: number; refused: number; unused_photos: string[]; rows: { row: number; outcome: string; name: string | null; position: number | null; field: string | null; reason: string | null }[] }
 interface Batch { id: string; status: string; accepted: number; counts: { done: number; failed: number; held: number; pending: number; cancelled: number }; problems: { position: number; name: string; status: string; reason: string }[]; sites: { slug: string; name: string }[] }
 
 function call(method: 'GET' | 'POST', url: string, payload?: object | string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
@@ -73,6 +74,63 @@ describe('preview batches', () => {
     const bad = await call('POST', '/api/v1/admin/preview-batches/import.csv?name=x', 'name,city\nA,B\n', { 'content-type': 'text/csv' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: 'invalid_csv', message: 'The CSV header lacks the columns category, address, phone.' });
+  });
+
+  it('takes photos with the listings: the first a listing names is its hero, the rest its gallery, in every size on the page', async () => {
+    const jpeg = async (background: string) => (await sharp({ create: { width: 1200, height: 800, channels: 3, background } }).jpeg().toBuffer()).toString('base64');
+    const photos = [
+      { name: 'front.jpg', data: await jpeg('#2a6f97') }, { name: 'van.jpg', data: await jpeg('#a33b20') }, { name: 'team.jpg', data: await jpeg('#3a7d44') },
+      { name: 'logo.svg', data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>').toString('base64') },
+      { name: 'spare.jpg', data: await jpeg('#555555') },
+    ];
+    const csv = [
+      'name,category,address,city,phone,photos',
+      'Casa Verde,Gardener,2 Av,Antigua,5555 3001,front.jpg|van.jpg|team.jpg',
+      'Taller Rojo,Mechanic,3 Av,Antigua,5555 3002,',
+      'Vidrios Sol,Glazier,4 Av,Antigua,5555 3003,logo.svg',
+      'Pan Dulce,Bakery,5 Av,Antigua,5555 3004,missing.jpg',
+    ].join('\n');
+    const response = await call('POST', '/api/v1/admin/preview-batches', { name: 'With photos', csv, photos });
+    expect(response.statusCode, response.body).toBe(201);
+    const report = response.json<Report>();
+    expect(report.rows.map((r) => [r.row, r.outcome, r.field])).toEqual([[2, 'accepted', null], [3, 'accepted', null], [4, 'refused', 'photos'], [5, 'refused', 'photos']]);
+    expect(report.rows[2]!.reason).toMatch(/^The photo "logo\.svg" cannot be used: SVG and other markup files are not accepted/);
+    expect(report.rows[3]!.reason).toBe('The photo "missing.jpg" was not uploaded with the batch; upload it with the listings, or leave it out.');
+    expect(report.unused_photos).toEqual(['spare.jpg']);
+
+    const done = await settled(report.batch_id!);
+    expect(done.counts).toMatchObject({ done: 2, failed: 0, held: 0 });
+    const em = stack.api.orm.em.fork();
+    const site = await em.findOneOrFail(Site, { title: 'Casa Verde' }, { populate: ['currentVersion'] });
+    const placed = await em.find(Photo, { site }, { orderBy: { kind: 'desc' } });
+    expect(placed.map((p) => [p.kind, p.width, p.height])).toEqual([['hero', 1200, 800], ['gallery', 1200, 800], ['gallery', 1200, 800]]);
+    const content = (await em.findOneOrFail(SiteVersion, site.currentVersion!.id)).content;
+    const hero = placed.find((p) => p.kind === 'hero')!;
+    expect(content.photos?.hero).toBe(hero.id);
+    expect(content.photos?.gallery).toHaveLength(2);
+    const page = await stack.api.app.inject({ url: `/sites/${site.slug}` });
+    expect(page.body).toContain(`/_wm/photos/${hero.id}/1024.avif`);
+    for (const id of content.photos!.gallery!) expect(page.body).toContain(`/_wm/photos/${id}/`);
+    const image = await stack.api.app.inject({ url: `/_wm/photos/${hero.id}/640.jpg` });
+    expect(image.statusCode).toBe(200);
+    expect(await sharp(image.rawPayload).metadata()).toMatchObject({ format: 'jpeg', width: 640 });
+    expect(await em.count(Photo, { site: { title: 'Taller Rojo' } })).toBe(0);
+    // Every listing is settled, so the originals are deleted from the store.
+    const files = await em.find(PreviewBatchPhoto, { batch: report.batch_id! }, { orderBy: { name: 'asc' } });
+    expect(files.map((f) => [f.name, f.deletedAt !== null])).toEqual([['front.jpg', true], ['team.jpg', true], ['van.jpg', true]]);
+    for (const f of files) expect(await stack.api.app.photos.exists(f.storageKey)).toBe(false);
+    await recordHistory(stack.api.temporal.workflow.getHandle(workflowIds.previewBatch(report.batch_id!)), 'preview-batch-photos');
+  });
+
+  it('refuses an import with two files of one name, with listings given twice, or with a file that is not base64, and stores nothing', async () => {
+    const data = (await sharp({ create: { width: 20, height: 20, channels: 3, background: '#000000' } }).jpeg().toBuffer()).toString('base64');
+    const twice = await call('POST', '/api/v1/admin/preview-batches', { name: 'x', listings: [listing(1, { photos: ['a.jpg'] })], photos: [{ name: 'a.jpg', data }, { name: 'a.jpg', data }] });
+    expect([twice.statusCode, twice.json<{ error: string }>().error]).toEqual([400, 'duplicate_photo_name']);
+    const both = await call('POST', '/api/v1/admin/preview-batches', { name: 'x', listings: [listing(1)], csv: 'name\n' });
+    expect([both.statusCode, both.json<{ error: string }>().error]).toEqual([400, 'listings_missing']);
+    const notBase64 = await call('POST', '/api/v1/admin/preview-batches', { name: 'x', listings: [listing(1)], photos: [{ name: 'a.jpg', data: 'not base64!' }] });
+    expect([notBase64.statusCode, notBase64.json<{ message: string }>().message]).toEqual([400, expect.stringContaining('"a.jpg" is not base64')]);
+    expect(await stack.api.orm.em.fork().count(PreviewListing)).toBe(0);
   });
 
   it('generates every listing once, holds what the gate refuses, records failures, and retries one', async () => {

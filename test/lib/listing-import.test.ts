@@ -30,7 +30,7 @@ describe('listing import', () => {
 
   it('refuses a CSV without the required columns, or with columns it does not know, saying which', () => {
     expect(listingRowsFromCsv('name,category,city\nA,B,C')).toEqual({ error: 'The CSV header lacks the columns address, phone.' });
-    expect(listingRowsFromCsv('name,category,address,city,phone,website\nA,B,C,D,1234567,x')).toEqual({ error: 'The CSV header has columns the import does not know: website. Known columns: name, category, address, city, phone, email, hours, rating, review_count, services, reviews.' });
+    expect(listingRowsFromCsv('name,category,address,city,phone,website\nA,B,C,D,1234567,x')).toEqual({ error: 'The CSV header has columns the import does not know: website. Known columns: name, category, address, city, phone, email, hours, rating, review_count, services, reviews, photos.' });
     expect(listingRowsFromCsv('')).toEqual({ error: 'The CSV is empty.' });
   });
 
@@ -46,8 +46,12 @@ describe('listing import', () => {
     expect(reason({ ...base, hours: { Mon: '' } })).toMatchObject({ field: 'hours' });
     expect(reason({ ...base, hours: { Mon: '' } })?.reason).toContain('The hours of Mon is missing.');
     expect(reason({ ...base, website: 'x' })).toEqual({ field: 'website', reason: 'Unknown field: website.' });
-    expect(reason({ ...base, photos: ['a.jpg'] })).toMatchObject({ field: 'photos' });
-    expect(reason({ ...base, photos: ['a.jpg'] })?.reason).toContain('Photos cannot be imported');
+    expect(reason({ ...base, photos: ['a.jpg'] })).toEqual({ field: 'photos', reason: 'The photo "a.jpg" was not uploaded with the batch; upload the listings and their photos together.' });
+    expect(reason({ ...base, photos: 'a.jpg' })?.reason).toBe('The photos must be a list of at most 24 file names (the first is the hero image).');
+    const uploaded = (name: string) => (name === 'a.jpg' ? null : `no ${name}`);
+    expect(checkListing({ row: 1, value: { ...base, photos: ['a.jpg'] } }, uploaded)).toEqual({ row: 1, listing: { ...base, photos: ['a.jpg'] } });
+    expect(checkListing({ row: 1, value: { ...base, photos: ['a.jpg', 'b.jpg'] } }, uploaded)).toEqual({ row: 1, field: 'photos', reason: 'no b.jpg' });
+    expect(checkListing({ row: 1, value: { ...base, photos: ['a.jpg', 'a.jpg'] } }, uploaded)).toMatchObject({ field: 'photos', reason: 'The photos name the same file twice.' });
     expect(reason('a string')).toMatchObject({ field: null });
     expect(reason('a string')?.reason).toContain('not a listing');
   });

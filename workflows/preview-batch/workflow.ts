@@ -13,8 +13,10 @@ import { BATCH_FAILURES, cancelBatchUpdate, retryListingSignal, type BatchPhase,
 type PreviewActivities = ReturnType<typeof createPreviewActivities>;
 
 const { processListing } = proxyActivities<PreviewActivities>({
-  // A generation that takes longer is retried: a worker that died mid-listing holds it no longer than this.
-  startToCloseTimeout: '30 seconds',
+  // The activity heartbeats while it works: a worker that died mid-listing holds it no longer than the heartbeat
+  // timeout, while a listing with many photos to encode has minutes.
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2 seconds', maximumInterval: '30 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['GeneratedSiteUnusable'] },
 });
 const { markListingFailed, reopenFailedListing, finishBatch, nextPreviewExpiry, retireExpiredPreviews } = proxyActivities<PreviewActivities>(databaseActivityOptions());

@@ -152,17 +152,6 @@ export async function loadConsoleSession(): Promise<ConsoleSession | null> {
   }
 }
 
-/** Posts text (a CSV file) to an admin endpoint with the console's session cookie and its CSRF token. */
-export async function consoleUpload<T>(path: string, text: string, contentType: string): Promise<T> {
-  const response = await fetch(`/api/v1${path}`, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { accept: 'application/json', 'content-type': contentType, ...(consoleSession ? { 'x-csrf-token': consoleSession.csrf_token } : {}) },
-    body: text,
-  });
-  return answer<T>(response);
-}
-
 /** Calls an admin endpoint with the console's session cookie and its CSRF token. */
 export function consoleCall<T>(method: Method, path: string, body?: unknown): Promise<T> {
   return send<T>(method, `/api/v1${path}`, consoleSession ? { 'x-csrf-token': consoleSession.csrf_token } : {}, body);

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { BatchSummaryView, BatchView, ImportAnswer } from '../../services/preview-batches.js';
-import { consoleCall, consoleUpload } from './api.js';
+import { consoleCall } from './api.js';
 import { ConsoleShell, workflowUiUrl } from './console.js';
 import { navigate } from './router.js';
 import { Field, FormError, formatDateTime, Notice, onSubmit, PageTitle, StatusBadge, useAction, useLoad } from './ui.js';
@@ -61,19 +61,39 @@ function Batches() {
   );
 }
 
+/** A file's bytes as base64 text (the data URL the browser reads, without its prefix). */
+function base64Of(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result.replace(/^data:[^,]*,/, '') : '');
+    reader.onerror = () => reject(new Error(`The photo ${file.name} could not be read.`));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** The listings of a file as the import takes them: a JSON array as `listings`, anything else as CSV text. */
+function listingsOf(file: File, text: string): { listings: unknown[] } | { csv: string } {
+  if (!file.name.toLowerCase().endsWith('.json')) return { csv: text };
+  try {
+    return { listings: JSON.parse(text) as unknown[] };
+  } catch {
+    throw new Error(`${file.name} is not valid JSON; save it again as a JSON array of listings, or use a CSV.`);
+  }
+}
+
 function ImportForm(props: { onImported: () => void }) {
   const [name, setName] = useState('');
   const [file, setFile] = useState<File | null>(null);
+  const [photos, setPhotos] = useState<File[]>([]);
   const [outreach, setOutreach] = useState(false);
   const [report, setReport] = useState<ImportAnswer | null>(null);
   const action = useAction();
   const submit = () => action.run(async () => {
     if (!file) return;
-    const text = await file.text();
-    const query = `name=${encodeURIComponent(name.trim())}&send_outreach=${outreach}`;
-    const answer = file.name.toLowerCase().endsWith('.json')
-      ? await consoleCall<ImportAnswer>('POST', '/admin/preview-batches', { name: name.trim(), send_outreach: outreach, listings: JSON.parse(text) as unknown[] })
-      : await consoleUpload<ImportAnswer>(`/admin/preview-batches/import.csv?${query}`, text, 'text/csv');
+    const answer = await consoleCall<ImportAnswer>('POST', '/admin/preview-batches', {
+      name: name.trim(), send_outreach: outreach, ...listingsOf(file, await file.text()),
+      ...(photos.length > 0 ? { photos: await Promise.all(photos.map(async (photo) => ({ name: photo.name, data: await base64Of(photo) }))) } : {}),
+    });
     setReport(answer);
     props.onImported();
   });
@@ -81,13 +101,21 @@ function ImportForm(props: { onImported: () => void }) {
   return (
     <section aria-labelledby="import-title">
       <h2 id="import-title">Import listings</h2>
-      <p class="hint">A CSV with the columns name, category, address, city, phone and optionally email, hours (Mon–Fri=8am–5pm|Sat=9am–1pm), rating, review_count, services (a|b) and reviews (text ~ author|text); or a JSON array of listings.</p>
+      <p class="hint">A CSV with the columns name, category, address, city, phone and optionally email, hours (Mon–Fri=8am–5pm|Sat=9am–1pm), rating, review_count, services (a|b), reviews (text ~ author|text) and photos (file names, front.jpg|team.jpg: the first is the hero image, the rest the gallery); or a JSON array of listings.</p>
       <FormError error={action.error} fields={['name']} />
       <form onSubmit={onSubmit(submit)}>
         <Field id="batch-name" label="Batch name" required maxLength={200} value={name} onInput={setName} hint="Shown here and searchable in the Temporal UI as PreviewBatch." />
         <div class="field">
           <label for="batch-file">Listings file (.csv or .json)</label>
           <input id="batch-file" type="file" accept=".csv,.json,text/csv,application/json" required onChange={(event) => setFile(event.currentTarget.files?.[0] ?? null)} />
+        </div>
+        <div class="field">
+          <label for="batch-photos">Photos the listings name (optional)</label>
+          <input
+            id="batch-photos" type="file" multiple accept="image/jpeg,image/png,image/webp,image/avif" aria-describedby="batch-photos-hint"
+            onChange={(event) => setPhotos([...(event.currentTarget.files ?? [])])}
+          />
+          <p class="hint" id="batch-photos-hint">JPEG, PNG, WebP or AVIF, matched to the listings by file name.{photos.length > 0 ? ` ${photos.length} chosen.` : ''}</p>
         </div>
         <div class="field checkbox">
           <input id="batch-outreach" type="checkbox" checked={outreach} onChange={(event) => setOutreach(event.currentTarget.checked)} />
@@ -99,6 +127,7 @@ function ImportForm(props: { onImported: () => void }) {
         <div role="status">
           <Notice kind={report.accepted > 0 ? 'success' : 'info'}>
             {report.accepted} accepted, {report.duplicates} duplicates, {report.refused} refused.{' '}
+            {report.unused_photos.length > 0 && `No accepted listing names ${report.unused_photos.join(', ')}; ${report.unused_photos.length === 1 ? 'it was' : 'they were'} not kept. `}
             {report.batch_id && <a href={`/console/batches/${report.batch_id}`}>Follow the batch</a>}
           </Notice>
           {problems.length > 0 && (

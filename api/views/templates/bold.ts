@@ -61,7 +61,7 @@ ${hero ? `<div class="hero-photo">${hero}</div>` : ''}
 <ul class="tiles">${content.services.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul></section>
 <section class="dark" aria-labelledby="about-title"><div class="wrap sec"><p class="kicker">Who we are</p><h2 id="about-title">About ${name}</h2><p class="about">${escapeHtml(content.about)}</p></div></section>
 ${hasReviews(reviews) ? `<section class="wrap sec" aria-labelledby="reviews-title"><p class="kicker">Reviews</p><h2 id="reviews-title">What customers say</h2>${ratingLine(reviews)}<div class="quotes">${reviewQuotes(reviews)}</div></section>` : ''}
-${gallerySection(model, 'sec')}
+${gallerySection(model, { band: false })}
 ${faq ? `<section class="wrap sec" aria-labelledby="faq-title"><p class="kicker">Good to know</p><h2 id="faq-title">Questions and answers</h2><div class="faq">${faq}</div></section>` : ''}
 <section class="wrap sec" aria-labelledby="visit-title"><p class="kicker">Get in touch</p><h2 id="visit-title">Contact</h2>
 <div class="panel"><div>${contactBlock(business)}${business.hours && Object.keys(business.hours).length > 0 ? `<h3>Opening hours</h3>${hoursTable(business.hours, `Opening hours of ${business.name}`)}` : ''}</div>

@@ -54,7 +54,7 @@ ${hero ? `<div class="hero-photo">${hero}</div>` : ''}
 <ul class="services">${content.services.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul></section>
 <section class="band" aria-labelledby="about-title"><div class="wrap sec"><h2 id="about-title">About ${name}</h2><hr class="rule"><p class="about">${escapeHtml(content.about)}</p></div></section>
 ${hasReviews(content.reviews) ? `<section class="wrap sec reviews" aria-labelledby="reviews-title"><h2 id="reviews-title">What customers say</h2><hr class="rule">${ratingLine(content.reviews)}<div class="quotes">${reviewQuotes(content.reviews)}</div></section>` : ''}
-${gallerySection(model)}
+${gallerySection(model, { band: false, afterHeading: '<hr class="rule">' })}
 ${faq ? `<section class="band" aria-labelledby="faq-title"><div class="wrap sec"><h2 id="faq-title">Questions and answers</h2><hr class="rule"><div class="faq">${faq}</div></div></section>` : ''}
 <section class="wrap sec" aria-labelledby="visit-title"><h2 id="visit-title">Contact</h2><hr class="rule">
 <div class="visit"><div>${contactBlock(business)}${business.hours && Object.keys(business.hours).length > 0 ? `<h3>Opening hours</h3>${hoursTable(business.hours, `Opening hours of ${business.name}`)}` : ''}</div>

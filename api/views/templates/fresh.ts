@@ -62,7 +62,7 @@ ${hero ? `<div class="hero-art">${hero}</div>` : ''}
 <ul class="cards">${content.services.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul></section>
 <section class="band" aria-labelledby="about-title"><div class="wrap sec"><h2 id="about-title">About ${name}</h2><p class="about">${escapeHtml(content.about)}</p></div></section>
 ${hasReviews(reviews) ? `<section class="wrap sec" aria-labelledby="reviews-title"><h2 id="reviews-title">Kind words</h2>${ratingLine(reviews)}<div class="quotes">${reviewQuotes(reviews)}</div></section>` : ''}
-${gallerySection(model)}
+${gallerySection(model, { band: true })}
 ${faq ? `<section class="wrap sec" aria-labelledby="faq-title"><h2 id="faq-title">Questions and answers</h2><div class="faq">${faq}</div></section>` : ''}
 <section class="band" aria-labelledby="visit-title"><div class="wrap sec"><h2 id="visit-title">Contact</h2>
 <div class="split"><div class="card-box">${contactBlock(business)}${business.hours && Object.keys(business.hours).length > 0 ? `<h3>Opening hours</h3>${hoursTable(business.hours, `Opening hours of ${business.name}`)}` : ''}</div>

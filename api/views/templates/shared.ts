@@ -249,11 +249,18 @@ export function heroSlot(model: TemplateModel): string {
   return id ? model.photo(id, 'hero', '') : '';
 }
 
-/** The gallery section, only when the content has gallery photos that render. */
-export function gallerySection(model: TemplateModel, className = 'band'): string {
+/**
+ * The gallery section, only when the content has gallery photos that render, laid out like the template's other
+ * sections: padded and headed as they are (`sec`), on a coloured band or not, with what the template puts under a
+ * heading (`afterHeading`, e.g. classic's rule).
+ */
+export function gallerySection(model: TemplateModel, layout: { band: boolean; afterHeading?: string }): string {
   const items = (model.content.photos?.gallery ?? []).map((id, i) => model.photo(id, 'gallery', `${model.business.name} photo ${i + 1}`)).filter((html) => html !== '');
   if (items.length === 0) return '';
-  return `<section class="${className}" aria-labelledby="gallery-title"><div class="wrap"><h2 id="gallery-title">Photos</h2><ul class="gallery">${items.map((html) => `<li>${html}</li>`).join('')}</ul></div></section>`;
+  const inner = `<h2 id="gallery-title">Photos</h2>${layout.afterHeading ?? ''}<ul class="gallery">${items.map((html) => `<li>${html}</li>`).join('')}</ul>`;
+  return layout.band
+    ? `<section class="band" aria-labelledby="gallery-title"><div class="wrap sec">${inner}</div></section>`
+    : `<section class="wrap sec" aria-labelledby="gallery-title">${inner}</section>`;
 }
 
 /** The page footer: the business's name and town. */
