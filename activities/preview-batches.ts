@@ -11,6 +11,7 @@ import { processPhoto } from '../lib/photos/pipeline.js';
 import type { PhotoStore } from '../lib/photos/store.js';
 import { FORMAT_FILES, variantKey, type PhotoVariant } from '../lib/photos/variants.js';
 import type { GeneratedSite, PreviewGenerator, QualityGate } from '../lib/preview-generator/generator.js';
+import { resolveSlugCollision, slugCandidates } from '../lib/preview-generator/slug.js';
 import { schemaProblem, SiteContentSchema, type SiteContent } from '../lib/site-editor/content.js';
 import { isSlug } from '../lib/slug.js';
 
@@ -57,16 +58,14 @@ export async function sharedSentenceCount(em: EntityManager, sentences: string[]
 }
 
 /**
- * The slug itself when free, else the first free `-2`, `-3`, … (trimmed so the suffix fits the 100-character limit).
- * Asked on the caller's transaction (`em.execute`), so it takes no second pool connection while the listing is locked.
+ * The first free slug from the generator's (`resolveSlugCollision`: as given, with the city, then `-2`, `-3`, …),
+ * with the taken candidates found in one look-up on the caller's transaction (`em.execute`), so it takes no second
+ * pool connection while the listing is locked.
  */
-async function freeSlug(em: EntityManager, wanted: string): Promise<string> {
-  const base = wanted.slice(0, 94).replace(/-+$/, '');
-  const taken = new Set((await em.execute<{ slug: string }[]>(
-    `select slug from sites where slug = ? or slug ~ ?`, [base, `^${base}-[0-9]+$`],
-  )).map((r) => r.slug));
-  if (!taken.has(base)) return base;
-  for (let n = 2; ; n += 1) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+async function freeSlug(em: EntityManager, wanted: string, city: string): Promise<string> {
+  const { named, numbered } = slugCandidates(wanted, city);
+  const taken = await em.execute<{ slug: string }[]>('select slug from sites where slug in (?) or slug ~ ?', [named, numbered.source]);
+  return resolveSlugCollision(wanted, city, new Set(taken.map((r) => r.slug)));
 }
 
 function unusable(site: GeneratedSite): string | null {
@@ -158,7 +157,7 @@ async function processListing(deps: PreviewActivityDeps, store: PhotoStore, ref:
     });
     const { pricing } = deps.config;
     const site = tx.create(Site, {
-      slug: await freeSlug(tx, generated.slug), business, title: generated.title,
+      slug: await freeSlug(tx, generated.slug, listing.city), business, title: generated.title,
       purchaseAmountCents: pricing.purchaseAmountCents, monthlyAmountCents: pricing.monthlyAmountCents, currency: pricing.currency,
     });
     photos.forEach((photo, index) => tx.create(Photo, { ...photo, site, kind: index === 0 ? 'hero' : 'gallery', alt: null, createdBy: null }));

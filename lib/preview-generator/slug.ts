@@ -49,19 +49,34 @@ export function listingSlug(name: string, city: string, category: string): strin
   return withCity ? `${base}-${citySlug}` : base;
 }
 
+/** How much of a base slug every collision candidate keeps (a numbered one cuts at most 8 characters for its suffix). */
+const SHARED_STEM_LENGTH = MAX_SLUG_LENGTH - 8;
+
+/**
+ * What a look-up must find among taken slugs so `resolveSlugCollision` can choose: the named candidates (the base, and
+ * the base with the city) and a pattern every numbered candidate matches (a superset: it may match more).
+ */
+export function slugCandidates(base: string, city: string): { named: string[]; numbered: RegExp } {
+  const citySlug = slugify(city, 40);
+  const named = [base];
+  if (citySlug !== '' && !base.includes(citySlug)) named.push(fit(base, `-${citySlug}`));
+  return { named, numbered: new RegExp(`^${base.slice(0, SHARED_STEM_LENGTH).replace(/-+$/, '')}.*-[0-9]+$`) };
+}
+
+function fit(stem: string, suffix: string): string {
+  return `${stem.slice(0, MAX_SLUG_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
+}
+
 /**
  * The first free slug for a site, starting from its base slug: the base, then the base with the city, then
- * `-2`, `-3`, … (`isTaken` answers whether a slug is already used, e.g. by a database look-up).
+ * `-2`, `-3`, …, given the taken slugs among `slugCandidates` (e.g. from one database look-up).
  */
-export async function resolveSlugCollision(base: string, city: string, isTaken: (slug: string) => Promise<boolean>): Promise<string> {
+export function resolveSlugCollision(base: string, city: string, taken: ReadonlySet<string>): string {
   if (!isSlug(base)) throw new Error(`not a slug: ${JSON.stringify(base)}`);
-  const citySlug = slugify(city, 40);
-  const fit = (stem: string, suffix: string) => `${stem.slice(0, MAX_SLUG_LENGTH - suffix.length).replace(/-+$/, '')}${suffix}`;
-  const candidates = [base];
-  if (citySlug !== '' && !base.includes(citySlug)) candidates.push(fit(base, `-${citySlug}`));
-  for (const candidate of candidates) if (!(await isTaken(candidate))) return candidate;
+  const free = slugCandidates(base, city).named.find((candidate) => !taken.has(candidate));
+  if (free) return free;
   for (let n = 2; ; n += 1) {
     const candidate = fit(base, `-${n}`);
-    if (!(await isTaken(candidate))) return candidate;
+    if (!taken.has(candidate)) return candidate;
   }
 }

@@ -146,8 +146,8 @@ describe('preview batches', () => {
       { position: 3, row: 3, name: 'Business 3', city: 'Antigua', status: 'failed', reason: 'The content generator did not answer for Business 3.', attempts: 3 },
       { position: 4, row: 4, name: 'Antigua Pipes', city: 'Antigua', status: 'held', reason: expect.stringMatching(/award/i) as string, attempts: 1 },
     ]);
-    // Same name, other business (in another town): a unique slug with a suffix; the held listing has no site.
-    expect(done.sites.map((s) => s.slug).sort()).toEqual(['business-1', 'business-1-2', 'business-2', 'business-5', 'business-7', 'business-8', 'business-9']);
+    // Same name, other business (in another town): a unique slug with its town; the held listing has no site.
+    expect(done.sites.map((s) => s.slug).sort()).toEqual(['business-1', 'business-1-mixco', 'business-2', 'business-5', 'business-7', 'business-8', 'business-9']);
     const em = stack.api.orm.em.fork();
     expect(await em.count(Site, { title: 'Antigua Pipes' })).toBe(0);
     const queue = (await call('GET', '/api/v1/admin/work-queue')).json<{ items: { kind: string; title: string; url: string }[] }>();

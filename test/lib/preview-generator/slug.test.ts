@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listingSlug, resolveSlugCollision, slugify, transliterate } from '../../../lib/preview-generator/slug.js';
+import { listingSlug, resolveSlugCollision, slugCandidates, slugify, transliterate } from '../../../lib/preview-generator/slug.js';
 import { isSlug } from '../../../lib/slug.js';
 
 describe('transliterated slugs', () => {
@@ -42,31 +42,41 @@ describe('transliterated slugs', () => {
 });
 
 describe('slug collisions', () => {
-  const takenFrom = (taken: string[]) => async (slug: string) => taken.includes(slug);
+  const takenFrom = (taken: string[]) => new Set(taken);
 
-  it('keeps a free base slug', async () => {
-    expect(await resolveSlugCollision('plumber-joe', 'Austin', takenFrom([]))).toBe('plumber-joe');
+  it('keeps a free base slug', () => {
+    expect(resolveSlugCollision('plumber-joe', 'Austin', takenFrom([]))).toBe('plumber-joe');
   });
 
-  it('adds the city first, then -2, -3', async () => {
-    expect(await resolveSlugCollision('plumber-joe', 'Austin', takenFrom(['plumber-joe']))).toBe('plumber-joe-austin');
-    expect(await resolveSlugCollision('plumber-joe', 'Austin', takenFrom(['plumber-joe', 'plumber-joe-austin']))).toBe('plumber-joe-2');
-    expect(await resolveSlugCollision('plumber-joe', 'Austin', takenFrom(['plumber-joe', 'plumber-joe-austin', 'plumber-joe-2']))).toBe('plumber-joe-3');
+  it('adds the city first, then -2, -3', () => {
+    expect(resolveSlugCollision('plumber-joe', 'Austin', takenFrom(['plumber-joe']))).toBe('plumber-joe-austin');
+    expect(resolveSlugCollision('plumber-joe', 'Austin', takenFrom(['plumber-joe', 'plumber-joe-austin']))).toBe('plumber-joe-2');
+    expect(resolveSlugCollision('plumber-joe', 'Austin', takenFrom(['plumber-joe', 'plumber-joe-austin', 'plumber-joe-2']))).toBe('plumber-joe-3');
   });
 
-  it('skips the city when the slug already carries it', async () => {
-    expect(await resolveSlugCollision('bakery-austin', 'Austin', takenFrom(['bakery-austin']))).toBe('bakery-austin-2');
+  it('skips the city when the slug already carries it', () => {
+    expect(resolveSlugCollision('bakery-austin', 'Austin', takenFrom(['bakery-austin']))).toBe('bakery-austin-2');
   });
 
   it('keeps a suffixed long slug within 100 characters', async () => {
     const base = slugify('word '.repeat(40));
-    const slug = await resolveSlugCollision(base, 'San Francisco de Borja', takenFrom([base]));
+    const slug = resolveSlugCollision(base, 'San Francisco de Borja', takenFrom([base]));
     expect(slug.length).toBeLessThanOrEqual(100);
     expect(isSlug(slug)).toBe(true);
     expect(slug.endsWith('-san-francisco-de-borja')).toBe(true);
   });
 
-  it('refuses a base that is not a slug', async () => {
-    await expect(resolveSlugCollision('Not A Slug', 'Austin', takenFrom([]))).rejects.toThrow('not a slug');
+  it('refuses a base that is not a slug', () => {
+    expect(() => resolveSlugCollision('Not A Slug', 'Austin', takenFrom([]))).toThrow('not a slug');
+  });
+
+  it('names every candidate a look-up must find: the base, the base with the city, and a pattern for the numbered ones', () => {
+    const { named, numbered } = slugCandidates('plumber-joe', 'Austin');
+    expect(named).toEqual(['plumber-joe', 'plumber-joe-austin']);
+    for (const slug of ['plumber-joe-2', 'plumber-joe-17']) expect(numbered.test(slug)).toBe(true);
+    expect(numbered.test('plumber-joe')).toBe(false);
+    const long = slugify('word '.repeat(40));
+    const taken = new Set([long, ...slugCandidates(long, 'Austin').named]);
+    expect(slugCandidates(long, 'Austin').numbered.test(resolveSlugCollision(long, 'Austin', taken))).toBe(true);
   });
 });
