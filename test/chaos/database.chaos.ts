@@ -12,7 +12,8 @@ import { pressCheckoutButton } from '../helpers/claims.js';
 import { startOwnPostgres, type OwnPostgres } from '../helpers/own-postgres.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { claimantAddress, claimUntilAnswered, expectPurchasesSettled, seedChaosSites, startWorkerProcess, tally, type AnswerTally, type WorkerProcess } from './purchase-run.js';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/spawn-worker.js';
+import { claimantAddress, claimUntilAnswered, expectPurchasesSettled, seedChaosSites, tally, type AnswerTally } from './purchase-run.js';
 
 // Chaos run of the database (npm run chaos): N purchases through the HTTP API, two racing claimants per site, while
 // the run's own PostgreSQL is crashed (immediate shutdown) and restarted, every connection of the API's pools is held,

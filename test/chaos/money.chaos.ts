@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Business, CustomerSiteOwnership, EmailMessage, OperatorCase, Site } from '../../db/entities/index.js';
@@ -12,6 +11,7 @@ import { pressCheckoutButton, purchase } from '../helpers/claims.js';
 import { resetDatabase } from '../helpers/env.js';
 import type { FaultCounts } from '../../lib/fault-injection.js';
 import { freePort } from '../helpers/ports.js';
+import { startWorkerProcess } from '../helpers/spawn-worker.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { eventually } from '../helpers/eventually.js';
 import { lostEmailViolations, moneyViolations, refundViolations, replayViolations, workflowsWithoutTimer } from './invariants.js';
@@ -56,7 +56,6 @@ const CLIENT_TIMEOUT = '2s';
 /** A loaded machine may take half a minute a purchase (most of it waiting for a restarted worker): ten minutes plus one a purchase. */
 const RUN_TIMEOUT_MS = 60_000 * (10 + PURCHASES);
 const FAULT_HOLD_MS = 3000;
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'webmagic-chaos-'));
 let port: number;
 let server: TestWorkflowEnvironment;
@@ -87,24 +86,9 @@ function startServer(): Promise<TestWorkflowEnvironment> {
 }
 
 function startWorker(): ChildProcess {
-  const { config } = stack;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: config.database.url, TEMPORAL_ADDRESS: config.temporal.address,
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, RECURRENTE_API_URL: config.recurrente.apiUrl, POSTMARK_API_HOST: config.postmark.apiHost,
-      PUBLIC_BASE_URL: config.publicBaseUrl, WORKFLOW_BUNDLE: inject('workflowBundlePath'), CHECKOUT_EXPIRY: '10m',
-      RECURRENTE_TIMEOUT: CLIENT_TIMEOUT, POSTMARK_TIMEOUT: CLIENT_TIMEOUT,
-    },
-  });
-  workerPolling = new Promise((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('worker-process ready')) resolve();
-    });
-    child.once('exit', () => resolve());
-  });
-  return child;
+  const started = startWorkerProcess(stack, inject('workflowBundlePath'), { env: { RECURRENTE_TIMEOUT: CLIENT_TIMEOUT, POSTMARK_TIMEOUT: CLIENT_TIMEOUT } });
+  workerPolling = started.polling;
+  return started.child;
 }
 
 /** Kills the worker process with SIGKILL and starts a new one after a short pause. */

@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { Business, CustomerSiteOwnership, EmailMessage, Site } from '../../db/entities/index.js';
 import { purchase } from '../helpers/claims.js';
@@ -7,9 +5,7 @@ import { eventually } from '../helpers/eventually.js';
 import type { TestStack } from '../helpers/stack.js';
 import { moneyViolations, replayViolations, workflowsWithoutTimer, type ReplayOutcome } from './invariants.js';
 
-/** What a chaos run drives besides its faults: preview sites, a worker process, racing claimants and the checks at the end. */
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** What a chaos run drives besides its faults: preview sites, racing claimants and the checks at the end. */
 
 /** Creates `count` preview sites `chaos-0` … to be claimed. */
 export async function seedChaosSites(stack: TestStack, count: number): Promise<void> {
@@ -19,33 +15,6 @@ export async function seedChaosSites(stack: TestStack, count: number): Promise<v
     em.create(Site, { slug: `chaos-${i}`, business, title: `Chaos Plumbing ${i}`, purchaseAmountCents: 49500, monthlyAmountCents: 9500, currency: 'USD' });
   }
   await em.flush();
-}
-
-/** A worker in a process of its own, on the stack's configuration; `polling` settles once it polls (or has exited). */
-export interface WorkerProcess {
-  child: ChildProcess;
-  polling: Promise<void>;
-}
-
-/** Starts a worker process against the stack's database, Temporal, fakes and workflow bundle. */
-export function startWorkerProcess(stack: TestStack, workflowBundlePath: string): WorkerProcess {
-  const { config } = stack;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'ignore'],
-    env: {
-      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: config.database.url, TEMPORAL_ADDRESS: config.temporal.address,
-      TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, RECURRENTE_API_URL: config.recurrente.apiUrl, POSTMARK_API_HOST: config.postmark.apiHost,
-      PUBLIC_BASE_URL: config.publicBaseUrl, WORKFLOW_BUNDLE: workflowBundlePath, CHECKOUT_EXPIRY: '10m',
-    },
-  });
-  const polling = new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('worker-process ready')) resolve();
-    });
-    child.once('exit', () => resolve());
-  });
-  return { child, polling };
 }
 
 /** The answers a run got: count by status, and the first body of each status other than 200 / 409. */

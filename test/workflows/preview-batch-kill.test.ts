@@ -1,13 +1,11 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PreviewListing, Site } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
+import { startWorkerProcess } from '../helpers/spawn-worker.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LISTINGS = 30;
 let stack: TestStack;
 
@@ -21,18 +19,9 @@ afterAll(() => stack.stop());
 describe('a preview batch survives a worker killed with SIGKILL', () => {
   it('a worker killed right after creating a preview is replaced, and every listing gets exactly one site', async () => {
     await stack.worker.stop();
-    const { config } = stack;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/worker-process.ts'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: config.database.url, TEMPORAL_ADDRESS: config.temporal.address,
-        TEMPORAL_TASK_QUEUE: config.temporal.taskQueue, RECURRENTE_API_URL: config.recurrente.apiUrl, POSTMARK_API_HOST: config.postmark.apiHost,
-        PUBLIC_BASE_URL: config.publicBaseUrl, WORKFLOW_BUNDLE: inject('workflowBundlePath'), CRASH_AFTER: 'processListing',
-      },
-    });
+    const { child, polling } = startWorkerProcess(stack, inject('workflowBundlePath'), { env: { CRASH_AFTER: 'processListing' }, stderr: 'inherit' });
     const killed = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('worker-process ready') && resolve()));
+    await polling;
 
     const listings = Array.from({ length: LISTINGS }, (_, i) => ({ name: `Killed Batch ${i}`, category: 'Roofer', address: `${i} Loma`, city: 'Xela', phone: `+502 4444-${String(2000 + i)}` }));
     const imported = await stack.api.app.inject({ method: 'POST', url: '/api/v1/admin/preview-batches', headers: { authorization: 'Bearer dev-admin-token' }, payload: { name: 'Kill test', listings } });
