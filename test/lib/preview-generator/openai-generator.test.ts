@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../lib/config.js';
-import { ChatCompletionError } from '../../../lib/openai/chat-completions.js';
-import { startFakeLlm, type FakeLlm } from '../../../lib/openai/fake.js';
 import { gateFindings } from '../../../lib/preview-generator/gate.js';
 import type { Listing } from '../../../lib/preview-generator/generator.js';
 import { createPreviewGenerator } from '../../../lib/preview-generator/index.js';
 import { generateLocally } from '../../../lib/preview-generator/local-generator.js';
 import { OpenAiPreviewGenerator, PREVIEW_SITE_SCHEMA_NAME } from '../../../lib/preview-generator/openai-generator.js';
+import { chatCompletionError, useFakeLlm } from '../../helpers/fake-llm.js';
 
 const API_KEY = 'sk-test-generator';
-let fake: FakeLlm;
+const fake = useFakeLlm(API_KEY);
 
 const generator = (timeoutMs = 3000) => new OpenAiPreviewGenerator({ baseUrl: fake.url, apiKey: API_KEY, model: 'gpt-test', timeoutMs });
 const nobody = async () => 0;
@@ -26,18 +25,6 @@ const listing: Listing = {
   reviews: [{ text: 'Me encantó el corte.', author: 'Ana Lucía' }],
   services: ['Cortes de cabello', 'Tintes'],
 };
-
-async function generationError(promise: Promise<unknown>): Promise<ChatCompletionError> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof ChatCompletionError)) throw new Error(`expected a ChatCompletionError, got ${String(error)}`);
-  return error;
-}
-
-beforeAll(async () => {
-  fake = await startFakeLlm({ apiKey: API_KEY, slowMs: 4000 });
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.respondWith('echo-local'));
 
 describe('OpenAI-compatible preview generator against the fake server', () => {
   it('asks for a strict json_schema answer and builds the site around the listing’s facts', async () => {
@@ -64,24 +51,24 @@ describe('OpenAI-compatible preview generator against the fake server', () => {
 
   it('fails malformed JSON as invalid output, not to be retried', async () => {
     fake.respondWith('malformed');
-    expect(await generationError(generator().generate(listing))).toMatchObject({ code: 'invalid_output', retryable: false });
+    expect(await chatCompletionError(generator().generate(listing))).toMatchObject({ code: 'invalid_output', retryable: false });
   });
 
   it('fails an answer that does not match the site schema as invalid output', async () => {
     fake.respondWith('schema-invalid');
-    const error = await generationError(generator().generate(listing));
+    const error = await chatCompletionError(generator().generate(listing));
     expect(error).toMatchObject({ code: 'invalid_output', retryable: false });
     expect(error.message).toContain('site schema');
   });
 
   it('reports a provider 500 as retryable', async () => {
     fake.respondWith('error500');
-    expect(await generationError(generator().generate(listing))).toMatchObject({ code: 'server_error', retryable: true, status: 500 });
+    expect(await chatCompletionError(generator().generate(listing))).toMatchObject({ code: 'server_error', retryable: true, status: 500 });
   });
 
   it('gives up on a slow answer at its timeout, as retryable', async () => {
     fake.respondWith('slow');
-    expect(await generationError(generator(300).generate(listing))).toMatchObject({ code: 'timeout', retryable: true });
+    expect(await chatCompletionError(generator(300).generate(listing))).toMatchObject({ code: 'timeout', retryable: true });
   });
 });
 

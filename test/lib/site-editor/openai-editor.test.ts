@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeLlm, type FakeLlm } from '../../../lib/openai/fake.js';
+import { describe, expect, it } from 'vitest';
 import { EVALUATION_CONTENT } from '../../../lib/site-editor/evaluation.js';
 import { OpenAiSiteEditor, SITE_EDIT_SCHEMA_NAME } from '../../../lib/site-editor/openai-editor.js';
-import { ChatCompletionError } from '../../../lib/openai/chat-completions.js';
+import { chatCompletionError, useFakeLlm } from '../../helpers/fake-llm.js';
 
 const API_KEY = 'sk-test-editor';
-let fake: FakeLlm;
+const fake = useFakeLlm(API_KEY);
 
 const editor = (timeoutMs = 2000) => new OpenAiSiteEditor({ baseUrl: fake.url, apiKey: API_KEY, model: 'gpt-test', timeoutMs });
 const input = { request: 'please change our phone number to (555) 010-2233', content: EVALUATION_CONTENT };
-
-async function editorError(promise: Promise<unknown>): Promise<ChatCompletionError> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof ChatCompletionError)) throw new Error(`expected a ChatCompletionError, got ${String(error)}`);
-  return error;
-}
-
-beforeAll(async () => {
-  fake = await startFakeLlm({ apiKey: API_KEY, slowMs: 4000 });
-});
-afterAll(() => fake.close());
-beforeEach(() => fake.respondWith('echo-local'));
 
 describe('OpenAI-compatible site editor against the fake server', () => {
   it('sends a strict json_schema request and returns the validated change', async () => {
@@ -39,23 +26,23 @@ describe('OpenAI-compatible site editor against the fake server', () => {
 
   it('rejects a malformed answer as invalid output (not retryable)', async () => {
     fake.respondWith('malformed');
-    expect(await editorError(editor().propose(input))).toMatchObject({ code: 'invalid_output', retryable: false });
+    expect(await chatCompletionError(editor().propose(input))).toMatchObject({ code: 'invalid_output', retryable: false });
   });
 
   it('rejects an answer that does not match the edit schema', async () => {
     fake.respondWith('schema-invalid');
-    const error = await editorError(editor().propose(input));
+    const error = await chatCompletionError(editor().propose(input));
     expect(error).toMatchObject({ code: 'invalid_output', retryable: false });
     expect(error.message).toContain('edit schema');
   });
 
   it('reports a provider failure as retryable', async () => {
     fake.respondWith('error500');
-    expect(await editorError(editor().propose(input))).toMatchObject({ code: 'server_error', retryable: true });
+    expect(await chatCompletionError(editor().propose(input))).toMatchObject({ code: 'server_error', retryable: true });
   });
 
   it('gives up on a slow answer at its timeout, as retryable', async () => {
     fake.respondWith('slow');
-    expect(await editorError(editor(300).propose(input))).toMatchObject({ code: 'timeout', retryable: true });
+    expect(await chatCompletionError(editor(300).propose(input))).toMatchObject({ code: 'timeout', retryable: true });
   });
 });
