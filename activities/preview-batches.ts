@@ -167,6 +167,8 @@ async function processListing(deps: PreviewActivityDeps, store: PhotoStore, ref:
     Object.assign(locked, { site, status: 'done', reason: null, expiresAt: new Date(Date.now() + deps.config.previews.lifetimeMs) });
     return site.id;
   });
+  // A listing retried after its batch settled: the originals it named are not needed any more.
+  if (row.batch.finishedAt) await releaseBatchPhotos(em, store, row.batch.id);
   return { status: 'done', siteId, listingId: row.id, outreach: row.batch.sendOutreach && row.listing.email !== undefined };
 }
 
