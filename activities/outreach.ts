@@ -4,7 +4,7 @@ import type { OutreachKind, OutreachOutcome } from '../db/entities/outreach-mess
 import type { AppConfig } from '../lib/config.js';
 import { renderOutreach } from '../lib/email/outreach.js';
 import { unsubscribeToken } from '../lib/outreach-token.js';
-import type { Mailer } from '../lib/postmark/mailer.js';
+import { MailerError, type Mailer } from '../lib/postmark/mailer.js';
 import { oneClickUnsubscribeUrl, siteUrl, unsubscribePageUrl } from '../lib/urls.js';
 
 /** What outreach needs: the database, the mailer and the configuration (stream, sender, address, cap). */
@@ -19,6 +19,8 @@ export type OutreachResult = { outcome: OutreachOutcome } | { outcome: 'over_cap
 
 // One lock key for the daily cap, so concurrent sends count one after another.
 const CAP_LOCK = 7_214_031;
+/** Postmark's ErrorCode for a recipient it deactivated (a hard bounce, a spam complaint or a manual suppression). */
+const INACTIVE_RECIPIENT = 406;
 
 /** The headers that make outreach unsubscribable in one click (RFC 2369 and RFC 8058). */
 export function unsubscribeHeaders(config: AppConfig, token: string): { name: string; value: string }[] {
@@ -77,10 +79,19 @@ async function sendOutreach(deps: OutreachDeps, input: { listingId: string; kind
     postalAddress: config.outreach.postalAddress, expiresOn: row.expiresAt ? row.expiresAt.toISOString().slice(0, 10) : null,
     ...(leads === undefined ? {} : { leads, visits }),
   });
-  await deps.mailer.send({
-    to: email, ...message, from: config.outreach.from, messageStream: config.outreach.messageStream,
-    headers: unsubscribeHeaders(config, token), tag: `outreach_${input.kind}`, idempotencyKey: key,
-  });
+  try {
+    await deps.mailer.send({
+      to: email, ...message, from: config.outreach.from, messageStream: config.outreach.messageStream,
+      headers: unsubscribeHeaders(config, token), tag: `outreach_${input.kind}`, idempotencyKey: key,
+    });
+  } catch (error) {
+    if (!(error instanceof MailerError) || error.code !== INACTIVE_RECIPIENT) throw error;
+    // Postmark refuses the address (it bounced or complained before): it joins the suppression list, and the
+    // message gives its place under the day's cap back.
+    await em.upsert(EmailSuppression, { email, reason: 'bounced' }, { onConflictFields: ['email'], onConflictAction: 'ignore' });
+    await em.nativeUpdate(OutreachMessage, { id: decided.id }, { outcome: 'suppressed', sendDay: null });
+    return { outcome: 'suppressed' };
+  }
   return { outcome: 'sent' };
 }
 

@@ -110,7 +110,10 @@ async function startFakes(config: AppConfig): Promise<void> {
   }
   if (isLocal(config.postmark.apiHost)) {
     const [host, port] = config.postmark.apiHost.split(':');
-    const fake = await startFakePostmark({ host: host ?? '127.0.0.1', port: Number(port), serverToken: config.postmark.serverToken, faults: config.postmark.fakeFaults });
+    const fake = await startFakePostmark({
+      host: host ?? '127.0.0.1', port: Number(port), serverToken: config.postmark.serverToken, faults: config.postmark.fakeFaults,
+      webhook: { url: `http://127.0.0.1:${config.http.port}/api/v1/webhooks/postmark`, secret: config.postmark.webhookSecret },
+    });
     stops.unshift(() => fake.close());
   }
 }

@@ -297,6 +297,8 @@ export const SETTINGS = {
     from: text('EMAIL_FROM', 'WebMagic <hello@webmagic.local>').doc('sender of transactional email'),
     timeoutSeconds: duration('POSTMARK_TIMEOUT', '20s').check(underAttemptLimit).map((ms) => ms / 1000)
       .doc('how long one Postmark call may take; past it the send is retried, after a search for the message (under 30s, the activity\'s own limit per attempt, so no attempt overlaps the next)'),
+    webhookSecret: secret('POSTMARK_WEBHOOK_SECRET', 'dev-only-postmark-webhook-secret-01', { minLength: 24 })
+      .doc('the password of Postmark\'s bounce, spam-complaint and subscription-change webhooks (HTTP Basic auth in the webhook URL: `https://postmark:<secret>@…/api/v1/webhooks/postmark`; ≥ 24 chars; required in production)'),
     fakeFaults: text('FAKE_POSTMARK_FAULTS', '').check(faultSpecProblem).map(parseFaultSpec)
       .doc(`faults the fake Postmark the run command starts injects into its API; \`late\` accepts the message but answers after the hold (switch at run time: \`PUT /__faults\`)`),
   },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { FaultInjector, injectFaults, registerFaultControl, type FaultChange, type FaultReport } from '../fault-injection.js';
+import { webhookAuthorization } from './webhooks.js';
 
 /** Options of the local fake Postmark server. */
 export interface FakePostmarkOptions {
@@ -13,7 +14,12 @@ export interface FakePostmarkOptions {
   logger?: boolean;
   /** Faults its API injects from the start (see lib/fault-injection.ts); none by default. */
   faults?: FaultChange;
+  /** Where its bounce and spam-complaint webhooks go, with the Basic-auth password the webhook URL would carry. */
+  webhook?: { url: string; secret: string };
 }
+
+/** What a recipient did to a message, as the fake's webhooks report it. */
+export type FakeBounceType = 'HardBounce' | 'SoftBounce' | 'SpamComplaint';
 
 /** A message the fake accepted, in Postmark's own field names. */
 export interface StoredMessage {
@@ -61,6 +67,12 @@ export interface FakePostmark {
   setFaults(change: FaultChange): FaultReport;
   /** The faults in force and how many were injected; the same as `GET /__faults`. */
   faults(): FaultReport;
+  /**
+   * The latest message to `email` bounced (or its recipient complained): a hard bounce or a complaint deactivates the
+   * address, and the webhook Postmark would send is posted to the configured URL. Answers that delivery's HTTP status;
+   * the same as `POST /__bounces` `{ "email", "type" }`.
+   */
+  bounce(email: string, type?: FakeBounceType): Promise<number>;
 }
 
 interface PostmarkErrorBody {
@@ -98,7 +110,24 @@ const FAULT_ANSWERS = {
 
 /** The fault control endpoint, which needs no server token (an operator's switch on a local fake). */
 function isFaultControl(request: FastifyRequest): boolean {
-  return request.routeOptions.url === '/__faults';
+  return request.routeOptions.url === '/__faults' || request.routeOptions.url === '/__bounces';
+}
+
+const BOUNCE_TYPES: Record<FakeBounceType, { code: number; name: string; description: string }> = {
+  HardBounce: { code: 1, name: 'Hard bounce', description: 'The server was unable to deliver your message (ex: unknown user, mailbox not found).' },
+  SoftBounce: { code: 4096, name: 'Soft bounce/Undeliverable', description: 'Unable to temporarily deliver this email.' },
+  SpamComplaint: { code: 512, name: 'Spam complaint', description: 'The subscriber explicitly marked this email as spam.' },
+};
+
+/** The webhook Postmark sends when a message bounced or its recipient complained, in Postmark's own fields. */
+function bounceWebhook(message: StoredMessage, email: string, type: FakeBounceType): Record<string, unknown> {
+  const known = BOUNCE_TYPES[type];
+  return {
+    RecordType: type === 'SpamComplaint' ? 'SpamComplaint' : 'Bounce', MessageStream: message.MessageStream, ID: Math.floor(Math.random() * 1e15),
+    Type: type, TypeCode: known.code, Name: known.name, Tag: message.Tag ?? '', MessageID: message.MessageID, Metadata: message.Metadata, ServerID: 1,
+    Description: known.description, Details: 'Simulated by the fake Postmark', Email: email, From: message.From, BouncedAt: new Date().toISOString(),
+    DumpAvailable: false, Inactive: type !== 'SoftBounce', CanActivate: true, Subject: message.Subject, Content: '',
+  };
 }
 
 const UNAUTHORIZED: PostmarkErrorBody = { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' };
@@ -483,6 +512,34 @@ export async function startFakePostmark(options: FakePostmarkOptions): Promise<F
     return reply.send(messageDetails(message));
   });
 
+  const bounce = async (email: string, type: FakeBounceType = 'HardBounce'): Promise<number> => {
+    const address = email.trim().toLowerCase();
+    const message = state.messages.findLast((m) => m.To.toLowerCase().includes(address));
+    if (!message) throw new RangeError(`no message was sent to ${email}`);
+    if (!options.webhook) throw new RangeError('the fake Postmark has no webhook URL to report the bounce to');
+    if (type !== 'SoftBounce') state.inactive.add(address);
+    const response = await fetch(options.webhook.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: webhookAuthorization(options.webhook.secret) },
+      body: JSON.stringify(bounceWebhook(message, address, type)),
+    });
+    return response.status;
+  };
+  app.post('/__bounces', async (request, reply) => {
+    const read = readJsonBody(request.headers['content-type'], request.body);
+    if (!read.ok) return reply.code(422).send(read.error);
+    const body = read.json as { email?: unknown; type?: unknown } | null;
+    const type = body?.type ?? 'HardBounce';
+    if (typeof body?.email !== 'string' || typeof type !== 'string' || !(type in BOUNCE_TYPES)) {
+      return reply.code(422).send(invalidRequest('Send { "email": "…", "type": "HardBounce" | "SoftBounce" | "SpamComplaint" }.'));
+    }
+    try {
+      return reply.send({ delivered: await bounce(body.email, type as FakeBounceType) });
+    } catch (error) {
+      return reply.code(422).send(invalidRequest(error instanceof Error ? error.message : String(error)));
+    }
+  });
+
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const { port } = app.server.address() as AddressInfo;
@@ -508,5 +565,6 @@ export async function startFakePostmark(options: FakePostmarkOptions): Promise<F
     },
     setFaults: (change) => faults.change(change),
     faults: () => faults.report(),
+    bounce,
   };
 }

@@ -4,6 +4,8 @@ import sharp from 'sharp';
 import { EmailSuppression, Photo, PreviewBatchPhoto, PreviewListing, Site, SiteVersion } from '../../db/entities/index.js';
 import { seedDemoSites } from '../../db/scripts/seed.js';
 import { unsubscribeToken } from '../../lib/outreach-token.js';
+import { createMailer } from '../../lib/postmark/mailer.js';
+import { webhookAuthorization } from '../../lib/postmark/webhooks.js';
 import { workflowIds } from '../../lib/workflow-ids.js';
 import { resetDatabase } from '../helpers/env.js';
 import { eventually } from '../helpers/eventually.js';
@@ -188,6 +190,31 @@ describe('preview batches', () => {
     expect(await stack.api.orm.em.fork().count(Site, { title: { $like: 'Business 1%' } })).toBe(final.counts.done);
     expect((await call('POST', `/api/v1/admin/preview-batches/${report.batch_id}/cancel`)).statusCode).toBe(409);
     await recordHistory(stack.api.temporal.workflow.getHandle(workflowIds.previewBatch(report.batch_id!)), 'preview-batch-cancelled');
+  });
+
+  it('takes Postmark\'s bounce, complaint and subscription-change webhooks into the suppression list; wrong credentials change nothing', async () => {
+    const webhook = (body: object, authorization = webhookAuthorization(stack.config.postmark.webhookSecret)) => stack.api.app.inject({
+      method: 'POST', url: '/api/v1/webhooks/postmark', headers: { authorization }, payload: body,
+    });
+    const suppressions = async () => (await stack.api.orm.em.fork().find(EmailSuppression, {}, { orderBy: { email: 'asc' } })).map((s) => [s.email, s.reason]);
+    const hard = { RecordType: 'Bounce', Type: 'HardBounce', TypeCode: 1, Email: 'Gone@Example.com', Inactive: true, MessageStream: 'outreach', ID: 42 };
+    for (const authorization of ['', webhookAuthorization('not-the-secret-at-all-0123'), 'Bearer x']) {
+      const refused = await webhook(hard, authorization);
+      expect([refused.statusCode, refused.json<{ error: string }>().error]).toEqual([401, 'webhook_unauthorized']);
+    }
+    expect(await suppressions()).toEqual([]);
+    expect((await webhook(hard)).json()).toEqual({ received: true, suppressed: true });
+    expect((await webhook({ RecordType: 'Bounce', Type: 'SoftBounce', Email: 'busy@example.com', Inactive: false })).json()).toEqual({ received: true, suppressed: false });
+    expect((await webhook({ RecordType: 'SpamComplaint', Type: 'SpamComplaint', Email: 'angry@example.com' })).json()).toEqual({ received: true, suppressed: true });
+    expect((await webhook({ RecordType: 'SubscriptionChange', Recipient: 'left@example.com', SuppressSending: true, SuppressionReason: 'ManualSuppression' })).json()).toEqual({ received: true, suppressed: true });
+    expect((await webhook({ RecordType: 'Delivery', Recipient: 'fine@example.com' })).json()).toEqual({ received: true, suppressed: false });
+    expect(await suppressions()).toEqual([['angry@example.com', 'spam_complaint'], ['gone@example.com', 'bounced'], ['left@example.com', 'unsubscribed']]);
+
+    // The fake Postmark reports a bounce of a message it accepted the way Postmark does: over HTTP, with the URL's credentials.
+    const mailer = createMailer({ serverToken: stack.config.postmark.serverToken, apiHost: stack.postmark.host, useHttps: false, from: stack.config.outreach.from });
+    await mailer.send({ to: 'later-bounce@example.com', subject: 'Your preview', htmlBody: '<p>Hi</p>', textBody: 'Hi', messageStream: 'outreach' });
+    expect(await stack.postmark.bounce('later-bounce@example.com')).toBe(200);
+    expect(await suppressions()).toContainEqual(['later-bounce@example.com', 'bounced']);
   });
 
   it('unsubscribes in one click with a signed token, and from the page; a forged token changes nothing', async () => {

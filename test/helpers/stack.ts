@@ -35,7 +35,9 @@ export interface FakeOptions {
 export async function startTestStack(overrides: Record<string, string> = {}, wrap?: (activities: Activities) => Activities, tracing?: Tracing, fakes: FakeOptions = {}): Promise<TestStack> {
   const api = await createTestApi(overrides, { tracing: tracing !== undefined });
   const baseUrl = await api.app.listen({ host: '127.0.0.1', port: overrides.PORT === undefined ? 0 : Number(overrides.PORT) });
-  const postmark = await startFakePostmark({ port: 0, serverToken: api.config.postmark.serverToken });
+  const postmark = await startFakePostmark({
+    port: 0, serverToken: api.config.postmark.serverToken, webhook: { url: `${baseUrl}/api/v1/webhooks/postmark`, secret: api.config.postmark.webhookSecret },
+  });
   const recurrente = await startFakeRecurrente({
     port: 0,
     webhookUrl: `${baseUrl}/api/v1/webhooks/recurrente`,

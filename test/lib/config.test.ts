@@ -15,6 +15,7 @@ const PRODUCTION = {
   ANALYTICS_SALT: 'analytics-salt-from-the-vault',
   OUTREACH_POSTAL_ADDRESS: 'WebMagic, 1 Avenida Reforma, Guatemala City, Guatemala',
   OUTREACH_UNSUBSCRIBE_SECRET: 'outreach-unsubscribe-secret-from-the-vault',
+  POSTMARK_WEBHOOK_SECRET: 'postmark-webhook-secret-from-the-vault',
 };
 
 describe('loadConfig', () => {

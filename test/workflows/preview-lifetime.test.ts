@@ -16,6 +16,8 @@ const people = [
   { name: 'Alma Bakery', email: 'alma@example.com' },
   { name: 'Beto Barber', email: 'beto@example.com' },
   { name: 'Carla Cakes', email: 'carla@example.com' },
+  // Postmark refuses this address (it bounced before): ErrorCode 406.
+  { name: 'Flor Florist', email: 'flor@example.com' },
   { name: 'Dario Dentist' },
   { name: 'Elena Electric' },
 ];
@@ -24,6 +26,7 @@ describe('preview outreach and expiry', () => {
   it('emails each business once on the outreach stream within the cap, never a suppressed one, follows up on leads, and retires unclaimed previews', async () => {
     const em = ts.harness.orm.em.fork();
     await em.insert(EmailSuppression, { email: 'beto@example.com', reason: 'unsubscribed', createdAt: new Date() });
+    ts.harness.postmark.markInactive('flor@example.com');
     const batch = em.create(PreviewBatch, { name: 'Lifetime', accepted: people.length, sendOutreach: true });
     people.forEach((p, i) => em.create(PreviewListing, {
       batch, position: i + 1, rowNumber: i + 1, phoneKey: `5555000${i}`, nameAddressKey: p.name,
@@ -46,7 +49,10 @@ describe('preview outreach and expiry', () => {
     expect(await outcome('Alma Bakery')).toEqual({ preview: 'sent', followUp: 'sent' });
     expect(await outcome('Beto Barber')).toEqual({ preview: 'suppressed', followUp: null });
     expect(await outcome('Carla Cakes')).toEqual({ preview: 'sent', followUp: 'nothing_to_report' });
-    for (const r of rows.slice(3)) await expect(client.workflow.getHandle(workflowIds.previewOutreach(r.id)).describe()).rejects.toThrow();
+    // The refused address joins the suppression list, and its message gave its place under the cap back.
+    expect(await outcome('Flor Florist')).toEqual({ preview: 'suppressed', followUp: null });
+    expect(await em.fork().findOne(EmailSuppression, { email: 'flor@example.com' })).toMatchObject({ reason: 'bounced' });
+    for (const r of rows.slice(4)) await expect(client.workflow.getHandle(workflowIds.previewOutreach(r.id)).describe()).rejects.toThrow();
 
     const sent = ts.harness.postmark.sent();
     expect(sent.map((m) => [m.To, m.Tag]).sort()).toEqual([['alma@example.com', 'outreach_follow_up'], ['alma@example.com', 'outreach_preview'], ['carla@example.com', 'outreach_preview']]);
@@ -68,7 +74,7 @@ describe('preview outreach and expiry', () => {
     expect(await handle.result()).toEqual({ batchId: batch.id, cancelled: false });
     const after = await em.fork().find(PreviewListing, { batch: batch.id }, { populate: ['site'], orderBy: { position: 'asc' } });
     expect(after.map((r) => [r.listing.name, r.site!.status, r.retiredAt !== null])).toEqual([
-      ['Alma Bakery', 'cancelled', true], ['Beto Barber', 'cancelled', true], ['Carla Cakes', 'cancelled', true], ['Dario Dentist', 'cancelled', true],
+      ['Alma Bakery', 'cancelled', true], ['Beto Barber', 'cancelled', true], ['Carla Cakes', 'cancelled', true], ['Flor Florist', 'cancelled', true], ['Dario Dentist', 'cancelled', true],
       ['Elena Electric', 'owned', false],
     ]);
     await recordHistory(handle, 'preview-batch-expired');

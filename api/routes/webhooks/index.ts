@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { postmarkWebhookRoutes } from './postmark.js';
 import { recurrenteWebhookRoutes } from './recurrente.js';
 
-/** `/webhooks`: payment providers' deliveries; each route checks its provider's signature instead of a sign-in. */
+/** `/webhooks`: the payment provider's and Postmark's deliveries; each route checks its sender's signature or credentials instead of a sign-in. */
 export const webhooksFolder: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(recurrenteWebhookRoutes);
+  await app.register(postmarkWebhookRoutes);
 };
