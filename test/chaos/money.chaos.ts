@@ -213,8 +213,10 @@ describe('chaos: purchases under worker kills, a Temporal restart, redelivered w
     const em = () => stack.api.orm.em.fork();
     await eventually(async () => em().count(CustomerSiteOwnership), (n) => n === PURCHASES, 240_000);
     const sendable = PURCHASES - unsendable.size;
-    // An email whose attempts kept failing (Postmark faults, attempts lost with killed workers) may sit in its back-off
-    // for up to the email activity's longest interval (10 minutes) before its next attempt.
+    // The outage ends, as outages do: the fakes stop failing. An email whose attempts kept failing (Postmark faults,
+    // attempts lost with killed workers) may still sit in its back-off for up to the email activity's longest interval
+    // (10 minutes); its next attempt goes out. Without this, a 35 % failure rate can chain 10-minute waits past any bound.
+    for (const fake of [stack.recurrente, stack.postmark]) fake.setFaults({ errorRate: 0, timeoutRate: 0, lateRate: 0 });
     const EMAIL_SETTLE_MS = 12 * 60_000;
     await eventually(async () => em().count(EmailMessage, { template: 'purchase_confirmation', status: 'sent' }), (n) => n === sendable, EMAIL_SETTLE_MS);
     // Every purchase email has gone out or been given up on (the suppressed buyers'): none is still being retried.
