@@ -77,8 +77,12 @@ export function metaDescription(content: SiteContent): string {
   return clip(tagline.length >= DESCRIPTION_MAX ? tagline : joined, DESCRIPTION_MAX);
 }
 
-/** The document title: the site's title with its headline when both fit in what search results show. */
-export function pageTitle(title: string, content: SiteContent): string {
+/**
+ * The document title: the site's title with its headline when both fit in what search results show; the headline
+ * alone when it already names the site (never "Ana's Bakery — Ana's Bakery in Austin").
+ */
+export function pageTitle(title: string, content: Pick<SiteContent, 'headline'>): string {
+  if (content.headline.toLowerCase().includes(title.toLowerCase())) return content.headline.length <= 65 ? content.headline : title;
   const both = `${title} — ${content.headline}`;
   return both.length <= 65 ? both : title;
 }

@@ -48,7 +48,7 @@ describe('preview batches in the console', () => {
       { name: 'bread.jpg', mimeType: 'image/jpeg', buffer: await jpeg('#d9a441') },
     ]);
     await page.getByRole('button', { name: 'Import and generate' }).click();
-    const report = page.getByRole('status');
+    const report = page.getByRole('region', { name: 'Import report' });
     await report.getByText('2 accepted, 0 duplicates, 1 refused.').waitFor();
     await expect(report.getByRole('listitem').allTextContents()).resolves.toEqual(['Row 4 (No Phone Salon): The phone number is missing.']);
     await expectAccessible(page, 'the batches page with an import report');

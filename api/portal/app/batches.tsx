@@ -124,7 +124,7 @@ function ImportForm(props: { onImported: () => void }) {
         <button type="submit" disabled={action.busy || !file}>Import and generate</button>
       </form>
       {report && (
-        <div role="status">
+        <div role="region" aria-label="Import report">
           <Notice kind={report.accepted > 0 ? 'success' : 'info'}>
             {report.accepted} accepted, {report.duplicates} duplicates, {report.refused} refused.{' '}
             {report.unused_photos.length > 0 && `No accepted listing names ${report.unused_photos.join(', ')}; ${report.unused_photos.length === 1 ? 'it was' : 'they were'} not kept. `}
